@@ -1,0 +1,13 @@
+"""dastandard: a FHIR R4 data standard and toolkit for domestic abuse records about children.
+
+The public API is re-exported here; everything else is internal.
+"""
+
+from __future__ import annotations
+
+from dastandard.findings import Finding, Layer, Severity
+from dastandard.standard import Standard, standard
+
+__version__ = "0.1.0"
+
+__all__ = ["Finding", "Layer", "Severity", "Standard", "__version__", "standard"]

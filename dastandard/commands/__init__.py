@@ -1,0 +1,1 @@
+"""Subcommands of the ``dastandard`` CLI, one module each."""

@@ -1,0 +1,95 @@
+"""The standard's conformance resources, loaded once from ``profiles/``.
+
+``standard()`` returns the process-wide read-only index. The canonical base URL, package name and version are
+read from ``profiles/package.json``: no other module spells them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dastandard._resources import data_path, read_json
+
+CONFORMANCE_TYPES = (
+    "ImplementationGuide",
+    "StructureDefinition",
+    "CodeSystem",
+    "ValueSet",
+    "ConceptMap",
+    "SearchParameter",
+)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One conformance resource shipped in ``profiles/``."""
+
+    resource_type: str
+    id: str
+    url: str
+    path: Path
+    resource: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def title(self) -> str:
+        return str(self.resource.get("title") or self.resource.get("name") or self.id)
+
+
+@dataclass(frozen=True)
+class Standard:
+    """An index of the shipped conformance resources by canonical URL."""
+
+    name: str
+    version: str
+    canonical: str
+    fhir_version: str
+    artifacts: Mapping[str, Artifact]
+
+    def url(self, resource_type: str, artifact_id: str) -> str:
+        """The canonical URL of one of the standard's own artifacts (it need not exist yet)."""
+        return f"{self.canonical}/{resource_type}/{artifact_id}"
+
+    def get(self, url: str) -> Artifact | None:
+        """Resolve a canonical URL (an optional ``|version`` suffix is ignored)."""
+        return self.artifacts.get(url.split("|", 1)[0])
+
+    def of_type(self, resource_type: str) -> Iterator[Artifact]:
+        """Every artifact of one resource type, in id order."""
+        return iter(sorted((a for a in self.artifacts.values() if a.resource_type == resource_type),
+                           key=lambda a: a.id))
+
+
+def _iter_resource_files(root: Path) -> Iterator[Path]:
+    for path in sorted(root.rglob("*.json")):
+        if path.name != "package.json":
+            yield path
+
+
+@cache
+def standard() -> Standard:
+    """Load and index every conformance resource under ``profiles/``. Raises ValueError on a duplicate URL."""
+    manifest = read_json("profiles", "package.json")
+    root = data_path("profiles")
+    artifacts: dict[str, Artifact] = {}
+    for path in _iter_resource_files(root):
+        resource = orjson.loads(path.read_bytes())
+        resource_type = resource.get("resourceType")
+        url = resource.get("url")
+        if resource_type not in CONFORMANCE_TYPES or not isinstance(url, str):
+            continue
+        if url in artifacts:
+            raise ValueError(f"duplicate canonical URL {url} in {path} and {artifacts[url].path}")
+        artifacts[url] = Artifact(resource_type, str(resource.get("id")), url, path, resource)
+    return Standard(
+        name=manifest["name"],
+        version=manifest["version"],
+        canonical=manifest["canonical"],
+        fhir_version=manifest["fhirVersions"][0],
+        artifacts=artifacts,
+    )
