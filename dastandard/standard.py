@@ -61,8 +61,9 @@ class Standard:
 
     def of_type(self, resource_type: str) -> Iterator[Artifact]:
         """Every artifact of one resource type, in id order."""
-        return iter(sorted((a for a in self.artifacts.values() if a.resource_type == resource_type),
-                           key=lambda a: a.id))
+        return iter(
+            sorted((a for a in self.artifacts.values() if a.resource_type == resource_type), key=lambda a: a.id)
+        )
 
 
 def _iter_resource_files(root: Path) -> Iterator[Path]:

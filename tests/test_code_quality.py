@@ -16,8 +16,10 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False)
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None and not (Path(sys.prefix) / "bin" / "ruff").exists(),
-                    reason="ruff is installed with the [test] extra")
+@pytest.mark.skipif(
+    shutil.which("ruff") is None and not (Path(sys.prefix) / "bin" / "ruff").exists(),
+    reason="ruff is installed with the [test] extra",
+)
 def test_ruff_reports_nothing() -> None:
     result = _run("ruff", "check", ".")
     assert result.returncode == 0, result.stdout + result.stderr

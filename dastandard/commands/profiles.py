@@ -22,9 +22,7 @@ def command(resource_type: str | None, output_format: str) -> None:
             "version": std.version,
             "canonical": std.canonical,
             "fhirVersion": std.fhir_version,
-            "artifacts": [
-                {"resourceType": a.resource_type, "id": a.id, "url": a.url, "title": a.title} for a in rows
-            ],
+            "artifacts": [{"resourceType": a.resource_type, "id": a.id, "url": a.url, "title": a.title} for a in rows],
         }
         click.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode())
         return

@@ -1,0 +1,1 @@
+"""Converters between agency formats and the standard."""

@@ -1,0 +1,119 @@
+"""The contract every format implements, and the conversion report.
+
+A format reads its input into a stream of standard FHIR Bundles (``DACaseBundle`` dicts) and/or writes such a
+stream out. Everything a reader sees in its input must appear in the report: mapped, unmapped (location only,
+never the value of a sensitive field), a code with no mapping, or a lossy code mapping. Readers never drop data
+silently and never raise on bad input: malformed input becomes a report entry with its location.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any, ClassVar, Protocol
+
+
+class Loss(StrEnum):
+    """Kinds of report entry. Everything except MAPPED is a loss or alteration that ``--strict`` refuses."""
+
+    MAPPED = "mapped"
+    UNMAPPED_FIELD = "unmapped-field"
+    UNMAPPED_CODE = "unmapped-code"
+    LOSSY_CODE = "lossy-code"
+    INVALID_INPUT = "invalid-input"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """One line of the conversion report. ``location`` is a path, XPath or ``row N, column C`` in the source."""
+
+    kind: Loss
+    source_field: str
+    location: str
+    message: str = ""
+    code: str = ""  # the source code, for UNMAPPED_CODE / LOSSY_CODE (codes are not sensitive values)
+    target: str = ""  # where it went in the standard, for MAPPED / LOSSY_CODE
+
+
+@dataclass
+class ConversionReport:
+    """What happened to every source field in one conversion run."""
+
+    source: str = ""
+    source_format: str = ""
+    target_format: str = ""
+    records_in: int = 0
+    records_out: int = 0
+    entries: list[ReportEntry] = field(default_factory=list)
+
+    def add(self, entry: ReportEntry) -> None:
+        self.entries.append(entry)
+
+    @property
+    def losses(self) -> list[ReportEntry]:
+        return [e for e in self.entries if e.kind is not Loss.MAPPED]
+
+    @property
+    def lossless(self) -> bool:
+        return not self.losses
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "from": self.source_format,
+            "to": self.target_format,
+            "records_in": self.records_in,
+            "records_out": self.records_out,
+            "lossless": self.lossless,
+            "entries": [
+                {
+                    k: v
+                    for k, v in (
+                        ("kind", e.kind.value),
+                        ("field", e.source_field),
+                        ("location", e.location),
+                        ("message", e.message),
+                        ("code", e.code),
+                        ("target", e.target),
+                    )
+                    if v
+                }
+                for e in self.entries
+            ],
+        }
+
+
+class Reader(Protocol):
+    """Reads one source into standard Bundles, streaming."""
+
+    def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]: ...
+
+
+class Writer(Protocol):
+    """Writes standard Bundles to one target, streaming."""
+
+    def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None: ...
+
+
+class Format:
+    """A registered format. Subclasses set the class attributes and implement ``read`` and/or ``write``.
+
+    ``sniff`` returns True when the first bytes of an input are unmistakably this format (used for detection).
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]] = ()
+    can_read: ClassVar[bool] = False
+    can_write: ClassVar[bool] = False
+
+    def sniff(self, head: bytes, path: Path | None) -> bool:
+        return False
+
+    def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
+        raise NotImplementedError(f"{self.name} cannot be read")
+
+    def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
+        raise NotImplementedError(f"{self.name} cannot be written")
