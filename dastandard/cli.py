@@ -15,7 +15,7 @@ from dastandard import __version__
 from dastandard.errors import FatalError
 
 # Subcommand modules, in help order. Each exposes a click command or group named ``command``.
-_COMMAND_MODULES = ("profiles",)
+_COMMAND_MODULES = ("validate", "rules", "explain", "profiles")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -31,7 +31,7 @@ for _name in _COMMAND_MODULES:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a FatalError prints its message on stderr and exits with its status."""
     try:
-        cli.main(args=argv, prog_name="dastandard", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="dastandard", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
@@ -45,4 +45,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.status)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    sys.exit(getattr(click.get_current_context(silent=True), "_dastandard_exit", 0))
+    # In non-standalone mode click returns the code a command passed to ``ctx.exit`` (or the command's return value).
+    sys.exit(status if isinstance(status, int) else 0)

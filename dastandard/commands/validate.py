@@ -1,0 +1,201 @@
+"""``dastandard validate``: check records against the standard and report in the chosen format.
+
+Exit status (see docs/ci.md): 0 when no finding reaches ``--fail-on``; 1 when one does; 2 on a usage error;
+``errors.INPUT_UNREADABLE`` when an input could not be read (every other input is still checked and reported);
+``errors.CONFIG_INVALID`` for a bad configuration file; ``errors.OUTPUT_UNWRITABLE`` when ``--output`` cannot be
+written (no partial file is left).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from importlib import import_module
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from dastandard.config import Settings, load_settings
+from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
+from dastandard.findings import Finding
+from dastandard.reporters import REPORTER_BY_NAME, Summary, summarize
+
+INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")
+FAIL_ON_CHOICES = ("error", "warning", "info")
+MAX_DEFAULT_JOBS = 4
+
+
+def default_jobs() -> int:
+    """Worker processes when ``--jobs`` is not given: the usable CPUs, at most ``MAX_DEFAULT_JOBS``."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_DEFAULT_JOBS))
+
+
+def _engine() -> Callable[..., Any]:
+    """The validation engine's ``validate`` function (looked up at call time so tests can replace it)."""
+    try:
+        return import_module("dastandard.validation").validate  # type: ignore[no-any-return]
+    except (ImportError, AttributeError):
+        raise FatalError("the validation engine is missing from this installation", 1) from None
+
+
+def _as_names(items: Any) -> tuple[str, ...]:
+    """File names from the engine's report (paths, strings, or ``(path, reason)`` pairs)."""
+    names = []
+    for item in items or ():
+        if isinstance(item, tuple | list) and item:
+            item = item[0]
+        names.append(str(getattr(item, "file", item)))
+    return tuple(names)
+
+
+def run(
+    inputs: Sequence[str],
+    settings: Settings,
+    input_format: str | None,
+    jobs: int,
+) -> tuple[list[Finding], Summary]:
+    """Run the engine over ``inputs`` and summarize the result."""
+    report = _engine()(list(inputs), settings=settings, input_format=input_format, jobs=jobs)
+    findings: list[Finding] = list(report.findings)
+    files = _as_names(getattr(report, "files", ()))
+    unreadable = _as_names(getattr(report, "unreadable", ()))
+    return findings, summarize(findings, files, settings.fail_on, unreadable)
+
+
+@contextlib.contextmanager
+def _atomic_text(target: Path) -> Iterator[TextIO]:
+    """A text stream whose content replaces ``target`` only once it is complete; nothing is left on failure."""
+    directory = target.resolve().parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        rule_id, sep, level = value.partition("=")
+        if not sep or not rule_id or not level:
+            raise click.BadParameter(f"expected RULE-ID=LEVEL, got {value!r}", param_hint="--severity")
+        pairs[rule_id.strip()] = level.strip()
+    return pairs
+
+
+@click.command("validate")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(INPUT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format; auto detects it per file.",
+)
+@click.option(
+    "-o",
+    "--output-format",
+    type=click.Choice(tuple(REPORTER_BY_NAME)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default=None,
+    help="Lowest severity that makes the run fail (exit 1). Default: the configuration's, else error.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (.dastandard.toml or pyproject.toml). Default: the nearest one upwards.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Worker processes. Default: usable CPUs, at most {MAX_DEFAULT_JOBS}.",
+)
+@click.option("--disable", multiple=True, metavar="RULE-ID", help="Do not run this rule (repeatable).")
+@click.option(
+    "--severity",
+    "severity_values",
+    multiple=True,
+    metavar="RULE-ID=LEVEL",
+    help="Report this rule at LEVEL: error, warning or info (repeatable).",
+)
+@click.option(
+    "--suppress",
+    multiple=True,
+    metavar="RULE-ID@PATH",
+    help="Drop findings of a rule at a path; a trailing * matches a prefix (repeatable).",
+)
+@click.option("-q", "--quiet", count=True, help="Less text output (-q: summary only, -qq: nothing).")
+@click.option("-v", "--verbose", count=True, help="More text output (rule names, clean files).")
+def command(
+    inputs: tuple[str, ...],
+    input_format: str,
+    output_format: str,
+    output: Path | None,
+    fail_on: str | None,
+    config_file: Path | None,
+    jobs: int | None,
+    disable: tuple[str, ...],
+    severity_values: tuple[str, ...],
+    suppress: tuple[str, ...],
+    quiet: int,
+    verbose: int,
+) -> None:
+    """Validate FHIR JSON/XML, NDJSON or logical records; INPUT may be a file, a folder or - for stdin."""
+    settings = load_settings(
+        config_file=config_file,
+        fail_on=fail_on,
+        disable=disable,
+        severity=_parse_severity_option(severity_values),
+        suppress=suppress,
+    )
+    findings, summary = run(inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs())
+    reporter_type = REPORTER_BY_NAME[output_format]
+    verbosity = verbose - quiet
+    if output is None:
+        reporter_type(sys.stdout, verbosity=verbosity).report(findings, summary)
+    else:
+        with _atomic_text(output) as stream:
+            reporter_type(stream, verbosity=verbosity).report(findings, summary)
+        if verbosity >= 0:
+            click.echo(summary.line(), err=True)
+    click.get_current_context().exit(exit_status(summary))
+
+
+def exit_status(summary: Summary) -> int:
+    """``INPUT_UNREADABLE`` if an input could not be read, else 1 if the run failed, else 0."""
+    if summary.unreadable:
+        return INPUT_UNREADABLE
+    return 1 if summary.failed else 0
