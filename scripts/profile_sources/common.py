@@ -1,0 +1,184 @@
+"""Shared helpers for the conformance-resource generator: canonical URLs, metadata and file writing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+PROFILES = ROOT / "profiles"
+
+# The publication date of this version of the artifacts (kept fixed so output is deterministic).
+DATE = "2026-11-23"
+
+JSON = dict[str, Any]
+
+# Canonicals of other publishers that the artifacts refer to. The tests allow exactly these (plus our own).
+FHIR_SD = "http://hl7.org/fhir/StructureDefinition/"
+THO_CS = "http://terminology.hl7.org/CodeSystem/"
+UKCORE_PATIENT = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"
+UKCORE_ETHNIC_EXT = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
+UKCORE_ETHNIC_CS = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland"
+DAR_EXT = FHIR_SD + "data-absent-reason"
+RELIGION_EXT = FHIR_SD + "patient-religion"
+DISABILITY_EXT = FHIR_SD + "patient-disability"
+DAR_CS = THO_CS + "data-absent-reason"
+CONFIDENTIALITY_CS = THO_CS + "v3-Confidentiality"
+ACTCODE_CS = THO_CS + "v3-ActCode"
+MARITAL_CS = THO_CS + "v3-MaritalStatus"
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+
+
+@dataclass
+class Context:
+    """The package identity (from ``profiles/package.json``) and the external canonicals used so far."""
+
+    canonical: str
+    version: str
+    publisher: str
+    jurisdiction: str
+    package_id: str
+
+    @classmethod
+    def from_manifest(cls, manifest: Mapping[str, Any]) -> Context:
+        return cls(
+            canonical=manifest["canonical"],
+            version=manifest["version"],
+            publisher=manifest["publisher"],
+            jurisdiction=manifest["jurisdiction"],
+            package_id=manifest["name"],
+        )
+
+    # canonical URLs of our own artifacts
+    def sd(self, artifact_id: str) -> str:
+        return f"{self.canonical}/StructureDefinition/{artifact_id}"
+
+    def cs(self, artifact_id: str) -> str:
+        return f"{self.canonical}/CodeSystem/{artifact_id}"
+
+    def vs(self, artifact_id: str) -> str:
+        return f"{self.canonical}/ValueSet/{artifact_id}"
+
+    def cm(self, artifact_id: str) -> str:
+        return f"{self.canonical}/ConceptMap/{artifact_id}"
+
+    def id_system(self, name: str) -> str:
+        return f"{self.canonical}/Id/{name}"
+
+    @property
+    def learning_uri(self) -> str:
+        return f"{self.canonical}/learning-points"
+
+    def metadata(self, resource_type: str, artifact_id: str, name: str, title: str, description: str) -> JSON:
+        """The common metadata every artifact carries, in FHIR element order."""
+        return {
+            "resourceType": resource_type,
+            "id": artifact_id,
+            "url": f"{self.canonical}/{resource_type}/{artifact_id}",
+            "version": self.version,
+            "name": name,
+            "title": title,
+            "status": "draft",
+            "experimental": False,
+            "date": DATE,
+            "publisher": self.publisher,
+            "description": description,
+            "jurisdiction": [
+                {
+                    "coding": [
+                        {
+                            "system": "urn:iso:std:iso:3166",
+                            "code": self.jurisdiction,
+                            "display": "United Kingdom of Great Britain and Northern Ireland",
+                        }
+                    ]
+                }
+            ],
+        }
+
+    def external_canonicals(self) -> JSON:
+        """The one list of canonicals of other publishers that the artifacts may use."""
+        structure_definitions = sorted(
+            {
+                UKCORE_PATIENT,
+                UKCORE_ETHNIC_EXT,
+                DAR_EXT,
+                RELIGION_EXT,
+                DISABILITY_EXT,
+                *(
+                    FHIR_SD + t
+                    for t in (
+                        "Bundle",
+                        "Group",
+                        "RelatedPerson",
+                        "Observation",
+                        "Encounter",
+                        "Communication",
+                        "RiskAssessment",
+                        "ServiceRequest",
+                        "CarePlan",
+                        "EpisodeOfCare",
+                        "Organization",
+                        "Provenance",
+                        "Extension",
+                        "Practitioner",
+                        "PractitionerRole",
+                        "Location",
+                        "Resource",
+                        "Consent",
+                    )
+                ),
+            }
+        )
+        return {
+            "description": (
+                "Canonical URLs of other publishers that the dastandard artifacts refer to. Code systems listed "
+                "under codeSystemFragments are shipped in profiles/CodeSystem as offline fragments (content "
+                "fragment) under their real canonical URL; everything else here is resolved from the FHIR R4 core "
+                "package (hl7.fhir.r4.core 4.0.1) or UK Core (fhir.r4.ukcore.stu2)."
+            ),
+            "structureDefinitions": structure_definitions,
+            "valueSets": sorted(
+                {
+                    "http://hl7.org/fhir/ValueSet/security-labels",
+                    "http://hl7.org/fhir/ValueSet/v3-ActEncounterCode",
+                }
+            ),
+            "codeSystemFragments": sorted({UKCORE_ETHNIC_CS, DAR_CS, CONFIDENTIALITY_CS, ACTCODE_CS, MARITAL_CS}),
+            "codeSystems": sorted({"urn:iso:std:iso:3166"}),
+            "identifierSystems": sorted(
+                {
+                    NHS_NUMBER_SYSTEM,
+                    self.id_system("la-child-id"),
+                    self.id_system("police-person-id"),
+                    self.id_system("case-reference"),
+                }
+            ),
+            "implementationGuides": sorted(
+                {"http://hl7.org/fhir", "https://fhir.hl7.org.uk/ImplementationGuide/hl7.fhir.r4.ukcore.stu2"}
+            ),
+            "other": sorted({self.learning_uri}),
+        }
+
+
+def dump(resource: Mapping[str, Any]) -> str:
+    """Deterministic JSON text: two-space indent, key order as built, trailing newline."""
+    return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_all(resources: Mapping[Path, Mapping[str, Any]], *, check: bool) -> list[Path]:
+    """Write (or, with ``check``, compare) every resource; return the paths that differ from disk."""
+    stale: list[Path] = []
+    for relative in sorted(resources):
+        target = PROFILES / relative
+        text = dump(resources[relative])
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(relative)
+        if not check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    return stale
