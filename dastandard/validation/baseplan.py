@@ -1,0 +1,99 @@
+"""The compiled base FHIR R4 structure plan (``validators/fhir-r4-base.json``), loaded once per process.
+
+The plan is built by ``scripts/build_base_plan.py``; it is a trusted shipped artifact, so a damaged plan raises
+(it is a packaging fault, not an input problem).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from dastandard._resources import read_json
+
+# Types whose ``id`` is a child element in XML (resources); every other type carries ``id`` as an attribute.
+ABSTRACT_RESOURCES = frozenset({"Resource", "DomainResource"})
+
+
+@dataclass(frozen=True, slots=True)
+class ElementDef:
+    """One element of a type: JSON name, type name, cardinality, base required binding and reference targets."""
+
+    name: str
+    type: str
+    min: int
+    many: bool
+    binding: str | None
+    targets: frozenset[str] | None
+    primitive: bool
+    resource: bool  # the element holds a whole resource (contained, Bundle.entry.resource)
+    choice: str | None  # the choice stem (``deceased``) for ``deceasedBoolean``, else None
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    """A primitive type: its JSON kind (string, boolean, number, integer) and compiled full-match pattern."""
+
+    name: str
+    json: str
+    pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class BasePlan:
+    """The whole plan, indexed for the hot path."""
+
+    types: Mapping[str, Mapping[str, ElementDef]]
+    required: Mapping[str, tuple[str, ...]]  # type -> names of elements with min 1
+    choices: Mapping[str, Mapping[str, tuple[str, ...]]]
+    resources: frozenset[str]
+    primitives: Mapping[str, Primitive]
+    valuesets: Mapping[str, frozenset[str]]
+
+    def is_resource_type(self, name: str) -> bool:
+        return name in self.resources or name in ABSTRACT_RESOURCES
+
+
+@cache
+def base_plan() -> BasePlan:
+    """Load and index the shipped plan (once per process)."""
+    raw = read_json("validators", "fhir-r4-base.json")
+    primitives = {
+        name: Primitive(name, spec["json"], re.compile(spec["regex"]) if spec["regex"] else None)
+        for name, spec in raw["primitives"].items()
+    }
+    choice_of: dict[tuple[str, str], str] = {}
+    choices: dict[str, dict[str, tuple[str, ...]]] = {}
+    for type_name, stems in raw["choices"].items():
+        choices[type_name] = {stem: tuple(names) for stem, names in stems.items()}
+        for stem, names in stems.items():
+            for n in names:
+                choice_of[(type_name, n)] = stem
+    types: dict[str, dict[str, ElementDef]] = {}
+    required: dict[str, tuple[str, ...]] = {}
+    for type_name, elements in raw["types"].items():
+        defs: dict[str, ElementDef] = {}
+        for name, (etype, emin, emax, binding, targets) in elements.items():
+            defs[name] = ElementDef(
+                name=name,
+                type=etype,
+                min=emin,
+                many=emax == "*",
+                binding=binding,
+                targets=frozenset(targets) if targets else None,
+                primitive=etype in primitives,
+                resource=etype == "Resource",
+                choice=choice_of.get((type_name, name)),
+            )
+        types[type_name] = defs
+        required[type_name] = tuple(n for n, d in defs.items() if d.min > 0 and d.choice is None)
+    return BasePlan(
+        types=types,
+        required=required,
+        choices=choices,
+        resources=frozenset(raw["resources"]),
+        primitives=primitives,
+        valuesets={url: frozenset(codes) for url, codes in raw["valueSets"].items()},
+    )

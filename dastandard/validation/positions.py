@@ -1,0 +1,120 @@
+"""Map a JSON path back to a line and column in the original text, only when a finding is reported.
+
+The hot path parses with orjson, which keeps no positions. ``locate`` re-scans the text without building values
+and stops at the target; when the path does not exist (a missing element) it returns the deepest existing
+ancestor's position. Paths are tuples of keys and array indexes, without the leading resource type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import orjson
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_SCALAR = re.compile(r"[^,\]\}\s]*")
+_WS = re.compile(r"[ \t\r\n]*")
+_PATH_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    m = _WS.match(text, pos)
+    return m.end() if m else pos
+
+
+def line_col(text: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _skip_value(text: str, pos: int) -> int:
+    char = text[pos : pos + 1]
+    if char == '"':
+        m = _STRING.match(text, pos)
+        return m.end() if m else len(text)
+    if char in ("{", "["):
+        depth = 0
+        for m in _TOKEN.finditer(text, pos):
+            token = m.group()
+            if token in ("{", "["):
+                depth += 1
+            elif token in ("}", "]"):
+                depth -= 1
+                if depth == 0:
+                    return m.end()
+        return len(text)
+    m = _SCALAR.match(text, pos)
+    return m.end() if m else pos + 1
+
+
+def locate(text: str, segments: Sequence[str | int]) -> tuple[int, int]:
+    """Line and column of the key (or array item) at ``segments``; of the deepest existing ancestor otherwise."""
+    pos = _skip_ws(text, 0)
+    if text.startswith("\ufeff"):
+        pos = _skip_ws(text, 1)
+    best = pos
+    try:
+        for seg in segments:
+            pos = _skip_ws(text, pos)
+            if isinstance(seg, str):
+                if text[pos : pos + 1] != "{":
+                    break
+                pos += 1
+                found = False
+                while True:
+                    pos = _skip_ws(text, pos)
+                    m = _STRING.match(text, pos)
+                    if m is None:
+                        break
+                    raw = m.group()
+                    key = orjson.loads(raw) if "\\" in raw else raw[1:-1]
+                    key_pos = pos
+                    pos = _skip_ws(text, m.end()) + 1  # the colon
+                    pos = _skip_ws(text, pos)
+                    if key == seg:
+                        best, found = key_pos, True
+                        break
+                    pos = _skip_ws(text, _skip_value(text, pos))
+                    if text[pos : pos + 1] == ",":
+                        pos += 1
+                if not found:
+                    break
+            else:
+                if text[pos : pos + 1] != "[":
+                    break
+                pos += 1
+                index = 0
+                found = False
+                while True:
+                    pos = _skip_ws(text, pos)
+                    if text[pos : pos + 1] in ("]", ""):
+                        break
+                    if index == seg:
+                        best, found = pos, True
+                        break
+                    pos = _skip_ws(text, _skip_value(text, pos))
+                    if text[pos : pos + 1] == ",":
+                        pos += 1
+                    index += 1
+                if not found:
+                    break
+    except (orjson.JSONDecodeError, IndexError):
+        pass
+    return line_col(text, best)
+
+
+def parse_path(path: str) -> tuple[str | int, ...]:
+    """Split a FHIRPath-style path (``Bundle.entry[2].resource.birthDate``) into segments, dropping the root.
+
+    ``.ofType(X)`` steps are ignored. An unparseable path gives an empty tuple (the record's own position).
+    """
+    parts: list[str | int] = []
+    cleaned = re.sub(r"\.ofType\([^)]*\)", "", path.lstrip("$"))
+    for m in _PATH_PART.finditer(cleaned):
+        if m.group(1) is not None:
+            parts.append(m.group(1))
+        else:
+            parts.append(int(m.group(2)))
+    return tuple(parts[1:]) if parts and isinstance(parts[0], str) and parts[0][:1].isupper() else tuple(parts)

@@ -1,0 +1,253 @@
+"""Structure layer: a parsed resource against the base FHIR R4 plan (rules DA1xxx).
+
+The walker visits plain parsed dicts once, looking each key up in the precompiled plan; it allocates nothing per
+node except when it reports. Issues are ``(rule_id, path segments, message, resource label)`` tuples; the engine
+turns them into findings (severity, settings, line/column) only when they are reported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dastandard.validation.baseplan import BasePlan, ElementDef, base_plan
+
+Issue = tuple[str, tuple[Any, ...], str, str]
+
+_INT32 = (-(2**31), 2**31 - 1)
+
+
+def resource_label(resource: Any) -> str:
+    """``Type/id`` for a resource dict (``Type`` alone without an id; "" for non-resources)."""
+    if not isinstance(resource, dict):
+        return ""
+    rtype = resource.get("resourceType")
+    if not isinstance(rtype, str):
+        return ""
+    rid = resource.get("id")
+    return f"{rtype}/{rid}" if isinstance(rid, str) else rtype
+
+
+class StructureChecker:
+    """Checks resources against the base plan; one instance per process (see ``structure_checker``)."""
+
+    def __init__(self, plan: BasePlan) -> None:
+        self.plan = plan
+        self.types = plan.types
+        self.required = plan.required
+        self.resources = plan.resources
+        self.valuesets = plan.valuesets
+        self.primitives = plan.primitives
+        self.element_type = plan.types["Element"]
+
+    def check(self, resource: Any, root: tuple[Any, ...], out: list[Issue]) -> None:
+        """Check one resource; ``root`` is the path of the resource itself (``("Bundle",)`` at top level)."""
+        path = list(root)
+        self._resource(resource, path, out)
+
+    def _resource(self, res: Any, path: list[Any], out: list[Issue]) -> None:
+        label = resource_label(res)
+        if type(res) is not dict:
+            out.append(("DA1005", tuple(path), f"a resource must be a JSON object, found {_kind(res)}", label))
+            return
+        rtype = res.get("resourceType")
+        if rtype is None:
+            out.append(("DA1001", tuple(path), "resourceType is missing", label))
+            return
+        if not isinstance(rtype, str) or rtype not in self.resources:
+            out.append(("DA1001", tuple(path), f"unknown resourceType {rtype!r} (not a FHIR R4 resource)", label))
+            return
+        self._object(res, rtype, path, out, label, True)
+
+    def _object(
+        self,
+        obj: dict[str, Any],
+        type_name: str,
+        path: list[Any],
+        out: list[Issue],
+        label: str,
+        is_resource: bool = False,
+    ) -> None:
+        elements = self.types.get(type_name)
+        if elements is None:
+            return
+        if not obj or (is_resource and len(obj) == 1):
+            out.append(("DA1006", tuple(path), "an object must have some content", label))
+            if not obj:
+                return
+        seen_choice: dict[str, str] | None = None
+        for key, value in obj.items():
+            edef = elements.get(key)
+            if edef is None:
+                if key == "resourceType" and is_resource:
+                    continue
+                if key[:1] == "_":
+                    base = elements.get(key[1:])
+                    if base is not None and base.primitive:
+                        self._primitive_extension(obj, key, base, value, path, out, label)
+                        continue
+                path.append(key)
+                out.append(("DA1002", tuple(path), f"unknown element {key!r} in {type_name}", label))
+                path.pop()
+                continue
+            if edef.choice is not None:
+                if seen_choice is None:
+                    seen_choice = {}
+                other = seen_choice.get(edef.choice)
+                if other is not None:
+                    path.append(key)
+                    out.append(
+                        ("DA1008", tuple(path), f"only one {edef.choice}[x] is allowed; {other} is also present", label)
+                    )
+                    path.pop()
+                seen_choice[edef.choice] = key
+            path.append(key)
+            if value is None:
+                if not (edef.primitive and ("_" + key) in obj):
+                    out.append(("DA1006", tuple(path), "null is not allowed in FHIR JSON", label))
+            elif edef.many:
+                if type(value) is not list:
+                    out.append(("DA1003", tuple(path), f"{key} repeats: it must be a JSON array", label))
+                    self._value(value, edef, path, out, label)
+                elif not value:
+                    out.append(("DA1006", tuple(path), "an array must not be empty", label))
+                else:
+                    has_ext = edef.primitive and ("_" + key) in obj
+                    for index, item in enumerate(value):
+                        path.append(index)
+                        if item is None:
+                            if not has_ext:
+                                out.append(("DA1006", tuple(path), "null is not allowed in FHIR JSON", label))
+                        else:
+                            self._value(item, edef, path, out, label)
+                        path.pop()
+            elif type(value) is list:
+                out.append(("DA1003", tuple(path), f"{key} does not repeat: it must not be an array", label))
+            else:
+                self._value(value, edef, path, out, label)
+            path.pop()
+        for name in self.required.get(type_name, ()):
+            if name not in obj and ("_" + name) not in obj:
+                path.append(name)
+                out.append(("DA1004", tuple(path), f"{type_name}.{name} is required (min 1)", label))
+                path.pop()
+
+    def _value(self, value: Any, edef: ElementDef, path: list[Any], out: list[Issue], label: str) -> None:
+        if edef.primitive:
+            self._primitive(value, edef, path, out, label)
+        elif edef.resource:
+            self._resource(value, path, out)
+        elif type(value) is dict:
+            self._object(value, edef.type, path, out, label)
+            if edef.binding is not None:
+                self._coded_binding(value, edef, path, out, label)
+        else:
+            out.append(("DA1005", tuple(path), f"{edef.type} must be a JSON object, found {_kind(value)}", label))
+
+    def _primitive(self, value: Any, edef: ElementDef, path: list[Any], out: list[Issue], label: str) -> None:
+        prim = self.primitives[edef.type]
+        kind = prim.json
+        vtype = type(value)
+        if kind == "string":
+            if vtype is not str:
+                out.append(("DA1005", tuple(path), f"{edef.type} must be a JSON string, found {_kind(value)}", label))
+                return
+            if prim.pattern is not None and not prim.pattern.fullmatch(value):
+                out.append(("DA1005", tuple(path), f"{value[:60]!r} is not a valid {edef.type}", label))
+                return
+            if edef.binding is not None and value not in self.valuesets[edef.binding]:
+                out.append(
+                    ("DA1007", tuple(path), f"code {value!r} is not in the required value set {edef.binding}", label)
+                )
+        elif kind == "boolean":
+            if vtype is not bool:
+                out.append(("DA1005", tuple(path), f"boolean must be JSON true or false, found {_kind(value)}", label))
+        elif kind == "integer":
+            if vtype is not int:
+                out.append(("DA1005", tuple(path), f"{edef.type} must be a JSON integer, found {_kind(value)}", label))
+            elif (
+                value < _INT32[0]
+                or value > _INT32[1]
+                or (edef.type == "positiveInt" and value < 1)
+                or (edef.type == "unsignedInt" and value < 0)
+            ):
+                out.append(("DA1005", tuple(path), f"{value} is out of range for {edef.type}", label))
+        elif vtype is not int and vtype is not float:
+            out.append(("DA1005", tuple(path), f"decimal must be a JSON number, found {_kind(value)}", label))
+
+    def _primitive_extension(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        base: ElementDef,
+        value: Any,
+        path: list[Any],
+        out: list[Issue],
+        label: str,
+    ) -> None:
+        path.append(key)
+        partner = obj.get(key[1:])
+        if base.many:
+            if type(value) is not list:
+                out.append(("DA1003", tuple(path), f"{key} must be an array, like {key[1:]}", label))
+            else:
+                if type(partner) is list and len(partner) != len(value):
+                    out.append(
+                        ("DA1009", tuple(path), f"{key} must have as many items as {key[1:]} ({len(partner)})", label)
+                    )
+                for index, item in enumerate(value):
+                    if item is None:
+                        if type(partner) is list and index < len(partner) and partner[index] is None:
+                            path.append(index)
+                            out.append(("DA1006", tuple(path), "value and extension are both null", label))
+                            path.pop()
+                        continue
+                    path.append(index)
+                    self._element_ext(item, path, out, label)
+                    path.pop()
+        else:
+            self._element_ext(value, path, out, label)
+        path.pop()
+
+    def _element_ext(self, value: Any, path: list[Any], out: list[Issue], label: str) -> None:
+        if type(value) is not dict:
+            out.append(
+                ("DA1009", tuple(path), f"a primitive's extension part must be an object, found {_kind(value)}", label)
+            )
+            return
+        self._object(value, "Element", path, out, label)
+
+    def _coded_binding(
+        self, value: dict[str, Any], edef: ElementDef, path: list[Any], out: list[Issue], label: str
+    ) -> None:
+        codes = self.valuesets[edef.binding] if edef.binding else frozenset()
+        codings = value.get("coding") if edef.type == "CodeableConcept" else [value]
+        if type(codings) is not list:
+            return
+        present = [c.get("code") for c in codings if type(c) is dict and isinstance(c.get("code"), str)]
+        if present and not any(code in codes for code in present):
+            out.append(("DA1007", tuple(path), f"no code in the required value set {edef.binding}", label))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+_CHECKER: StructureChecker | None = None
+
+
+def structure_checker() -> StructureChecker:
+    """The process-wide checker (built on first use)."""
+    global _CHECKER
+    if _CHECKER is None:
+        _CHECKER = StructureChecker(base_plan())
+    return _CHECKER

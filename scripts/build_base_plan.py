@@ -1,0 +1,163 @@
+"""Compile validators/fhir-r4-base.json: the base FHIR R4 structure plan used by the structure layer.
+
+The source is the FHIR.js npm package (``fhir@4.12.0``), whose ``profiles/types.json`` and
+``profiles/valuesets.json`` are generated from the FHIR R4 (4.0.1) specification. The script fetches the package
+with ``npm pack`` into a temporary folder (or reads an unpacked copy given with ``--from``), keeps only what
+validation needs and writes a compact, sorted JSON file. Run it again only to regenerate the shipped plan::
+
+    python scripts/build_base_plan.py [--from path/to/node_modules/fhir] [--out validators/fhir-r4-base.json]
+
+Plan layout (all names are FHIR JSON property names):
+
+- ``primitives``: primitive type -> {"json": JSON kind, "regex": full-match pattern from the R4 datatypes page};
+- ``resources``: every resource type name;
+- ``types``: type name -> {element -> [type, min, max, required binding value set or null, reference targets]};
+  BackboneElements are types of their own named by path (``Patient.contact``); ``max`` is 1 or ``"*"``;
+- ``choices``: type name -> {choice stem -> [JSON names]} (``deceased`` -> ``deceasedBoolean`` ...);
+- ``valueSets``: value set URL -> sorted codes (required bindings of the base specification only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+PACKAGE = "fhir@4.12.0"
+ROOT = Path(__file__).resolve().parent.parent
+
+_YEAR = r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)"
+_TZ = r"(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?"
+_DAY = r"(0[1-9]|[1-2][0-9]|3[0-1])"
+_MONTH = r"(0[1-9]|1[0-2])"
+
+# Regular expressions from https://hl7.org/fhir/R4/datatypes.html (full match). ``json`` is the JSON kind.
+PRIMITIVES: dict[str, dict[str, str]] = {
+    "base64Binary": {"json": "string", "regex": r"(\s*([0-9a-zA-Z\+/=]){4}\s*)+"},
+    "boolean": {"json": "boolean", "regex": ""},
+    "canonical": {"json": "string", "regex": r"\S*"},
+    "code": {"json": "string", "regex": r"[^\s]+( [^\s]+)*"},
+    "date": {"json": "string", "regex": _YEAR + r"(-" + _MONTH + r"(-" + _DAY + r")?)?"},
+    "dateTime": {
+        "json": "string",
+        "regex": _YEAR + r"(-" + _MONTH + r"(-" + _DAY + r"(T" + _TIME + _TZ + r")?)?)?",
+    },
+    "decimal": {"json": "number", "regex": r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?"},
+    "id": {"json": "string", "regex": r"[A-Za-z0-9\-\.]{1,64}"},
+    "instant": {"json": "string", "regex": _YEAR + "-" + _MONTH + "-" + _DAY + "T" + _TIME + _TZ},
+    "integer": {"json": "integer", "regex": r"-?([0]|([1-9][0-9]*))"},
+    "markdown": {"json": "string", "regex": r"[\s\S]+"},
+    "oid": {"json": "string", "regex": r"urn:oid:[0-2](\.(0|[1-9][0-9]*))+"},
+    "positiveInt": {"json": "integer", "regex": r"\+?[1-9][0-9]*"},
+    "string": {"json": "string", "regex": r"[\s\S]+"},
+    "time": {"json": "string", "regex": _TIME},
+    "unsignedInt": {"json": "integer", "regex": r"[0]|([1-9][0-9]*)"},
+    "uri": {"json": "string", "regex": r"\S*"},
+    "url": {"json": "string", "regex": r"\S*"},
+    "uuid": {"json": "string", "regex": r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"},
+    "xhtml": {"json": "string", "regex": ""},
+}
+
+
+def fetch_package(workdir: Path) -> Path:
+    """``npm pack`` the FHIR.js package into ``workdir`` and unpack it; return the package folder."""
+    subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True, capture_output=True)
+    tarball = next(workdir.glob("fhir-*.tgz"))
+    with tarfile.open(tarball) as archive:
+        archive.extractall(workdir, filter="data")
+    return workdir / "package"
+
+
+def compile_plan(types: dict[str, Any], valuesets: dict[str, Any]) -> dict[str, Any]:
+    """Reduce FHIR.js's type definitions to the compact plan described in the module docstring."""
+    plan_types: dict[str, dict[str, list[Any]]] = {}
+    choices: dict[str, dict[str, list[str]]] = {}
+    used_valuesets: set[str] = set()
+
+    def add_type(name: str, properties: list[dict[str, Any]], owner_path: str) -> None:
+        elements: dict[str, list[Any]] = {}
+        for prop in properties:
+            json_name = prop["_name"]
+            if json_name.startswith("_"):
+                continue  # primitive extension siblings are derived at run time
+            type_name = prop["_type"]
+            if type_name == "BackboneElement" or (type_name == "Element" and prop.get("_properties")):
+                type_name = f"{owner_path}.{prop.get('_choice', json_name)}"
+                add_type(type_name, prop.get("_properties", []), type_name)
+            elif type_name.startswith("#"):
+                type_name = type_name[1:]
+            binding = None
+            if prop.get("_valueSetStrength") == "required" and prop.get("_valueSet"):
+                url = prop["_valueSet"].split("|", 1)[0]
+                if url in valuesets:
+                    binding = url
+                    used_valuesets.add(url)
+            targets = sorted({t.rsplit("/", 1)[-1] for t in prop.get("_targetProfiles", [])}) or None
+            elements[json_name] = [
+                type_name,
+                1 if prop.get("_required") else 0,
+                "*" if prop.get("_multiple") else 1,
+                binding,
+                targets,
+            ]
+            if "_choice" in prop:
+                choices.setdefault(name, {}).setdefault(prop["_choice"], []).append(json_name)
+        plan_types[name] = elements
+
+    for name, definition in types.items():
+        if definition.get("_kind") == "primitive-type":
+            continue
+        add_type(name, definition.get("_properties", []), name)
+
+    codes: dict[str, list[str]] = {}
+    for url in sorted(used_valuesets):
+        found: set[str] = set()
+        for system in valuesets[url].get("systems", []):
+            found.update(c["code"] for c in system.get("codes", []))
+        codes[url] = sorted(found)
+
+    resources = sorted(
+        n for n, d in types.items() if d.get("_kind") == "resource" and n not in ("Resource", "DomainResource")
+    )
+    return {
+        "about": (
+            "Base FHIR R4 (4.0.1) structure plan for dastandard's structure layer. Derived from the FHIR R4 "
+            "specification (http://hl7.org/fhir/R4/, CC0) by way of the FHIR.js package fhir@4.12.0 "
+            "(profiles/types.json and profiles/valuesets.json, Apache-2.0). Generated by "
+            "scripts/build_base_plan.py; do not edit by hand."
+        ),
+        "fhirVersion": "4.0.1",
+        "source": PACKAGE,
+        "primitives": PRIMITIVES,
+        "resources": resources,
+        "types": {k: plan_types[k] for k in sorted(plan_types)},
+        "choices": {k: choices[k] for k in sorted(choices)},
+        "valueSets": codes,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="source", type=Path, help="an unpacked fhir package folder")
+    parser.add_argument("--out", type=Path, default=ROOT / "validators" / "fhir-r4-base.json")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        package = args.source or fetch_package(Path(tmp))
+        profiles = package / "profiles"
+        types = json.loads((profiles / "types.json").read_text(encoding="utf-8"))
+        valuesets = json.loads((profiles / "valuesets.json").read_text(encoding="utf-8"))
+    plan = compile_plan(types, valuesets)
+    text = json.dumps(plan, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({len(text) // 1024} KiB, {len(plan['types'])} types)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
