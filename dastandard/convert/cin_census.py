@@ -1,0 +1,1391 @@
+"""The DfE Children in Need (CIN) census XML format: read and write.
+
+Reading streams the return with ``lxml.etree.iterparse`` (one Child in memory at a time; a DOCTYPE is refused,
+entities are never resolved, nothing is fetched) and yields one ``DACaseBundle`` per Child. Bad content (missing
+fields, unknown codes, malformed dates, stray text, elements the mapping does not know) becomes report entries
+with their XPath; a document that is not well-formed XML ends the read with an ``invalid-input`` entry. The field
+mapping is declared in ``converters/cin-census/mapping.json``; code lists and maps are the shipped
+``CodeSystem/cin-*`` and ``ConceptMap/cin-*`` resources.
+
+Writing produces a census return (Header + Children) from standard Bundles. ``cin_year`` chooses the sex item:
+2024 and later (the 2024-25 return on) write ``Sex`` (M/F/U); earlier years write ``GenderCurrent`` (0/1/2/9), as
+in ``CIN_schema_2024.xsd``. Whatever a Bundle holds that the census cannot is reported as a loss.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from itertools import chain
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from lxml import etree
+
+from dastandard._resources import read_json
+from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.ids import (
+    code_system_url,
+    entry,
+    extension_url,
+    identifier_system,
+    profile_url,
+    reference,
+    stable_id,
+)
+from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.standard import standard
+
+NAME = "cin-census"
+DAR = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+EPISODE_EXT = "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare"
+RELIGION_EXT = "http://hl7.org/fhir/StructureDefinition/patient-religion"
+DISABILITY_EXT = "http://hl7.org/fhir/StructureDefinition/patient-disability"
+UKCORE_ETHNIC_EXT = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
+CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+CHILD_PATH = "/Message/Children/Child"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_UPN = re.compile(r"[A-Za-z]\d{12}|[A-Za-z]\d{11}[A-Za-z]")
+_TRUE = frozenset({"true", "TRUE", "1"})
+_FALSE = frozenset({"false", "FALSE", "0"})
+DA_FACTORS = {"3A": "child", "3B": "parent-or-carer", "3C": "household-member"}
+_PLACEHOLDER_TEXT = {
+    "parent-or-carer": "parent or carer (not named in the CIN census)",
+    "household-member": "another person living in the household (not named in the CIN census)",
+}
+# Characteristics the census does not hold; stated as data-absent-reason "unknown" on every person.
+_ABSENT_CHARACTERISTICS = ("ethnicity-ons-2021", "gender-identity", "sexual-orientation", "pregnancy-status")
+
+
+# --------------------------------------------------------------------------------------------------- code lists
+
+
+@dataclass(frozen=True)
+class CodeMap:
+    """A shipped ConceptMap (first group): source code -> (target code, target display, equivalence)."""
+
+    source: str
+    target: str
+    forward: dict[str, tuple[str, str, str]]
+    source_display: dict[str, str]
+
+    def reverse(self, target_code: str) -> str | None:
+        """The first source code that maps to ``target_code`` without loss."""
+        for code, (tgt, _, eq) in self.forward.items():
+            if tgt == target_code and eq in ("equal", "equivalent"):
+                return code
+        return None
+
+
+@cache
+def code_map(cm_id: str) -> CodeMap:
+    """Load ``ConceptMap/<cm_id>`` from the shipped standard (a missing map is an installation error)."""
+    art = standard().get(standard().url("ConceptMap", cm_id))
+    if art is None:
+        raise LookupError(f"ConceptMap {cm_id} is not shipped")
+    group = art.resource["group"][0]
+    forward: dict[str, tuple[str, str, str]] = {}
+    displays: dict[str, str] = {}
+    for el in group["element"]:
+        tgt = el["target"][0]
+        forward[el["code"]] = (tgt["code"], tgt.get("display", ""), tgt["equivalence"])
+        displays[el["code"]] = el.get("display", "")
+    return CodeMap(group["source"], group["target"], forward, displays)
+
+
+@cache
+def code_list(cs_id: str) -> dict[str, str]:
+    """Code -> display of a shipped CodeSystem."""
+    art = standard().get(code_system_url(cs_id))
+    if art is None:
+        raise LookupError(f"CodeSystem {cs_id} is not shipped")
+    return {c["code"]: c.get("display", "") for c in art.resource.get("concept", [])}
+
+
+@cache
+def mapping() -> dict[str, Any]:
+    """The declarative mapping ``converters/cin-census/mapping.json``."""
+    data: dict[str, Any] = read_json("converters", "cin-census/mapping.json")
+    return data
+
+
+def _coding(cs_id: str, code: str) -> dict[str, str]:
+    display = code_list(cs_id).get(code, "")
+    out = {"system": code_system_url(cs_id), "code": code}
+    if display:
+        out["display"] = display
+    return out
+
+
+def _absent(reason: str = "unknown") -> dict[str, Any]:
+    return {"extension": [{"url": DAR, "valueCode": reason}]}
+
+
+def _cc(*codings: dict[str, str], text: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if codings:
+        out["coding"] = list(codings)
+    if text:
+        out["text"] = text
+    return out
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Header:
+    values: dict[str, str] = field(default_factory=dict)
+    sources: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def lea(self) -> str:
+        return self.sources[0].get("LEA", "") if self.sources else ""
+
+    @property
+    def system(self) -> str:
+        if not self.sources:
+            return ""
+        s = self.sources[0]
+        return " ".join(v for v in (s.get("SoftwareCode", ""), s.get("Release", "")) if v)
+
+    def extension(self) -> dict[str, Any]:
+        subs: list[dict[str, Any]] = [{"url": k, "valueString": v} for k, v in self.values.items()]
+        for src in self.sources:
+            subs.append({"url": "Source", "extension": [{"url": k, "valueString": v} for k, v in src.items()]})
+        return {"url": extension_url("cin-header"), "extension": subs}
+
+
+class _ChildReader:
+    """Builds one Bundle from one Child element, reporting as it goes."""
+
+    def __init__(
+        self,
+        fmt_report: ConversionReport,
+        name: str,
+        header: _Header,
+        xpath: str,
+        occurrence: int,
+        mapped: dict[str, str],
+    ) -> None:
+        self.report = fmt_report
+        self.name = name
+        self.header = header
+        self.xpath = xpath
+        self.mapped = mapped
+        self.occurrence = occurrence
+        self.entries: list[dict[str, Any]] = []
+        self.fields: dict[str, Any] = mapping()["fields"]
+        self.known = set(self.fields) | set(mapping()["containers"])
+        self.key: tuple[str, ...] = ()
+        self.child_id = ""
+        self.agency_id = ""
+        self.placeholders: dict[str, str] = {}
+        self.reference_date = header.values.get("ReferenceDate", "")
+
+    # -- reporting helpers
+    def _loc(self, elem: etree._Element, root: etree._Element) -> str:
+        parts: list[str] = []
+        node: etree._Element | None = elem
+        while node is not None and node is not root:
+            parent = node.getparent()
+            if parent is None:
+                break
+            same = [c for c in parent if c.tag == node.tag]
+            parts.append(f"{node.tag}[{same.index(node) + 1}]" if len(same) > 1 else str(node.tag))
+            node = parent
+        return "/".join([self.xpath, *reversed(parts)])
+
+    def _add(self, kind: Loss, fld: str, location: str, message: str = "", code: str = "", target: str = "") -> None:
+        self.report.add(ReportEntry(kind, fld, location, message, code, target))
+
+    # -- value access: every read marks the generic path as mapped
+    def _values(self, parent: etree._Element, tag: str, root: etree._Element) -> list[tuple[str, str]]:
+        out = []
+        for el in parent:
+            if el.tag == tag:
+                loc = self._loc(el, root)
+                generic = re.sub(r"\[\d+\]", "", loc)
+                if generic in self.fields:
+                    self.mapped[generic] = self.fields[generic]["target"]
+                out.append(((el.text or "").strip(), loc))
+        return out
+
+    def _one(
+        self, parent: etree._Element | None, tag: str, root: etree._Element, required: bool = False
+    ) -> tuple[str, str]:
+        """The stripped text and XPath of the single ``tag`` child ('' when absent; a repeat is reported)."""
+        if parent is None:
+            return "", ""
+        vals = self._values(parent, tag, root)
+        if not vals or not vals[0][0]:
+            if required:
+                where = vals[0][1] if vals else f"{self._loc(parent, root)}/{tag}"
+                self._add(Loss.INVALID_INPUT, tag, where, f"{tag} is required but missing or empty")
+            return "", vals[0][1] if vals else ""
+        for _, loc in vals[1:]:
+            self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} may occur once; the repeat is not converted")
+        return vals[0]
+
+    def _date(self, parent: etree._Element | None, tag: str, root: etree._Element, required: bool = False) -> str:
+        text, loc = self._one(parent, tag, root, required)
+        if not text:
+            return ""
+        try:
+            if not _DATE.fullmatch(text):
+                raise ValueError
+            date.fromisoformat(text)
+        except ValueError:
+            self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is not a date (YYYY-MM-DD); not converted")
+            return ""
+        if self.reference_date and _DATE.fullmatch(self.reference_date) and text > self.reference_date:
+            self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is after the census reference date; kept as recorded")
+        return text
+
+    def _bool(
+        self, parent: etree._Element | None, tag: str, root: etree._Element, required: bool = False
+    ) -> bool | None:
+        text, loc = self._one(parent, tag, root, required)
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        if text:
+            self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is not true/false/1/0; not converted")
+        return None
+
+    def _code_cc(self, cs_id: str, text: str, loc: str, tag: str) -> dict[str, Any]:
+        """A CodeableConcept for a code of a CIN CodeSystem; an unknown code is kept as text and reported."""
+        if text in code_list(cs_id):
+            return _cc(_coding(cs_id, text))
+        self._add(Loss.UNMAPPED_CODE, tag, loc, f"not a {cs_id} code; kept as text", code=text)
+        return _cc(text=text)
+
+    def _mapped_cc(self, cm_id: str, text: str, loc: str, tag: str, keep_source: bool = False) -> dict[str, Any]:
+        """A CodeableConcept via a ConceptMap; lossy targets are reported, unknown codes kept as text."""
+        cmap = code_map(cm_id)
+        hit = cmap.forward.get(text)
+        if hit is None:
+            self._add(Loss.UNMAPPED_CODE, tag, loc, f"no mapping in ConceptMap {cm_id}; kept as text", code=text)
+            return _cc(text=text)
+        tgt, display, eq = hit
+        coding = {"system": cmap.target, "code": tgt}
+        if display:
+            coding["display"] = display
+        codings = [coding]
+        if keep_source:
+            src = {"system": cmap.source, "code": text}
+            if cmap.source_display.get(text):
+                src["display"] = cmap.source_display[text]
+            codings.append(src)
+        if eq not in ("equal", "equivalent"):
+            self._add(Loss.LOSSY_CODE, tag, loc, f"ConceptMap {cm_id}: target is {eq}", code=text, target=tgt)
+        return _cc(*codings)
+
+    # -- the record
+    def build(self, child: etree._Element) -> dict[str, Any]:
+        ids = child.find("ChildIdentifiers")
+        chars = child.find("ChildCharacteristics")
+        if ids is None:
+            self._add(Loss.INVALID_INPUT, "ChildIdentifiers", f"{self.xpath}/ChildIdentifiers", "missing")
+        if chars is None:
+            self._add(Loss.INVALID_INPUT, "ChildCharacteristics", f"{self.xpath}/ChildCharacteristics", "missing")
+        la_child_id, _ = self._one(ids, "LAchildID", child, required=True)
+        lea = self.header.lea
+        self.key = (NAME, lea, la_child_id, str(self.occurrence)) if la_child_id else (NAME, lea, "#", self.xpath)
+        self.agency_id = stable_id(NAME, "agency", lea)
+        self.entries.append(entry(self._agency(lea)))
+        person = self._person(ids, chars, child, la_child_id)
+        self.child_id = person["id"]
+        self.entries.append(entry(person))
+        n = 0
+        for el in child:
+            if el.tag == "CINdetails":
+                n += 1
+                self._episode(el, n, child)
+        if n == 0:
+            self._add(Loss.INVALID_INPUT, "CINdetails", f"{self.xpath}/CINdetails", "at least one CINdetails needed")
+        self._unmapped(child)
+        targets = [e["resource"]["id"] for e in self.entries]
+        prov = build_provenance(
+            resource_id=stable_id(*self.key, "provenance"),
+            targets=targets,
+            source_file=self.name,
+            source_record=self.xpath,
+            system=self.header.system,
+            agency_id=self.agency_id,
+            recorded=as_instant(self.header.sources[0].get("DateTime") if self.header.sources else None)
+            or as_instant(self.reference_date),
+            fact_source="record-check",
+            extensions=[self.header.extension()],
+        )
+        self.entries.append(entry(prov))
+        bundle: dict[str, Any] = {
+            "resourceType": "Bundle",
+            "id": stable_id(*self.key, "bundle"),
+            "meta": {
+                "profile": [profile_url("DACaseBundle")],
+                "security": [
+                    {"system": CONFIDENTIALITY, "code": "R", "display": "restricted"},
+                    {
+                        "system": ACT_CODE,
+                        "code": "SDV",
+                        "display": "sexual assault, abuse, or domestic violence information sensitivity",
+                    },
+                ],
+            },
+            "type": "collection",
+            "entry": self.entries,
+        }
+        if la_child_id:
+            bundle["identifier"] = {"system": identifier_system("la-child-id"), "value": la_child_id}
+        return bundle
+
+    def _agency(self, lea: str) -> dict[str, Any]:
+        org: dict[str, Any] = {
+            "resourceType": "Organization",
+            "id": self.agency_id,
+            "meta": {"profile": [profile_url("DAAgency")]},
+            "active": True,
+            "type": [_cc({"system": code_system_url("agency-type"), "code": "childrens-social-care"})],
+            "name": f"Local authority {lea} children's social care"
+            if lea
+            else "Local authority children's social care",
+        }
+        if lea:
+            org["identifier"] = [{"system": identifier_system("la-code"), "value": lea}]
+        return org
+
+    def _person_base(self, pid: str) -> dict[str, Any]:
+        return {"resourceType": "Patient", "id": pid, "meta": {"profile": [profile_url("DAPerson")]}}
+
+    def _absent_characteristics(
+        self, ext: list[dict[str, Any]], *, sex: bool, ethnicity: bool, disability: bool
+    ) -> None:
+        if sex:
+            ext.append({"url": extension_url("person-sex"), "valueCodeableConcept": _absent()})
+        if ethnicity:
+            ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": _absent()})
+            ext.append({"url": extension_url("ethnicity-dfe"), "valueCodeableConcept": _absent()})
+        for ext_id in _ABSENT_CHARACTERISTICS:
+            ext.append({"url": extension_url(ext_id), "valueCodeableConcept": _absent()})
+        ext.append({"url": RELIGION_EXT, "valueCodeableConcept": _absent()})
+        if disability:
+            ext.append({"url": DISABILITY_EXT, "valueCodeableConcept": _absent()})
+
+    def _person(
+        self, ids: etree._Element | None, chars: etree._Element | None, root: etree._Element, la_child_id: str
+    ) -> dict[str, Any]:
+        p = self._person_base(stable_id(*self.key, "child"))
+        ident: list[dict[str, Any]] = []
+        ext: list[dict[str, Any]] = []
+        if la_child_id:
+            ident.append({"system": identifier_system("la-child-id"), "value": la_child_id})
+        for tag, use in (("UPN", "official"), ("FormerUPN", "old")):
+            upn, loc = self._one(ids, tag, root)
+            if upn:
+                if not _UPN.fullmatch(upn):
+                    self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} does not match the UPN pattern; kept as recorded")
+                ident.append({"use": use, "system": identifier_system("upn"), "value": upn})
+        if ident:
+            p["identifier"] = ident
+        unknown, loc = self._one(ids, "UPNunknown", root)
+        if unknown:
+            ext.append(
+                {
+                    "url": extension_url("cin-upn-unknown"),
+                    "valueCodeableConcept": self._code_cc("cin-upn-unknown", unknown, loc, "UPNunknown"),
+                }
+            )
+        birth = self._date(ids, "PersonBirthDate", root)
+        expected = self._date(ids, "ExpectedPersonBirthDate", root)
+        if birth:
+            p["birthDate"] = birth
+        else:
+            p["_birthDate"] = _absent()
+        if expected:
+            ext.append({"url": extension_url("expected-birth-date"), "valueDate": expected})
+            if not birth:
+                ext.append({"url": extension_url("unborn"), "valueBoolean": True})
+        if not birth and not expected:
+            self._add(
+                Loss.INVALID_INPUT,
+                "PersonBirthDate",
+                f"{self.xpath}/ChildIdentifiers/PersonBirthDate",
+                "neither PersonBirthDate nor ExpectedPersonBirthDate is recorded",
+            )
+        sex, sex_loc = self._one(ids, "Sex", root)
+        gender, gender_loc = self._one(ids, "GenderCurrent", root)
+        if sex:
+            ext.append(
+                {
+                    "url": extension_url("person-sex"),
+                    "valueCodeableConcept": self._mapped_cc("cin-sex", sex, sex_loc, "Sex"),
+                }
+            )
+        elif gender:
+            ext.append(
+                {
+                    "url": extension_url("person-sex"),
+                    "valueCodeableConcept": self._mapped_cc(
+                        "cin-gender-current-to-sex", gender, gender_loc, "GenderCurrent", keep_source=True
+                    ),
+                }
+            )
+        else:
+            self._add(
+                Loss.INVALID_INPUT,
+                "Sex",
+                f"{self.xpath}/ChildIdentifiers/Sex",
+                "neither Sex nor GenderCurrent is recorded",
+            )
+        if sex and gender:
+            self._add(
+                Loss.INVALID_INPUT,
+                "GenderCurrent",
+                gender_loc,
+                "both Sex and GenderCurrent are recorded; GenderCurrent is not converted",
+            )
+        death = self._date(ids, "PersonDeathDate", root)
+        if death:
+            p["deceasedDateTime"] = death
+        ethnicity, eth_loc = self._one(chars, "Ethnicity", root, required=chars is not None)
+        if ethnicity:
+            dfe = self._mapped_cc("cin-ethnicity-dfe", ethnicity, eth_loc, "Ethnicity")
+            ext.append({"url": extension_url("ethnicity-dfe"), "valueCodeableConcept": dfe})
+            if "coding" in dfe:
+                nhs = self._mapped_cc("cin-ethnicity-dfe-to-nhs", ethnicity, eth_loc, "Ethnicity")
+                ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": nhs})
+            else:
+                ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": _absent()})
+        disabilities = chars.find("Disabilities") if chars is not None else None
+        seen: set[str] = set()
+        for code, loc in self._values(disabilities, "Disability", root) if disabilities is not None else []:
+            if code in seen:
+                self._add(Loss.INVALID_INPUT, "Disability", loc, "duplicate disability code", code=code)
+            seen.add(code)
+            ext.append(
+                {
+                    "url": DISABILITY_EXT,
+                    "valueCodeableConcept": self._mapped_cc("cin-disability", code, loc, "Disability"),
+                }
+            )
+        self._absent_characteristics(ext, sex=not (sex or gender), ethnicity=not ethnicity, disability=not seen)
+        p["extension"] = ext
+        return p
+
+    def _placeholder(self, role: str) -> str:
+        """The unnamed person a B or C factor is about (one per role per child), with its relationship."""
+        if role in self.placeholders:
+            return self.placeholders[role]
+        pid = stable_id(*self.key, "placeholder", role)
+        p = self._person_base(pid)
+        p["_birthDate"] = _absent()
+        ext: list[dict[str, Any]] = []
+        self._absent_characteristics(ext, sex=True, ethnicity=True, disability=True)
+        p["extension"] = ext
+        rel = {
+            "resourceType": "RelatedPerson",
+            "id": stable_id(*self.key, "relationship", role),
+            "meta": {"profile": [profile_url("DARelationship")]},
+            "extension": [{"url": extension_url("related-person"), "valueReference": reference(pid)}],
+            "patient": reference(self.child_id),
+            "relationship": [_cc(text=_PLACEHOLDER_TEXT[role])],
+        }
+        self.entries.append(entry(p))
+        self.entries.append(entry(rel))
+        self.placeholders[role] = pid
+        return pid
+
+    def _episode(self, el: etree._Element, n: int, root: etree._Element) -> None:
+        eid = stable_id(*self.key, "episode", n)
+        start = self._date(el, "CINreferralDate", root, required=True)
+        end = self._date(el, "CINclosureDate", root)
+        ep: dict[str, Any] = {
+            "resourceType": "EpisodeOfCare",
+            "id": eid,
+            "meta": {"profile": [profile_url("DAServiceEpisode")]},
+            "status": "finished" if end else "active",
+            "type": [_cc({"system": code_system_url("service-type"), "code": "childrens-social-care"})],
+            "patient": reference(self.child_id),
+            "managingOrganization": reference(self.agency_id),
+        }
+        period = {k: v for k, v in (("start", start), ("end", end)) if v}
+        if period:
+            ep["period"] = period
+        ext: list[dict[str, Any]] = []
+        for tag, cs_id, ext_id, required in (
+            ("ReferralSource", "cin-referral-source", "cin-referral-source", True),
+            ("PrimaryNeedCode", "cin-primary-need", "cin-primary-need", False),
+            ("ReasonForClosure", "cin-closure-reason", "end-reason", False),
+        ):
+            text, loc = self._one(el, tag, root, required)
+            if text:
+                ext.append({"url": extension_url(ext_id), "valueCodeableConcept": self._code_cc(cs_id, text, loc, tag)})
+        icpc = self._date(el, "DateOfInitialCPC", root)
+        if icpc:
+            ext.append({"url": extension_url("cin-initial-cpc-date"), "valueDate": icpc})
+        nfa = self._bool(el, "ReferralNFA", root, required=True)
+        if nfa is not None:
+            ext.append({"url": extension_url("cin-referral-nfa"), "valueBoolean": nfa})
+        if ext:
+            ep["extension"] = ext
+        self.entries.append(entry(ep))
+        counters = {"Assessments": 0, "CINPlanDates": 0, "Section47": 0, "ChildProtectionPlans": 0}
+        for sub in el:
+            if sub.tag in counters:
+                counters[str(sub.tag)] += 1
+                k = counters[str(sub.tag)]
+                builder: Callable[[etree._Element, str, int, int, etree._Element], None] = {
+                    "Assessments": self._assessment,
+                    "CINPlanDates": self._cin_plan,
+                    "Section47": self._section47,
+                    "ChildProtectionPlans": self._cp_plan,
+                }[str(sub.tag)]
+                builder(sub, eid, n, k, root)
+
+    def _episode_ext(self, eid: str) -> dict[str, Any]:
+        return {"url": EPISODE_EXT, "valueReference": reference(eid)}
+
+    def _assessment(self, el: etree._Element, eid: str, n: int, k: int, root: etree._Element) -> None:
+        aid = stable_id(*self.key, "episode", n, "assessment", k)
+        start = self._date(el, "AssessmentActualStartDate", root, required=True)
+        review = self._date(el, "AssessmentInternalReviewDate", root)
+        authorised = self._date(el, "AssessmentAuthorisationDate", root)
+        ext = [self._episode_ext(eid)]
+        if review:
+            ext.append({"url": extension_url("cin-assessment-internal-review"), "valueDate": review})
+        if authorised:
+            ext.append({"url": extension_url("cin-assessment-authorised"), "valueDate": authorised})
+        ra: dict[str, Any] = {
+            "resourceType": "RiskAssessment",
+            "id": aid,
+            "meta": {"profile": [profile_url("DARiskAssessment")]},
+            "extension": ext,
+            "status": "final" if authorised else "preliminary",
+            "code": _cc(_coding("cin-activity", "assessment")),
+            "method": _cc(
+                {"system": code_system_url("risk-tool"), "code": "other"},
+                text="Children's social care assessment (Children Act 1989)",
+            ),
+            "subject": reference(self.child_id),
+            "performer": reference(self.agency_id),
+        }
+        if start:
+            ra["occurrenceDateTime"] = start
+        else:
+            ra["_occurrenceDateTime"] = _absent()
+        self.entries.append(entry(ra))
+        factors_el = el.find("FactorsIdentifiedAtAssessment")
+        basis: list[dict[str, str]] = []
+        seen: set[str] = set()
+        when = authorised or start
+        factors = self._values(factors_el, "AssessmentFactors", root) if factors_el is not None else []
+        for f, (code, loc) in enumerate(factors, start=1):
+            if code in seen:
+                self._add(Loss.INVALID_INPUT, "AssessmentFactors", loc, "duplicate factor on one assessment", code=code)
+            seen.add(code)
+            fid = stable_id(*self.key, "episode", n, "assessment", k, "factor", f)
+            if code in DA_FACTORS:
+                res = self._da_concern(fid, code, when, f"{self.key[2]}/{n}/{k}/{f}")
+            else:
+                res = self._risk_factor(fid, code, loc, when)
+            basis.append(reference(fid))
+            self.entries.append(entry(res))
+        if "21" in seen and len(seen) > 1:
+            self._add(
+                Loss.INVALID_INPUT,
+                "AssessmentFactors",
+                self._loc(factors_el, root) if factors_el is not None else "",
+                "factor 21 (no factors identified) must be the only factor",
+                code="21",
+            )
+        if basis:
+            ra["basis"] = basis
+
+    def _subject_for(self, code: str) -> str:
+        m = re.fullmatch(r"([1-6])([ABC])", code)
+        if m and m.group(2) == "B":
+            return self._placeholder("parent-or-carer")
+        if m and m.group(2) == "C":
+            return self._placeholder("household-member")
+        return self.child_id
+
+    def _effective(self, res: dict[str, Any], when: str) -> None:
+        if when:
+            res["effectiveDateTime"] = when
+        else:
+            res["_effectiveDateTime"] = _absent()
+
+    def _da_concern(self, fid: str, code: str, when: str, ref: str) -> dict[str, Any]:
+        role = DA_FACTORS[code]
+        victim = self.child_id if role == "child" else self._placeholder(role)
+        obs: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": fid,
+            "meta": {"profile": [profile_url("DAIncident")]},
+            "extension": [
+                {
+                    "url": extension_url("incident-party"),
+                    "extension": [
+                        {"url": "person", "valueReference": reference(victim)},
+                        {
+                            "url": "role",
+                            "valueCodeableConcept": _cc({"system": code_system_url("incident-role"), "code": "victim"}),
+                        },
+                    ],
+                }
+            ],
+            "identifier": [{"system": identifier_system("cin-assessment-factor"), "value": ref}],
+            "status": "final",
+            "code": _cc(
+                {"system": code_system_url("record-type"), "code": "incident"}, _coding("cin-assessment-factor", code)
+            ),
+            "subject": reference(self.child_id),
+            "performer": [reference(self.agency_id)],
+            "valueString": "Domestic abuse concern identified at a children's social care assessment: "
+            + code_list("cin-assessment-factor")[code],
+            "component": [
+                {
+                    "code": _cc({"system": code_system_url("incident-component"), "code": "abuse-kind"}),
+                    "valueCodeableConcept": _absent(),
+                }
+            ],
+        }
+        self._effective(obs, when)
+        return obs
+
+    def _risk_factor(self, fid: str, code: str, loc: str, when: str) -> dict[str, Any]:
+        known = code in code_list("cin-assessment-factor")
+        codings = [{"system": code_system_url("record-type"), "code": "risk-factor"}]
+        value: dict[str, Any]
+        if known:
+            cin = _coding("cin-assessment-factor", code)
+            codings.append(cin)
+            hit = code_map("cin-assessment-factor-to-risk-factor").forward.get(code)
+            mapped = [{"system": code_system_url("risk-factor"), "code": hit[0]}] if hit else []
+            value = _cc(*mapped, cin)
+        else:
+            self._add(
+                Loss.UNMAPPED_CODE, "AssessmentFactors", loc, "not a CIN assessment factor; kept as text", code=code
+            )
+            value = _cc(text=code)
+        obs: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": fid,
+            "meta": {"profile": [profile_url("DARiskFactor")]},
+            "status": "final",
+            "code": _cc(*codings),
+            "subject": reference(self._subject_for(code) if known else self.child_id),
+            "performer": [reference(self.agency_id)],
+            "valueCodeableConcept": value,
+        }
+        self._effective(obs, when)
+        return obs
+
+    def _section47(self, el: etree._Element, eid: str, n: int, k: int, root: etree._Element) -> None:
+        start = self._date(el, "S47ActualStartDate", root, required=True)
+        target = self._date(el, "InitialCPCtarget", root)
+        icpc = self._date(el, "DateOfInitialCPC", root)
+        not_required = self._bool(el, "ICPCnotRequired", root, required=True)
+        ext = [self._episode_ext(eid)]
+        if target:
+            ext.append({"url": extension_url("cin-icpc-target-date"), "valueDate": target})
+        if icpc:
+            ext.append({"url": extension_url("cin-initial-cpc-date"), "valueDate": icpc})
+        if not_required is not None:
+            ext.append({"url": extension_url("cin-icpc-not-required"), "valueBoolean": not_required})
+        ra: dict[str, Any] = {
+            "resourceType": "RiskAssessment",
+            "id": stable_id(*self.key, "episode", n, "section47", k),
+            "meta": {"profile": [profile_url("DARiskAssessment")]},
+            "extension": ext,
+            "status": "final" if (icpc or not_required) else "preliminary",
+            "code": _cc(_coding("cin-activity", "section-47")),
+            "method": _cc(
+                {"system": code_system_url("risk-tool"), "code": "other"}, text="Section 47 enquiry (Children Act 1989)"
+            ),
+            "subject": reference(self.child_id),
+            "performer": reference(self.agency_id),
+        }
+        if start:
+            ra["occurrenceDateTime"] = start
+        else:
+            ra["_occurrenceDateTime"] = _absent()
+        self.entries.append(entry(ra))
+
+    def _plan(self, pid: str, eid: str, kind: str, start: str, end: str) -> dict[str, Any]:
+        plan: dict[str, Any] = {
+            "resourceType": "CarePlan",
+            "id": pid,
+            "meta": {"profile": [profile_url("DAPlan")]},
+            "extension": [self._episode_ext(eid)],
+            "status": "completed" if end else "active",
+            "intent": "plan",
+            "category": [_cc({"system": code_system_url("plan-type"), "code": kind}, _coding("cin-activity", kind))],
+            "subject": reference(self.child_id),
+            "author": reference(self.agency_id),
+        }
+        period = {k: v for k, v in (("start", start), ("end", end)) if v}
+        if period:
+            plan["period"] = period
+        return plan
+
+    def _cin_plan(self, el: etree._Element, eid: str, n: int, k: int, root: etree._Element) -> None:
+        start = self._date(el, "CINPlanStartDate", root, required=True)
+        end = self._date(el, "CINPlanEndDate", root)
+        self.entries.append(
+            entry(self._plan(stable_id(*self.key, "episode", n, "cin-plan", k), eid, "cin-plan", start, end))
+        )
+
+    def _cp_plan(self, el: etree._Element, eid: str, n: int, k: int, root: etree._Element) -> None:
+        start = self._date(el, "CPPstartDate", root, required=True)
+        end = self._date(el, "CPPendDate", root)
+        plan = self._plan(stable_id(*self.key, "episode", n, "cp-plan", k), eid, "child-protection-plan", start, end)
+        initial, iloc = self._one(el, "InitialCategoryOfAbuse", root, required=True)
+        latest, lloc = self._one(el, "LatestCategoryOfAbuse", root, required=True)
+        if initial:
+            plan["extension"].append(
+                {
+                    "url": extension_url("cin-initial-category-of-abuse"),
+                    "valueCodeableConcept": self._code_cc(
+                        "cin-category-of-abuse", initial, iloc, "InitialCategoryOfAbuse"
+                    ),
+                }
+            )
+        if latest:
+            plan["category"].append(self._code_cc("cin-category-of-abuse", latest, lloc, "LatestCategoryOfAbuse"))
+        count, cloc = self._one(el, "NumberOfPreviousCPP", root, required=True)
+        if count:
+            if count.isdigit():
+                plan["extension"].append({"url": extension_url("cin-previous-cpp-count"), "valueInteger": int(count)})
+            else:
+                self._add(Loss.INVALID_INPUT, "NumberOfPreviousCPP", cloc, "not a whole number; not converted")
+        reviews = el.find("Reviews")
+        activities = []
+        for r, (text, rloc) in enumerate(self._values(reviews, "CPPreviewDate", root) if reviews is not None else []):
+            if not (_DATE.fullmatch(text) and _valid_date(text)):
+                self._add(Loss.INVALID_INPUT, "CPPreviewDate", rloc, "CPPreviewDate is not a date; not converted")
+                continue
+            del r
+            activities.append(
+                {
+                    "extension": [
+                        {"url": extension_url("action-directed-at"), "valueReference": reference(self.child_id)}
+                    ],
+                    "detail": {
+                        "code": _cc(_coding("cin-activity", "cpp-review")),
+                        "status": "completed",
+                        "scheduledPeriod": {"start": text, "end": text},
+                        "performer": [reference(self.agency_id)],
+                    },
+                }
+            )
+        if activities:
+            plan["activity"] = activities
+        self.entries.append(entry(plan))
+
+    def _unmapped(self, child: etree._Element) -> None:
+        """Report elements the mapping does not know (leaves only, never their values) and stray text."""
+        for el in child.iter():
+            if not isinstance(el.tag, str):
+                continue
+            loc = self._loc(el, child)
+            generic = re.sub(r"\[\d+\]", "", loc)
+            parent = el.getparent()
+            parent_known = parent is None or re.sub(r"\[\d+\]", "", self._loc(parent, child)) in self.known
+            if generic not in self.known and len(el) == 0:
+                self._add(Loss.UNMAPPED_FIELD, str(el.tag), loc, "not part of the mapping; value not converted")
+            elif generic in mapping()["containers"] and (el.text or "").strip():
+                self._add(Loss.INVALID_INPUT, str(el.tag), loc, "stray text inside a container; ignored")
+            if (el.tail or "").strip() and parent_known and el is not child:
+                self._add(Loss.INVALID_INPUT, str(el.tag), loc, "stray text after this element; ignored")
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+class _Prefixed:
+    """A read-only stream that replays ``head`` and then continues with ``rest``."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            if size < 0 or size >= len(self.head):
+                out, self.head = self.head, b""
+                return (
+                    out + (self.rest.read(size - len(out)) if size > len(out) else b"")
+                    if size >= 0
+                    else (out + self.rest.read())
+                )
+            out, self.head = self.head[:size], self.head[size:]
+            return out
+        return self.rest.read(size)
+
+
+# --------------------------------------------------------------------------------------------------- writing
+
+
+def _index(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for e in bundle.get("entry", []):
+        res = e.get("resource")
+        if isinstance(res, dict):
+            if isinstance(e.get("fullUrl"), str):
+                out[e["fullUrl"]] = res
+            if res.get("resourceType") and res.get("id"):
+                out[f"{res['resourceType']}/{res['id']}"] = res
+    return out
+
+
+def _ref(value: Any) -> str:
+    return str(value.get("reference", "")) if isinstance(value, dict) else ""
+
+
+def _ext(res: dict[str, Any], url: str) -> list[dict[str, Any]]:
+    return [e for e in res.get("extension", []) if isinstance(e, dict) and e.get("url") == url]
+
+
+def _first_ext_value(res: dict[str, Any], url: str, key: str) -> Any:
+    for e in _ext(res, url):
+        if key in e:
+            return e[key]
+    return None
+
+
+def _cc_code(cc: Any, system: str) -> str:
+    if not isinstance(cc, dict):
+        return ""
+    for c in cc.get("coding", []):
+        if c.get("system") == system and c.get("code"):
+            return str(c["code"])
+    return ""
+
+
+def _cc_code_or_text(cc: Any, system: str) -> str:
+    code = _cc_code(cc, system)
+    if code:
+        return code
+    if isinstance(cc, dict) and not cc.get("coding") and isinstance(cc.get("text"), str):
+        return str(cc["text"])
+    return ""
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None) -> None:
+    if text:
+        etree.SubElement(parent, tag).text = text
+
+
+class _ChildWriter:
+    """Rebuilds one Child element from one Bundle; reports what the census cannot hold."""
+
+    def __init__(self, bundle: dict[str, Any], label: str, cin_year: int, report: ConversionReport) -> None:
+        self.bundle = bundle
+        self.label = label
+        self.cin_year = cin_year
+        self.report = report
+        self.index = _index(bundle)
+        self.used: set[int] = set()
+
+    def _get(self, ref: Any) -> dict[str, Any] | None:
+        res = self.index.get(_ref(ref))
+        if res is not None:
+            self.used.add(id(res))
+        return res
+
+    def _loss(self, kind: Loss, fld: str, where: str, message: str) -> None:
+        self.report.add(ReportEntry(kind, fld, f"{self.label}{where}", message))
+
+    def build(self) -> etree._Element | None:
+        entries = [e.get("resource") for e in self.bundle.get("entry", []) if isinstance(e.get("resource"), dict)]
+        child = next(
+            (
+                r
+                for r in entries
+                if r.get("resourceType") == "Patient"
+                and any(i.get("system") == identifier_system("la-child-id") for i in r.get("identifier", []))
+            ),
+            None,
+        )
+        if child is None:
+            self._loss(Loss.INVALID_INPUT, "Patient", "", "no person with an LA child id; the census needs one")
+            return None
+        self.used.add(id(child))
+        child_refs = {f"urn:uuid:{child['id']}", f"Patient/{child['id']}"}
+        el = etree.Element("Child")
+        self._identifiers(etree.SubElement(el, "ChildIdentifiers"), child)
+        self._characteristics(etree.SubElement(el, "ChildCharacteristics"), child)
+        episodes = [
+            r
+            for r in entries
+            if r.get("resourceType") == "EpisodeOfCare"
+            and _ref(r.get("patient")) in child_refs
+            and _cc_code((r.get("type") or [{}])[0], code_system_url("service-type")) == "childrens-social-care"
+        ]
+        if not episodes:
+            self._loss(
+                Loss.INVALID_INPUT,
+                "EpisodeOfCare",
+                "",
+                "no children's social care episode; the census needs at least one CINdetails",
+            )
+        for ep in episodes:
+            self.used.add(id(ep))
+            self._cin_details(etree.SubElement(el, "CINdetails"), ep, entries)
+        for i, r in enumerate(entries):
+            if id(r) in self.used or r.get("resourceType") in ("Provenance", "Organization"):
+                continue
+            if r.get("resourceType") == "RelatedPerson" or (
+                r.get("resourceType") == "Patient" and self._placeholder(r)
+            ):
+                continue
+            self._loss(
+                Loss.UNMAPPED_FIELD,
+                str(r.get("resourceType")),
+                f".entry[{i}]",
+                "the CIN census has no place for this resource",
+            )
+        return el
+
+    def _placeholder(self, r: dict[str, Any]) -> bool:
+        return "name" not in r and "identifier" not in r and id(r) in self.used
+
+    def _identifiers(self, el: etree._Element, p: dict[str, Any]) -> None:
+        ident = p.get("identifier", [])
+        la = next(i.get("value") for i in ident if i.get("system") == identifier_system("la-child-id"))
+        _sub(el, "LAchildID", la)
+        upn = next(
+            (i.get("value") for i in ident if i.get("system") == identifier_system("upn") and i.get("use") != "old"),
+            None,
+        )
+        former = next(
+            (i.get("value") for i in ident if i.get("system") == identifier_system("upn") and i.get("use") == "old"),
+            None,
+        )
+        _sub(el, "UPN", upn)
+        _sub(el, "FormerUPN", former)
+        _sub(
+            el,
+            "UPNunknown",
+            _cc_code_or_text(
+                _first_ext_value(p, extension_url("cin-upn-unknown"), "valueCodeableConcept"),
+                code_system_url("cin-upn-unknown"),
+            ),
+        )
+        _sub(el, "PersonBirthDate", str(p.get("birthDate", ""))[:10])
+        _sub(
+            el,
+            "ExpectedPersonBirthDate",
+            str(_first_ext_value(p, extension_url("expected-birth-date"), "valueDate") or ""),
+        )
+        sex_cc = _first_ext_value(p, extension_url("person-sex"), "valueCodeableConcept")
+        sex = _cc_code(sex_cc, code_map("cin-sex").target)
+        if self.cin_year >= 2024:
+            value = sex or _cc_code_or_text(sex_cc, "") or "U"
+            _sub(el, "Sex", value)
+        else:
+            gender_map = code_map("cin-gender-current-to-sex")
+            value = _cc_code(sex_cc, gender_map.source) or (gender_map.reverse(sex) if sex else None) or ""
+            if not value and isinstance(sex_cc, dict) and not sex_cc.get("coding"):
+                value = str(sex_cc.get("text") or "")
+            if sex == "U" and not _cc_code(sex_cc, gender_map.source):
+                value = "0"
+            _sub(el, "GenderCurrent", value or "0")
+        _sub(
+            el,
+            "PersonDeathDate",
+            str(p.get("deceasedDateTime", ""))[:10] if isinstance(p.get("deceasedDateTime"), str) else "",
+        )
+
+    def _characteristics(self, el: etree._Element, p: dict[str, Any]) -> None:
+        dfe_cc = _first_ext_value(p, extension_url("ethnicity-dfe"), "valueCodeableConcept")
+        eth = _cc_code_or_text(dfe_cc, code_map("cin-ethnicity-dfe").target)
+        if not eth:
+            nhs = _cc_code(
+                _first_ext_value(p, UKCORE_ETHNIC_EXT, "valueCodeableConcept"),
+                code_map("cin-ethnicity-dfe-to-nhs").target,
+            )
+            eth = (code_map("cin-ethnicity-dfe-to-nhs").reverse(nhs) if nhs else None) or "NOBT"
+        _sub(el, "Ethnicity", eth)
+        codes = [
+            _cc_code_or_text(e.get("valueCodeableConcept"), code_map("cin-disability").target)
+            for e in _ext(p, DISABILITY_EXT)
+        ]
+        codes = [c for c in codes if c]
+        if codes:
+            dis = etree.SubElement(el, "Disabilities")
+            for c in codes:
+                _sub(dis, "Disability", c)
+
+    def _linked(self, entries: list[dict[str, Any]], ep: dict[str, Any]) -> list[dict[str, Any]]:
+        refs = {f"urn:uuid:{ep['id']}", f"EpisodeOfCare/{ep['id']}"}
+        return [r for r in entries if _ref(_first_ext_value(r, EPISODE_EXT, "valueReference")) in refs]
+
+    def _cin_details(self, el: etree._Element, ep: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+        period = ep.get("period", {})
+        start = str(period.get("start", ""))[:10]
+        if not start:
+            self._loss(
+                Loss.INVALID_INPUT,
+                "CINreferralDate",
+                f" EpisodeOfCare/{ep.get('id')}",
+                "episode has no start date; CINreferralDate left out",
+            )
+        _sub(el, "CINreferralDate", start)
+        src = _cc_code_or_text(
+            _first_ext_value(ep, extension_url("cin-referral-source"), "valueCodeableConcept"),
+            code_system_url("cin-referral-source"),
+        )
+        _sub(el, "ReferralSource", src or "10")
+        _sub(
+            el,
+            "PrimaryNeedCode",
+            _cc_code_or_text(
+                _first_ext_value(ep, extension_url("cin-primary-need"), "valueCodeableConcept"),
+                code_system_url("cin-primary-need"),
+            ),
+        )
+        _sub(el, "CINclosureDate", str(period.get("end", ""))[:10])
+        _sub(
+            el,
+            "ReasonForClosure",
+            _cc_code_or_text(
+                _first_ext_value(ep, extension_url("end-reason"), "valueCodeableConcept"),
+                code_system_url("cin-closure-reason"),
+            ),
+        )
+        _sub(el, "DateOfInitialCPC", _first_ext_value(ep, extension_url("cin-initial-cpc-date"), "valueDate"))
+        linked = self._linked(entries, ep)
+        activity = code_system_url("cin-activity")
+        for r in linked:
+            if r.get("resourceType") == "RiskAssessment" and _cc_code(r.get("code"), activity) == "assessment":
+                self.used.add(id(r))
+                self._assessment(etree.SubElement(el, "Assessments"), r)
+        for r in linked:
+            if r.get("resourceType") == "CarePlan" and self._plan_kind(r) == "cin-plan":
+                self.used.add(id(r))
+                a = etree.SubElement(el, "CINPlanDates")
+                _sub(a, "CINPlanStartDate", str(r.get("period", {}).get("start", ""))[:10])
+                _sub(a, "CINPlanEndDate", str(r.get("period", {}).get("end", ""))[:10])
+        for r in linked:
+            if r.get("resourceType") == "RiskAssessment" and _cc_code(r.get("code"), activity) == "section-47":
+                self.used.add(id(r))
+                s = etree.SubElement(el, "Section47")
+                _sub(s, "S47ActualStartDate", str(r.get("occurrenceDateTime", ""))[:10])
+                _sub(s, "InitialCPCtarget", _first_ext_value(r, extension_url("cin-icpc-target-date"), "valueDate"))
+                _sub(s, "DateOfInitialCPC", _first_ext_value(r, extension_url("cin-initial-cpc-date"), "valueDate"))
+                nr = _first_ext_value(r, extension_url("cin-icpc-not-required"), "valueBoolean")
+                _sub(s, "ICPCnotRequired", "true" if nr else "false")
+        nfa = _first_ext_value(ep, extension_url("cin-referral-nfa"), "valueBoolean")
+        if nfa is None:
+            self._loss(
+                Loss.INVALID_INPUT,
+                "ReferralNFA",
+                f" EpisodeOfCare/{ep.get('id')}",
+                "no-further-action flag not recorded; written as false",
+            )
+        _sub(el, "ReferralNFA", "true" if nfa else "false")
+        for r in linked:
+            if r.get("resourceType") == "CarePlan" and self._plan_kind(r) == "child-protection-plan":
+                self.used.add(id(r))
+                self._cp_plan(etree.SubElement(el, "ChildProtectionPlans"), r)
+
+    def _plan_kind(self, r: dict[str, Any]) -> str:
+        for cat in r.get("category", []):
+            code = _cc_code(cat, code_system_url("plan-type"))
+            if code:
+                return code
+        return ""
+
+    def _assessment(self, el: etree._Element, r: dict[str, Any]) -> None:
+        _sub(el, "AssessmentActualStartDate", str(r.get("occurrenceDateTime", ""))[:10])
+        _sub(
+            el,
+            "AssessmentInternalReviewDate",
+            _first_ext_value(r, extension_url("cin-assessment-internal-review"), "valueDate"),
+        )
+        _sub(
+            el,
+            "AssessmentAuthorisationDate",
+            _first_ext_value(r, extension_url("cin-assessment-authorised"), "valueDate"),
+        )
+        codes: list[str] = []
+        for b in r.get("basis", []):
+            res = self._get(b)
+            if res is None:
+                continue
+            for linked in (res.get("subject"),):
+                self._get(linked)
+            for p in _ext(res, extension_url("incident-party")):
+                for s in p.get("extension", []):
+                    if s.get("url") == "person":
+                        self._get(s.get("valueReference"))
+            code = _cc_code(res.get("code"), code_system_url("cin-assessment-factor"))
+            if not code:
+                cc = res.get("valueCodeableConcept")
+                code = _cc_code_or_text(cc, code_system_url("cin-assessment-factor"))
+            if code:
+                codes.append(code)
+        if codes:
+            f = etree.SubElement(el, "FactorsIdentifiedAtAssessment")
+            for c in codes:
+                _sub(f, "AssessmentFactors", c)
+
+    def _cp_plan(self, el: etree._Element, r: dict[str, Any]) -> None:
+        period = r.get("period", {})
+        _sub(el, "CPPstartDate", str(period.get("start", ""))[:10])
+        _sub(el, "CPPendDate", str(period.get("end", ""))[:10])
+        cat = code_system_url("cin-category-of-abuse")
+        _sub(
+            el,
+            "InitialCategoryOfAbuse",
+            _cc_code_or_text(
+                _first_ext_value(r, extension_url("cin-initial-category-of-abuse"), "valueCodeableConcept"), cat
+            ),
+        )
+        latest = ""
+        for c in r.get("category", []):
+            latest = _cc_code(c, cat) or (str(c.get("text", "")) if not c.get("coding") else "")
+            if latest:
+                break
+        _sub(el, "LatestCategoryOfAbuse", latest)
+        count = _first_ext_value(r, extension_url("cin-previous-cpp-count"), "valueInteger")
+        _sub(el, "NumberOfPreviousCPP", str(count) if count is not None else "")
+        reviews = [
+            str(a.get("detail", {}).get("scheduledPeriod", {}).get("start", ""))[:10]
+            for a in r.get("activity", [])
+            if _cc_code(a.get("detail", {}).get("code"), code_system_url("cin-activity")) == "cpp-review"
+        ]
+        if any(reviews):
+            rv = etree.SubElement(el, "Reviews")
+            for d in reviews:
+                _sub(rv, "CPPreviewDate", d)
+
+
+def _header_element(bundle: dict[str, Any] | None, cin_year: int) -> etree._Element:
+    header = etree.Element("Header")
+    stored: dict[str, Any] | None = None
+    lea = ""
+    for e in (bundle or {}).get("entry", []):
+        res = e.get("resource", {})
+        if res.get("resourceType") == "Provenance" and stored is None:
+            found = _ext(res, extension_url("cin-header"))
+            stored = found[0] if found else None
+        if res.get("resourceType") == "Organization" and not lea:
+            lea = next(
+                (
+                    str(i.get("value"))
+                    for i in res.get("identifier", [])
+                    if i.get("system") == identifier_system("la-code")
+                ),
+                "",
+            )
+    values: dict[str, str] = {}
+    sources: list[dict[str, str]] = []
+    if stored:
+        for s in stored.get("extension", []):
+            if s.get("url") == "Source":
+                sources.append({x["url"]: str(x.get("valueString", "")) for x in s.get("extension", [])})
+            else:
+                values[s["url"]] = str(s.get("valueString", ""))
+    else:
+        values = {"Collection": "CIN", "Year": str(cin_year), "ReferenceDate": f"{cin_year + 1}-03-31"}
+        if lea:
+            sources = [{"SourceLevel": "L", "LEA": lea}]
+    cd = etree.SubElement(header, "CollectionDetails")
+    for tag in ("Collection", "Year", "ReferenceDate"):
+        _sub(cd, tag, values.get(tag))
+    for src in sources:
+        s = etree.SubElement(header, "Source")
+        for tag in ("SourceLevel", "LEA", "SoftwareCode", "Release", "SerialNo", "DateTime"):
+            _sub(s, tag, src.get(tag))
+    return header
+
+
+# --------------------------------------------------------------------------------------------------- the format
+
+
+class CinCensusFormat(Format):
+    """DfE Children in Need census XML (read and write). ``cin_year`` picks Sex (>= 2024) or GenderCurrent."""
+
+    name: ClassVar[str] = NAME
+    description: ClassVar[str] = "DfE Children in Need census return (XML), one DACaseBundle per Child"
+    extensions: ClassVar[tuple[str, ...]] = (".xml",)
+    can_read: ClassVar[bool] = True
+    can_write: ClassVar[bool] = True
+
+    def __init__(self, cin_year: int = 2024) -> None:
+        self.cin_year = cin_year
+
+    def sniff(self, head: bytes, path: Path | None) -> bool:
+        """True for XML whose root is ``Message`` holding a CIN Header or Children."""
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        return (
+            text.startswith((b"<?xml", b"<Message"))
+            and b"<Message" in text
+            and (b"<Children" in text or b"<Collection>CIN" in text)
+        )
+
+    def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
+        """Yield one Bundle per Child, streaming. Never raises on content; see the module docstring."""
+        head = source.read(65536)
+        if re.search(rb"<!DOCTYPE", head, re.IGNORECASE):
+            report.add(ReportEntry(Loss.INVALID_INPUT, "(document)", "/", "DOCTYPE declarations are refused"))
+            return
+        header = _Header()
+        mapped: dict[str, str] = {}
+        occurrences: dict[str, int] = {}
+        child_no = 0
+        fields = mapping()["fields"]
+        known = set(fields) | set(mapping()["containers"])
+        parser = etree.iterparse(
+            _Prefixed(head, source),
+            events=("end",),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            remove_comments=True,
+            remove_pis=True,
+            huge_tree=False,
+        )
+        try:
+            for _, elem in parser:
+                parent = elem.getparent()
+                if parent is None:
+                    if elem.tag != "Message":
+                        report.add(
+                            ReportEntry(
+                                Loss.INVALID_INPUT, str(elem.tag), f"/{elem.tag}", "the root element must be Message"
+                            )
+                        )
+                    break
+                if parent.getparent() is None:
+                    if parent.tag != "Message":
+                        continue
+                    if elem.tag == "Header":
+                        self._header(elem, header, report, mapped)
+                    elif elem.tag != "Children":
+                        self._unknown_subtree(elem, f"/Message/{elem.tag}", report, known)
+                    elem.clear()
+                    continue
+                if parent.tag != "Children" or parent.getparent().tag != "Message":
+                    continue
+                if elem.tag != "Child":
+                    self._unknown_subtree(elem, f"/Message/Children/{elem.tag}", report, known)
+                    elem.clear()
+                    continue
+                child_no += 1
+                report.records_in += 1
+                la = (elem.findtext("ChildIdentifiers/LAchildID") or "").strip()
+                occurrences[la] = occurrences.get(la, 0) + 1
+                xpath = f"{CHILD_PATH}[{child_no}]"
+                if la and occurrences[la] > 1:
+                    report.add(
+                        ReportEntry(
+                            Loss.INVALID_INPUT,
+                            "LAchildID",
+                            f"{xpath}/ChildIdentifiers/LAchildID",
+                            "more than one Child with this LAchildID in the file",
+                        )
+                    )
+                bundle = _ChildReader(report, name, header, xpath, occurrences[la], mapped).build(elem)
+                elem.clear(keep_tail=True)
+                while elem.getprevious() is not None:
+                    del parent[0]
+                report.records_out += 1
+                yield bundle
+        except etree.XMLSyntaxError as exc:
+            line = exc.position[0] if exc.position else 0
+            report.add(
+                ReportEntry(
+                    Loss.INVALID_INPUT, "(document)", f"line {line}", f"not well-formed XML: {exc.msg}; reading stopped"
+                )
+            )
+        for path in sorted(mapped):
+            report.add(ReportEntry(Loss.MAPPED, path.rsplit("/", 1)[-1], path, target=mapped[path]))
+
+    def _header(self, elem: etree._Element, header: _Header, report: ConversionReport, mapped: dict[str, str]) -> None:
+        fields = mapping()["fields"]
+        cd = elem.find("CollectionDetails")
+        for tag in ("Collection", "Year", "ReferenceDate"):
+            text = (cd.findtext(tag) or "").strip() if cd is not None else ""
+            if text:
+                header.values[tag] = text
+                path = f"/Message/Header/CollectionDetails/{tag}"
+                mapped[path] = fields[path]["target"]
+        for n, src in enumerate(elem.findall("Source"), start=1):
+            values: dict[str, str] = {}
+            for sub in src:
+                path = f"/Message/Header/Source/{sub.tag}"
+                if path in fields and (sub.text or "").strip():
+                    values[str(sub.tag)] = (sub.text or "").strip()
+                    mapped[path] = fields[path]["target"]
+                elif path not in fields:
+                    report.add(
+                        ReportEntry(
+                            Loss.UNMAPPED_FIELD,
+                            str(sub.tag),
+                            f"/Message/Header/Source[{n}]/{sub.tag}",
+                            "not part of the mapping; value not converted",
+                        )
+                    )
+            header.sources.append(values)
+        if not header.lea:
+            report.add(ReportEntry(Loss.INVALID_INPUT, "LEA", "/Message/Header/Source/LEA", "no LA code in the header"))
+        for sub in elem:
+            if sub.tag not in ("CollectionDetails", "Source"):
+                self._unknown_subtree(sub, f"/Message/Header/{sub.tag}", report, set(fields))
+
+    @staticmethod
+    def _unknown_subtree(elem: etree._Element, path: str, report: ConversionReport, known: set[str]) -> None:
+        """Report every leaf of an element the mapping does not know, by XPath (never the value)."""
+        del known
+        leaves = [e for e in elem.iter() if isinstance(e.tag, str) and len(e) == 0] or [elem]
+        for leaf in leaves:
+            parts: list[str] = []
+            node: etree._Element | None = leaf
+            while node is not None and node is not elem:
+                parts.append(str(node.tag))
+                node = node.getparent()
+            report.add(
+                ReportEntry(
+                    Loss.UNMAPPED_FIELD,
+                    str(leaf.tag),
+                    "/".join([path, *reversed(parts)]),
+                    "not part of the mapping; value not converted",
+                )
+            )
+
+    def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
+        """Write a census return. Bundles without an LA child id are skipped and reported."""
+        it = iter(bundles)
+        first = next(it, None)
+        with etree.xmlfile(target, encoding="UTF-8") as xf:
+            xf.write_declaration()
+            with xf.element("Message"):
+                xf.write("\n")
+                xf.write(_header_element(first, self.cin_year), pretty_print=True)
+                with xf.element("Children"):
+                    xf.write("\n")
+                    for n, bundle in enumerate(chain([first], it) if first is not None else [], start=1):
+                        label = f"Bundle[{n}]"
+                        if bundle.get("id"):
+                            label = f"Bundle[{n}](id {bundle['id']})"
+                        child = _ChildWriter(bundle, label, self.cin_year, report).build()
+                        if child is None:
+                            continue
+                        xf.write(child, pretty_print=True)
+                        report.records_out += 1
+                xf.write("\n")

@@ -1,0 +1,111 @@
+"""The format registry: built-in formats plus third-party formats from the ``dastandard.formats`` entry points.
+
+Built-in formats are listed as ``"module:Class"`` strings and imported lazily, so a missing or broken module never
+breaks the import of this module. A built-in that cannot be loaded is recorded in ``load_errors()`` (the test
+suite treats that as an error); a third-party plugin that cannot be loaded becomes a ``RuntimeWarning`` and is
+left out. ``detect_format`` returns a name only when exactly one readable format claims the input.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cache
+from importlib import import_module
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from dastandard.convert.base import Format
+
+ENTRY_POINT_GROUP = "dastandard.formats"
+
+# Built-in formats, in listing order.
+BUILTIN_FORMATS: tuple[str, ...] = ("dastandard.convert.cin_census:CinCensusFormat",)
+
+
+class RegistryError(LookupError):
+    """A format name is not registered."""
+
+
+def _load(spec: str) -> type[Format]:
+    module_name, _, class_name = spec.partition(":")
+    cls = getattr(import_module(module_name), class_name)
+    if not (isinstance(cls, type) and issubclass(cls, Format)):
+        raise TypeError(f"{spec} is not a dastandard.convert.base.Format subclass")
+    return cls
+
+
+@cache
+def _registry() -> tuple[dict[str, Format], tuple[str, ...]]:
+    formats: dict[str, Format] = {}
+    errors: list[str] = []
+    for spec in BUILTIN_FORMATS:
+        try:
+            fmt = _load(spec)()
+        except Exception as exc:  # a built-in that fails to load is reported, not fatal
+            errors.append(f"{spec}: {type(exc).__name__}: {exc}")
+            continue
+        formats.setdefault(fmt.name, fmt)
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            fmt = _load(ep.value)()
+        except Exception as exc:  # plugins must never crash the tool
+            warnings.warn(
+                f"format plugin {ep.name!r} ({ep.value}) could not be loaded: {exc}", RuntimeWarning, stacklevel=2
+            )
+            continue
+        if fmt.name in formats:
+            warnings.warn(
+                f"format plugin {ep.name!r} redefines {fmt.name!r}; the built-in is kept", RuntimeWarning, stacklevel=2
+            )
+            continue
+        formats[fmt.name] = fmt
+    return formats, tuple(errors)
+
+
+def load_errors() -> tuple[str, ...]:
+    """Built-in formats that could not be loaded, as ``"module:Class: error"`` lines."""
+    return _registry()[1]
+
+
+def all_formats() -> list[Format]:
+    """Every loaded format, built-ins first (in BUILTIN_FORMATS order), then plugins by name."""
+    return list(_registry()[0].values())
+
+
+def format_names() -> list[str]:
+    """The names of every loaded format."""
+    return list(_registry()[0])
+
+
+def get_format(name: str) -> Format:
+    """The format registered as ``name``; raises RegistryError naming the known formats."""
+    formats = _registry()[0]
+    try:
+        return formats[name]
+    except KeyError:
+        raise RegistryError(f"unknown format {name!r}; known formats: {', '.join(sorted(formats))}") from None
+
+
+def detect_candidates(head: bytes, path: Path | None) -> list[str]:
+    """Readable formats that could have produced this input: those whose ``sniff`` accepts ``head``, or, when
+    none does, those whose extensions match ``path``."""
+    readable = [f for f in all_formats() if f.can_read]
+    sniffed = []
+    for fmt in readable:
+        try:
+            if fmt.sniff(head, path):
+                sniffed.append(fmt.name)
+        except Exception:  # a faulty sniffer is treated as "not mine"
+            continue
+    if sniffed:
+        return sniffed
+    if path is None:
+        return []
+    name = path.name.lower()
+    return [f.name for f in readable if any(name.endswith(ext.lower()) for ext in f.extensions)]
+
+
+def detect_format(head: bytes, path: Path | None) -> str | None:
+    """The single format this input is in, or None when no format or more than one claims it."""
+    candidates = detect_candidates(head, path)
+    return candidates[0] if len(candidates) == 1 else None
