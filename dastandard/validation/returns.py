@@ -1,0 +1,312 @@
+"""Return-level rules (``DA4xxx``): checks across every record of an export (a return).
+
+Workers call ``summarize`` on each record and send the small, picklable ``RecordSummary`` to the main process,
+which feeds them to one ``ReturnChecks`` (``add`` per record, then ``finish``). Memory is bounded by compact keys:
+per-characteristic counters, one entry per person identifier, and per identified pair/child a few dates and
+identifier strings per record; no resource is kept.
+
+Persons are matched across records by identifier only (NHS number, LA child id, police person id; see
+``identity_keys``); persons with none are counted for rates but not matched. Error policy: ``summarize`` never
+raises on malformed input (it summarises what it can read; a non-Bundle gives an empty summary) and ``finish``
+never raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dastandard.config import Settings
+from dastandard.findings import Finding, Layer
+from dastandard.validation._record_index import (
+    RecordIndex,
+    as_list,
+    as_map,
+    as_str,
+    extensions,
+    identity_keys,
+    value_codes,
+)
+from dastandard.validation.practice import CHARACTERISTICS, CHILD_VICTIM, PCH, VICTIM, _characteristic_present
+
+__all__ = ["RETURN_RULE_IDS", "IncidentKey", "RecordSummary", "ReturnChecks", "summarize"]
+
+RETURN_RULE_IDS = ("DA4001", "DA4002", "DA4003", "DA4004")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentKey:
+    """An incident between an identified person causing harm and victim: date, own and linked identifiers."""
+
+    harm: str
+    victim: str
+    day: str  # ISO date, "" when unknown
+    ids: frozenset[str]
+    linked: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What one record contributes to the return-level checks (all tuples and strings: picklable)."""
+
+    file: str
+    record_no: int | None
+    reference_date: str  # ISO date the record is "as at", "" when unknown
+    persons: int = 0
+    recorded: tuple[tuple[str, int], ...] = ()  # characteristic -> persons with a value or an absent-reason
+    # (identity key, birthDate, resource label) per identified person (one row per identifier)
+    identities: tuple[tuple[str, str, str], ...] = ()
+    incidents: tuple[IncidentKey, ...] = ()
+    # (child identity key, ISO dates of the child's recorded exposure)
+    exposure: tuple[tuple[str, frozenset[str]], ...] = ()
+    children: tuple[str, ...] = ()  # identity keys of the record's children (under 18 at the reference date)
+
+
+def _identifier_keys(resource: Mapping[str, Any]) -> frozenset[str]:
+    out: set[str] = set()
+    for ident in as_list(resource.get("identifier")):
+        ident_map = as_map(ident)
+        value = as_str(ident_map.get("value"))
+        if value:
+            out.add(f"{ident_map.get('system', '')}|{value}")
+    return frozenset(out)
+
+
+def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) -> RecordSummary:
+    """Reduce one record to the compact keys the return-level rules need. Never raises."""
+    idx = RecordIndex.build(record)
+    ref = idx.reference_date()
+    if not idx.is_bundle:
+        return RecordSummary(file, record_no, "")
+    keys_of: dict[str, list[str]] = {}
+    identities: list[tuple[str, str, str]] = []
+    counts = dict.fromkeys(CHARACTERISTICS, 0)
+    persons = 0
+    for key, person in idx.persons.items():
+        keys = identity_keys(person.entry.res)
+        keys_of[key] = keys
+        birth = person.birth.isoformat() if person.birth else ""
+        identities.extend((k, birth, person.entry.label) for k in keys)
+        if person.unborn:
+            continue
+        persons += 1
+        for name in CHARACTERISTICS:
+            if _characteristic_present(person.entry.res, name):
+                counts[name] += 1
+
+    def ident(person: str | None) -> str | None:
+        keys = keys_of.get(person or "")
+        return keys[0] if keys else None
+
+    incidents: list[IncidentKey] = []
+    exposure: dict[str, set[str]] = {}
+    for inc in idx.incidents:
+        day = inc.day.isoformat() if inc.day else ""
+        linked: set[str] = set()
+        for _, ext in extensions(inc.entry.res, "linked-incident"):
+            target = idx.entry(idx.resolve(ext.get("valueReference")))
+            linked |= _identifier_keys(target.res) if target else set()
+            linked |= _identifier_keys({"identifier": [as_map(ext.get("valueReference")).get("identifier")]})
+        ids = _identifier_keys(inc.entry.res)
+        for party_h in inc.parties:
+            harm = ident(party_h.person) if party_h.role == PCH else None
+            if harm is None:
+                continue
+            for party_v in inc.parties:
+                victim = ident(party_v.person) if party_v.role == VICTIM else None
+                if victim and victim != harm:
+                    incidents.append(IncidentKey(harm, victim, day, ids, frozenset(linked)))
+        for party in inc.parties:
+            child = ident(party.person)
+            if child and day and party.role != PCH and idx.is_child(party.person, inc.day):
+                exposure.setdefault(child, set()).add(day)
+    by_incident = {inc.entry.key: inc for inc in idx.incidents}
+    for entry in idx.kind("child-victim-status"):
+        child = ident(idx.resolve(entry.res.get("subject")))
+        if not child or not value_codes(entry.res) & CHILD_VICTIM:
+            continue
+        for focus in idx.resolve_all(entry.res.get("focus")):
+            focused = by_incident.get(focus)
+            if focused is not None and focused.day:
+                exposure.setdefault(child, set()).add(focused.day.isoformat())
+    return RecordSummary(
+        file=file,
+        record_no=record_no,
+        reference_date=ref.isoformat() if ref else "",
+        persons=persons,
+        recorded=tuple(sorted(counts.items())),
+        identities=tuple(identities),
+        incidents=tuple(incidents),
+        exposure=tuple(sorted((child, frozenset(days)) for child, days in exposure.items())),
+        children=tuple(sorted({k for p in idx.persons if idx.is_child(p, ref) and (k := ident(p))})),
+    )
+
+
+_Where = tuple[str, int | None]
+
+
+@dataclass
+class _PairRecord:
+    where: _Where
+    days: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    linked: set[str] = field(default_factory=set)
+
+
+class ReturnChecks:
+    """Accumulates ``RecordSummary`` values and reports the return-level findings at ``finish``.
+
+    Within-record duplicate identifiers (DA4002) are found as each summary is added; everything else at
+    ``finish``, in rule-id order. Each finding names the file and record it is about (DA4001 names none).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._persons = 0
+        self._recorded: dict[str, int] = {}
+        self._identities: dict[str, tuple[str, str, _Where]] = {}  # key -> (birthDate, label, first seen)
+        self._dupes: list[Finding] = []
+        self._pairs: dict[tuple[str, str], list[_PairRecord]] = {}
+        self._exposure: dict[str, list[tuple[_Where, str, frozenset[str]]]] = {}
+
+    def _finding(self, rule_id: str, message: str, where: _Where | None, resource: str = "", **details: Any) -> Finding:
+        return Finding(
+            rule_id=rule_id,
+            severity=self.settings.severity_of(rule_id),
+            layer=Layer.RETURN,
+            message=message,
+            file=where[0] if where else "",
+            path="Bundle" if where else "",
+            record=where[1] if where else None,
+            resource=resource,
+            details=tuple(sorted(details.items())),
+        )
+
+    def add(self, summary: RecordSummary) -> None:
+        """Fold one record's summary into the counters and key tables."""
+        where: _Where = (summary.file, summary.record_no)
+        self._persons += summary.persons
+        for name, count in summary.recorded:
+            self._recorded[name] = self._recorded.get(name, 0) + count
+        in_record: dict[str, str] = {}
+        for key, birth, label in summary.identities:
+            if key in in_record and in_record[key] != label:
+                if self.settings.enabled("DA4002"):
+                    self._dupes.append(
+                        self._finding(
+                            "DA4002",
+                            f"Identifier {key} is carried by two persons in one record ({in_record[key]}, {label}).",
+                            where,
+                            label,
+                            identifier=key,
+                        )
+                    )
+                continue
+            in_record[key] = label
+            seen = self._identities.get(key)
+            if seen is None:
+                self._identities[key] = (birth, label, where)
+            elif birth and seen[0] and birth != seen[0] and self.settings.enabled("DA4002"):
+                self._dupes.append(
+                    self._finding(
+                        "DA4002",
+                        f"Identifier {key} is carried by persons with different birth dates ({seen[0]} in "
+                        f"{seen[2][0]} record {seen[2][1]}, {birth} here).",
+                        where,
+                        label,
+                        identifier=key,
+                    )
+                )
+        per_pair: dict[tuple[str, str], _PairRecord] = {}
+        for inc in summary.incidents:
+            pair = per_pair.setdefault((inc.harm, inc.victim), _PairRecord(where))
+            if inc.day:
+                pair.days.add(inc.day)
+            pair.ids |= inc.ids
+            pair.linked |= inc.linked
+        for pair_key, rec in per_pair.items():
+            self._pairs.setdefault(pair_key, []).append(rec)
+        for child, days in summary.exposure:
+            self._exposure.setdefault(child, []).append((where, summary.reference_date, days))
+        for child in set(summary.children) - {c for c, _ in summary.exposure}:
+            self._exposure.setdefault(child, []).append((where, summary.reference_date, frozenset()))
+
+    def finish(self) -> Iterator[Finding]:
+        """Yield every return-level finding (DA4001-DA4004), in rule-id order."""
+        yield from self._rates()
+        yield from self._dupes
+        yield from self._unlinked()
+        yield from self._historic()
+
+    def _rates(self) -> Iterator[Finding]:
+        if not self.settings.enabled("DA4001"):
+            return
+        threshold = self.settings.param("DA4001", "threshold")
+        minimum = self.settings.param("DA4001", "min-persons")
+        if not isinstance(threshold, int | float) or self._persons < (minimum if isinstance(minimum, int) else 1):
+            return
+        for name in CHARACTERISTICS:
+            rate = self._recorded.get(name, 0) / self._persons if self._persons else 1.0
+            if rate < threshold:
+                yield self._finding(
+                    "DA4001",
+                    f"{name} is recorded (a value or a reason it is absent) for {rate:.0%} of {self._persons} "
+                    f"persons, below the threshold of {threshold:.0%}.",
+                    None,
+                    characteristic=name,
+                    rate=round(rate, 4),
+                )
+
+    def _unlinked(self) -> Iterator[Finding]:
+        if not self.settings.enabled("DA4003"):
+            return
+        for (harm, victim), records in sorted(self._pairs.items()):
+            if len(records) < 2:
+                continue
+            for rec in records:
+                first = min(rec.days) if rec.days else ""
+                if not first:
+                    continue
+                missing = [
+                    other
+                    for other in records
+                    if other is not rec
+                    and any(day < first for day in other.days)
+                    and not (other.ids & (rec.ids | rec.linked))
+                    and not (other.days & rec.days)
+                ]
+                if missing:
+                    source = missing[0].where
+                    yield self._finding(
+                        "DA4003",
+                        f"Incidents between {harm} (causing harm) and {victim} (victim) start here on {first} but "
+                        f"earlier incidents between them in {source[0]} record {source[1]} are neither held nor "
+                        "linked.",
+                        rec.where,
+                        person_causing_harm=harm,
+                        victim=victim,
+                    )
+
+    def _historic(self) -> Iterator[Finding]:
+        if not self.settings.enabled("DA4004"):
+            return
+        for child, rows in sorted(self._exposure.items()):
+            if len(rows) < 2:
+                continue
+            for where, ref, days in rows:
+                if not ref:
+                    continue
+                missing = sorted(
+                    day for other, _, other_days in rows if other != where for day in other_days if day < ref
+                )
+                missing = sorted(set(missing) - days)
+                if missing:
+                    yield self._finding(
+                        "DA4004",
+                        f"Child {child}'s exposure on {', '.join(missing)} recorded elsewhere in the return is "
+                        "missing from this later record; a person's history of exposure is kept for life.",
+                        where,
+                        child=child,
+                        dates=tuple(missing),
+                    )
