@@ -51,7 +51,7 @@ CODE_PATTERN: Final = r"^[^\s]+( [^\s]+)*$"
 # Code lists whose codes come from a code system outside the standard. Every other code list uses the
 # standard's own CodeSystem of the same id. A shipped ValueSet always wins over this table.
 _EXTERNAL_SYSTEMS: Final[Mapping[str, str]] = {
-    "ethnicity-nhs": "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland",
+    "nhs-ethnic-category": "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland",
     "encounter-class": ACT_CODE_SYSTEM,
 }
 
@@ -272,7 +272,7 @@ _CHARACTERISTICS = (
     Ext(
         "ethnicityNhs",
         "Ethnic category (NHS England), or why it is absent.",
-        char("ethnicity-nhs"),
+        char("nhs-ethnic-category"),
         url="https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory",
     ),
     Ext(
@@ -483,14 +483,14 @@ SECTIONS: Final[tuple[Section, ...]] = (
                 code("abuse-kind"),
                 many=True,
                 required=True,
-                code="abuseKind",
+                code="abuse-kind",
             ),
             Comp("pattern", "Single incident or course of conduct.", code("conduct-pattern"), code="pattern"),
-            Comp("riskLevel", "The risk level at the time.", code("risk-level"), code="riskLevel"),
+            Comp("riskLevel", "The risk level at the time.", code("risk-level"), code="risk-level"),
             Comp("injury", "Whether anyone was injured.", BOOL, code="injury"),
-            Comp("weaponUsed", "Whether a weapon was used.", BOOL, code="weaponUsed"),
+            Comp("weaponUsed", "Whether a weapon was used.", BOOL, code="weapon-used"),
             Comp("strangulation", "Whether there was strangulation or suffocation.", BOOL, code="strangulation"),
-            Comp("policeOutcome", "The police outcome.", code("police-outcome"), code="policeOutcome"),
+            Comp("policeOutcome", "The police outcome.", code("police-outcome"), code="police-outcome"),
             Complex(
                 "parties",
                 "The people involved and their roles in this incident.",
@@ -565,9 +565,9 @@ SECTIONS: Final[tuple[Section, ...]] = (
                 "How the child is related to the victim or the person causing harm.",
                 code("s3-relatedness"),
                 many=True,
-                code="relatedTo",
+                code="related-to",
             ),
-            Comp("notVictimReason", "Why the child is recorded as not a victim.", STR, code="notVictimReason"),
+            Comp("notVictimReason", "Why the child is recorded as not a victim.", STR, code="not-victim-reason"),
             _notes(),
         ),
         record_type="child-victim-status",
@@ -653,7 +653,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
             At(
                 "kind",
                 "disclosure or retraction (the record-type code).",
-                Val("record-kind"),
+                Val("record-kind", "disclosure-category"),
                 required=True,
                 path=("category",),
             ),
@@ -848,7 +848,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
             At("effectiveDateTime", "When the check was made.", DATETIME, required=True, path=("effectiveDateTime",)),
             At("agency", "The agency that made the check (local id).", _AGENCY, path=("performer", 0)),
             At("outcome", "The outcome.", code("history-check-outcome"), required=True, path=("valueCodeableConcept",)),
-            Comp("checkType", "The kind of check.", code("history-check-type"), required=True, code="checkType"),
+            Comp("checkType", "The kind of check.", code("history-check-type"), required=True, code="check-type"),
         ),
         record_type="history-check",
         record_type_at="code",
@@ -864,8 +864,8 @@ SECTIONS: Final[tuple[Section, ...]] = (
             At("adult", "The adult the child has contact with (local id).", _PERSON, required=True, path=("focus", 0)),
             At("effectivePeriod", "When the arrangement applies.", PERIOD, path=("effectivePeriod",)),
             Comp("supervised", "Whether contact is supervised.", BOOL, code="supervised"),
-            Comp("courtOrder", "The court order in place.", code("court-order"), code="courtOrder"),
-            Comp("arrangementType", "The kind of contact.", code("contact-type"), code="arrangementType"),
+            Comp("courtOrder", "The court order in place.", code("court-order"), code="court-order"),
+            Comp("arrangementType", "The kind of contact.", code("contact-type"), code="arrangement-type"),
             _notes(),
         ),
         record_type="contact-arrangement",
@@ -882,12 +882,12 @@ SECTIONS: Final[tuple[Section, ...]] = (
             At("children", "The children concerned (local ids).", _PERSON, many=True, path=("focus",)),
             At("effectiveDateTime", "When the assessment was made.", DATETIME, path=("effectiveDateTime",)),
             At("agency", "The assessing agency (local id).", _AGENCY, path=("performer", 0)),
-            Comp("riskToChild", "The risk the adult poses to the child.", code("risk-level"), code="riskToChild"),
+            Comp("riskToChild", "The risk the adult poses to the child.", code("risk-level"), code="risk-to-child"),
             Comp(
                 "protectiveCapacity",
                 "The adult's protective capacity.",
                 code("protective-capacity"),
-                code="protectiveCapacity",
+                code="protective-capacity",
             ),
             Comp("engaged", "Whether the adult engaged.", BOOL, code="engaged"),
             Comp("role", "The adult's role in the child's life.", code("adult-role"), code="role"),
@@ -1041,10 +1041,8 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
     if kind in ("date", "dateTime", "instant"):
         pattern = {"date": DATE_PATTERN, "dateTime": DATETIME_PATTERN, "instant": INSTANT_PATTERN}[kind]
         return {"type": "string", "pattern": pattern, "description": doc}
-    if kind in ("code", "coding"):
+    if kind in ("code", "coding", "record-kind"):
         return {"type": "string", "pattern": CODE_PATTERN, "x-valueSet": val.value_set, "description": doc}
-    if kind == "record-kind":
-        return {"enum": list(_DISCLOSURE_KINDS), "description": doc}
     if kind == "ref":
         return {
             "type": "string",
@@ -1148,13 +1146,18 @@ def _object_schema(fields: Sequence[Field], doc: str, extra: Mapping[str, Any] |
     return schema
 
 
+_SECURITY_CODE: Final = Val("code", "confidentiality")
+
+
 def _security_schema(doc: str, *, top: bool) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "type": "object",
         "description": doc,
         "properties": {
             "confidentiality": {
-                "enum": ["R", "V"] if top else ["U", "L", "M", "N", "R", "V"],
+                "type": "string",
+                "pattern": CODE_PATTERN,
+                "x-valueSet": "confidentiality",
                 "description": "v3-Confidentiality code (R restricted, V very restricted).",
             },
             "labels": {
@@ -1264,7 +1267,14 @@ def validate_logical(doc: Any) -> Iterator[tuple[str, str]]:
             yield _json_path([section.key, index, "id"]), f"local id {local!r} is already used in {owners[local]}"
         else:
             owners[local] = section.key
+    if isinstance(doc.get("security"), dict):
+        yield from _check_value(
+            _SECURITY_CODE, doc["security"].get("confidentiality"), ("security", "confidentiality"), owners
+        )
     for section, index, item in _iter_items(doc):
+        if isinstance(item.get("security"), dict):
+            where = (section.key, index, "security", "confidentiality")
+            yield from _check_value(_SECURITY_CODE, item["security"].get("confidentiality"), where, owners)
         for f in section.fields:
             if f.key not in item:
                 continue
@@ -1281,7 +1291,7 @@ def _check_value(
             yield _json_path(path), f"local id {value!r} does not name any item in the record"
         elif val.targets and target not in val.targets:
             yield _json_path(path), f"local id {value!r} is in {target}, expected {' or '.join(val.targets)}"
-    elif val.kind in ("code", "coding", "characteristic"):
+    elif val.kind in ("code", "coding", "characteristic", "record-kind"):
         the_code = value.get("code") if isinstance(value, dict) else value
         if isinstance(the_code, str):
             codes = value_set_codes(val.value_set)

@@ -1,0 +1,192 @@
+"""The FHIR formats: FHIR JSON (one Bundle or resource), FHIR XML (one) and NDJSON (one per line).
+
+Conversion between them is lossless: each reads into the same FHIR JSON dicts and writes them back unchanged.
+Readers never raise on bad input: an unreadable document or line becomes an ``INVALID_INPUT`` report entry with
+its line and column (for NDJSON, the line number), and reading goes on with the next line. Writers of the
+single-document formats (JSON, XML) refuse a second document with ``FatalError`` (exit code
+``CONVERSION_FAILED``) before writing anything; NDJSON streams any number, one line each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from importlib import import_module
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+import orjson
+
+from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.errors import CONVERSION_FAILED, fatal
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def strip_head(head: bytes) -> bytes:
+    return head.removeprefix(_BOM).lstrip()
+
+
+def _invalid(report: ConversionReport, location: str, message: str) -> None:
+    report.add(ReportEntry(Loss.INVALID_INPUT, "", location, message))
+
+
+def parse_json_document(data: bytes, report: ConversionReport, line: int | None = None) -> Any:
+    """Parse JSON; on error add an INVALID_INPUT entry (``line L, column C``) and return None.
+
+    ``line`` is the line number of ``data`` in its file when it is one NDJSON line.
+    """
+    try:
+        return orjson.loads(data.removeprefix(_BOM))
+    except orjson.JSONDecodeError as exc:
+        at_line = line if line is not None else exc.lineno
+        _invalid(report, f"line {at_line}, column {exc.colno}", f"not valid JSON: {exc.msg}")
+        return None
+
+
+def _is_resource(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("resourceType"), str)
+
+
+def _first_line_is_resource(head: bytes) -> bool:
+    first = strip_head(head).split(b"\n", 1)[0].strip()
+    try:
+        return _is_resource(orjson.loads(first))
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _looks_ndjson(head: bytes, path: Path | None) -> bool:
+    body = strip_head(head)
+    if not body.startswith(b"{") or b'"resourceType"' not in body:
+        return False
+    if path is not None and path.suffix.lower() in (".ndjson", ".jsonl"):
+        return True
+    lines = [line.strip() for line in body.split(b"\n")]
+    return _first_line_is_resource(head) and any(line.startswith(b"{") for line in lines[1:])
+
+
+def collect_one(bundles: Iterable[dict[str, Any]], format_name: str) -> dict[str, Any] | None:
+    """The only document in ``bundles``; FatalError (nothing written) when there are several."""
+    iterator = iter(bundles)
+    first = next(iterator, None)
+    if first is not None and next(iterator, None) is not None:
+        fatal(f"{format_name} holds one document but several were produced; write ndjson instead", CONVERSION_FAILED)
+    return first
+
+
+class FhirJsonFormat(Format):
+    """One FHIR resource (normally a DACaseBundle) as a JSON document."""
+
+    name: ClassVar[str] = "fhir-json"
+    description: ClassVar[str] = "FHIR R4 JSON: one Bundle or resource per file"
+    extensions: ClassVar[tuple[str, ...]] = (".json",)
+    can_read: ClassVar[bool] = True
+    can_write: ClassVar[bool] = True
+
+    def sniff(self, head: bytes, path: Path | None) -> bool:
+        body = strip_head(head)
+        return (
+            body.startswith(b"{")
+            and b'"resourceType"' in body
+            and b"dastandard-logical-record" not in body
+            and not _looks_ndjson(head, path)
+        )
+
+    def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
+        """Yield the one resource in the file; bad JSON or a non-resource is reported, not raised."""
+        report.records_in += 1
+        document = parse_json_document(source.read(), report)
+        if document is None:
+            return
+        if not _is_resource(document):
+            _invalid(report, "$", "not a FHIR resource (no resourceType)")
+            return
+        yield document
+
+    def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
+        """Write the one document, indented, with a final newline."""
+        document = collect_one(bundles, self.name)
+        if document is None:
+            return
+        target.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        report.records_out += 1
+
+
+class NdjsonFormat(Format):
+    """FHIR resources as newline-delimited JSON: one Bundle or resource per line, read and written streaming."""
+
+    name: ClassVar[str] = "ndjson"
+    description: ClassVar[str] = "FHIR R4 NDJSON: one Bundle or resource per line"
+    extensions: ClassVar[tuple[str, ...]] = (".ndjson", ".jsonl")
+    can_read: ClassVar[bool] = True
+    can_write: ClassVar[bool] = True
+
+    def sniff(self, head: bytes, path: Path | None) -> bool:
+        return _looks_ndjson(head, path)
+
+    def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
+        """Yield one resource per non-blank line; a bad line is reported (``line N``) and skipped."""
+        for number, raw in enumerate(source, start=1):
+            line = raw.removeprefix(_BOM) if number == 1 else raw
+            if not line.strip():
+                continue
+            report.records_in += 1
+            document = parse_json_document(line, report, line=number)
+            if document is None:
+                continue
+            if not _is_resource(document):
+                _invalid(report, f"line {number}", "not a FHIR resource (no resourceType)")
+                continue
+            yield document
+
+    def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
+        """Write each document as one compact line."""
+        for document in bundles:
+            target.write(orjson.dumps(document) + b"\n")
+            report.records_out += 1
+
+
+def _fhirxml() -> tuple[Callable[[bytes], dict[str, Any]], Callable[[dict[str, Any]], bytes], type[Exception]]:
+    module = import_module("dastandard.fhirxml")
+    return module.parse_fhir_xml, module.to_fhir_xml, module.FhirXmlError
+
+
+class FhirXmlFormat(Format):
+    """One FHIR resource (normally a DACaseBundle) as FHIR XML (``dastandard.fhirxml``)."""
+
+    name: ClassVar[str] = "fhir-xml"
+    description: ClassVar[str] = "FHIR R4 XML: one Bundle or resource per file"
+    extensions: ClassVar[tuple[str, ...]] = (".xml",)
+    can_read: ClassVar[bool] = True
+    can_write: ClassVar[bool] = True
+
+    def sniff(self, head: bytes, path: Path | None) -> bool:
+        body = strip_head(head)
+        return body.startswith(b"<") and b'xmlns="http://hl7.org/fhir"' in body
+
+    def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
+        """Yield the one resource; unreadable or hostile XML is reported with its line and column."""
+        parse, _, error_type = _fhirxml()
+        report.records_in += 1
+        try:
+            document = parse(source.read())
+        except error_type as exc:
+            line = getattr(exc, "line", None)
+            column = getattr(exc, "column", None)
+            location = f"line {line}, column {column}" if line else "document"
+            _invalid(report, location, f"not valid FHIR XML: {getattr(exc, 'message', exc)}")
+            return
+        yield document
+
+    def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
+        """Write the one document as FHIR XML; a document that cannot be serialised is a FatalError."""
+        _, serialise, error_type = _fhirxml()
+        document = collect_one(bundles, self.name)
+        if document is None:
+            return
+        try:
+            data = serialise(document)
+        except error_type as exc:
+            fatal(f"cannot write FHIR XML: {exc}", CONVERSION_FAILED)
+        target.write(data)
+        report.records_out += 1
