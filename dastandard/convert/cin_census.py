@@ -1304,7 +1304,6 @@ class CinCensusFormat(Format):
                 elem.clear(keep_tail=True)
                 while elem.getprevious() is not None:
                     del parent[0]
-                report.records_out += 1
                 yield bundle
         except etree.XMLSyntaxError as exc:
             line = exc.position[0] if exc.position else 0

@@ -19,7 +19,14 @@ from dastandard.convert.base import Format
 ENTRY_POINT_GROUP = "dastandard.formats"
 
 # Built-in formats, in listing order.
-BUILTIN_FORMATS: tuple[str, ...] = ("dastandard.convert.cin_census:CinCensusFormat",)
+BUILTIN_FORMATS: tuple[str, ...] = (
+    "dastandard.convert.fhir_formats:FhirJsonFormat",
+    "dastandard.convert.fhir_formats:FhirXmlFormat",
+    "dastandard.convert.fhir_formats:NdjsonFormat",
+    "dastandard.convert.logical_format:LogicalFormat",
+    "dastandard.convert.cin_census:CinCensusFormat",
+    "dastandard.convert.police:PoliceCsvFormat",
+)
 
 
 class RegistryError(LookupError):
