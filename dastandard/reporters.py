@@ -37,6 +37,8 @@ EXT_ISSUE_COL = HL7_EXT + "operationoutcome-issue-col"
 EXT_MESSAGE_ID = HL7_EXT + "operationoutcome-message-id"
 EXT_FILE = HL7_EXT + "operationoutcome-file"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+# How a finding about the whole export (return-level, no file) is labelled in text and JUnit output.
+EXPORT_LABEL = "(export)"
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ class TextReporter(Reporter):
         self._with_findings.add(finding.file)
         if self.verbosity < 0:
             return
-        where = _one_line(finding.file or "-")
+        where = _one_line(finding.file or EXPORT_LABEL)
         if finding.line is not None:
             where += f":{finding.line}"
             if finding.column is not None:
@@ -334,7 +336,7 @@ _SARIF_LEVEL = {Severity.FATAL: "error", Severity.ERROR: "error", Severity.WARNI
 def artifact_uri(name: str, root: Path) -> str:
     """A repository-relative URI for ``name``: relative to ``root`` when inside it, percent-encoded, ``/``-separated.
 
-    Standard input (``-`` or an empty name) becomes ``stdin``; a path outside ``root`` keeps its absolute form.
+    Standard input (``-``) becomes ``stdin``; a path outside ``root`` keeps its absolute form.
     """
     if name in ("", "-", "<stdin>"):
         return "stdin"
@@ -391,6 +393,7 @@ class SarifReporter(_Buffering):
     ``tool.driver.rules`` lists the whole catalog (so ``ruleIndex`` is stable) plus any rule id reported that the
     catalog lacks. Each result has a repository-relative ``artifactLocation.uri``, a region (line and column 1 when
     unknown) and ``partialFingerprints.primaryLocationLineHash`` (``<hash>:<n>``, ``n`` counting identical keys).
+    A finding about the whole export (no file) is placed on the first input file, since code scanning needs a file.
     """
 
     description = "SARIF 2.1.0 for GitHub code scanning"
@@ -403,8 +406,9 @@ class SarifReporter(_Buffering):
         index = {rule_id: i for i, rule_id in enumerate(ids)}
         seen: dict[str, int] = {}
         results = []
+        export_file = summary.files[0] if summary.files else ""
         for f in self.findings:
-            uri = artifact_uri(f.file, self.root)
+            uri = artifact_uri(f.file or export_file, self.root)
             key = _fingerprint(uri, f)
             seen[key] = seen.get(key, 0) + 1
             physical: dict[str, Any] = {
@@ -477,7 +481,7 @@ class JUnitReporter(_Buffering):
         root = ET.Element("testsuites", name="dastandard")
         total_tests = total_failures = total_errors = 0
         for name, items in groups.items():
-            display = _xml_text(name or "stdin")
+            display = _xml_text(name or EXPORT_LABEL)
             suite = ET.SubElement(root, "testsuite", name=display, file=display)
             tests = failures = errors = 0
             used: set[str] = set()

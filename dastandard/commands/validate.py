@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,22 +38,12 @@ def default_jobs() -> int:
     return max(1, min(usable, MAX_DEFAULT_JOBS))
 
 
-def _engine() -> Callable[..., Any]:
-    """The validation engine's ``validate`` function (looked up at call time so tests can replace it)."""
+def _engine() -> Any:
+    """The validation engine module (looked up at call time so tests can replace it)."""
     try:
-        return import_module("dastandard.validation").validate  # type: ignore[no-any-return]
-    except (ImportError, AttributeError):
+        return import_module("dastandard.validation")
+    except ImportError:
         raise FatalError("the validation engine is missing from this installation", 1) from None
-
-
-def _as_names(items: Any) -> tuple[str, ...]:
-    """File names from the engine's report (paths, strings, or ``(path, reason)`` pairs)."""
-    names = []
-    for item in items or ():
-        if isinstance(item, tuple | list) and item:
-            item = item[0]
-        names.append(str(getattr(item, "file", item)))
-    return tuple(names)
 
 
 def run(
@@ -62,11 +52,17 @@ def run(
     input_format: str | None,
     jobs: int,
 ) -> tuple[list[Finding], Summary]:
-    """Run the engine over ``inputs`` and summarize the result."""
-    report = _engine()(list(inputs), settings=settings, input_format=input_format, jobs=jobs)
+    """Run the engine over ``inputs`` and summarize the result.
+
+    An input the engine could not read at all is reported by it as a finding of its unreadable-input rule
+    (``UNREADABLE_RULE``); the files of those findings make up ``Summary.unreadable``.
+    """
+    engine = _engine()
+    report = engine.validate(list(inputs), settings=settings, input_format=input_format, jobs=jobs)
     findings: list[Finding] = list(report.findings)
-    files = _as_names(getattr(report, "files", ()))
-    unreadable = _as_names(getattr(report, "unreadable", ()))
+    files = tuple(str(name) for name in report.files)
+    unreadable_rule = getattr(engine, "UNREADABLE_RULE", "DA0001")
+    unreadable = tuple(dict.fromkeys(f.file for f in findings if f.rule_id == unreadable_rule))
     return findings, summarize(findings, files, settings.fail_on, unreadable)
 
 
