@@ -40,6 +40,8 @@ RELIGION_EXT = "http://hl7.org/fhir/StructureDefinition/patient-religion"
 DISABILITY_EXT = "http://hl7.org/fhir/StructureDefinition/patient-disability"
 CONFIDENTIALITY_CS = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
 ACT_CODE_CS = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+V3_MARITAL_CS = "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus"
+CIVIL_PARTNERSHIP_CODES = frozenset({"civil-partner", "former-civil-partner", "surviving-civil-partner"})
 CONFIDENTIALITY_DISPLAY = {"R": "restricted", "V": "very restricted"}
 ENCOUNTER_CLASS_DISPLAY = {"FLD": "field", "HH": "home health", "AMB": "ambulatory", "VR": "virtual"}
 
@@ -142,7 +144,6 @@ class Person:
     police_id: str | None = None
     unborn_due: str | None = None
     confidential_address: bool = False
-    pregnancy_effective: str | None = None
     nhs: bool = True
     town: str = "Northbridge"
 
@@ -165,7 +166,6 @@ def adult(
     children_in_contact: str = "lives-with-children",
     police_id: str | None = None,
     confidential_address: bool = False,
-    pregnancy_effective: str | None = None,
 ) -> Person:
     """An adult. Gender identity defaults to the code matching sex; pregnancy to not-pregnant (F) or n/a (M)."""
     if gender_identity == "1" and sex == "F":
@@ -190,7 +190,6 @@ def adult(
         children_in_contact=children_in_contact,
         police_id=police_id,
         confidential_address=confidential_address,
-        pregnancy_effective=pregnancy_effective,
     )
 
 
@@ -339,22 +338,12 @@ class Case:
             extensions.append(ext("ethnicity-dfe", valueCodeableConcept=self._own(p.ethnic_dfe, "ethnicity-dfe")))
         extensions += [
             ext("person-sex", valueCodeableConcept=concept("sex", p.sex)),
-            ext("gender-identity", valueCodeableConcept=self._own(p.gender_identity, "gender-identity")),
-            ext("sexual-orientation", valueCodeableConcept=self._own(p.sexual_orientation, "sexual-orientation")),
-            {"url": RELIGION_EXT, "valueCodeableConcept": self._own(p.religion, "religion")},
+            ext("gender-identity", valueCodeableConcept=self._own(p.gender_identity, "nhs-gender-identity")),
+            ext("sexual-orientation", valueCodeableConcept=self._own(p.sexual_orientation, "nhs-sexual-orientation")),
+            {"url": RELIGION_EXT, "valueCodeableConcept": self._own(p.religion, "religion-ons-2021")},
             {"url": DISABILITY_EXT, "valueCodeableConcept": self._own(p.disability, "disability")},
         ]
-        pregnancy: JSON = {"valueCodeableConcept": self._own(p.pregnancy, "pregnancy-status")}
-        if p.pregnancy_effective:
-            pregnancy = {
-                "extension": [
-                    sub("status", **pregnancy),
-                    sub("effective", valueDate=p.pregnancy_effective),
-                ]
-            }
-        else:
-            pregnancy = {"extension": [sub("status", **pregnancy)]}
-        extensions.append(ext("pregnancy-status", **pregnancy))
+        extensions.append(ext("pregnancy-status", valueCodeableConcept=self._own(p.pregnancy, "pregnancy-status")))
         if p.unborn_due:
             extensions += [ext("unborn", valueBoolean=True), ext("expected-birth-date", valueDate=p.unborn_due)]
         if p.children_in_contact:
@@ -379,7 +368,10 @@ class Case:
             else:
                 address["district"] = "Westshire"
             body["address"] = [address]
-        body["maritalStatus"] = self._own(p.marital, "marital-status")
+        marital_system = "civil-partnership-status" if p.marital in CIVIL_PARTNERSHIP_CODES else "v3-MaritalStatus"
+        body["maritalStatus"] = value_concept(
+            p.marital, code_system_url(marital_system) if marital_system != "v3-MaritalStatus" else V3_MARITAL_CS
+        )
         self._add(p.key, "Patient", "DAPerson", body)
 
     @staticmethod
@@ -517,19 +509,19 @@ class Case:
             extensions.append(
                 ext(
                     "crime-reference",
-                    valueIdentifier={"system": identifier_system("crime-ref"), "value": crime_reference},
+                    valueIdentifier={"system": identifier_system("police-crime-reference"), "value": crime_reference},
                 )
             )
-        components = [component("abuseKind", valueCodeableConcept=concept("abuse-kind", k)) for k in kinds]
+        components = [component("abuse-kind", valueCodeableConcept=concept("abuse-kind", k)) for k in kinds]
         components += [
             component("pattern", valueCodeableConcept=concept("conduct-pattern", pattern)),
-            component("riskLevel", valueCodeableConcept=concept("risk-level", risk)),
+            component("risk-level", valueCodeableConcept=concept("risk-level", risk)),
             component("injury", valueBoolean=injury),
-            component("weaponUsed", valueBoolean=weapon),
+            component("weapon-used", valueBoolean=weapon),
             component("strangulation", valueBoolean=strangulation),
         ]
         if outcome:
-            components.append(component("policeOutcome", valueCodeableConcept=concept("police-outcome", outcome)))
+            components.append(component("police-outcome", valueCodeableConcept=concept("police-outcome", outcome)))
         self._observation(
             key,
             "DAIncident",
@@ -538,12 +530,18 @@ class Case:
             {"effectiveDateTime": when, "issued": when if "T" in when else f"{when}T18:00:00Z"},
             {
                 "extension": extensions,
-                "identifier": [{"system": identifier_system("incident-ref"), "value": reference}],
+                "identifier": [self._incident_identifier(agency, reference)],
                 "performer": [self.ref(agency)],
                 "valueString": behaviour,
                 "component": components,
             },
         )
+
+    def _incident_identifier(self, agency: str, reference: str) -> JSON:
+        """A police incident reference, or another agency's own record reference with that agency as assigner."""
+        if agency == "police":
+            return {"system": identifier_system("police-incident-reference"), "value": reference}
+        return {"system": identifier_system("local-id"), "value": reference, "assigner": self.ref(agency)}
 
     def victim_status(
         self,
@@ -558,9 +556,9 @@ class Case:
         reason: str | None = None,
     ) -> None:
         components = [component("basis", valueCodeableConcept=concept("s3-basis", b)) for b in basis]
-        components += [component("relatedTo", valueCodeableConcept=concept("s3-relatedness", r)) for r in related]
+        components += [component("related-to", valueCodeableConcept=concept("s3-relatedness", r)) for r in related]
         if reason:
-            components.append(component("notVictimReason", valueString=reason))
+            components.append(component("not-victim-reason", valueString=reason))
         extra: JSON = {"valueCodeableConcept": concept("victim-status", status)}
         if incidents:
             extra = {"focus": self.refs(incidents), **extra}
@@ -622,7 +620,7 @@ class Case:
                 "focus": [self.ref(at_risk)],
                 "performer": [self.ref(agency)],
                 "valueCodeableConcept": concept("history-check-outcome", outcome),
-                "component": [component("checkType", valueCodeableConcept=concept("history-check-type", check_type))],
+                "component": [component("check-type", valueCodeableConcept=concept("history-check-type", check_type))],
             },
         )
 
@@ -634,13 +632,20 @@ class Case:
         start: str,
         end: str | None,
         *,
-        supervised: bool,
+        supervised: bool | None,
         court_order: str,
         arrangement: str,
     ) -> None:
         period: JSON = {"start": start}
         if end:
             period["end"] = end
+        components: list[JSON] = []
+        if supervised is not None:  # meaningless when there is no contact
+            components.append(component("supervised", valueBoolean=supervised))
+        components += [
+            component("court-order", valueCodeableConcept=concept("court-order", court_order)),
+            component("arrangement-type", valueCodeableConcept=concept("contact-type", arrangement)),
+        ]
         self._observation(
             key,
             "DAContactArrangement",
@@ -649,11 +654,7 @@ class Case:
             {"effectivePeriod": period},
             {
                 "focus": [self.ref(adult_key)],
-                "component": [
-                    component("supervised", valueBoolean=supervised),
-                    component("courtOrder", valueCodeableConcept=concept("court-order", court_order)),
-                    component("arrangementType", valueCodeableConcept=concept("contact-type", arrangement)),
-                ],
+                "component": components,
             },
         )
 
@@ -680,8 +681,8 @@ class Case:
                 "focus": self.refs(children),
                 "performer": [self.ref(agency)],
                 "component": [
-                    component("riskToChild", valueCodeableConcept=concept("risk-level", risk)),
-                    component("protectiveCapacity", valueCodeableConcept=concept("protective-capacity", capacity)),
+                    component("risk-to-child", valueCodeableConcept=concept("risk-level", risk)),
+                    component("protective-capacity", valueCodeableConcept=concept("protective-capacity", capacity)),
                     component("engaged", valueBoolean=engaged),
                     component("role", valueCodeableConcept=concept("adult-role", role)),
                 ],
@@ -1028,7 +1029,7 @@ class Case:
                     },
                 ],
             },
-            "identifier": {"system": identifier_system("case-ref"), "value": self.case_reference},
+            "identifier": {"system": identifier_system("case-reference"), "value": self.case_reference},
             "type": "collection",
             "timestamp": self.timestamp,
             "entry": self.entries,
@@ -1080,12 +1081,14 @@ def case_post_separation_contact() -> Case:
         slug="case-01-post-separation-contact",
         title="Post-separation contact: the father harms a child at a contact handover",
         scenario=(
-            "Claire and Daniel Ashworth separated in November 2025 after an incident in which Daniel threw a mug at "
-            "Claire while their children Ellie (10) and Max (7) heard it from upstairs. A child arrangements order "
-            "gave Daniel unsupervised alternate weekends. After losing his job and disputing contact, Daniel pushed "
+            "Claire and Daniel Ashworth separated in June 2024 after an incident in which Daniel threw a mug at "
+            "Claire while their children Ellie (7) and Max (5) heard it from upstairs. A child arrangements order "
+            "of September 2025 gave Daniel unsupervised alternate weekends. After losing his job and disputing "
+            "contact, Daniel pushed "
             "Claire at a handover in July 2026 and grabbed Max, bruising his arm, while Ellie watched. The contact "
             "arrangement became supervised at a contact centre; the safety plan sets actions for Daniel, Claire and "
-            "both children, and the dated separation, contact dispute and job loss are recorded as risk factors."
+            "both children; the dated separation, contact dispute and job loss are recorded as risk factors, and the "
+            "risk is shown to persist long after the separation."
         ),
         learning_points=(
             "L01",
@@ -1117,7 +1120,7 @@ def case_post_separation_contact() -> Case:
             "Ashworth",
             "1990-04-12",
             "F",
-            marital="separated",
+            marital="L",
             religion="2",
             children_in_contact="lives-with-children",
         ),
@@ -1130,7 +1133,7 @@ def case_post_separation_contact() -> Case:
             "Ashworth",
             "1988-09-03",
             "M",
-            marital="separated",
+            marital="L",
             religion="1",
             children_in_contact="contact-with-children",
             police_id="WP-55120",
@@ -1144,7 +1147,7 @@ def case_post_separation_contact() -> Case:
         "Ashworth family home",
         [
             ("claire", "2014-03-01", None, None),
-            ("daniel", "2014-03-01", "2025-11-01", ("separation", "Moved to a flat in Eastbridge")),
+            ("daniel", "2014-03-01", "2024-06-01", ("separation", "Moved to a flat in Eastbridge")),
             ("ellie", "2016-06-21", None, None),
             ("max", "2019-02-14", None, None),
         ],
@@ -1154,15 +1157,15 @@ def case_post_separation_contact() -> Case:
         "rel-claire-daniel",
         "claire",
         "daniel",
-        "ex-spouse",
-        [("together", "2012-05-01", "2025-11-01"), ("separated", "2025-11-01", None)],
+        "former-spouse",
+        [("together", "2012-05-01", "2024-06-01"), ("separated", "2024-06-01", None)],
         v,
     )
     parent_links(c, ["ellie", "max"], ["claire", "daniel"], v)
     c.incident(
         "inc-1",
-        "WP-INC-25-88410",
-        "2025-10-25T21:40:00Z",
+        "WP-INC-24-38410",
+        "2024-05-25T21:40:00Z",
         "police",
         "home",
         "Daniel shouted at Claire about money, threw a mug that smashed against the wall beside her and said she "
@@ -1176,7 +1179,7 @@ def case_post_separation_contact() -> Case:
         ],
         risk="medium",
         outcome="arrest",
-        crime_reference="WP-CR-25-31007",
+        crime_reference="WP-CR-24-13007",
     )
     c.incident(
         "inc-2",
@@ -1225,7 +1228,7 @@ def case_post_separation_contact() -> Case:
         "contact-1-ellie",
         "ellie",
         "daniel",
-        "2026-03-10",
+        "2025-09-01",
         "2026-07-19",
         supervised=False,
         court_order="child-arrangements-order",
@@ -1235,7 +1238,7 @@ def case_post_separation_contact() -> Case:
         "contact-1-max",
         "max",
         "daniel",
-        "2026-03-10",
+        "2025-09-01",
         "2026-07-19",
         supervised=False,
         court_order="child-arrangements-order",
@@ -1261,7 +1264,7 @@ def case_post_separation_contact() -> Case:
         court_order="child-arrangements-order",
         arrangement="day",
     )
-    c.risk_factor("rf-separation", "daniel", "separation", "2025-11-01")
+    c.risk_factor("rf-separation", "daniel", "separation", "2024-06-01")
     c.risk_factor("rf-job", "daniel", "job-loss", "2026-05-15")
     c.risk_factor("rf-dispute", "daniel", "post-separation-contact-dispute", "2026-06-02")
     c.risk_factor("rf-alcohol", "daniel", "alcohol-misuse", "2026-06-30", "Claire reports heavy drinking since May.")
@@ -1276,9 +1279,9 @@ def case_post_separation_contact() -> Case:
         "off-daniel",
         "daniel",
         "violence-against-partner",
-        "2025-10-25",
+        "2024-05-25",
         "police",
-        "Charged after the October 2025 incident; conditional caution.",
+        "Charged after the May 2024 incident; conditional caution.",
     )
     c.risk_assessment(
         "ric-1",
@@ -1318,18 +1321,21 @@ def case_post_separation_contact() -> Case:
         "2026-08-12",
         [
             Activity(
-                "supervised-contact",
+                "monitor-contact",
                 "Contact with Daniel only at the Eastbridge contact centre.",
                 "court",
                 ("daniel", "ellie", "max"),
             ),
             Activity(
-                "perpetrator-programme", "Daniel to attend a domestic abuse perpetrator programme.", "csc", ("daniel",)
+                "refer-perpetrator-programme",
+                "Daniel to attend a domestic abuse perpetrator programme.",
+                "csc",
+                ("daniel",),
             ),
-            Activity("alcohol-support", "Daniel referred to alcohol support services.", "health", ("daniel",)),
-            Activity("safety-planning", "IDVA safety planning with Claire, including handovers.", "idva", ("claire",)),
+            Activity("health-referral", "Daniel referred to alcohol support services.", "health", ("daniel",)),
+            Activity("safety-measures", "IDVA safety planning with Claire, including handovers.", "idva", ("claire",)),
             Activity(
-                "child-support",
+                "direct-work-with-child",
                 "Group work for Ellie and Max with the children's DA service.",
                 "cdas",
                 ("ellie", "max"),
@@ -1371,16 +1377,16 @@ def case_post_separation_contact() -> Case:
         "share-1",
         "police",
         "csc",
-        "2025-10-26T09:00:00Z",
+        "2024-05-26T09:00:00Z",
         ["inc-1"],
-        "Police domestic abuse notification: incident of 25 October 2025, two children in the household.",
+        "Police domestic abuse notification: incident of 25 May 2024, two children in the household.",
         "without-consent-risk-of-harm",
     )
     c.sharing(
         "share-2",
         "police",
         "school",
-        "2025-10-26T08:00:00Z",
+        "2024-05-26T08:00:00Z",
         ["inc-1"],
         "Operation Encompass notification for Ellie.",
         "without-consent-risk-of-harm",
@@ -1466,7 +1472,7 @@ def case_female_person_causing_harm() -> Case:
             "Okafor",
             "1987-01-30",
             "F",
-            marital="married",
+            marital="M",
             religion="2",
             ethnic_nhs="N",
             ethnic_ons="6",
@@ -1481,7 +1487,7 @@ def case_female_person_causing_harm() -> Case:
             "Okafor",
             "1985-11-17",
             "M",
-            marital="married",
+            marital="M",
             religion="2",
             ethnic_nhs="N",
             ethnic_ons="6",
@@ -1579,7 +1585,7 @@ def case_female_person_causing_harm() -> Case:
         "samuel",
         ["inc-2"],
         "Samuel described the assault and the threats about the children to his GP.",
-        ("referral-to-csc", "2026-04-17T12:00:00Z", "health"),
+        ("referral-childrens-social-care", "2026-04-17T12:00:00Z", "health"),
     )
     c.victim_status("vs-joy", "joy", ["inc-1", "inc-2"], "2026-04-20", basis=["sees", "hears"])
     c.victim_status("vs-david", "david", ["inc-1", "inc-2"], "2026-04-20", basis=["sees", "hears"])
@@ -1656,21 +1662,19 @@ def case_female_person_causing_harm() -> Case:
         "2026-05-10",
         [
             Activity(
-                "perpetrator-programme",
+                "refer-perpetrator-programme",
                 "Grace to attend a programme for women who use harmful behaviour.",
                 "csc",
                 ("grace",),
             ),
+            Activity("health-referral", "Grace referred to the community mental health team.", "health", ("grace",)),
             Activity(
-                "mental-health-support", "Grace referred to the community mental health team.", "health", ("grace",)
-            ),
-            Activity(
-                "safety-planning",
+                "safety-measures",
                 "Safety planning with Samuel by the men's advice project.",
                 "mens-service",
                 ("samuel",),
             ),
-            Activity("child-support", "Individual sessions for Joy and David.", "cdas", ("joy", "david")),
+            Activity("direct-work-with-child", "Individual sessions for Joy and David.", "cdas", ("joy", "david")),
         ],
         title="Okafor children: child in need plan",
     )
@@ -1926,7 +1930,7 @@ def case_same_sex_couple() -> Case:
         risk="medium",
         capacity="some",
         engaged=True,
-        role="adoptive-parent",
+        role="other-significant-adult",
     )
     c.plan(
         "plan-1",
@@ -1935,14 +1939,16 @@ def case_same_sex_couple() -> Case:
         "2026-03-20",
         [
             Activity(
-                "bail-conditions",
+                "criminal-justice-action",
                 "Rachel's bail conditions: no contact with Hannah except through a solicitor.",
                 "police",
                 ("rachel",),
             ),
-            Activity("perpetrator-programme", "Rachel referred to a behaviour change programme.", "csc", ("rachel",)),
-            Activity("safety-planning", "Safety planning and support from the LGBT+ service.", "lgbt", ("hannah",)),
-            Activity("child-support", "Play-based sessions for Leo.", "cdas", ("leo",)),
+            Activity(
+                "refer-perpetrator-programme", "Rachel referred to a behaviour change programme.", "csc", ("rachel",)
+            ),
+            Activity("safety-measures", "Safety planning and support from the LGBT+ service.", "lgbt", ("hannah",)),
+            Activity("direct-work-with-child", "Play-based sessions for Leo.", "cdas", ("leo",)),
         ],
     )
     c.service(
@@ -2044,7 +2050,7 @@ def case_coercive_control() -> Case:
             "Khan",
             "1993-02-19",
             "F",
-            marital="married",
+            marital="M",
             religion="6",
             ethnic_nhs="J",
             ethnic_ons="4",
@@ -2058,7 +2064,7 @@ def case_coercive_control() -> Case:
             "Khan",
             "1990-10-05",
             "M",
-            marital="married",
+            marital="M",
             religion="6",
             ethnic_nhs="J",
             ethnic_ons="4",
@@ -2101,7 +2107,7 @@ def case_coercive_control() -> Case:
         "Khan family home",
         [
             ("ayesha", "2014-04-01", None, None),
-            ("imran", "2014-04-01", "2026-02-12", ("bail-conditions", "Living with his parents in Southbridge")),
+            ("imran", "2014-04-01", "2026-02-12", ("excluded-by-order", "Living with his parents in Southbridge")),
             ("zara", "2015-01-12", None, None),
             ("yusuf", "2018-06-30", None, None),
         ],
@@ -2239,25 +2245,28 @@ def case_coercive_control() -> Case:
         "2026-02-15",
         [
             Activity(
-                "bail-conditions",
+                "criminal-justice-action",
                 "Imran's bail: no contact with Ayesha; do not enter the street.",
                 "police",
                 ("imran",),
             ),
             Activity(
-                "prohibited-steps",
+                "protective-order",
                 "Prohibited steps order: the children are not to be removed from the UK.",
                 "csc",
                 ("imran", "zara", "yusuf"),
             ),
             Activity(
-                "economic-support",
+                "refer-specialist-service",
                 "Help to open Ayesha's own bank account and claim benefits.",
                 "asian-womens",
                 ("ayesha",),
             ),
             Activity(
-                "child-support", "Sessions on healthy relationships for Zara and Yusuf.", "cdas", ("zara", "yusuf")
+                "direct-work-with-child",
+                "Sessions on healthy relationships for Zara and Yusuf.",
+                "cdas",
+                ("zara", "yusuf"),
             ),
         ],
     )
@@ -2279,7 +2288,7 @@ def case_coercive_control() -> Case:
         last_contact="2026-10-20T16:00:00Z",
         attendance=(10, 10, 0),
         end="2026-10-20",
-        end_reason="completed",
+        end_reason="goals-achieved",
         follow_up=("2027-01-20", "cdas"),
     )
     c.service(
@@ -2291,7 +2300,7 @@ def case_coercive_control() -> Case:
         last_contact="2026-10-20T16:30:00Z",
         attendance=(10, 9, 1),
         end="2026-10-20",
-        end_reason="completed",
+        end_reason="goals-achieved",
         follow_up=("2027-01-20", "cdas"),
     )
     c.sharing(
@@ -2378,7 +2387,7 @@ def case_new_partner_clares_law() -> Case:
     )
     standard_agencies(c)
     v = ("2026-11-05", "csc")
-    c.person(adult("sophie", "Sophie", "Turner", "1995-08-14", "F", marital="single", religion="1"), v)
+    c.person(adult("sophie", "Sophie", "Turner", "1995-08-14", "F", marital="S", religion="1"), v)
     c.person(
         adult(
             "craig",
@@ -2386,7 +2395,7 @@ def case_new_partner_clares_law() -> Case:
             "Bennett",
             "1986-03-22",
             "M",
-            marital="divorced",
+            marital="D",
             religion="1",
             children_in_contact="lives-with-children",
             police_id="WP-30417",
@@ -2400,7 +2409,7 @@ def case_new_partner_clares_law() -> Case:
             "Turner",
             "1993-11-02",
             "M",
-            marital="single",
+            marital="S",
             religion=Absent("not-asked"),
             sexual_orientation=Absent("not-asked"),
             children_in_contact="contact-with-children",
@@ -2417,7 +2426,7 @@ def case_new_partner_clares_law() -> Case:
             ("mia", "2017-04-18", None, None),
             ("alfie", "2020-01-07", None, None),
             ("liam", "2017-01-01", "2022-09-30", ("separation", "Moved to his own flat in Northbridge")),
-            ("craig", "2026-04-01", "2026-06-15", ("bail-conditions", "Living with his brother in Eastbridge")),
+            ("craig", "2026-04-01", "2026-06-15", ("excluded-by-order", "Living with his brother in Eastbridge")),
         ],
         v,
     )
@@ -2425,7 +2434,7 @@ def case_new_partner_clares_law() -> Case:
         "rel-sophie-liam",
         "sophie",
         "liam",
-        "ex-partner",
+        "former-intimate-partner",
         [("together", "2016-05-01", "2022-09-30"), ("separated", "2022-09-30", None)],
         v,
     )
@@ -2433,14 +2442,14 @@ def case_new_partner_clares_law() -> Case:
         "rel-sophie-craig",
         "sophie",
         "craig",
-        "partner",
+        "intimate-partner",
         [("together", "2025-11-01", "2026-06-15"), ("separated", "2026-06-15", None)],
         v,
     )
     parent_links(c, ["mia", "alfie"], ["sophie", "liam"], v)
-    c.relationship("rel-mia-craig", "mia", "craig", "parents-partner", [("together", "2026-04-01", "2026-06-15")], v)
+    c.relationship("rel-mia-craig", "mia", "craig", "household-member", [("together", "2026-04-01", "2026-06-15")], v)
     c.relationship(
-        "rel-alfie-craig", "alfie", "craig", "parents-partner", [("together", "2026-04-01", "2026-06-15")], v
+        "rel-alfie-craig", "alfie", "craig", "household-member", [("together", "2026-04-01", "2026-06-15")], v
     )
     c.offending(
         "off-craig-1",
@@ -2615,17 +2624,19 @@ def case_new_partner_clares_law() -> Case:
         "2026-06-24",
         [
             Activity(
-                "police-flag",
+                "safety-measures",
                 "Address flagged; Craig's bail: no contact with Sophie or the children.",
                 "police",
                 ("craig",),
             ),
-            Activity("offender-management", "Police to manage Craig as a serial perpetrator.", "police", ("craig",)),
-            Activity("safety-planning", "IDVA safety planning with Sophie.", "idva", ("sophie",)),
-            Activity("child-support", "Children's DA service sessions for Mia.", "cdas", ("mia",)),
-            Activity("child-support", "Children's DA service sessions for Alfie.", "cdas", ("alfie",)),
             Activity(
-                "parent-support",
+                "engage-person-causing-harm", "Police to manage Craig as a serial perpetrator.", "police", ("craig",)
+            ),
+            Activity("safety-measures", "IDVA safety planning with Sophie.", "idva", ("sophie",)),
+            Activity("direct-work-with-child", "Children's DA service sessions for Mia.", "cdas", ("mia",)),
+            Activity("direct-work-with-child", "Children's DA service sessions for Alfie.", "cdas", ("alfie",)),
+            Activity(
+                "other",
                 "Liam's Saturday contact continues; he is told of the bail conditions.",
                 "csc",
                 ("liam",),
@@ -2727,7 +2738,7 @@ def case_adolescent_past_exposure() -> Case:
             "Reid",
             "1984-05-29",
             "F",
-            marital="divorced",
+            marital="D",
             religion="2",
             ethnic_nhs="M",
             ethnic_ons="7",
@@ -2742,7 +2753,7 @@ def case_adolescent_past_exposure() -> Case:
             "Reid",
             "1982-01-16",
             "M",
-            marital="divorced",
+            marital="D",
             religion=Absent("not-asked"),
             sexual_orientation=Absent("not-asked"),
             gender_identity=Absent("not-asked"),
@@ -2785,7 +2796,7 @@ def case_adolescent_past_exposure() -> Case:
         "rel-nicola-wayne",
         "nicola",
         "wayne",
-        "ex-spouse",
+        "former-spouse",
         [("together", "2008-02-01", "2018-01-21"), ("separated", "2018-01-21", None)],
         v,
     )
@@ -2922,7 +2933,7 @@ def case_adolescent_past_exposure() -> Case:
         "wayne",
         "2018-01-21",
         None,
-        supervised=False,
+        supervised=None,
         court_order="non-molestation-order",
         arrangement="none",
     )
@@ -2932,9 +2943,11 @@ def case_adolescent_past_exposure() -> Case:
         "nicola",
         "2018-02-01",
         [
-            Activity("bail-conditions", "Wayne remanded; no contact with Nicola or Jordan.", "police", ("wayne",)),
-            Activity("safety-planning", "IDVA safety planning with Nicola.", "idva", ("nicola",)),
-            Activity("child-support", "Referral of Jordan to the children's DA service.", "cdas", ("jordan",)),
+            Activity(
+                "criminal-justice-action", "Wayne remanded; no contact with Nicola or Jordan.", "police", ("wayne",)
+            ),
+            Activity("safety-measures", "IDVA safety planning with Nicola.", "idva", ("nicola",)),
+            Activity("direct-work-with-child", "Referral of Jordan to the children's DA service.", "cdas", ("jordan",)),
         ],
         end="2018-12-31",
         based_on="marac-1",
@@ -2946,17 +2959,17 @@ def case_adolescent_past_exposure() -> Case:
         "2026-10-14",
         [
             Activity(
-                "therapeutic-support",
+                "health-referral",
                 "Trauma-informed CAMHS work that takes account of Jordan's history.",
                 "camhs",
                 ("jordan",),
             ),
             Activity(
-                "school-safeguarding", "A trusted adult at school and a part-time timetable.", "secondary", ("jordan",)
+                "school-support", "A trusted adult at school and a part-time timetable.", "secondary", ("jordan",)
             ),
-            Activity("parent-support", "Support for Nicola to help Jordan with anxiety.", "csc", ("nicola",)),
+            Activity("other", "Support for Nicola to help Jordan with anxiety.", "csc", ("nicola",)),
             Activity(
-                "record-check", "Police to confirm Wayne's whereabouts and any current risk.", "police", ("wayne",)
+                "risk-assessment", "Police to confirm Wayne's whereabouts and any current risk.", "police", ("wayne",)
             ),
         ],
     )
@@ -2969,7 +2982,7 @@ def case_adolescent_past_exposure() -> Case:
         last_contact="2019-03-15T15:00:00Z",
         attendance=(20, 18, 2),
         end="2019-03-15",
-        end_reason="completed",
+        end_reason="goals-achieved",
         follow_up=("2019-09-15", "school"),
     )
     c.service(
@@ -2984,7 +2997,7 @@ def case_adolescent_past_exposure() -> Case:
         last_contact="2018-07-30T10:00:00Z",
         attendance=(12, 11, 1),
         end="2018-07-30",
-        end_reason="completed",
+        end_reason="goals-achieved",
         follow_up=("2018-10-30", "idva"),
     )
     c.sharing(
@@ -3073,10 +3086,9 @@ def case_disengagement_unborn() -> Case:
             "Davies",
             "2001-10-03",
             "F",
-            marital="single",
+            marital="S",
             religion="1",
             pregnancy="pregnant",
-            pregnancy_effective="2026-08-14",
         ),
         v,
     )
@@ -3087,7 +3099,7 @@ def case_disengagement_unborn() -> Case:
             "Hughes",
             "1999-12-28",
             "M",
-            marital="single",
+            marital="S",
             religion=Absent("asked-declined"),
             sexual_orientation=Absent("asked-declined"),
             police_id="WP-90551",
@@ -3102,11 +3114,11 @@ def case_disengagement_unborn() -> Case:
         [("chloe", "2021-02-02", None, None), ("ruby", "2021-02-02", None, None), ("ryan", "2023-06-01", None, None)],
         v,
     )
-    c.relationship("rel-chloe-ryan", "chloe", "ryan", "partner", [("together", "2023-01-15", None)], v)
+    c.relationship("rel-chloe-ryan", "chloe", "ryan", "intimate-partner", [("together", "2023-01-15", None)], v)
     c.relationship("rel-baby-ryan", "baby", "ryan", "parent", [], v)
     c.relationship("rel-baby-chloe", "baby", "chloe", "parent", [], v)
     c.relationship("rel-ruby-chloe", "ruby", "chloe", "parent", [], v)
-    c.relationship("rel-ruby-ryan", "ruby", "ryan", "parents-partner", [("together", "2023-06-01", None)], v)
+    c.relationship("rel-ruby-ryan", "ruby", "ryan", "household-member", [("together", "2023-06-01", None)], v)
     c.history_check(
         "hc-ryan", "ryan", "chloe", "police-records-check", "no-relevant-history", "2026-03-05T10:00:00Z", "police"
     )
@@ -3240,11 +3252,14 @@ def case_disengagement_unborn() -> Case:
         "2026-09-15",
         [
             Activity(
-                "perpetrator-programme", "Ryan to attend a perpetrator programme before the birth.", "csc", ("ryan",)
+                "refer-perpetrator-programme",
+                "Ryan to attend a perpetrator programme before the birth.",
+                "csc",
+                ("ryan",),
             ),
-            Activity("pre-birth-assessment", "Pre-birth assessment including both parents.", "csc", ("chloe", "ryan")),
-            Activity("antenatal-care", "Midwife to see Chloe alone at every appointment.", "midwifery", ("chloe",)),
-            Activity("child-support", "Nursery to record Ruby's wellbeing weekly.", "school", ("ruby",)),
+            Activity("risk-assessment", "Pre-birth assessment including both parents.", "csc", ("chloe", "ryan")),
+            Activity("health-referral", "Midwife to see Chloe alone at every appointment.", "midwifery", ("chloe",)),
+            Activity("direct-work-with-child", "Nursery to record Ruby's wellbeing weekly.", "school", ("ruby",)),
         ],
     )
     c.service(
@@ -3299,7 +3314,7 @@ def case_disengagement_unborn() -> Case:
         attendance=(1, 0, 1),
         offer="declined",
         end="2026-10-01",
-        end_reason="declined",
+        end_reason="declined-further-support",
         follow_up=("2026-11-20", "csc"),
     )
     c.sharing(
@@ -3389,9 +3404,7 @@ def case_victim_leaves() -> Case:
     )
     v = ("2026-11-03", "csc")
     c.person(
-        adult(
-            "laura", "Laura", "Mitchell", "1986-02-07", "F", marital="married", religion="2", confidential_address=True
-        ),
+        adult("laura", "Laura", "Mitchell", "1986-02-07", "F", marital="M", religion="2", confidential_address=True),
         v,
     )
     c.person(
@@ -3401,7 +3414,7 @@ def case_victim_leaves() -> Case:
             "Mitchell",
             "1984-08-30",
             "M",
-            marital="married",
+            marital="M",
             religion="2",
             children_in_contact="contact-with-children",
             police_id="WP-44670",
@@ -3416,8 +3429,8 @@ def case_victim_leaves() -> Case:
         [
             ("laura", "2012-07-01", "2026-05-02", ("fled-abuse", "Refuge (address confidential)")),
             ("mark", "2012-07-01", None, None),
-            ("oliver", "2013-05-19", "2026-05-20", ("moved-to-non-abusing-parent", "With their mother at the refuge")),
-            ("isla", "2016-09-11", "2026-05-20", ("moved-to-non-abusing-parent", "With their mother at the refuge")),
+            ("oliver", "2013-05-19", "2026-05-20", ("moved-to-refuge", "With their mother at the refuge")),
+            ("isla", "2016-09-11", "2026-05-20", ("moved-to-refuge", "With their mother at the refuge")),
         ],
         v,
     )
@@ -3595,28 +3608,26 @@ def case_victim_leaves() -> Case:
         "2026-05-14",
         [
             Activity(
-                "bail-conditions",
+                "criminal-justice-action",
                 "Mark's bail: no contact with Laura; not to attend the refuge area.",
                 "police",
                 ("mark",),
             ),
-            Activity("mental-health-support", "GP to review Mark's suicidal thoughts.", "health", ("mark",)),
+            Activity("health-referral", "GP to review Mark's suicidal thoughts.", "health", ("mark",)),
             Activity(
-                "prohibited-steps",
+                "protective-order",
                 "Emergency prohibited steps order so the children can join Laura.",
                 "csc",
                 ("mark", "oliver", "isla"),
             ),
-            Activity("safety-planning", "Refuge key worker and IDVA safety plan.", "refuge", ("laura",)),
+            Activity("safety-measures", "Refuge key worker and IDVA safety plan.", "refuge", ("laura",)),
             Activity(
-                "school-safeguarding",
+                "school-support",
                 "School transfer for Oliver with a confidential record.",
                 "secondary",
                 ("oliver",),
             ),
-            Activity(
-                "school-safeguarding", "School transfer for Isla with a confidential record.", "school", ("isla",)
-            ),
+            Activity("school-support", "School transfer for Isla with a confidential record.", "school", ("isla",)),
         ],
         based_on="marac-1",
     )
@@ -3733,7 +3744,7 @@ def case_marac() -> Case:
     )
     v = ("2026-11-06", "marac")
     polish: dict[str, Any] = {"ethnic_nhs": "C", "ethnic_ons": "17"}
-    c.person(adult("agnieszka", "Agnieszka", "Nowak", "1991-06-23", "F", marital="married", religion="2", **polish), v)
+    c.person(adult("agnieszka", "Agnieszka", "Nowak", "1991-06-23", "F", marital="M", religion="2", **polish), v)
     c.person(
         adult(
             "tomasz",
@@ -3741,7 +3752,7 @@ def case_marac() -> Case:
             "Nowak",
             "1989-04-02",
             "M",
-            marital="married",
+            marital="M",
             religion="2",
             police_id="WP-52208",
             **polish,
@@ -3763,7 +3774,7 @@ def case_marac() -> Case:
         "Nowak family home",
         [
             ("agnieszka", "2012-01-01", None, None),
-            ("tomasz", "2012-01-01", "2026-06-21", ("bail-conditions", "Remanded; then bailed to a hostel")),
+            ("tomasz", "2012-01-01", "2026-06-21", ("excluded-by-order", "Remanded; then bailed to a hostel")),
             ("kacper", "2012-02-10", None, None),
             ("lena", "2015-07-19", None, None),
             ("zofia", "2019-03-03", None, None),
@@ -3935,19 +3946,28 @@ def case_marac() -> Case:
         "2026-07-08",
         [
             Activity(
-                "bail-conditions", "Tomasz: bail conditions of no contact and an exclusion zone.", "police", ("tomasz",)
+                "criminal-justice-action",
+                "Tomasz: bail conditions of no contact and an exclusion zone.",
+                "police",
+                ("tomasz",),
             ),
             Activity(
-                "offender-management",
+                "engage-person-causing-harm",
                 "Probation to supervise Tomasz and share breaches with the IDVA.",
                 "probation",
                 ("tomasz",),
             ),
-            Activity("perpetrator-programme", "Tomasz assessed for an accredited programme.", "probation", ("tomasz",)),
-            Activity("safety-planning", "IDVA safety plan and sanctuary scheme for the home.", "idva", ("agnieszka",)),
-            Activity("school-safeguarding", "Kacper: DSL check-ins and young carer support.", "secondary", ("kacper",)),
-            Activity("child-support", "Lena: one-to-one sessions with the children's DA service.", "cdas", ("lena",)),
-            Activity("child-support", "Zofia: play therapy with the children's DA service.", "cdas", ("zofia",)),
+            Activity(
+                "refer-perpetrator-programme", "Tomasz assessed for an accredited programme.", "probation", ("tomasz",)
+            ),
+            Activity("safety-measures", "IDVA safety plan and sanctuary scheme for the home.", "idva", ("agnieszka",)),
+            Activity("school-support", "Kacper: DSL check-ins and young carer support.", "secondary", ("kacper",)),
+            Activity(
+                "direct-work-with-child", "Lena: one-to-one sessions with the children's DA service.", "cdas", ("lena",)
+            ),
+            Activity(
+                "direct-work-with-child", "Zofia: play therapy with the children's DA service.", "cdas", ("zofia",)
+            ),
         ],
         based_on="marac-1",
         title="MARAC action plan, 8 July 2026",
@@ -4074,7 +4094,7 @@ def case_retracted_disclosure() -> Case:
             "Clarke",
             "1985-09-09",
             "F",
-            marital="married",
+            marital="M",
             religion="5",
             ethnic_nhs="C",
             ethnic_ons="17",
@@ -4089,7 +4109,7 @@ def case_retracted_disclosure() -> Case:
             "Clarke",
             "1983-03-15",
             "M",
-            marital="married",
+            marital="M",
             religion="5",
             ethnic_nhs="C",
             ethnic_ons="17",
@@ -4169,7 +4189,7 @@ def case_retracted_disclosure() -> Case:
         "rebecca",
         ["inc-2"],
         "Dad pushed Mum into the door last night and called her stupid. Her arm is all purple. I'm scared to go home.",
-        ("referral-to-csc", "2026-09-15T11:05:00Z", "secondary"),
+        ("referral-childrens-social-care", "2026-09-15T11:05:00Z", "secondary"),
     )
     c.disclosure(
         "disc-2",
@@ -4179,7 +4199,7 @@ def case_retracted_disclosure() -> Case:
         "rebecca",
         ["inc-2"],
         "I made it up. Dad didn't do anything. (Said at home with her father present.)",
-        ("seen-alone-follow-up", "2026-09-24T12:30:00Z", "csc"),
+        ("acknowledged-and-listened", "2026-09-24T12:30:00Z", "csc"),
         retracts="disc-1",
     )
     c.disclosure(
@@ -4190,7 +4210,7 @@ def case_retracted_disclosure() -> Case:
         "rebecca",
         ["inc-2"],
         "Rebecca said nothing happened and the bruise came from moving furniture.",
-        ("recorded-and-explored", "2026-09-22T17:10:00Z", "csc"),
+        ("acknowledged-and-listened", "2026-09-22T17:10:00Z", "csc"),
     )
     c.victim_status("vs-amelia", "amelia", ["inc-1", "inc-2"], "2026-09-25", basis=["hears", "experiences-effects"])
     c.classification(
@@ -4285,15 +4305,17 @@ def case_retracted_disclosure() -> Case:
         "amelia",
         "2026-10-05",
         [
-            Activity("perpetrator-programme", "Steven referred to a behaviour change programme.", "csc", ("steven",)),
-            Activity("safety-planning", "Rebecca offered IDVA support, seen on her own.", "idva", ("rebecca",)),
             Activity(
-                "school-safeguarding",
+                "refer-perpetrator-programme", "Steven referred to a behaviour change programme.", "csc", ("steven",)
+            ),
+            Activity("safety-measures", "Rebecca offered IDVA support, seen on her own.", "idva", ("rebecca",)),
+            Activity(
+                "school-support",
                 "Weekly check-in for Amelia with a trusted adult at school.",
                 "secondary",
                 ("amelia",),
             ),
-            Activity("child-support", "Children's DA service sessions for Amelia.", "cdas", ("amelia",)),
+            Activity("direct-work-with-child", "Children's DA service sessions for Amelia.", "cdas", ("amelia",)),
         ],
     )
     c.service(
