@@ -145,6 +145,7 @@ IDENT = Val("identifier")
 NAME = Val("name")
 ADDRESS = Val("address")
 DATE_OR_ABSENT = Val("date-or-absent")
+ANNOTATION = Val("annotation")
 
 
 def code(value_set: str) -> Val:
@@ -227,7 +228,7 @@ def _status(doc: str) -> At:
 
 
 def _notes() -> At:
-    return At("notes", "Free-text notes (Annotation.text).", STR, many=True, path=("note",))
+    return At("notes", "Free-text notes (Annotation.text).", ANNOTATION, many=True, path=("note",))
 
 
 def _obs_effective() -> tuple[Field, ...]:
@@ -1032,7 +1033,7 @@ def _period_schema(doc: str) -> dict[str, Any]:
 
 def _value_schema(val: Val, doc: str) -> dict[str, Any]:
     kind = val.kind
-    if kind == "string":
+    if kind in ("string", "annotation"):
         return {"type": "string", "minLength": 1, "description": doc}
     if kind == "boolean":
         return {"type": "boolean", "description": doc}
@@ -1337,6 +1338,8 @@ def _to_fhir_value(val: Val, value: Any, out: _Out) -> Any:
         return [{"coding": [{"system": record_type_system(), "code": value}]}]
     if kind == "ref":
         return out.ref(value)
+    if kind == "annotation":
+        return {"text": value}
     if kind == "characteristic":
         if isinstance(value, str):
             return _cc(val.value_set, value)
@@ -1567,6 +1570,12 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
         return {"code": the_code, "text": text} if isinstance(text, str) else the_code
     if kind == "coding":
         return _from_coding(val, fv, inn, loc)
+    if kind == "annotation":
+        if not isinstance(fv, dict) or not isinstance(fv.get("text"), str):
+            inn.rest(loc, fv)
+            return _MISSING
+        inn.rest(loc, {k: v for k, v in fv.items() if k != "text"})
+        return fv["text"]
     if kind == "record-kind":
         if isinstance(fv, list) and fv and isinstance(fv[0], dict):
             inn.rest(loc, [None, *fv[1:]])

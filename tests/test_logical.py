@@ -319,3 +319,10 @@ def test_garbage_never_raises() -> None:
         report = ConversionReport()
         bundle_to_logical(junk, report)
         assert not report.lossless
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bundle_parses_as_fhir(name: str) -> None:
+    """An independent FHIR model (fhir.resources, R4B: structurally R4 for these resources) accepts the Bundle."""
+    bundle_model = pytest.importorskip("fhir.resources.R4B.bundle")
+    bundle_model.Bundle.model_validate(logical_to_bundle(case(name)))
