@@ -33,7 +33,7 @@ from dastandard.convert.provenance import as_instant, build_provenance
 
 SPEC = "police-notification"
 RISK_QUESTIONS = range(1, 28)
-INCIDENT_COMPONENT = "incident-component"  # CodeSystem of DAIncident.component.code (slice names)
+INCIDENT_COMPONENT = "observation-component"  # CodeSystem of DAIncident.component.code
 SYSTEM_INCIDENT_REF = "police-incident-reference"
 SYSTEM_PERSON = "police-person-id"
 SYSTEM_FORCE = "police-force-code"
@@ -327,6 +327,8 @@ class _Reader:
             fact_source="observed",
         )
         resources.append(prov)
+        for resource in resources:
+            resource["meta"]["security"] = _csv.bundle_security()
         self.report.records_out += 1
         return {
             "resourceType": "Bundle",
@@ -528,12 +530,12 @@ class _Reader:
             components.append({"code": coding(INCIDENT_COMPONENT, slice_name), **value})
 
         for kind in self._codes("abuse_kinds", row_of("abuse_kinds"), inc.get("abuse_kinds", "")):
-            component("abuseKind", valueCodeableConcept={"coding": [kind.coding()]})
+            component("abuse-kind", valueCodeableConcept={"coding": [kind.coding()]})
         if inc.get("risk_level", "").strip():
             level = self._code("risk_level", row_of("risk_level"), inc["risk_level"])
             if level:
-                component("riskLevel", valueCodeableConcept={"coding": [level.coding()]})
-        for name, slice_name in (("weapon_used", "weaponUsed"), ("strangulation", "strangulation")):
+                component("risk-level", valueCodeableConcept={"coding": [level.coding()]})
+        for name, slice_name in (("weapon_used", "weapon-used"), ("strangulation", "strangulation")):
             flag = self._yes_no(name, row_of(name), inc.get(name, ""))
             if flag is not None:
                 component(slice_name, valueBoolean=flag)
@@ -544,9 +546,9 @@ class _Reader:
                 value: dict[str, Any] = {"coding": [outcome.coding()]}
                 if reason.strip():
                     value["text"] = reason
-                component("policeOutcome", valueCodeableConcept=value)
+                component("police-outcome", valueCodeableConcept=value)
         elif reason.strip():
-            component("policeOutcome", valueCodeableConcept={"text": reason})
+            component("police-outcome", valueCodeableConcept={"text": reason})
         if components:
             obs["component"] = components
         extensions = list(parties)
@@ -774,14 +776,14 @@ class _Writer:
         for comp in obs.get("component", []):
             slice_name = _csv.first_code(comp.get("code"))
             value = comp.get("valueCodeableConcept")
-            if slice_name == "abuseKind":
+            if slice_name == "abuse-kind":
                 kinds.append(self._coded("abuse_kinds", value, loc))
-            elif slice_name == "riskLevel":
+            elif slice_name == "risk-level":
                 inc["risk_level"] = self._coded("risk_level", value, loc)
-            elif slice_name in ("weaponUsed", "strangulation"):
-                name = "weapon_used" if slice_name == "weaponUsed" else "strangulation"
+            elif slice_name in ("weapon-used", "strangulation"):
+                name = "weapon_used" if slice_name == "weapon-used" else "strangulation"
                 inc[name] = "Y" if comp.get("valueBoolean") else "N"
-            elif slice_name == "policeOutcome" and isinstance(value, Mapping):
+            elif slice_name == "police-outcome" and isinstance(value, Mapping):
                 inc["arrest"] = self._coded("arrest", value, loc)
                 inc["no_arrest_reason"] = str(value.get("text", ""))
             else:

@@ -39,12 +39,13 @@ def rows_of(data: bytes) -> list[dict[str, str]]:
 
 
 def make_csv(rows: list[dict[str, str]], header: list[str] | None = None) -> bytes:
+    """CSV in the canonical form the writer produces (formula cells escaped)."""
     header = header or HEADER
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([row.get(h, "") for h in header])
+        writer.writerow([_csv.escape_cell(row.get(h, "")) for h in header])
     return out.getvalue().encode("utf-8")
 
 
@@ -333,3 +334,36 @@ def test_random_police_rows_round_trip_through_the_standard(rows: list[dict[str,
     written, back = write(bundles)
     assert back.lossless, back.losses
     assert rows_of(written) == rows_of(source)
+
+
+# ------------------------------------------------------------------------------------------------ code maps
+
+
+def _codes_of(concepts: list[dict[str, Any]]) -> set[str]:
+    out: set[str] = set()
+    for concept in concepts:
+        out.add(concept["code"])
+        out |= _codes_of(concept.get("concept", []))
+    return out
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        p.name
+        for p in (EXAMPLES.parents[1] / "profiles" / "ConceptMap").glob("*.json")
+        if p.name.startswith(("police-", "marac-"))
+    ),
+)
+def test_concept_map_targets_exist_in_the_shipped_code_systems(path: str) -> None:
+    from dastandard.standard import standard
+
+    concept_map = json.loads((EXAMPLES.parents[1] / "profiles" / "ConceptMap" / path).read_text(encoding="utf-8"))
+    assert concept_map["url"] == standard().url("ConceptMap", concept_map["id"])
+    for group in concept_map["group"]:
+        system = standard().get(group["target"])
+        assert system is not None, group["target"]
+        known = _codes_of(system.resource.get("concept", []))
+        for element in group["element"]:
+            for target in element["target"]:
+                assert target["code"] in known, (element["code"], target["code"])
