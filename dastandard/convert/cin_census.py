@@ -242,7 +242,7 @@ class _ChildReader:
         except ValueError:
             self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is not a date (YYYY-MM-DD); not converted")
             return ""
-        if self.reference_date and _DATE.fullmatch(self.reference_date) and text > self.reference_date:
+        if tag != "ExpectedPersonBirthDate" and self.reference_date and text > self.reference_date:
             self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is after the census reference date; kept as recorded")
         return text
 

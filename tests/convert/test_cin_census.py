@@ -1,0 +1,302 @@
+"""The CIN census format: reading the real sample returns, writing valid census XML, round trips, determinism."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from lxml import etree
+
+from dastandard.convert.base import ConversionReport, Loss
+from dastandard.convert.cin_census import CinCensusFormat
+from dastandard.convert.ids import code_system_url, profile_url
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "reference" / "cin-census"
+EXAMPLES = ROOT / "examples" / "cin-census"
+SAMPLES = ["CIN_Census_2024.xml", "CIN_Census_2026.xml", "fake_CIN_data.xml"]
+
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="the CIN census reference files (../shared) are absent")
+
+
+def read(data: bytes, name: str = "input.xml") -> tuple[list[dict[str, Any]], ConversionReport]:
+    report = ConversionReport()
+    bundles = list(CinCensusFormat().read(io.BytesIO(data), name, report))
+    return bundles, report
+
+
+def write(bundles: list[dict[str, Any]], cin_year: int = 2024) -> tuple[bytes, ConversionReport]:
+    out = io.BytesIO()
+    report = ConversionReport()
+    CinCensusFormat(cin_year).write(bundles, out, report)
+    return out.getvalue(), report
+
+
+def sample(name: str) -> bytes:
+    return (SHARED / name).read_bytes()
+
+
+def resources(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"]]
+
+
+# ------------------------------------------------------------------ reading
+
+
+@needs_shared
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_sample_reads_into_one_bundle_per_child(name: str) -> None:
+    data = sample(name)
+    bundles, report = read(data, name)
+    assert len(bundles) == data.count(b"<Child>") == report.records_in
+    for bundle in bundles:
+        assert bundle["meta"]["profile"] == [profile_url("DACaseBundle")]
+        labels = {(s["system"].rsplit("/", 1)[-1], s["code"]) for s in bundle["meta"]["security"]}
+        assert {("v3-Confidentiality", "R"), ("v3-ActCode", "SDV")} <= labels
+        full_urls = {e["fullUrl"] for e in bundle["entry"]}
+        assert len(full_urls) == len(bundle["entry"])
+        for res in resources(bundle):
+            assert res["meta"]["profile"], res["resourceType"]
+        refs = re.findall(rb'"reference":"([^"]+)"', orjson.dumps(bundle))
+        assert {r.decode() for r in refs} <= full_urls, "every reference resolves inside the Bundle"
+        prov = [r for r in resources(bundle) if r["resourceType"] == "Provenance"]
+        assert len(prov) == 1
+        entities = {e["what"]["identifier"]["value"] for e in prov[0]["entity"]}
+        assert name in entities and any(v.startswith("/Message/Children/Child[") for v in entities)
+        assert {a["type"]["coding"][0]["code"] for a in prov[0]["agent"]} == {"author", "assembler"}
+
+
+@needs_shared
+def test_deliberate_errors_in_the_samples_become_report_entries() -> None:
+    _, report = read(sample("CIN_Census_2026.xml"), "CIN_Census_2026.xml")
+    by_loc = {(e.kind, e.location): e for e in report.entries}
+    child1 = "/Message/Children/Child[1]"
+    assert (Loss.UNMAPPED_CODE, f"{child1}/ChildIdentifiers/Sex") in by_loc
+    rb = by_loc[
+        (Loss.UNMAPPED_CODE, f"{child1}/CINdetails/Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors[2]")
+    ]
+    assert rb.code == "RB"
+    assert (Loss.INVALID_INPUT, f"{child1}/ChildIdentifiers/UPNunknown") in by_loc  # stray text after it
+    assert (Loss.UNMAPPED_FIELD, f"{child1}/CINdetails/PreProceedingsandFGDM/PPOutcome") in by_loc
+    for e in report.entries:
+        if e.kind is Loss.UNMAPPED_FIELD:
+            assert e.message and "2026" not in e.message and "A" != e.code  # the value is never reported
+    assert any(e.kind is Loss.MAPPED and e.location.endswith("/LAchildID") for e in report.entries)
+
+
+@needs_shared
+def test_gender_current_and_ethnicity_maps_report_lossy_codes() -> None:
+    bundles, report = read(sample("fake_CIN_data.xml"))
+    lossy = {(e.source_field, e.code) for e in report.entries if e.kind is Loss.LOSSY_CODE}
+    assert ("GenderCurrent", "9") in lossy and ("GenderCurrent", "0") in lossy
+    assert ("Ethnicity", "WIRT") in lossy and ("Ethnicity", "WROM") in lossy
+    assert not any(code == "WBRI" for _, code in lossy)
+    child = next(r for r in resources(bundles[0]) if r["resourceType"] == "Patient")
+    sex = next(x for x in child["extension"] if x["url"].endswith("/person-sex"))
+    codes = {(c["system"].rsplit("/", 1)[-1], c["code"]) for c in sex["valueCodeableConcept"]["coding"]}
+    assert codes == {("sex", "M"), ("cin-gender-current", "1")}
+
+
+def test_domestic_abuse_factors_name_the_victim_and_other_factors_are_kept() -> None:
+    bundles, report = read((EXAMPLES / "da-factors.xml").read_bytes())
+    first = resources(bundles[0])
+    by_id = {r["id"]: r for r in first}
+    child = next(r for r in first if r["resourceType"] == "Patient" and "identifier" in r)
+    incidents = [r for r in first if profile_url("DAIncident") in r["meta"]["profile"]]
+    factor_of = {
+        next(c["code"] for c in r["code"]["coding"] if c["system"] == code_system_url("cin-assessment-factor")): r
+        for r in first
+        if r["resourceType"] == "Observation"
+    }
+    assert set(factor_of) == {"3A", "3B", "1B", "4B", "17A"}
+    assert {next(c["code"] for c in r["code"]["coding"] if "cin-assessment" in c["system"]) for r in incidents} == {
+        "3A",
+        "3B",
+    }
+
+    def victim(obs: dict[str, Any]) -> dict[str, Any]:
+        party = obs["extension"][0]["extension"]
+        ref = next(p["valueReference"]["reference"] for p in party if p["url"] == "person")
+        return by_id[ref.removeprefix("urn:uuid:")]
+
+    assert victim(factor_of["3A"]) is child
+    carer = victim(factor_of["3B"])
+    assert carer is not child and "identifier" not in carer
+    rel = next(r for r in first if r["resourceType"] == "RelatedPerson")
+    assert rel["patient"]["reference"].endswith(child["id"])
+    assert "parent or carer" in rel["relationship"][0]["text"]
+    # 1B and 4B are the parent's or carer's factors; 17A is the child's.
+    assert factor_of["1B"]["subject"]["reference"].endswith(carer["id"])
+    assert factor_of["17A"]["subject"]["reference"].endswith(child["id"])
+    assert factor_of["1B"]["valueCodeableConcept"]["coding"][0]["code"] == "alcohol-misuse"
+    assessment = next(r for r in first if r["resourceType"] == "RiskAssessment" and "basis" in r)
+    assert [b["reference"].removeprefix("urn:uuid:") for b in assessment["basis"]] == [
+        factor_of[c]["id"] for c in ("3A", "3B", "1B", "4B", "17A")
+    ]
+    second = resources(bundles[1])
+    household = [r for r in second if r["resourceType"] == "RelatedPerson"]
+    assert len(household) == 1 and "household" in household[0]["relationship"][0]["text"]
+    unborn = next(r for r in second if r["resourceType"] == "Patient" and "identifier" in r)
+    assert any(x["url"].endswith("/unborn") and x["valueBoolean"] for x in unborn["extension"])
+    assert not report.entries or all(e.kind is not Loss.UNMAPPED_CODE for e in report.entries)
+
+
+def test_golden_example_output_and_report() -> None:
+    bundles, report = read((EXAMPLES / "da-factors.xml").read_bytes(), "da-factors.xml")
+    expected = [orjson.loads(line) for line in (EXAMPLES / "da-factors.expected.ndjson").read_bytes().splitlines()]
+    assert bundles == expected
+    expected_report = orjson.loads((EXAMPLES / "da-factors.expected-report.json").read_bytes())
+    got = report.to_dict()
+    got["source"], got["from"] = expected_report["source"], expected_report["from"]
+    got["to"], got["records_out"] = expected_report["to"], expected_report["records_out"]
+    assert got == expected_report
+
+
+@needs_shared
+@pytest.mark.parametrize("name", SAMPLES)
+def test_same_input_gives_byte_identical_output(name: str) -> None:
+    one, _ = read(sample(name), name)
+    two, _ = read(sample(name), name)
+    assert orjson.dumps(one) == orjson.dumps(two)
+    xml_one, _ = write(one)
+    xml_two, _ = write(two)
+    assert xml_one == xml_two
+
+
+def test_doctype_is_refused_and_entities_are_never_expanded() -> None:
+    data = b'<?xml version="1.0"?><!DOCTYPE Message [<!ENTITY x SYSTEM "file:///etc/passwd">]><Message><Children/></Message>'
+    bundles, report = read(data)
+    assert bundles == []
+    assert report.entries[0].kind is Loss.INVALID_INPUT and "DOCTYPE" in report.entries[0].message
+
+
+def test_malformed_xml_is_a_report_entry_not_an_exception() -> None:
+    data = (EXAMPLES / "da-factors.xml").read_bytes()
+    cut = data[: data.index(b"EX0002")]
+    bundles, report = read(cut)
+    assert len(bundles) == 1
+    assert report.entries[-1].kind is not Loss.MAPPED or any("not well-formed" in e.message for e in report.entries)
+    assert any("not well-formed" in e.message and e.location.startswith("line ") for e in report.entries)
+
+
+def test_reader_streams_and_frees_each_child() -> None:
+    one_child = (EXAMPLES / "da-factors.xml").read_bytes()
+    body = one_child[one_child.index(b"<Child>") : one_child.index(b"</Child>") + len(b"</Child>")]
+    head = one_child[: one_child.index(b"<Children>") + len(b"<Children>")]
+    seen_parents: list[int] = []
+
+    class Spy(io.BytesIO):
+        pass
+
+    data = head + body * 300 + b"</Children></Message>"
+    report = ConversionReport()
+    for bundle in CinCensusFormat().read(Spy(data), "big.xml", report):
+        seen_parents.append(len(bundle["entry"]))
+    assert len(seen_parents) == 300 == report.records_in
+    dupes = [e for e in report.entries if e.message.startswith("more than one Child")]
+    assert len(dupes) == 299  # the repeated LAchildID is reported, each record still converted
+
+
+# ------------------------------------------------------------------ writing
+
+
+def xsd() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SHARED / "CIN_schema_2024.xsd")))
+
+
+def xsd_with_sex(tmp_path: Path) -> etree.XMLSchema:
+    """The 2024 schema with the 2024-25 change applied: Sex (M/F/U) in place of GenderCurrent."""
+    text = (SHARED / "CIN_schema_2024.xsd").read_text()
+    text = text.replace('name="GenderCurrent" type="gendertype"', 'name="Sex" type="sextype"')
+    text = text.replace(
+        '<xs:simpleType name="gendertype">',
+        '<xs:simpleType name="sextype"><xs:restriction base="xs:string"><xs:enumeration value="M"/>'
+        '<xs:enumeration value="F"/><xs:enumeration value="U"/></xs:restriction></xs:simpleType>'
+        '<xs:simpleType name="gendertype">',
+    )
+    path = tmp_path / "schema.xsd"
+    path.write_text(text)
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+@needs_shared
+def test_written_returns_validate_against_the_census_schema(tmp_path: Path) -> None:
+    for name in ("fake_CIN_data.xml",):
+        bundles, _ = read(sample(name))
+        out, report = write(bundles, cin_year=2023)
+        schema = xsd()
+        assert schema.validate(etree.fromstring(out)), schema.error_log
+        assert report.lossless and report.records_out == len(bundles)
+        out24, _ = write(bundles, cin_year=2024)
+        schema24 = xsd_with_sex(tmp_path)
+        assert schema24.validate(etree.fromstring(out24)), schema24.error_log
+    bundles, _ = read((EXAMPLES / "da-factors.xml").read_bytes())
+    out, report = write(bundles, cin_year=2023)
+    assert xsd().validate(etree.fromstring(out)), xsd().error_log
+    assert report.lossless
+
+
+def test_writer_reports_what_the_census_cannot_hold() -> None:
+    bundles, _ = read((EXAMPLES / "da-factors.xml").read_bytes())
+    extra = {"resourceType": "Communication", "id": "x1", "meta": {"profile": [profile_url("DADisclosure")]}}
+    bundles[0]["entry"].append({"fullUrl": "urn:uuid:x1", "resource": extra})
+    bundles.append({"resourceType": "Bundle", "type": "collection", "entry": []})
+    _, report = write(bundles)
+    kinds = [(e.kind, e.source_field) for e in report.losses]
+    assert (Loss.UNMAPPED_FIELD, "Communication") in kinds
+    assert (Loss.INVALID_INPUT, "Patient") in kinds
+    assert report.records_out == 2
+
+
+def normalise_child(child: etree._Element) -> Any:
+    """A comparable form of one Child: whitespace and stray text dropped, empty containers dropped, yes/no
+    values lower-cased true/false, elements outside the 2024 schema (PreProceedingsandFGDM) dropped."""
+
+    def norm(el: etree._Element) -> Any:
+        if el.tag == "PreProceedingsandFGDM":
+            return None
+        if len(el):
+            kids = [k for k in (norm(c) for c in el if isinstance(c.tag, str)) if k is not None]
+            return (el.tag, tuple(kids)) if kids else None
+        text = (el.text or "").strip()
+        if el.tag in ("ReferralNFA", "ICPCnotRequired"):
+            text = {"1": "true", "0": "false"}.get(text, text.lower())
+        return (
+            (el.tag, text)
+            if text or el.tag not in ("FactorsIdentifiedAtAssessment", "Reviews", "Disabilities")
+            else None
+        )
+
+    return norm(child)
+
+
+@needs_shared
+@pytest.mark.parametrize("name", SAMPLES)
+def test_round_trip_preserves_every_census_field(name: str) -> None:
+    data = sample(name)
+    bundles, _ = read(data, name)
+    year = 2023 if b"<GenderCurrent>" in data else 2024
+    out, report = write(bundles, cin_year=year)
+    src_children = etree.fromstring(data).findall("Children/Child")
+    out_root = etree.fromstring(out)
+    out_children = out_root.findall("Children/Child")
+    assert len(src_children) == len(out_children)
+    for before, after in zip(src_children, out_children, strict=True):
+        assert normalise_child(before) == normalise_child(after)
+    src_header = etree.fromstring(data).find("Header")
+    assert src_header is not None
+    assert etree.tostring(src_header, method="c14n").replace(b" ", b"").replace(b"\n", b"") == etree.tostring(
+        out_root.find("Header"), method="c14n"
+    ).replace(b" ", b"").replace(b"\n", b"")
+    assert report.lossless
+
+
+def test_sniff() -> None:
+    fmt = CinCensusFormat()
+    assert fmt.sniff((EXAMPLES / "da-factors.xml").read_bytes()[:4096], None)
+    assert not fmt.sniff(b'<Bundle xmlns="http://hl7.org/fhir">', None)
+    assert not fmt.sniff(b'{"resourceType": "Bundle"}', None)
