@@ -148,10 +148,17 @@ _Where = tuple[str, int | None]
 
 @dataclass
 class _PairRecord:
+    """One record's incidents between one identified pair: (day, identifiers) each, plus what they link to."""
+
     where: _Where
+    incidents: list[tuple[str, frozenset[str]]] = field(default_factory=list)
     days: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
     linked: set[str] = field(default_factory=set)
+
+    def knows(self, day: str, ids: frozenset[str]) -> bool:
+        """Whether this record holds (same identifier or same day) or links to an incident."""
+        return bool(ids & (self.ids | self.linked)) or (bool(day) and day in self.days)
 
 
 class ReturnChecks:
@@ -221,6 +228,7 @@ class ReturnChecks:
         per_pair: dict[tuple[str, str], _PairRecord] = {}
         for inc in summary.incidents:
             pair = per_pair.setdefault((inc.harm, inc.victim), _PairRecord(where))
+            pair.incidents.append((inc.day, inc.ids))
             if inc.day:
                 pair.days.add(inc.day)
             pair.ids |= inc.ids
@@ -268,14 +276,11 @@ class ReturnChecks:
                 first = min(rec.days) if rec.days else ""
                 if not first:
                     continue
-                missing = [
-                    other
-                    for other in records
-                    if other is not rec
-                    and any(day < first for day in other.days)
-                    and not (other.ids & (rec.ids | rec.linked))
-                    and not (other.days & rec.days)
-                ]
+                missing = []
+                for other in records:
+                    earlier = [(day, ids) for day, ids in other.incidents if other is not rec and day and day < first]
+                    if earlier and not any(rec.knows(day, ids) for day, ids in earlier):
+                        missing.append(other)
                 if missing:
                     source = missing[0].where
                     yield self._finding(
