@@ -144,6 +144,7 @@ class Person:
     police_id: str | None = None
     unborn_due: str | None = None
     confidential_address: bool = False
+    pregnancy_effective: str | None = None
     nhs: bool = True
     town: str = "Northbridge"
 
@@ -166,6 +167,7 @@ def adult(
     children_in_contact: str = "lives-with-children",
     police_id: str | None = None,
     confidential_address: bool = False,
+    pregnancy_effective: str | None = None,
 ) -> Person:
     """An adult. Gender identity defaults to the code matching sex; pregnancy to not-pregnant (F) or n/a (M)."""
     if gender_identity == "1" and sex == "F":
@@ -190,6 +192,7 @@ def adult(
         children_in_contact=children_in_contact,
         police_id=police_id,
         confidential_address=confidential_address,
+        pregnancy_effective=pregnancy_effective,
     )
 
 
@@ -312,7 +315,7 @@ class Case:
         return [self.ref(k) for k in keys]
 
     def verified(self, date: str, by: str) -> JSON:
-        return ext("last-verified", extension=[sub("date", valueDate=date), sub("by", valueReference=self.ref(by))])
+        return ext("last-verified", extension=[sub("date", valueDateTime=date), sub("by", valueReference=self.ref(by))])
 
     # -- agencies and people ------------------------------------------------------------------------------------
 
@@ -343,7 +346,10 @@ class Case:
             {"url": RELIGION_EXT, "valueCodeableConcept": self._own(p.religion, "religion-ons-2021")},
             {"url": DISABILITY_EXT, "valueCodeableConcept": self._own(p.disability, "disability")},
         ]
-        extensions.append(ext("pregnancy-status", valueCodeableConcept=self._own(p.pregnancy, "pregnancy-status")))
+        pregnancy: list[JSON] = [sub("status", valueCodeableConcept=self._own(p.pregnancy, "pregnancy-status"))]
+        if p.pregnancy_effective:
+            pregnancy.append(sub("effective", valueDateTime=p.pregnancy_effective))
+        extensions.append(ext("pregnancy-status", extension=pregnancy))
         if p.unborn_due:
             extensions += [ext("unborn", valueBoolean=True), ext("expected-birth-date", valueDate=p.unborn_due)]
         if p.children_in_contact:
@@ -632,17 +638,15 @@ class Case:
         start: str,
         end: str | None,
         *,
-        supervised: bool | None,
+        supervised: bool,
         court_order: str,
         arrangement: str,
     ) -> None:
         period: JSON = {"start": start}
         if end:
             period["end"] = end
-        components: list[JSON] = []
-        if supervised is not None:  # meaningless when there is no contact
-            components.append(component("supervised", valueBoolean=supervised))
-        components += [
+        components: list[JSON] = [
+            component("supervised", valueBoolean=supervised),
             component("court-order", valueCodeableConcept=concept("court-order", court_order)),
             component("arrangement-type", valueCodeableConcept=concept("contact-type", arrangement)),
         ]
@@ -1036,12 +1040,103 @@ class Case:
         }
 
     def manifest(self) -> JSON:
+        """The index entry: ``focus`` is what the case was written to show; ``learning_points`` adds every point
+        the Bundle's content exercises (see ``exercised``)."""
         return {
             "file": f"{self.slug}.json",
             "title": self.title,
             "scenario": self.scenario,
-            "learning_points": sorted(self.learning_points),
+            "focus": sorted(self.learning_points),
+            "learning_points": sorted(set(self.learning_points) | exercised(self.bundle())),
         }
+
+
+PROFILE_POINTS: dict[str, tuple[str, ...]] = {
+    "DAIncident": ("L01", "L04", "L24"),
+    "DAChildVictimStatus": ("L05",),
+    "DAAbuseClassification": ("L03",),
+    "DAChildContact": ("L07",),
+    "DADisclosure": ("L19",),
+    "DAMaracReferral": ("L11",),
+    "DARiskFactor": ("L22",),
+    "DAOffendingHistory": ("L21",),
+    "DAHistoryCheck": ("L21",),
+    "DAContactArrangement": ("L17",),
+    "DAAdultAssessment": ("L15",),
+    "DAServiceEpisode": ("L20",),
+    "DAInformationSharing": ("L11", "L24"),
+    "DAProvenance": ("L25",),
+    "DAPerson": ("L09",),
+}
+NON_PHYSICAL_KINDS = frozenset(
+    {"controlling-or-coercive", "economic", "psychological-or-emotional", "technology-facilitated", "verbal"}
+)
+SPECIALIST_SERVICES = frozenset({"idva", "childrens-da-service", "by-and-for-service", "refuge"})
+
+
+def _codes(value: Any) -> set[str]:
+    """Every ``code`` anywhere inside ``value``."""
+    if isinstance(value, dict):
+        found = {value["code"]} if isinstance(value.get("code"), str) else set()
+        for item in value.values():
+            found |= _codes(item)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_codes(item) for item in value)) if value else set()
+    return set()
+
+
+def _ext_urls(value: Any) -> set[str]:
+    """Every extension url anywhere inside ``value``."""
+    if isinstance(value, dict):
+        found = {value["url"]} if isinstance(value.get("url"), str) else set()
+        for item in value.values():
+            found |= _ext_urls(item)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_ext_urls(item) for item in value)) if value else set()
+    return set()
+
+
+def exercised(bundle: JSON) -> set[str]:
+    """The learning points a Bundle's content exercises, derived from its resources (not declared by hand)."""
+    points: set[str] = set()
+    for item in bundle["entry"]:
+        resource = item["resource"]
+        profile = resource["meta"]["profile"][0].rsplit("/", 1)[-1]
+        points.update(PROFILE_POINTS.get(profile, ()))
+        urls = {u.rsplit("/", 1)[-1] for u in _ext_urls(resource)}
+        codes = _codes(resource)
+        if "last-verified" in urls:
+            points.add("L18")
+        if profile == "DAIncident":
+            if "linked-incident" in urls:
+                points.add("L13")
+            if codes & NON_PHYSICAL_KINDS:
+                points.add("L02")
+        if profile == "DAPerson":
+            if "children-in-contact" in urls:
+                points.add("L23")
+            if "unborn" in urls:
+                points.add("L20")
+        if profile == "DAHousehold" and "membership-change" in urls:
+            points.add("L16")
+        if profile == "DARelationship" and "relationship-episode" in urls:
+            points.add("L17")
+        if profile == "DAPlan" and "action-directed-at" in urls:
+            points.add("L06")
+            if "marac-action-plan" in codes:
+                points.add("L11")
+        if profile == "DARiskFactor" and codes & {"isolation-from-wider-family", "no-wider-family-contact"}:
+            points.add("L26")
+        if profile == "DAServiceEpisode":
+            if "childrens-da-service" in codes:
+                points.add("L08")
+            if codes & SPECIALIST_SERVICES:
+                points.add("L10")
+            if "follow-up" in urls:
+                points.add("L12")
+    return points
 
 
 def standard_agencies(case: Case, *extra: tuple[str, str, str]) -> None:
@@ -2581,7 +2676,7 @@ def case_new_partner_clares_law() -> Case:
         "2026-06-16T09:00:00Z",
         "idva",
         ["professional-judgement"],
-        ["ric-1", "inc-1", "inc-2", "hc-ask"],
+        ["ric-1", "inc-1", "inc-2"],
         "consent",
     )
     c.adult_assessment(
@@ -2933,7 +3028,7 @@ def case_adolescent_past_exposure() -> Case:
         "wayne",
         "2018-01-21",
         None,
-        supervised=None,
+        supervised=False,
         court_order="non-molestation-order",
         arrangement="none",
     )
@@ -3089,6 +3184,7 @@ def case_disengagement_unborn() -> Case:
             marital="S",
             religion="1",
             pregnancy="pregnant",
+            pregnancy_effective="2026-08-14",
         ),
         v,
     )
