@@ -26,7 +26,7 @@ import orjson
 from dastandard.catalog import catalog
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer, Severity
-from dastandard.validation.positions import line_col, locate, parse_path
+from dastandard.validation.positions import index_positions, line_col, parse_path, position_in
 from dastandard.validation.structure import Issue, resource_label, structure_checker
 
 FORMATS = ("fhir-json", "fhir-xml", "ndjson", "logical")
@@ -66,6 +66,7 @@ class Emitter:
         self.record = record
         self.findings: list[Finding] = []
         self._text: str | None = None
+        self._index: dict[tuple[Any, ...], int] = {}
         self._xml_lines: dict[tuple[Any, ...], int] | None = None
         self.json_root: tuple[Any, ...] = ()  # JSON segments of the current record inside the text
 
@@ -126,7 +127,8 @@ class Emitter:
             return self._xml_position(segments)
         if self._text is None:
             self._text = unit.data.decode("utf-8", errors="replace")
-        line, column = locate(self._text, (*self.json_root, *segments))
+            self._index = index_positions(self._text)
+        line, column = line_col(self._text, position_in(self._index, (*self.json_root, *segments)))
         return line + unit.line - 1, column
 
     def _xml_position(self, segments: tuple[Any, ...]) -> tuple[int | None, int | None]:

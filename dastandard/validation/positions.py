@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import orjson
 
@@ -118,3 +119,64 @@ def parse_path(path: str) -> tuple[str | int, ...]:
         else:
             parts.append(int(m.group(2)))
     return tuple(parts[1:]) if parts and isinstance(parts[0], str) and parts[0][:1].isupper() else tuple(parts)
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.DOTALL)
+
+
+def index_positions(text: str) -> dict[tuple[str | int, ...], int]:
+    """One pass over ``text``: the offset of every object key and array item, keyed by its JSON path.
+
+    Built only when the first finding of a record needs a position; later findings are dictionary look-ups.
+    Malformed text gives a partial index (the caller falls back to the nearest ancestor).
+    """
+    out: dict[tuple[str | int, ...], int] = {(): _skip_ws(text, 1 if text.startswith("\ufeff") else 0)}
+    # frame: [is_object, path, item index, expecting a key, current key]
+    stack: list[list[Any]] = []
+    for m in _TOKENS.finditer(text):
+        token = m.group()
+        first = token[0]
+        if first in "}]":
+            if stack:
+                stack.pop()
+            continue
+        if first == ":":
+            if stack:
+                stack[-1][3] = False
+            continue
+        if first == ",":
+            if stack:
+                frame = stack[-1]
+                if frame[0]:
+                    frame[3] = True
+                else:
+                    frame[2] += 1
+            continue
+        if stack:
+            frame = stack[-1]
+            if frame[0] and frame[3]:
+                key = orjson.loads(token) if "\\" in token else token[1:-1]
+                frame[4] = key
+                out[(*frame[1], key)] = m.start()
+                continue
+            if frame[0]:
+                here: tuple[str | int, ...] = (*frame[1], frame[4])
+            else:
+                here = (*frame[1], frame[2])
+                out[here] = m.start()
+        else:
+            here = ()
+        if first in "{[":
+            stack.append([first == "{", here, 0, True, None])
+    return out
+
+
+def position_in(index: dict[tuple[str | int, ...], int], segments: Sequence[str | int]) -> int:
+    """Offset of ``segments`` in an index from ``index_positions``, else of its nearest indexed ancestor."""
+    key = tuple(segments)
+    while key:
+        found = index.get(key)
+        if found is not None:
+            return found
+        key = key[:-1]
+    return index.get((), 0)

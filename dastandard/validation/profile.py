@@ -1,22 +1,870 @@
-"""Profile layer (rules DA2xxx): conformance to the standard's StructureDefinitions."""
+"""Profile layer (rules DA2xxx): records against the standard's StructureDefinitions and terminology.
+
+The StructureDefinitions, ValueSets and CodeSystems shipped in ``profiles/`` are compiled once per process into
+a checking plan: per profile a tree of element constraints (cardinality, fixed/pattern values, bindings, allowed
+types, reference target profiles, slices with value/pattern discriminators and FHIRPath invariants compiled once),
+per extension the same tree plus its contexts, and per value set its local expansion. Nothing is fetched from a
+network. Besides profiles, every record gets the Bundle rules (fullUrl, resolution, duplicates), extension checks
+and narrative XHTML safety checks. An invariant that cannot be evaluated becomes a DA2016 finding.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from dastandard.config import Settings
-from dastandard.validation.structure import Issue
+from dastandard.validation.baseplan import BasePlan, base_plan
+from dastandard.validation.structure import Issue, resource_label
+
+_UPPER = re.compile(r"[A-Z]")
+_ABSOLUTE = re.compile(r"^(urn:uuid:[0-9a-fA-F-]{36}|urn:oid:[0-9.]+|[a-zA-Z][a-zA-Z0-9+.-]*://\S+)$")
+_XHTML_NS = "http://www.w3.org/1999/xhtml"
+# R4 Narrative.div: the allowed elements (narrative.html; the HL7 validator's XhtmlValidator list).
+_XHTML_ALLOWED = frozenset(
+    [
+        "p",
+        "br",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "span",
+        "b",
+        "em",
+        "i",
+        "strong",
+        "small",
+        "big",
+        "tt",
+        "small",
+        "dfn",
+        "q",
+        "var",
+        "abbr",
+        "acronym",
+        "cite",
+        "blockquote",
+        "hr",
+        "address",
+        "bdo",
+        "kbd",
+        "samp",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "caption",
+        "colgroup",
+        "col",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "sub",
+        "sup",
+        "img",
+        "map",
+        "area",
+    ]
+)
+_XHTML_FORBIDDEN = frozenset(
+    [
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "style",
+        "link",
+        "meta",
+        "base",
+        "head",
+        "body",
+        "html",
+        "svg",
+        "math",
+    ]
+)
+
+
+@dataclass
+class Node:
+    """Constraints on one element of a profile (or extension), with its children and slices."""
+
+    name: str
+    min: int | None = None
+    max: str | None = None
+    fixed: Any = None
+    pattern: Any = None
+    binding: tuple[str, str] | None = None  # (strength, value set url)
+    types: tuple[str, ...] = ()
+    type_profiles: tuple[str, ...] = ()
+    target_profiles: tuple[str, ...] = ()
+    constraints: list[tuple[str, str, str, Any]] = field(default_factory=list)  # key, severity, human, compiled
+    discriminators: tuple[tuple[str, str], ...] = ()
+    rules: str = "open"
+    slices: dict[str, Node] = field(default_factory=dict)
+    children: dict[str, Node] = field(default_factory=dict)
+
+
+@dataclass
+class Profile:
+    url: str
+    type: str
+    root: Node
+    contexts: tuple[str, ...] = ()
 
 
 class ProfileChecker:
-    """Checks records against the compiled profiles."""
+    """Compiled profiles, extensions and value sets; ``check`` appends issues for one record."""
+
+    def __init__(self, resources: Iterable[Mapping[str, Any]], canonical: str, external: Mapping[str, Any]) -> None:
+        self.plan: BasePlan = base_plan()
+        self.canonical = canonical.rstrip("/")
+        self.external_sds = frozenset(external.get("structureDefinitions", ()))
+        self.external_vs = frozenset(external.get("valueSets", ()))
+        self.external_cs = frozenset(external.get("codeSystems", ())) | frozenset(external.get("identifierSystems", ()))
+        self.codesystems: dict[str, tuple[str, frozenset[str]]] = {}
+        valuesets: dict[str, Mapping[str, Any]] = {}
+        sds: dict[str, Mapping[str, Any]] = {}
+        for res in resources:
+            rtype, url = res.get("resourceType"), res.get("url")
+            if not isinstance(url, str):
+                continue
+            if rtype == "CodeSystem":
+                self.codesystems[url] = (str(res.get("content", "complete")), frozenset(_concepts(res.get("concept"))))
+            elif rtype == "ValueSet":
+                valuesets[url] = res
+            elif rtype == "StructureDefinition":
+                sds[url] = res
+        self.valuesets: dict[str, frozenset[tuple[str, str]] | None] = {}
+        for url in valuesets:
+            self.valuesets[url] = self._expand(url, valuesets, set())
+        self.profiles: dict[str, Profile] = {}
+        self.extensions: dict[str, Profile] = {}
+        self.errors: list[str] = []
+        for url, sd in sds.items():
+            try:
+                profile = self._compile(sd, sds)
+            except (KeyError, TypeError, ValueError) as exc:
+                self.errors.append(f"{url}: {exc}")
+                continue
+            (self.extensions if profile.type == "Extension" else self.profiles)[url] = profile
+
+    # ------------------------------------------------------------ compilation
+
+    def _expand(
+        self, url: str, valuesets: Mapping[str, Mapping[str, Any]], seen: set[str]
+    ) -> frozenset[tuple[str, str]] | None:
+        """Local expansion as (system, code) pairs; ("system", "*") stands for every code of an external system."""
+        if url in seen or url not in valuesets:
+            return None
+        seen.add(url)
+        vs = valuesets[url]
+        compose = vs.get("compose") or {}
+        out: set[tuple[str, str]] = set()
+        for include in compose.get("include", []):
+            out |= self._include(include, valuesets, seen)
+        for exclude in compose.get("exclude", []):
+            out -= self._include(exclude, valuesets, seen)
+        for item in (vs.get("expansion") or {}).get("contains", []):
+            if "system" in item and "code" in item:
+                out.add((item["system"], item["code"]))
+        return frozenset(out)
+
+    def _include(
+        self, include: Mapping[str, Any], valuesets: Mapping[str, Mapping[str, Any]], seen: set[str]
+    ) -> set[tuple[str, str]]:
+        system = include.get("system")
+        out: set[tuple[str, str]] = set()
+        if system:
+            if include.get("concept"):
+                out = {(system, c["code"]) for c in include["concept"] if "code" in c}
+            elif system in self.codesystems and not include.get("filter"):
+                out = {(system, code) for code in self.codesystems[system][1]}
+            else:
+                out = {(system, "*")}
+        for ref in include.get("valueSet", []):
+            nested = self._expand(ref, valuesets, seen)
+            if nested is not None:
+                out = out & nested if system else out | nested
+        return out
+
+    def _compile(self, sd: Mapping[str, Any], sds: Mapping[str, Mapping[str, Any]]) -> Profile:
+        sd_type = str(sd["type"])
+        root = Node(sd_type)
+        base = sd.get("baseDefinition")
+        if isinstance(base, str) and base in sds and base != sd.get("url"):
+            root = self._compile(sds[base], sds).root  # a profile on one of our own profiles inherits it
+        for element in (sd.get("differential") or {}).get("element", []):
+            self._apply(root, element)
+        contexts = tuple(
+            str(c.get("expression")) for c in sd.get("context", []) if isinstance(c, Mapping) and c.get("expression")
+        )
+        return Profile(str(sd["url"]), sd_type, root, contexts)
+
+    def _apply(self, root: Node, element: Mapping[str, Any]) -> None:
+        ident = str(element.get("id") or element["path"])
+        if element.get("sliceName") and ":" not in ident.rsplit(".", 1)[-1]:
+            ident = f"{ident}:{element['sliceName']}"
+        parts = ident.split(".")
+        node = root
+        for part in parts[1:]:
+            name, _, slice_name = part.partition(":")
+            if name.endswith("[x]") and slice_name and not slice_name.endswith("[x]"):
+                name, slice_name = slice_name, ""  # value[x]:valueCodeableConcept -> valueCodeableConcept
+            node = node.children.setdefault(name, Node(name))
+            if slice_name:
+                node = node.slices.setdefault(slice_name, Node(name))
+        if "min" in element:
+            node.min = int(element["min"])
+        if "max" in element:
+            node.max = str(element["max"])
+        for key, value in element.items():
+            if key.startswith("fixed"):
+                node.fixed = value
+            elif key.startswith("pattern"):
+                node.pattern = value
+        binding = element.get("binding")
+        if isinstance(binding, Mapping) and binding.get("valueSet"):
+            node.binding = (str(binding.get("strength", "example")), str(binding["valueSet"]).split("|", 1)[0])
+        types = element.get("type") or []
+        if types:
+            node.types = tuple(str(t.get("code")) for t in types)
+            node.type_profiles = tuple(p for t in types for p in t.get("profile", []))
+            node.target_profiles = tuple(p for t in types for p in t.get("targetProfile", []))
+        slicing = element.get("slicing")
+        if isinstance(slicing, Mapping):
+            node.discriminators = tuple(
+                (str(d.get("type")), str(d.get("path"))) for d in slicing.get("discriminator", [])
+            )
+            node.rules = str(slicing.get("rules", "open"))
+        for constraint in element.get("constraint", []):
+            expression = constraint.get("expression")
+            if not expression:
+                continue
+            node.constraints.append(
+                (
+                    str(constraint.get("key")),
+                    str(constraint.get("severity", "error")),
+                    str(constraint.get("human", "")),
+                    _compile_fhirpath(str(expression)),
+                )
+            )
+
+    # ------------------------------------------------------------ checking
 
     def check(self, record: Any, root: tuple[Any, ...], out: list[Issue], settings: Settings) -> None:
-        """Append profile issues for ``record`` to ``out``."""
+        """Append the profile-layer issues for one parsed record to ``out``."""
+        if not isinstance(record, dict):
+            return
+        ctx = _Context(self, out, record, settings)
+        if record.get("resourceType") == "Bundle":
+            ctx.bundle_rules(root)
+        for resource, path in _resources(record, root):
+            ctx.resource(resource, path)
 
 
-_CHECKER = ProfileChecker()
+@dataclass
+class _Context:
+    checker: ProfileChecker
+    out: list[Issue]
+    record: dict[str, Any]
+    settings: Settings
+    by_url: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.record.get("resourceType") == "Bundle":
+            for entry in self.record.get("entry") or []:
+                if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
+                    res = entry["resource"]
+                    if isinstance(entry.get("fullUrl"), str):
+                        self.by_url[entry["fullUrl"]] = res
+                    if isinstance(res.get("resourceType"), str) and isinstance(res.get("id"), str):
+                        self.by_url.setdefault(f"{res['resourceType']}/{res['id']}", res)
+
+    def issue(self, rule: str, path: tuple[Any, ...], message: str, label: str) -> None:
+        self.out.append((rule, path, message, label))
+
+    # Bundle rules ---------------------------------------------------------
+
+    def bundle_rules(self, root: tuple[Any, ...]) -> None:
+        bundle = self.record
+        needs_full_url = bundle.get("type") not in ("transaction", "batch", "transaction-response", "batch-response")
+        seen_urls: dict[str, int] = {}
+        seen_ids: dict[str, int] = {}
+        entries = bundle.get("entry")
+        if not isinstance(entries, list):
+            return
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            here = (*root, "entry", index)
+            res = entry.get("resource")
+            full_url = entry.get("fullUrl")
+            rlabel = resource_label(res)
+            if full_url is None:
+                if needs_full_url and isinstance(res, dict):
+                    self.issue("DA2019", (*here, "fullUrl"), "Bundle entry has no fullUrl", rlabel)
+            elif not isinstance(full_url, str) or not _ABSOLUTE.match(full_url):
+                self.issue("DA2019", (*here, "fullUrl"), f"fullUrl {full_url!r} is not an absolute URI", rlabel)
+            elif full_url in seen_urls:
+                self.issue(
+                    "DA2021",
+                    (*here, "fullUrl"),
+                    f"fullUrl {full_url} is also used by entry {seen_urls[full_url]}",
+                    rlabel,
+                )
+            else:
+                seen_urls[full_url] = index
+            if not isinstance(res, dict):
+                continue
+            rtype, rid = res.get("resourceType"), res.get("id")
+            if (
+                isinstance(full_url, str)
+                and isinstance(rid, str)
+                and not full_url.startswith("urn:")
+                and not full_url.endswith(f"/{rtype}/{rid}")
+            ):
+                self.issue("DA2020", (*here, "fullUrl"), f"fullUrl {full_url} does not end with {rtype}/{rid}", rlabel)
+            if isinstance(rtype, str) and isinstance(rid, str):
+                key = f"{rtype}/{rid}"
+                if key in seen_ids:
+                    self.issue("DA2021", (*here, "resource", "id"), f"{key} is also in entry {seen_ids[key]}", rlabel)
+                else:
+                    seen_ids[key] = index
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
+                res = entry["resource"]
+                for ref, path in _references(res, (*root, "entry", index, "resource")):
+                    if ref.startswith("#") or self._resolve(ref, entry.get("fullUrl"), res) is not None:
+                        continue
+                    self.issue(
+                        "DA2018", path, f"reference {ref!r} does not resolve inside the Bundle", resource_label(res)
+                    )
+
+    def _resolve(self, ref: str, base: Any, holder: Mapping[str, Any]) -> dict[str, Any] | None:
+        if ref.startswith("#"):
+            for contained in holder.get("contained") or []:
+                if isinstance(contained, dict) and contained.get("id") == ref[1:]:
+                    return contained
+            return None
+        found = self.by_url.get(ref)
+        if found is None and isinstance(base, str) and "/" in ref and not ref.startswith(("urn:", "http")):
+            parts = base.rsplit("/", 2)
+            if len(parts) == 3:
+                found = self.by_url.get(f"{parts[0]}/{ref}")
+        return found
+
+    # one resource ---------------------------------------------------------
+
+    def resource(self, res: dict[str, Any], path: tuple[Any, ...]) -> None:
+        label = resource_label(res)
+        checker = self.checker
+        meta = res.get("meta")
+        profiles = meta.get("profile") if isinstance(meta, dict) else None
+        if isinstance(profiles, list):
+            for index, url in enumerate(profiles):
+                if not isinstance(url, str):
+                    continue
+                canonical = url.split("|", 1)[0]
+                profile = checker.profiles.get(canonical)
+                where = (*path, "meta", "profile", index)
+                if profile is None:
+                    if canonical in checker.external_sds:
+                        self.issue("DA2002", where, f"profile {canonical} is not shipped; it was not checked", label)
+                    else:
+                        self.issue("DA2001", where, f"unknown profile {canonical}", label)
+                    continue
+                if profile.type != res.get("resourceType"):
+                    self.issue(
+                        "DA2001",
+                        where,
+                        f"profile {canonical} is for {profile.type}, not {res.get('resourceType')}",
+                        label,
+                    )
+                    continue
+                self.node(profile.root, [(res, path)], res, label, profile.type, is_root=True)
+        self.walk_extras(res, path, label, str(res.get("resourceType")), res)
+
+    def node(
+        self,
+        node: Node,
+        items: list[tuple[Any, tuple[Any, ...]]],
+        res: dict[str, Any],
+        label: str,
+        where: str,
+        *,
+        is_root: bool = False,
+        parent_path: tuple[Any, ...] = (),
+    ) -> None:
+        count = len(items)
+        if node.min is not None and count < node.min and not is_root:
+            self.issue(
+                "DA2003",
+                (*parent_path, node.name),
+                f"{where}: minimum cardinality {node.min} not met (found {count})",
+                label,
+            )
+        if node.max not in (None, "*") and count > int(node.max or 0):
+            path = items[int(node.max or 0)][1] if items else (*parent_path, node.name)
+            self.issue("DA2003", path, f"{where}: maximum cardinality {node.max} exceeded (found {count})", label)
+        for value, path in items:
+            if value is None:
+                continue
+            if node.fixed is not None and value != node.fixed:
+                self.issue("DA2004", path, f"{where}: value must be exactly {_short(node.fixed)}", label)
+            if node.pattern is not None and not _matches(node.pattern, value):
+                self.issue("DA2004", path, f"{where}: value must match the pattern {_short(node.pattern)}", label)
+            if node.binding is not None:
+                self.binding(node.binding, value, path, label, where)
+            if node.target_profiles and isinstance(value, dict) and isinstance(value.get("reference"), str):
+                self.target(node.target_profiles, value["reference"], path, label, res)
+            for key, severity, human, compiled in node.constraints:
+                self.invariant(key, severity, human, compiled, value, path, label, res)
+            if isinstance(value, dict):
+                for child in node.children.values():
+                    self.child(child, value, path, res, label, f"{where}.{child.name}")
+        if node.slices:
+            self.slicing(node, items, res, label, where, parent_path)
+
+    def child(
+        self, child: Node, value: dict[str, Any], path: tuple[Any, ...], res: dict[str, Any], label: str, where: str
+    ) -> None:
+        name = child.name
+        if name.endswith("[x]"):
+            stem = name[:-3]
+            keys = [k for k in value if k.startswith(stem) and _UPPER.match(k, len(stem))]
+            if child.types:
+                allowed = {stem + t[:1].upper() + t[1:] for t in child.types}
+                for key in keys:
+                    if key not in allowed:
+                        self.issue(
+                            "DA2024",
+                            (*path, key),
+                            f"{where}: type {key[len(stem) :]} is not allowed here (allowed: {', '.join(child.types)})",
+                            label,
+                        )
+        else:
+            keys = [name] if name in value else []
+        items: list[tuple[Any, tuple[Any, ...]]] = []
+        for key in keys:
+            raw = value[key]
+            if isinstance(raw, list):
+                items.extend((item, (*path, key, i)) for i, item in enumerate(raw) if item is not None)
+            elif raw is not None:
+                items.append((raw, (*path, key)))
+        if not keys and ("_" + name) in value:
+            items.append((None, (*path, "_" + name)))  # present through its extension (e.g. data-absent-reason)
+        self.node(
+            child,
+            [i for i in items if i[0] is not None] if child.children else items,
+            res,
+            label,
+            where,
+            parent_path=path,
+        )
+
+    def slicing(
+        self,
+        node: Node,
+        items: list[tuple[Any, tuple[Any, ...]]],
+        res: dict[str, Any],
+        label: str,
+        where: str,
+        parent: tuple[Any, ...],
+    ) -> None:
+        matched: dict[str, list[tuple[Any, tuple[Any, ...]]]] = {name: [] for name in node.slices}
+        for value, path in items:
+            hit = None
+            for name, slice_node in node.slices.items():
+                if self.slice_matches(node, slice_node, value):
+                    hit = name
+                    break
+            if hit is None:
+                if node.rules == "closed":
+                    self.issue("DA2013", path, f"{where}: the item matches no slice and slicing is closed", label)
+            else:
+                matched[hit].append((value, path))
+        for name, slice_node in node.slices.items():
+            self.node(slice_node, matched[name], res, label, f"{where}:{name}", parent_path=parent)
+
+    def slice_matches(self, node: Node, slice_node: Node, value: Any) -> bool:
+        if not node.discriminators:
+            return False
+        for kind, dpath in node.discriminators:
+            if dpath == "url" and slice_node.type_profiles and "url" not in slice_node.children:
+                if not isinstance(value, dict) or value.get("url") not in slice_node.type_profiles:
+                    return False
+                continue
+            target = slice_node
+            parts = [] if dpath == "$this" else dpath.split(".")
+            expected: Any = None
+            for depth, part in enumerate(parts):
+                nxt = target.children.get(part)
+                if nxt is None:  # the value may be given by a pattern on an ancestor (patternCoding on the slice)
+                    outer = target.fixed if target.fixed is not None else target.pattern
+                    found = _get_path(outer, ".".join(parts[depth:])) if outer is not None else []
+                    if not found:
+                        return False
+                    expected = found[0]
+                    break
+                target = nxt
+            else:
+                expected = target.fixed if target.fixed is not None else target.pattern
+            if kind == "exists":
+                continue
+            if expected is None:
+                if target.binding is not None and kind in ("value", "pattern"):
+                    actual = _get_path(value, dpath)
+                    if not any(self.in_valueset(target.binding[1], v) for v in actual):
+                        return False
+                    continue
+                return False
+            actual = _get_path(value, dpath)
+            if not any(_matches(expected, v) for v in actual):
+                return False
+        return True
+
+    def in_valueset(self, url: str, value: Any) -> bool:
+        expansion = self.checker.valuesets.get(url)
+        if expansion is None:
+            return True
+        for system, code in _codings(value):
+            if (system, code) in expansion or (system, "*") in expansion:
+                return True
+            if system is None and any(c == code for _, c in expansion):
+                return True
+        return False
+
+    def binding(self, binding: tuple[str, str], value: Any, path: tuple[Any, ...], label: str, where: str) -> None:
+        strength, url = binding
+        if strength not in ("required", "extensible", "preferred") or value is None:
+            return
+        checker = self.checker
+        expansion = checker.valuesets.get(url)
+        if expansion is None:
+            return  # an external value set (not shipped): not checked offline
+        codings = _codings(value)
+        if not codings:
+            return
+        known_systems = {s for s, _ in expansion}
+        for system, _code in codings:
+            if (
+                system
+                and system not in checker.codesystems
+                and system not in checker.external_cs
+                and (system not in known_systems)
+            ):
+                self.issue(
+                    "DA2008",
+                    path,
+                    f"{where}: code system {system} is unknown (not shipped, not listed as external)",
+                    label,
+                )
+        if self.in_valueset(url, value):
+            return
+        rule = {"required": "DA2005", "extensible": "DA2006", "preferred": "DA2007"}[strength]
+        shown = ", ".join(f"{s}#{c}" if s else str(c) for s, c in codings[:3])
+        self.issue(rule, path, f"{where}: {shown} is not in the {strength} value set {url}", label)
+
+    def target(
+        self, targets: tuple[str, ...], ref: str, path: tuple[Any, ...], label: str, res: dict[str, Any]
+    ) -> None:
+        found = self._context_resolve(ref, res)
+        if found is None:
+            return
+        rtype = found.get("resourceType")
+        checker = self.checker
+        ok = False
+        for target in targets:
+            profile = checker.profiles.get(target)
+            ttype = profile.type if profile else target.rsplit("/", 1)[-1]
+            if ttype in ("Resource", rtype) and (profile is None or _claims(found, target)):
+                ok = True
+                break
+        if not ok:
+            names = ", ".join(t.rsplit("/", 1)[-1] for t in targets)
+            self.issue(
+                "DA2017",
+                (*path, "reference"),
+                f"reference to {rtype} does not conform to the allowed targets ({names})",
+                label,
+            )
+
+    def _context_resolve(self, ref: str, res: dict[str, Any]) -> dict[str, Any] | None:
+        if ref.startswith("#"):
+            return self._resolve(ref, None, res)
+        return self.by_url.get(ref)
+
+    def invariant(
+        self,
+        key: str,
+        severity: str,
+        human: str,
+        compiled: Any,
+        value: Any,
+        path: tuple[Any, ...],
+        label: str,
+        res: dict[str, Any],
+    ) -> None:
+        if not self.settings.enabled("DA2014") and not self.settings.enabled("DA2015"):
+            return
+        if isinstance(compiled, str):
+            self.issue("DA2016", path, f"invariant {key} cannot be compiled: {compiled}", label)
+            return
+        try:
+            result = compiled(value, {"resource": res, "rootResource": self.record})
+        except Exception as exc:
+            self.issue("DA2016", path, f"invariant {key} could not be evaluated: {type(exc).__name__}: {exc}", label)
+            return
+        if result == [False]:
+            rule = "DA2015" if severity == "warning" else "DA2014"
+            self.issue(rule, path, f"constraint {key} failed: {human}", label)
+
+    # everywhere: extensions and narrative ---------------------------------
+
+    def walk_extras(self, obj: Any, path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]) -> None:
+        if not isinstance(obj, dict):
+            return
+        for key, value in obj.items():
+            if key in ("contained",) or (key == "resource" and context.endswith("entry")):
+                continue  # nested resources are checked on their own
+            if key in ("extension", "modifierExtension") and isinstance(value, list):
+                for index, ext in enumerate(value):
+                    self.extension(ext, (*path, key, index), label, context, res)
+                continue
+            if key == "div" and context.endswith("text") and isinstance(value, str):
+                self.narrative(value, (*path, key), label)
+                continue
+            sub = key[1:] if key.startswith("_") else key
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    self.walk_extras(item, (*path, key, index), label, f"{context}.{sub}", res)
+            elif isinstance(value, dict):
+                self.walk_extras(value, (*path, key), label, f"{context}.{sub}", res)
+
+    def extension(self, ext: Any, path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]) -> None:
+        if not isinstance(ext, dict):
+            return
+        url = ext.get("url")
+        if not isinstance(url, str):
+            return
+        checker = self.checker
+        definition = checker.extensions.get(url)
+        if definition is None:
+            if url.startswith(checker.canonical + "/") or not _ABSOLUTE.match(url):
+                self.issue("DA2009", (*path, "url"), f"extension {url} is not defined", label)
+            elif url not in checker.external_sds:
+                self.issue(
+                    "DA2010", (*path, "url"), f"extension {url} is not known to this standard; not checked", label
+                )
+            return
+        if definition.contexts and not self._context_ok(definition.contexts, context):
+            self.issue(
+                "DA2011",
+                (*path, "url"),
+                f"extension {url} is not allowed on {context} (contexts: {', '.join(definition.contexts)})",
+                label,
+            )
+        before = len(self.out)
+        self.node(definition.root, [(ext, path)], res, label, url.rsplit("/", 1)[-1], is_root=True)
+        for i in range(before, len(self.out)):
+            rule, ipath, message, ilabel = self.out[i]
+            if rule == "DA2024":
+                self.out[i] = ("DA2012", ipath, message, ilabel)
+        self._extension_values(ext, path, label, context, res)
+
+    def _extension_values(
+        self, ext: dict[str, Any], path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]
+    ) -> None:
+        """Walk the values of an extension (and of its sub-extensions) for extensions on those values."""
+        for key, value in ext.items():
+            if key == "extension" and isinstance(value, list):
+                for index, sub in enumerate(value):
+                    if isinstance(sub, dict):
+                        self._extension_values(sub, (*path, key, index), label, context, res)
+            elif key.startswith("value") and isinstance(value, dict):
+                self.walk_extras(value, (*path, key), label, f"{context}.extension.{key}", res)
+
+    def _context_ok(self, contexts: tuple[str, ...], context: str) -> bool:
+        plan = self.checker.plan
+        steps = [s for s in context.split(".") if s]
+        type_path = steps[0] if steps else ""
+        datatype = type_path
+        for step in steps[1:]:
+            if step == "extension":
+                datatype = "Extension"
+            else:
+                elements = plan.types.get(datatype) or plan.types.get(f"{datatype}.{step}") or {}
+                edef = elements.get(step)
+                datatype = edef.type if edef is not None else step
+            type_path = f"{type_path}.{step}"
+        for expr in contexts:
+            if expr in ("Element", "Resource", "DomainResource", "Base") or expr in (type_path, datatype):
+                return True
+            if context.startswith(expr + ".") and expr == type_path:
+                return True
+        return False
+
+    def narrative(self, div: str, path: tuple[Any, ...], label: str) -> None:
+        from dastandard.fhirxml import FhirXmlError, parse_xml_document
+
+        try:
+            root = parse_xml_document(div.encode("utf-8"))
+        except FhirXmlError as exc:
+            self.issue("DA2022" if exc.hostile else "DA2023", path, f"narrative: {exc.message}", label)
+            return
+        if root.tag != "{" + _XHTML_NS + "}div":
+            self.issue("DA2023", path, "narrative must be an XHTML <div> in the XHTML namespace", label)
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            ns, _, local = el.tag[1:].partition("}") if el.tag.startswith("{") else ("", "", el.tag)
+            if local.lower() in _XHTML_FORBIDDEN:
+                self.issue("DA2022", path, f"narrative contains a forbidden <{local}> element", label)
+            elif ns != _XHTML_NS or local not in _XHTML_ALLOWED:
+                self.issue(
+                    "DA2023", path, f"narrative contains <{local}>, which is not allowed in FHIR narrative", label
+                )
+            for attr, value in el.attrib.items():
+                name = str(attr).rpartition("}")[2].lower()
+                if name.startswith("on"):
+                    self.issue("DA2022", path, f"narrative has an event handler attribute {name}", label)
+                elif name in ("href", "src", "action", "formaction", "background") and re.match(
+                    r"\s*(javascript|vbscript|data):", str(value), re.IGNORECASE
+                ):
+                    self.issue("DA2022", path, f"narrative has a {str(value).split(':')[0]}: URL in {name}", label)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _compile_fhirpath(expression: str) -> Any:
+    try:
+        import fhirpathpy
+        from fhirpathpy.models import models
+
+        return fhirpathpy.compile(expression, models["r4"])
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _concepts(concepts: Any) -> Iterator[str]:
+    for concept in concepts or []:
+        if isinstance(concept, Mapping):
+            if "code" in concept:
+                yield str(concept["code"])
+            yield from _concepts(concept.get("concept"))
+
+
+def _codings(value: Any) -> list[tuple[str | None, str]]:
+    if isinstance(value, str):
+        return [(None, value)]
+    if not isinstance(value, Mapping):
+        return []
+    if "coding" in value:
+        return [
+            (c.get("system"), c["code"])
+            for c in value.get("coding") or []
+            if isinstance(c, Mapping) and isinstance(c.get("code"), str)
+        ]
+    if isinstance(value.get("code"), str):
+        return [(value.get("system"), value["code"])]
+    return []
+
+
+def _matches(pattern: Any, value: Any) -> bool:
+    if isinstance(pattern, Mapping):
+        return isinstance(value, Mapping) and all(k in value and _matches(v, value[k]) for k, v in pattern.items())
+    if isinstance(pattern, list):
+        return isinstance(value, list) and all(any(_matches(p, v) for v in value) for p in pattern)
+    return bool(pattern == value)
+
+
+def _get_path(value: Any, dpath: str) -> list[Any]:
+    current = [value]
+    if dpath == "$this":
+        return current
+    for part in dpath.split("."):
+        nxt: list[Any] = []
+        for item in current:
+            if isinstance(item, Mapping) and part in item:
+                got = item[part]
+                nxt.extend(got if isinstance(got, list) else [got])
+        current = nxt
+    return current
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _claims(resource: Mapping[str, Any], profile: str) -> bool:
+    meta = resource.get("meta")
+    claimed = meta.get("profile") if isinstance(meta, Mapping) else None
+    return isinstance(claimed, list) and any(isinstance(p, str) and p.split("|")[0] == profile for p in claimed)
+
+
+def _resources(record: dict[str, Any], root: tuple[Any, ...]) -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
+    yield record, root
+    for index, contained in enumerate(record.get("contained") or []):
+        if isinstance(contained, dict):
+            yield from _resources(contained, (*root, "contained", index))
+    if record.get("resourceType") == "Bundle":
+        for index, entry in enumerate(record.get("entry") or []):
+            if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
+                yield from _resources(entry["resource"], (*root, "entry", index, "resource"))
+
+
+def _references(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key == "reference" and isinstance(value, str):
+                yield value, (*path, key)
+            elif key not in ("contained",):
+                yield from _references(value, (*path, key))
+    elif isinstance(obj, list):
+        for index, item in enumerate(obj):
+            yield from _references(item, (*path, index))
+
+
+_CHECKER: ProfileChecker | None = None
 
 
 def profile_checker() -> ProfileChecker:
+    """The process-wide checker, compiled from ``profiles/`` on first use."""
+    global _CHECKER
+    if _CHECKER is None:
+        from dastandard._resources import read_json
+        from dastandard.standard import standard
+
+        std = standard()
+        try:
+            external = read_json("profiles", "external-canonicals.json")
+        except (OSError, ValueError):
+            external = {}
+        _CHECKER = ProfileChecker((a.resource for a in std.artifacts.values()), std.canonical, external)
     return _CHECKER
