@@ -26,6 +26,9 @@ BUILTIN_FORMATS: tuple[str, ...] = (
     "dastandard.convert.logical_format:LogicalFormat",
     "dastandard.convert.cin_census:CinCensusFormat",
     "dastandard.convert.police:PoliceCsvFormat",
+    "dastandard.convert.encompass:EncompassFormat",
+    "dastandard.convert.chronology:ChronologyCsvFormat",
+    "dastandard.convert.chronology:ChronologyHtmlFormat",
 )
 
 
