@@ -163,11 +163,17 @@ def period_of(value: Any) -> tuple[date | None, date | None]:
     return parse_date(period.get("start")), parse_date(period.get("end"))
 
 
+def _fold(code: str) -> str:
+    return code.replace("-", "").replace("_", "").lower()
+
+
 def component_values(resource: Mapping[str, Any], code: str) -> Iterator[Mapping[str, Any]]:
-    """Each component of an Observation whose ``code`` carries ``code``."""
+    """Each component of an Observation whose ``code`` carries ``code``; ``riskLevel`` (the slice name) and
+    ``risk-level`` (the observation-component code) are the same name."""
+    wanted = _fold(code)
     for comp in as_list(resource.get("component")):
         comp_map = as_map(comp)
-        if code in codes_of(comp_map.get("code")):
+        if any(_fold(found) == wanted for found in codes_of(comp_map.get("code"))):
             yield comp_map
 
 
@@ -590,6 +596,9 @@ def _dates_of(entry: Entry) -> Iterator[date]:
             yield start
         if end:
             yield end
+    for day in (verified_date(res), _last_contact(res)):
+        if day:
+            yield day
     if entry.rtype == "Group":
         for member in as_list(res.get("member")):
             start, end = period_of(as_map(member).get("period"))
@@ -597,6 +606,11 @@ def _dates_of(entry: Entry) -> Iterator[date]:
                 yield start
             if end:
                 yield end
+
+
+def _last_contact(resource: Mapping[str, Any]) -> date | None:
+    ext = first_extension(resource, "last-contact")
+    return (parse_date(ext.get("valueDateTime")) or parse_date(ext.get("valueDate"))) if ext else None
 
 
 def identity_keys(resource: Mapping[str, Any]) -> list[str]:

@@ -66,9 +66,7 @@ PHYSICAL_KINDS = frozenset(
         "non-fatal-strangulation",
     }
 )
-COERCIVE_KINDS = frozenset(
-    {"controlling-coercive", "coercive-control", "controlling-or-coercive", "coercive-controlling"}
-)
+COERCIVE_KINDS = frozenset({"controlling-or-coercive", "controlling-coercive", "coercive-control"})
 DA_INDICATORS = frozenset({"fear", "control", "injury", "power-imbalance", "coercive-control"})
 CHILD_VICTIM = frozenset({"s3-child-victim", "s1-direct-victim"})
 NOT_A_VICTIM = "not-a-victim"
@@ -108,6 +106,7 @@ PARTNER_CODES = frozenset(
 NOT_CONNECTED = frozenset(
     {
         "not-connected",
+        "household-member",
         "same-household",
         "friend",
         "FRND",

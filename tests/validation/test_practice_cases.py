@@ -9,6 +9,7 @@ to rewrite tests/validation/data/clean_case.json, clean_same_sex.json and exampl
 from __future__ import annotations
 
 import copy
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -62,7 +63,9 @@ def sub(name: str, **value: Any) -> Res:
     return {"url": name, **value}
 
 
-def comp(code: str, **value: Any) -> Res:
+def comp(slice_name: str, **value: Any) -> Res:
+    """A component whose code is the observation-component code of a slice (``riskLevel`` -> ``risk-level``)."""
+    code = re.sub(r"([A-Z])", lambda m: "-" + m.group(1).lower(), slice_name)
     return {"code": cc("observation-component", code), **value}
 
 
@@ -360,7 +363,7 @@ def clean_resources() -> list[Res]:
             "WP-23-0910",
             "Mother (Pch) checked the father's phone, took his bank card and shouted that he would never see the "
             "children again; the children heard it from upstairs.",
-            ["controlling-coercive", "psychological-emotional"],
+            ["controlling-or-coercive", "psychological-or-emotional"],
             "medium",
             [
                 party("pch", "person-causing-harm"),
@@ -741,13 +744,13 @@ def _da3101(r: Res) -> None:
 
 def _da3102(r: Res) -> None:
     inc = find(r, "incident2")
-    inc["component"] = [c for c in inc["component"] if c["code"] != cc("observation-component", "abuseKind")]
+    inc["component"] = [c for c in inc["component"] if c["code"] != comp("abuseKind")["code"]]
 
 
 def _da3103(r: Res) -> None:
     inc = find(r, "incident1")
-    inc["component"] = [c for c in inc["component"] if c["code"] != cc("observation-component", "abuseKind")]
-    inc["component"].insert(0, comp("abuseKind", valueCodeableConcept=cc("abuse-kind", "violent-threatening")))
+    inc["component"] = [c for c in inc["component"] if c["code"] != comp("abuseKind")["code"]]
+    inc["component"].insert(0, comp("abuseKind", valueCodeableConcept=cc("abuse-kind", "violent-or-threatening")))
     drop(r, "risk-victim")
     classification = find(r, "classification")
     classification["component"] = [comp("basis", valueCodeableConcept=cc("classification-basis", "fear"))]

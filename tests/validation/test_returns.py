@@ -1,0 +1,122 @@
+"""Return-level rules (DA4xxx): each failing return fires exactly its rule; clean returns fire none; summaries are
+small and picklable; malformed records never crash summarize or finish."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from dastandard.catalog import catalog
+from dastandard.config import Settings
+from dastandard.findings import Finding, Layer
+from dastandard.validation.returns import RETURN_RULE_IDS, RecordSummary, ReturnChecks, summarize
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parent / "data"
+INVALID = ROOT / "examples" / "invalid"
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def check(items: list[Any], settings: Settings | None = None, file: str = "ret.ndjson") -> list[Finding]:
+    checks = ReturnChecks(settings or Settings())
+    for number, record in enumerate(items, 1):
+        checks.add(summarize(record, file=file, record_no=number))
+    return list(checks.finish())
+
+
+def clean() -> dict[str, Any]:
+    return orjson.loads((DATA / "clean_case.json").read_bytes())  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("rule_id", RETURN_RULE_IDS)
+def test_failing_return_fires_exactly_its_rule(rule_id: str) -> None:
+    items = records(INVALID / f"{rule_id}.ndjson")
+    assert len(items) >= 2
+    findings = check(items)
+    assert {f.rule_id for f in findings} == {rule_id}
+    for finding in findings:
+        assert finding.layer is Layer.RETURN
+        assert finding.severity is catalog()[rule_id].severity
+
+
+def test_catalog_lists_every_return_rule() -> None:
+    assert {rid for rid, r in catalog().items() if r.layer is Layer.RETURN} == set(RETURN_RULE_IDS)
+
+
+def test_clean_returns_raise_nothing() -> None:
+    same_sex = orjson.loads((DATA / "clean_same_sex.json").read_bytes())
+    assert check([clean(), clean(), same_sex]) == []
+    assert check([clean()]) == []
+    assert check([]) == []
+
+
+def test_findings_name_the_record() -> None:
+    (first, second) = check(records(INVALID / "DA4004.ndjson"))
+    assert (first.file, first.record, first.path) == ("ret.ndjson", 2, "Bundle")
+    assert dict(first.details)["dates"] == ("2023-09-10",)
+    assert dict(first.details)["child"] != dict(second.details)["child"]
+
+
+def test_order_of_records_does_not_matter_for_historic_exposure() -> None:
+    items = records(INVALID / "DA4004.ndjson")
+    assert [f.record for f in check(items[::-1])] == [1, 1]
+
+
+def test_rate_threshold_is_a_param() -> None:
+    items = records(INVALID / "DA4001.ndjson")
+    assert check(items, Settings(params={"DA4001": {"threshold": 0.5}})) == []
+    findings = check([clean()], Settings(params={"DA4001": {"threshold": 1.01}}))
+    assert len(findings) == 8 and {f.rule_id for f in findings} == {"DA4001"}
+
+
+def test_disabled_return_rules_report_nothing() -> None:
+    everything = frozenset(RETURN_RULE_IDS)
+    for rule_id in RETURN_RULE_IDS:
+        assert check(records(INVALID / f"{rule_id}.ndjson"), Settings(disabled=everything)) == []
+
+
+def test_same_identifier_on_two_persons_in_one_record() -> None:
+    record = clean()
+    patients = [e["resource"] for e in record["entry"] if e["resource"]["resourceType"] == "Patient"]
+    patients[1]["identifier"][0] = copy.deepcopy(patients[0]["identifier"][0])
+    findings = check([record])
+    assert [f.rule_id for f in findings] == ["DA4002"]
+    assert findings[0].record == 1
+
+
+def test_linking_by_identifier_clears_unlinked_incidents() -> None:
+    first, second = records(INVALID / "DA4003.ndjson")
+    incident = next(e["resource"] for e in second["entry"] if "valueString" in e["resource"])
+    earlier = next(
+        e["resource"] for e in first["entry"] if e["resource"].get("effectiveDateTime", "").startswith("2023")
+    )
+    incident["extension"].append(
+        {
+            "url": "https://dastandard.org.uk/fhir/StructureDefinition/linked-incident",
+            "valueReference": {"identifier": earlier["identifier"][0]},
+        }
+    )
+    assert check([first, second]) == []
+
+
+def test_summary_is_small_and_picklable() -> None:
+    summary = summarize(clean(), file="a.json", record_no=None)
+    assert isinstance(summary, RecordSummary)
+    assert pickle.loads(pickle.dumps(summary)) == summary
+    assert len(pickle.dumps(summary)) < 4000
+    assert summary.persons == 5 and summary.reference_date == "2024-06-30"
+
+
+@pytest.mark.parametrize("record", [None, 1, "x", [], {}, {"resourceType": "Bundle", "entry": [1, None, {}]}])
+def test_malformed_records_summarize_and_finish(record: Any) -> None:
+    summary = summarize(record, file="x", record_no=1)
+    assert summary.persons == 0
+    assert check([record, clean()]) == []
