@@ -15,7 +15,7 @@ def main(path: str) -> None:
     start = time.perf_counter()
     tables = XMLtoCSV(ET.parse(path).getroot())
     seconds = time.perf_counter() - start
-    print(json.dumps({"children": int(len(tables.ChildIdentifiers)), "seconds": seconds}))
+    print(json.dumps({"children": len(tables.ChildIdentifiers), "seconds": seconds}))
 
 
 if __name__ == "__main__":
