@@ -92,7 +92,8 @@ def test_line_numbers_are_recorded_on_request() -> None:
     "data",
     [
         b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">\n'
-        b' <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]>\n<Patient xmlns="http://hl7.org/fhir"><id value="&lol3;"/></Patient>',
+        b' <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]>\n'
+        b'<Patient xmlns="http://hl7.org/fhir"><id value="&lol3;"/></Patient>',
         b'<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
         b'<Patient xmlns="http://hl7.org/fhir"><id value="&xxe;"/></Patient>',
         b'<!doctype html><Patient xmlns="http://hl7.org/fhir"/>',
