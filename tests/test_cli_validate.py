@@ -136,8 +136,22 @@ def test_options_reach_the_engine(stub: StubEngine, capsys: pytest.CaptureFixtur
     assert call["settings"].severity == {"DA3302": Severity.ERROR}
     run(["validate", "x"], capsys)
     assert stub.calls[-1]["input_format"] is None
-    assert stub.calls[-1]["jobs"] == validate_command.default_jobs()
-    assert 1 <= validate_command.default_jobs() <= validate_command.MAX_DEFAULT_JOBS
+    assert stub.calls[-1]["jobs"] == 1  # "x" does not exist: nothing to share out
+
+
+def test_default_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate_command, "usable_cpus", lambda: 16)
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.json").write_bytes(b"{}" * 100)
+    assert validate_command.default_jobs([str(small), str(tmp_path / "missing")]) == 1
+    big = tmp_path / "big.ndjson"
+    with big.open("wb") as handle:
+        handle.truncate(validate_command.PARALLEL_THRESHOLD_BYTES)
+    assert validate_command.default_jobs([str(small), str(big)]) == validate_command.MAX_DEFAULT_JOBS
+    assert validate_command.default_jobs(["-"]) == validate_command.MAX_DEFAULT_JOBS
+    monkeypatch.setattr(validate_command, "usable_cpus", lambda: 2)
+    assert validate_command.default_jobs([str(big)]) == 2
 
 
 def test_quiet_and_verbose(stub: StubEngine, capsys: pytest.CaptureFixture[str]) -> None:

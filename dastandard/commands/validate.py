@@ -29,13 +29,52 @@ FAIL_ON_CHOICES = ("error", "warning", "info")
 MAX_DEFAULT_JOBS = 4
 
 
-def default_jobs() -> int:
-    """Worker processes when ``--jobs`` is not given: the usable CPUs, at most ``MAX_DEFAULT_JOBS``."""
+# Below this many input bytes one process is faster: starting workers and loading the standard in each costs more
+# than it saves (measured on the bundled examples). See docs/ci.md.
+PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on."""
     try:
-        usable = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        usable = os.cpu_count() or 1
-    return max(1, min(usable, MAX_DEFAULT_JOBS))
+        return os.cpu_count() or 1
+
+
+def _input_bytes(inputs: Sequence[str], limit: int) -> int:
+    """Total size of the input files (folders walked), counting no further than ``limit``; unreadable ones count 0."""
+    total = 0
+    for item in inputs:
+        if item == "-":
+            return limit  # standard input has no size up front: let the workers decide
+        path = Path(item)
+        try:
+            if path.is_dir():
+                for folder, _dirs, names in os.walk(path):
+                    for name in names:
+                        with contextlib.suppress(OSError):
+                            total += (Path(folder) / name).stat().st_size
+                        if total >= limit:
+                            return total
+            else:
+                total += path.stat().st_size
+        except OSError:
+            continue
+        if total >= limit:
+            return total
+    return total
+
+
+def default_jobs(inputs: Sequence[str] = ()) -> int:
+    """Worker processes when ``--jobs`` is not given.
+
+    1 when the inputs add up to less than ``PARALLEL_THRESHOLD_BYTES``, else the usable CPUs, at most
+    ``MAX_DEFAULT_JOBS``.
+    """
+    if inputs and _input_bytes(inputs, PARALLEL_THRESHOLD_BYTES) < PARALLEL_THRESHOLD_BYTES:
+        return 1
+    return max(1, min(usable_cpus(), MAX_DEFAULT_JOBS))
 
 
 def _engine() -> Any:
@@ -137,7 +176,7 @@ def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help=f"Worker processes. Default: usable CPUs, at most {MAX_DEFAULT_JOBS}.",
+    help=f"Worker processes. Default: 1 for inputs under 8 MiB, else usable CPUs (at most {MAX_DEFAULT_JOBS}).",
 )
 @click.option("--disable", multiple=True, metavar="RULE-ID", help="Do not run this rule (repeatable).")
 @click.option(
@@ -177,7 +216,9 @@ def command(
         severity=_parse_severity_option(severity_values),
         suppress=suppress,
     )
-    findings, summary = run(inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs())
+    findings, summary = run(
+        inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs(inputs)
+    )
     reporter_type = REPORTER_BY_NAME[output_format]
     verbosity = verbose - quiet
     if output is None:
