@@ -29,6 +29,8 @@ BUILTIN_FORMATS: tuple[str, ...] = (
     "dastandard.convert.encompass:EncompassFormat",
     "dastandard.convert.chronology:ChronologyCsvFormat",
     "dastandard.convert.chronology:ChronologyHtmlFormat",
+    "dastandard.convert.marac:MaracJsonFormat",
+    "dastandard.convert.marac:MaracCsvFormat",
 )
 
 
