@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from dastandard.findings import Finding, Layer, Severity
 from dastandard.standard import Standard, standard
+from dastandard.validation import ValidationReport, iter_findings, validate
 
 __version__ = "0.1.0"
 
-__all__ = ["Finding", "Layer", "Severity", "Standard", "__version__", "standard"]
+__all__ = [
+    "Finding",
+    "Layer",
+    "Severity",
+    "Standard",
+    "ValidationReport",
+    "__version__",
+    "iter_findings",
+    "standard",
+    "validate",
+]
