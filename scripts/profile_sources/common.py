@@ -138,7 +138,8 @@ class Context:
                 "Canonical URLs of other publishers that the dastandard artifacts refer to. Code systems listed "
                 "under codeSystemFragments are shipped in profiles/CodeSystem as offline fragments (content "
                 "fragment) under their real canonical URL; everything else here is resolved from the FHIR R4 core "
-                "package (hl7.fhir.r4.core 4.0.1) or UK Core (fhir.r4.ukcore.stu2)."
+                "package (hl7.fhir.r4.core 4.0.1) or UK Core (fhir.r4.ukcore.stu2). namespacePrefixes name the "
+                "namespaces of converter source fields used as ConceptMap group sources; they are not artifacts."
             ),
             "structureDefinitions": structure_definitions,
             "valueSets": sorted(
@@ -161,6 +162,7 @@ class Context:
                 {"http://hl7.org/fhir", "https://fhir.hl7.org.uk/ImplementationGuide/hl7.fhir.r4.ukcore.stu2"}
             ),
             "other": sorted({self.learning_uri}),
+            "namespacePrefixes": [f"{self.canonical}/converters/"],
         }
 
 

@@ -1856,7 +1856,7 @@ def value_sets(ctx: Context) -> list[JSON]:
             "NhsEthnicCategory",
             "Ethnic category (NHS England)",
             "NHS England ethnic category (NHS Data Dictionary ETHNIC CATEGORY, 16+1) as published in UK Core.",
-            [(UKCORE_ETHNIC_CS, None)],
+            [(UKCORE_ETHNIC_CS, [*"ABCDEFGHJKLMNPRSZ", "99"])],
         ),
         valueset(
             ctx,
