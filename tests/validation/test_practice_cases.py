@@ -99,7 +99,7 @@ def nhs_number(base: str) -> str:
 
 
 def verified(day: str) -> Res:
-    return ext("last-verified", extension=[sub("date", valueDate=day), sub("by", valueReference=ref("csc"))])
+    return ext("last-verified", extension=[sub("date", valueDateTime=day), sub("by", valueReference=ref("csc"))])
 
 
 def person(name: str, birth: str, sex: str, *, nhs: str, child: bool, la_id: str = "") -> Res:
@@ -132,7 +132,7 @@ def person(name: str, birth: str, sex: str, *, nhs: str, child: bool, la_id: str
         extensions.append(
             ext("children-in-contact", valueCodeableConcept=cc("children-in-contact", "lives-with-children"))
         )
-    marital = absent("not-applicable") if child else cc("http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "U")
+    marital = absent("not-applicable") if child else cc("http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "S")
     return resource(
         "Patient",
         name,
@@ -236,6 +236,8 @@ def episode(name: str, who: str, service: str, org: str, status: str, start: str
                 extension=[sub("planned", valueBoolean=True), sub("date", valueDate=more["follow_up"])],
             )
         )
+    if "end" in more:
+        extensions.append(ext("end-reason", valueCodeableConcept=cc("service-end-reason", "stepped-down")))
     period = {"start": start, **({"end": more["end"]} if "end" in more else {})}
     return resource(
         "EpisodeOfCare",
@@ -717,6 +719,8 @@ def drop(record: Res, name: str) -> None:
 def drop_ext(res: Res, ext_id: str) -> None:
     url = ext_id if ext_id.startswith("http") else extension_url(ext_id)
     res["extension"] = [e for e in res.get("extension", []) if e.get("url") != url]
+    if not res["extension"]:
+        del res["extension"]  # FHIR JSON has no empty arrays
 
 
 def parties_of(res: Res) -> list[Res]:
@@ -798,6 +802,7 @@ def _da3204(r: Res) -> None:
     current = find(r, "episode-child1")
     current["status"] = "finished"
     current["period"]["end"] = "2024-06-20"
+    current["extension"].append(ext("end-reason", valueCodeableConcept=cc("service-end-reason", "goals-achieved")))
     drop_ext(find(r, "episode-child1-early-help"), "follow-up")
 
 
