@@ -404,7 +404,7 @@ def unasked_characteristics() -> dict[str, Any]:
             ext("sexual-orientation", valueCodeableConcept=not_asked),
             {"url": PATIENT_RELIGION, "valueCodeableConcept": not_asked},
             {"url": PATIENT_DISABILITY, "valueCodeableConcept": not_asked},
-            ext("pregnancy-status", valueCodeableConcept=not_asked),
+            ext("pregnancy-status", extension=[{"url": "status", "valueCodeableConcept": not_asked}]),
         ],
     }
 

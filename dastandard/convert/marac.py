@@ -274,6 +274,7 @@ class _Mapper:
             "meta": {"profile": [profile_url("DACaseBundle")], "security": _csv.bundle_security()},
             "identifier": {"system": identifier_system("marac-referral-id"), "value": ref},
             "type": "collection",
+            "timestamp": as_instant(self.date("referral_date") or "") or "1970-01-01T00:00:00+00:00",
             "entry": [entry(r) for r in resources],
         }
 

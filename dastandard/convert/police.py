@@ -39,6 +39,7 @@ SYSTEM_PERSON = "police-person-id"
 SYSTEM_FORCE = "police-force-code"
 SYSTEM_CRIME_REF = "police-crime-reference"
 SYSTEM_SCHOOL = "school-urn"
+PERCEIVED_PREFIX = "Officer-perceived ethnicity (6+1), party "
 CHILD_ROLES = ("child-present", "child-not-present")
 
 
@@ -273,6 +274,7 @@ class _Reader:
         party_ext: list[dict[str, Any]] = []
         party_ids: dict[str, str] = {}
         pending_relationships: list[tuple[int, str, str]] = []  # (row, this party id, cell)
+        notes: list[dict[str, str]] = []
         roles: list[tuple[str, str]] = []
         for row in incident.rows:
             values = row.values
@@ -297,6 +299,9 @@ class _Reader:
             party_ids[party] = person_id
             persons.append(self._person(row, person_id, party, force_id))
             role_ext, role = self._party(row, person_id, agencies)
+            perceived = values.get("ethnicity_officer", "").strip()
+            if perceived:
+                notes.append({"text": f"{PERCEIVED_PREFIX}{party}: {perceived}"})
             party_ext.append(role_ext)
             roles.append((person_id, role))
             if values.get("relationships", "").strip():
@@ -307,12 +312,17 @@ class _Reader:
         subject = next((pid for pid, role in roles if role == "victim"), roles[0][0] if roles else "")
         incident_id = stable_id("police-incident", *key)
         observation = self._incident(incident, inc, row_of, incident_id, force_id, subject, party_ext)
+        if notes:
+            observation["note"] = notes
         resources: list[dict[str, Any]] = [*agencies, *persons, *relationships, observation]
         risk = self._risk(incident, inc, row_of, key, force_id, subject, incident_id, observation)
         if risk is not None:
             resources.append(risk)
         sharing_id = stable_id("police-notification", *key)
+        recipient = self._recipient(inc, row_of)
+        resources.insert(len(agencies), recipient)
         resources.append(self._sharing(inc, row_of, sharing_id, force_id, incident_id))
+        resources[-1]["recipient"] = [reference(recipient["id"])]
 
         numbers = [r.number for r in incident.rows]
         record = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}-{numbers[-1]}"
@@ -336,6 +346,8 @@ class _Reader:
             "meta": {"profile": [profile_url("DACaseBundle")], "security": _csv.bundle_security()},
             "identifier": {"system": identifier_system(SYSTEM_INCIDENT_REF), "value": incident.ref},
             "type": "collection",
+            "timestamp": as_instant(_csv.parse_local_datetime(inc.get("notification_datetime", "")) or "")
+            or "1970-01-01T00:00:00+00:00",
             "entry": [entry(r) for r in resources],
         }
 
@@ -446,9 +458,6 @@ class _Reader:
                     school["name"] = school_name
                 agencies.append(school)
             parts.append(sub("school", valueReference=reference(school_id)))
-        perceived = values.get("ethnicity_officer", "").strip()
-        if perceived:
-            parts.append(sub("perceivedEthnicity", valueString=perceived))
         return ext("incident-party", extension=parts), role
 
     def _relationships(self, pending: list[tuple[int, str, str]], party_ids: dict[str, str]) -> list[dict[str, Any]]:
@@ -648,6 +657,20 @@ class _Reader:
                 assessment["prediction"] = [{"qualitativeRisk": {"coding": [level.coding()]}}]
         return assessment
 
+    def _recipient(self, inc: dict[str, str], row_of: Any) -> dict[str, Any]:
+        name = inc.get("shared_with", "").strip()
+        type_cell = inc.get("shared_with_type", "")
+        mapped = self._code("shared_with_type", row_of("shared_with_type"), type_cell) if type_cell.strip() else None
+        agency: dict[str, Any] = {
+            "resourceType": "Organization",
+            "id": stable_id("agency", "recipient", name, mapped.code if mapped else ""),
+            "meta": meta("DAAgency"),
+            "type": [{"coding": [mapped.coding()]} if mapped else absent("unknown")],
+        }
+        if name:
+            agency["name"] = name
+        return agency
+
     def _sharing(
         self, inc: dict[str, str], row_of: Any, sharing_id: str, force_id: str, incident_id: str
     ) -> dict[str, Any]:
@@ -808,7 +831,7 @@ class _Writer:
             person = by_id.get(person_id, {})
             used.add(person_id)
             row = dict(inc)
-            row.update(self._party_values(party, person, by_id, related, loc))
+            row.update(self._party_values(party, person, by_id, related, loc, obs.get("note", [])))
             yield row
 
     def _party_id(self, person: Mapping[str, Any]) -> str:
@@ -824,6 +847,7 @@ class _Writer:
         by_id: Mapping[str, dict[str, Any]],
         related: Mapping[str, list[tuple[str, Any]]],
         loc: str,
+        notes: list[dict[str, Any]],
     ) -> dict[str, str]:
         out = {c.name: "" for c in columns() if c.scope == "party"}
         out["party_id"] = self._party_id(person)
@@ -848,7 +872,11 @@ class _Writer:
                 out["sex"] = self._coded("sex", item.get("valueCodeableConcept"), loc)
             elif item.get("url") == _csv.UKCORE_ETHNIC_CATEGORY:
                 out["ethnicity_self"] = self._coded("ethnicity_self", item.get("valueCodeableConcept"), loc)
-        out["ethnicity_officer"] = str(_csv.sub_value(party, "perceivedEthnicity") or "")
+        prefix = f"{PERCEIVED_PREFIX}{out['party_id']}: "
+        for note in notes:
+            text = str(note.get("text", ""))
+            if text.startswith(prefix):
+                out["ethnicity_officer"] = text[len(prefix) :]
         pairs = []
         for other_id, concept in related.get(str(person.get("id", "")), []):
             code = self._coded("relationships", concept, loc)
@@ -915,6 +943,10 @@ class _Writer:
                 continue
             used.add(res["id"])
             inc["notification_datetime"] = _csv.format_local_datetime(str(res.get("sent", "")))
+            recipient = by_id.get(_csv.ref_id((res.get("recipient") or [{}])[0]), {})
+            used.add(str(recipient.get("id", "")))
+            inc["shared_with"] = str(recipient.get("name", ""))
+            inc["shared_with_type"] = self._coded("shared_with_type", (recipient.get("type") or [None])[0], obs["id"])
             for basis in _csv.find_extensions(res, extension_url("sharing-basis")):
                 code = _csv.first_code(basis.get("valueCodeableConcept"))
                 source = self._source("no_consent_basis", code_system_url("sharing-basis"), code, obs["id"])

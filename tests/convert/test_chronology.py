@@ -91,6 +91,8 @@ def _row(ref: str, when: str, behaviour: str, **party: str) -> dict[str, str]:
         "abuse_kinds": "PHY",
         "behaviour": behaviour,
         "consent_to_share": "Y",
+        "shared_with": "Exampleshire MASH",
+        "shared_with_type": "CSC",
         "party_id": "C1",
         "role": "C",
         "child_present": "Y",

@@ -59,6 +59,8 @@ def base_row(**overrides: str) -> dict[str, str]:
         "abuse_kinds": "PHY",
         "behaviour": "Shouting and a push.",
         "consent_to_share": "Y",
+        "shared_with": "Exampleshire MASH",
+        "shared_with_type": "CSC",
         "party_id": "P1",
         "role": "V",
         "surname": "Sample",
@@ -156,7 +158,7 @@ def test_bad_rows_are_reported_with_row_and_column_never_raised() -> None:
     data += b"INC-1,too,few,cells\r\n"
     bundles, report = read(data)
     assert len(bundles) == 1
-    assert "column 60" in locations(report, Loss.UNMAPPED_FIELD)
+    assert f"column {len(HEADER) + 1}" in locations(report, Loss.UNMAPPED_FIELD)
     invalid = locations(report, Loss.INVALID_INPUT)
     assert 'row 3, column "dob"' in invalid
     assert "row 5" in invalid
@@ -284,6 +286,8 @@ def incidents(draw: st.DrawFn) -> list[dict[str, str]]:
         "arrest": draw(st.sampled_from(["", "Y", "N"])),
         "consent_to_share": consent,
         "no_consent_basis": "" if consent == "Y" else draw(st.sampled_from(["RISK", "DUTY"])),
+        "shared_with": draw(_word),
+        "shared_with_type": draw(_codes("police-agency-type")),
     }
     if incident["arrest"] == "N":
         incident["no_arrest_reason"] = draw(_text)
@@ -367,3 +371,27 @@ def test_concept_map_targets_exist_in_the_shipped_code_systems(path: str) -> Non
         for element in group["element"]:
             for target in element["target"]:
                 assert target["code"] in known, (element["code"], target["code"])
+
+
+def test_output_passes_structure_and_profile_validation(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bundles, _ = read((EXAMPLES / "notification.csv").read_bytes())
+    files = []
+    for index, bundle in enumerate(bundles):
+        path = tmp_path / f"bundle-{index}.json"
+        path.write_text(json.dumps(bundle), encoding="utf-8")
+        files.append(str(path))
+    result = subprocess.run(
+        [sys.executable, "-c", "from dastandard.cli import main; main()", "validate", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    structural = [
+        line
+        for line in result.stdout.splitlines()
+        if " error DA0" in line or " error DA1" in line or " error DA2" in line
+    ]
+    assert structural == [], structural
