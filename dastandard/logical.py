@@ -47,6 +47,8 @@ DATE_PATTERN: Final = rf"^{_YEAR}(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?
 DATETIME_PATTERN: Final = rf"^{_YEAR}(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])({_TIME})?)?)?$"
 INSTANT_PATTERN: Final = rf"^{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1]){_TIME}$"
 CODE_PATTERN: Final = r"^[^\s]+( [^\s]+)*$"
+# A FHIR string: not empty, and only characters FHIR JSON and XML can both carry (no control characters).
+STRING_PATTERN: Final = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]+$"
 
 # Code lists whose codes come from a code system outside the standard. Every other code list uses the
 # standard's own CodeSystem of the same id. A shipped ValueSet always wins over this table.
@@ -1034,7 +1036,7 @@ def _period_schema(doc: str) -> dict[str, Any]:
 def _value_schema(val: Val, doc: str) -> dict[str, Any]:
     kind = val.kind
     if kind in ("string", "annotation"):
-        return {"type": "string", "minLength": 1, "description": doc}
+        return {"type": "string", "pattern": STRING_PATTERN, "description": doc}
     if kind == "boolean":
         return {"type": "boolean", "description": doc}
     if kind == "integer":
@@ -1059,7 +1061,7 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
             "description": doc,
             "properties": {
                 "system": {"type": "string", "format": "uri", "description": "The identifier namespace (a URI)."},
-                "value": {"type": "string", "minLength": 1, "description": "The identifier value."},
+                "value": {"type": "string", "pattern": STRING_PATTERN, "description": "The identifier value."},
             },
             "required": ["value"],
             "additionalProperties": False,
@@ -1073,7 +1075,10 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
                 {
                     "type": "object",
                     "description": "A code with the text the person used.",
-                    "properties": {"code": coded, "text": {"type": "string", "minLength": 1, "description": "Text."}},
+                    "properties": {
+                        "code": coded,
+                        "text": {"type": "string", "pattern": STRING_PATTERN, "description": "Text."},
+                    },
                     "required": ["code", "text"],
                     "additionalProperties": False,
                 },
@@ -1090,11 +1095,11 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
             "type": "object",
             "description": doc,
             "properties": {
-                "text": {"type": "string", "minLength": 1, "description": "The full name as written."},
-                "family": {"type": "string", "minLength": 1, "description": "Family name."},
+                "text": {"type": "string", "pattern": STRING_PATTERN, "description": "The full name as written."},
+                "family": {"type": "string", "pattern": STRING_PATTERN, "description": "Family name."},
                 "given": {
                     "type": "array",
-                    "items": {"type": "string", "minLength": 1},
+                    "items": {"type": "string", "pattern": STRING_PATTERN},
                     "minItems": 1,
                     "description": "Given names.",
                 },
@@ -1103,7 +1108,7 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
             "minProperties": 1,
         }
     if kind == "address":
-        text = {"type": "string", "minLength": 1}
+        text = {"type": "string", "pattern": STRING_PATTERN}
         return {
             "type": "object",
             "description": doc,
@@ -1126,7 +1131,7 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
 
 def _field_schema(f: Field) -> dict[str, Any]:
     if isinstance(f, Complex | Items):
-        item = _object_schema(f.fields, f.doc)
+        item = {**_object_schema(f.fields, f.doc), "minProperties": 1}
     else:
         assert f.val is not None
         item = _value_schema(f.val, f.doc)
@@ -1180,7 +1185,11 @@ def build_schema() -> dict[str, Any]:
     properties: dict[str, Any] = {
         "recordType": {"const": RECORD_TYPE, "description": "Always dastandard-logical-record."},
         "version": {"const": RECORD_VERSION, "description": "The version of the logical record format."},
-        "caseId": {"type": "string", "minLength": 1, "description": "The case reference (DACaseBundle.identifier)."},
+        "caseId": {
+            "type": "string",
+            "pattern": STRING_PATTERN,
+            "description": "The case reference (DACaseBundle.identifier).",
+        },
         "extractedAt": {
             "type": "string",
             "pattern": INSTANT_PATTERN,
@@ -1274,6 +1283,11 @@ def validate_logical(doc: Any) -> Iterator[tuple[str, str]]:
         )
     for section, index, item in _iter_items(doc):
         if isinstance(item.get("security"), dict):
+            if item["security"] == doc.get("security"):
+                yield (
+                    _json_path([section.key, index, "security"]),
+                    "the same as the record's security labels; give an item's labels only when they differ",
+                )
             where = (section.key, index, "security", "confidentiality")
             yield from _check_value(_SECURITY_CODE, item["security"].get("confidentiality"), where, owners)
         for f in section.fields:
