@@ -61,7 +61,13 @@ def _looks_ndjson(head: bytes, path: Path | None) -> bool:
         return False
     if path is not None and path.suffix.lower() in (".ndjson", ".jsonl"):
         return True
+    if path is not None and path.suffix.lower() == ".json":
+        return False
     lines = [line.strip() for line in body.split(b"\n")]
+    if len(lines) == 1 or (len(lines) == 2 and not lines[1]):
+        # one line: a compact document. If the head cut it short it may be the first of many; reading a single
+        # compact document as NDJSON gives the same result, so NDJSON claims it only when it is cut short.
+        return not _first_line_is_resource(head) and body.startswith(b'{"resourceType"') and b"\n" not in body
     return _first_line_is_resource(head) and any(line.startswith(b"{") for line in lines[1:])
 
 
