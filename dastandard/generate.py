@@ -14,12 +14,17 @@ Error policy: arguments are checked (ValueError on an unknown format or flaw); n
 
 from __future__ import annotations
 
+import itertools
+import os
 import random
+import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import orjson
 
@@ -76,6 +81,9 @@ _NON_PHYSICAL_KINDS: Final = (
     "stalking-or-harassment",
 )
 _ANCHOR: Final = date(2025, 9, 30)
+_SOURCE: Final = "dastandard generate"
+_CHUNK: Final = 32  # cases per slice handed to a worker
+_RELIGION_URL: Final = "http://hl7.org/fhir/StructureDefinition/patient-religion"
 
 
 def _nhs_number(rng: random.Random) -> str:
@@ -140,8 +148,6 @@ def _person(case: _Case, key: str, *, born: date, sex: str, adult: bool, ethnic:
         person["sexualOrientation"] = {"absentReason": "not-applicable"}
         person["maritalStatus"] = {"absentReason": "not-applicable"}
         person["pregnancy"] = {"status": {"absentReason": "not-applicable"}}
-    if "missing-characteristic" in case.flaws and key == "adult-a":
-        del person["religion"]
     return person
 
 
@@ -300,13 +306,17 @@ def case_record(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, A
             "child": key,
             "agency": "csc",
             "start": f"{(last_incident + timedelta(days=2)).isoformat()}T16:00:00Z",
-            "voice": {
-                "seen": True,
-                "spokenWith": "child-not-spoken-with" not in flaw_set,
-                "seenAlone": True,
-                "words": ["I don't like it when they shout."],
-            }
-            | ({"notSpokenWithReason": "asleep"} if "child-not-spoken-with" in flaw_set else {}),
+            # The flaw: seen but not spoken with, and no reason recorded (DA3202).
+            "voice": (
+                {"seen": True, "spokenWith": False, "seenAlone": False}
+                if "child-not-spoken-with" in flaw_set
+                else {
+                    "seen": True,
+                    "spokenWith": True,
+                    "seenAlone": True,
+                    "words": ["I don't like it when they shout."],
+                }
+            ),
         }
         for key in children
     ]
@@ -383,6 +393,7 @@ def case_record(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, A
                 "riskToChild": "high" if key == "adult-b" else "standard",
                 "protectiveCapacity": "some" if key == "adult-a" else "limited",
                 "engaged": True,
+                "role": "birth-parent",
             }
             for key in ("adult-a", "adult-b")
         ],
@@ -477,57 +488,153 @@ def generate_records(
         yield case_record(seed, index, flaw_set)
 
 
+def case_bundle(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, Any]:
+    """The DACaseBundle of case ``index`` of dataset ``seed``.
+
+    ``missing-characteristic`` is applied here: the logical record cannot leave a characteristic out (its schema
+    requires a value or an absent reason), so the religion extension of the first adult is removed from the Bundle.
+    """
+    flaw_set = frozenset(flaws)
+    record = case_record(seed, index, flaw_set)
+    bundle = logical_to_bundle(record, source=_SOURCE)
+    if "missing-characteristic" in flaw_set:
+        _drop_religion(bundle)
+    return bundle
+
+
+def _drop_religion(bundle: dict[str, Any]) -> None:
+    for entry in bundle.get("entry", []):
+        resource = entry.get("resource", {})
+        if resource.get("resourceType") == "Patient":
+            resource["extension"] = [e for e in resource.get("extension", []) if e.get("url") != _RELIGION_URL]
+            return
+
+
 def generate_bundles(
     count: int, *, seed: int = 0, start: int = 0, flaws: Iterable[str] = ()
 ) -> Iterator[dict[str, Any]]:
-    """The DACaseBundles of ``generate_records``."""
-    for record in generate_records(count, seed=seed, start=start, flaws=flaws):
-        yield logical_to_bundle(record, source="dastandard generate")
+    """The DACaseBundles of cases ``start`` .. ``start + count - 1`` (see ``case_bundle``)."""
+    flaw_set = frozenset(flaws)
+    for index in range(start, start + count):
+        yield case_bundle(seed, index, flaw_set)
+
+
+def case_line(seed: int, index: int, fmt: str, flaws: Iterable[str] = ()) -> bytes:
+    """Case ``index`` as one NDJSON line (``ndjson``: the Bundle; ``logical``: the logical record), newline included."""
+    if fmt == "logical":
+        return orjson.dumps(case_record(seed, index, flaws)) + b"\n"
+    return orjson.dumps(case_bundle(seed, index, flaws)) + b"\n"
+
+
+def check_flaws(fmt: str, flaws: Iterable[str]) -> frozenset[str]:
+    """The flaws as a set; ValueError for an unknown flaw or one ``fmt`` cannot carry."""
+    flaw_set = frozenset(flaws)
+    unknown = flaw_set - FLAWS
+    if unknown:
+        raise ValueError(f"unknown flaw(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(FLAWS))}")
+    if fmt == "logical" and "missing-characteristic" in flaw_set:
+        raise ValueError("a logical record cannot leave a characteristic out; use missing-characteristic with ndjson")
+    return flaw_set
 
 
 WRITABLE: Final = ("ndjson", "logical", "fhir-json", "cin-census", "police-csv")
 
 
+def case_lines(seed: int, start: int, count: int, fmt: str, flaws: Iterable[str] = ()) -> bytes:
+    """Cases ``start`` .. ``start + count - 1`` as NDJSON lines, concatenated (see ``case_line``)."""
+    flaw_set = frozenset(flaws)
+    return b"".join(case_line(seed, index, fmt, flaw_set) for index in range(start, start + count))
+
+
+def _chunks(seed: int, fmt: str, flaws: frozenset[str], limit: int | None, jobs: int) -> Iterator[bytes]:
+    """Consecutive slices of ``_CHUNK`` cases as NDJSON bytes, in order; without ``limit``, without end.
+
+    With ``jobs > 1`` the slices are built in a process pool (at most ``2 * jobs`` ahead of the consumer); the
+    bytes are the same as with one process because case ``i`` depends only on ``(seed, i)``.
+    """
+    starts = itertools.count(0, _CHUNK) if limit is None else iter(range(0, limit, _CHUNK))
+
+    def size(begin: int) -> int:
+        return _CHUNK if limit is None else min(_CHUNK, limit - begin)
+
+    if jobs <= 1:
+        for begin in starts:
+            yield case_lines(seed, begin, size(begin), fmt, flaws)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[bytes]] = deque()
+        try:
+            for begin in starts:
+                pending.append(pool.submit(case_lines, seed, begin, size(begin), fmt, flaws))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def write_dataset(
-    path: Path, fmt: str, *, count: int, seed: int = 0, flaws: Iterable[str] = (), min_bytes: int = 0
+    path: Path,
+    fmt: str,
+    *,
+    count: int,
+    seed: int = 0,
+    flaws: Iterable[str] = (),
+    min_bytes: int = 0,
+    jobs: int = 1,
 ) -> int:
     """Write ``count`` cases (or, with ``min_bytes``, as many as reach that size) to ``path`` in ``fmt``.
 
     ``ndjson``: one Bundle per line; ``logical``: one logical record per line (JSON Lines); ``fhir-json``: a
     folder with one Bundle file per case; ``cin-census`` and ``police-csv`` go through those formats' writers.
-    Written atomically (a temporary file renamed into place). Returns the number of cases written.
+    ``min_bytes`` applies to ``ndjson`` and ``logical`` only; so does ``jobs`` (worker processes building slices
+    of cases; the file is byte-identical to ``jobs=1``). Files are written atomically (a temporary file in the
+    same folder, renamed into place; removed on failure). Returns the number of cases written. Raises
+    ValueError for an unknown format or flaw, OSError when the output cannot be written.
     """
     if fmt not in WRITABLE:
         raise ValueError(f"cannot generate {fmt!r}; choose one of {', '.join(WRITABLE)}")
+    flaw_set = check_flaws(fmt, flaws)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "fhir-json":
         path.mkdir(parents=True, exist_ok=True)
-        for n, bundle in enumerate(generate_bundles(count, seed=seed, flaws=flaws)):
+        for n, bundle in enumerate(generate_bundles(count, seed=seed, flaws=flaw_set)):
             (path / f"case-{n:07d}.json").write_bytes(orjson.dumps(bundle, option=orjson.OPT_INDENT_2))
         return count
-    temp = path.with_name(f".{path.name}.tmp")
-    written = 0
-    with temp.open("wb") as out:
-        if fmt in ("ndjson", "logical"):
-            size = 0
-            index = 0
-            while (min_bytes and size < min_bytes) or (not min_bytes and index < count):
-                record = case_record(seed, index, flaws)
-                line = (
-                    orjson.dumps(
-                        record if fmt == "logical" else logical_to_bundle(record, source="dastandard generate")
-                    )
-                    + b"\n"
-                )
-                out.write(line)
-                size += len(line)
-                index += 1
-            written = index
-        else:
-            from dastandard.convert.base import ConversionReport
-            from dastandard.convert.registry import get_format
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if fmt in ("ndjson", "logical"):
+                written = _write_lines(out, seed, fmt, flaw_set, count=count, min_bytes=min_bytes, jobs=jobs)
+            else:
+                from dastandard.convert.base import ConversionReport
+                from dastandard.convert.registry import get_format
 
-            get_format(fmt).write(generate_bundles(count, seed=seed, flaws=flaws), out, ConversionReport())
-            written = count
-    temp.replace(path)
+                get_format(fmt).write(generate_bundles(count, seed=seed, flaws=flaw_set), out, ConversionReport())
+                written = count
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     return written
+
+
+def _write_lines(
+    out: IO[bytes], seed: int, fmt: str, flaws: frozenset[str], *, count: int, min_bytes: int, jobs: int
+) -> int:
+    if not min_bytes:
+        for chunk in _chunks(seed, fmt, flaws, count, jobs):
+            out.write(chunk)
+        return count
+    size = written = 0
+    for chunk in _chunks(seed, fmt, flaws, None, jobs):
+        for line in chunk.splitlines(keepends=True):
+            out.write(line)
+            size += len(line)
+            written += 1
+            if size >= min_bytes:
+                return written
+    return written  # pragma: no cover - the chunks never end
