@@ -4545,7 +4545,7 @@ def render() -> dict[Path, str]:
         "generator": "scripts/build_examples.py",
         "cases": manifest,
     }
-    files[OUT_DIR / "index.json"] = dumps(index)
+    files[OUT_DIR.parent / "cases.json"] = dumps(index)
     return files
 
 

@@ -19,7 +19,7 @@ from dastandard.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "fhir"
-INDEX = json.loads((EXAMPLES / "index.json").read_text(encoding="utf-8"))
+INDEX = json.loads((EXAMPLES.parent / "cases.json").read_text(encoding="utf-8"))
 CASE_FILES = sorted(p.name for p in EXAMPLES.glob("case-*.json"))
 DAR_URL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 ABSENT_REASONS = {"not-asked", "asked-declined", "asked-unknown", "unknown", "not-applicable"}
@@ -74,7 +74,7 @@ def test_committed_files_match_the_generator() -> None:
     assert rendered, "the generator wrote nothing"
     for path, text in rendered.items():
         assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run python scripts/build_examples.py"
-    assert {p.name for p in rendered} == {*CASE_FILES, "index.json"}
+    assert {p.name for p in rendered} == {*CASE_FILES, "cases.json"}
 
 
 def test_at_least_ten_cases_and_the_index_lists_each_once() -> None:

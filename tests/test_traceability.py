@@ -61,7 +61,7 @@ def test_every_point_is_held_by_a_profile_element(point: str) -> None:
 
 @pytest.mark.parametrize("point", IDS)
 def test_every_point_is_exercised_by_an_example(point: str) -> None:
-    assert TRACES[point].examples, f"no example case in examples/fhir/index.json exercises {point}"
+    assert TRACES[point].examples, f"no example case in examples/cases.json exercises {point}"
 
 
 @pytest.mark.parametrize("point", CHECKABLE)

@@ -120,6 +120,7 @@ NOT_CONNECTED = frozenset(
     }
 )
 SEPARATED = frozenset({"separated", "separation"})
+NO_DIRECT_CONTACT = frozenset({"none", "indirect"})  # contact-type codes with no face-to-face contact
 UNKNOWN_PREGNANCY = frozenset({"unknown", "asked-unknown", "not-asked"})
 UKCORE_ETHNIC = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
 RELIGION_URL = "http://hl7.org/fhir/StructureDefinition/patient-religion"
@@ -651,6 +652,8 @@ def _adult_not_assessed(ctx: _Ctx) -> Iterator[Finding]:
 @_rule("DA3402")
 def _victim_left_children_with_pch(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
+    ref = idx.reference_date(ctx.param("DA3402", "reference-date"))
+    grace = timedelta(days=ctx.int_param("DA3402", "days", 28))
     harm_of: dict[str, set[str]] = {}
     for inc in idx.incidents:
         for harm, victim in _pairs(inc):
@@ -666,9 +669,19 @@ def _victim_left_children_with_pch(ctx: _Ctx) -> Iterator[Finding]:
                 for m in household.members
                 if m.person and m is not member and m.covers(left) and (m.end is None or m.end > left)
             ]
-            children = [m.person for m in remaining if idx.is_child(m.person, left)]
-            harmers = [m.person for m in remaining if m.person in harm_of[member.person]]
-            if children and harmers:
+            harmer_members = [m for m in remaining if m.person in harm_of[member.person]]
+            if not harmer_members:
+                continue
+            stayed_until = _latest_end([m.end for m in harmer_members], ref)
+            children = []
+            for m in remaining:
+                child_until = _latest_end([m.end], ref)
+                if not idx.is_child(m.person, left) or child_until is None or stayed_until is None:
+                    continue
+                if min(child_until, stayed_until) - left > grace:
+                    children.append(m.person)
+            harmers = [m.person for m in harmer_members]
+            if children:
                 yield ctx.finding(
                     "DA3402",
                     f"Victim {_name(ctx, member.person)} left the household on {left.isoformat()} while "
@@ -706,6 +719,8 @@ def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
             continue
         supervised = component_bool(entry.res, "supervised")
         kind = component_codes(entry.res, "arrangementType")
+        if kind and kind <= NO_DIRECT_CONTACT:
+            continue
         if supervised is True or (supervised is None and not kind & {"overnight", "day"}):
             continue
         start, end = period_of(entry.res.get("effectivePeriod"))
@@ -722,6 +737,13 @@ def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
                     separation=sep.isoformat(),
                 )
                 break
+
+
+def _latest_end(ends: list[date | None], ref: date | None) -> date | None:
+    """The last day of a co-residence: the latest end, or the reference date while it is still open."""
+    known = [e if e is not None else ref for e in ends]
+    days = [d for d in known if d is not None]
+    return max(days) if days else None
 
 
 def _stale(verified: date | None, ref: date | None, days: int) -> bool:
