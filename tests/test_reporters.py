@@ -363,7 +363,10 @@ def test_every_reporter_handles_any_finding(findings: list[Finding]) -> None:
         elif name == "junit":
             etree.fromstring(out.encode())
         else:
-            assert all(line for line in out.splitlines())
+            lines = out.split("\n")
+            assert lines[-1] == "" and all(lines[:-1]), out
+            if name == "text":
+                assert out.splitlines() == lines[:-1]
 
 
 def test_reporters_use_the_shipped_catalog_by_default() -> None:
