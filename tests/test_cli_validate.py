@@ -293,3 +293,13 @@ def test_real_engine_no_traceback_for_odd_input(tmp_path: Path, content: bytes) 
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode in (0, 1), result.stderr
     assert json.loads(result.stdout)["version"] == "2.1.0"
+
+
+def test_report_failure_midway_keeps_the_old_output(tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    target.write_text("previous", encoding="utf-8")
+    with pytest.raises(RuntimeError), validate_command._atomic_text(target) as stream:
+        stream.write("half a report")
+        raise RuntimeError("reporter broke")
+    assert target.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
