@@ -16,13 +16,22 @@ from typing import IO, Any, ClassVar, Protocol
 
 
 class Loss(StrEnum):
-    """Kinds of report entry. Everything except MAPPED is a loss or alteration that ``--strict`` refuses."""
+    """Kinds of report entry.
+
+    Everything except MAPPED and NOT_PROJECTED is a loss or alteration that ``--strict`` refuses. NOT_PROJECTED
+    marks what a deliberately minimal target format (e.g. an Operation Encompass notification) must leave out by
+    design: it is listed, never silent, but it is not a loss.
+    """
 
     MAPPED = "mapped"
+    NOT_PROJECTED = "not-projected"
     UNMAPPED_FIELD = "unmapped-field"
     UNMAPPED_CODE = "unmapped-code"
     LOSSY_CODE = "lossy-code"
     INVALID_INPUT = "invalid-input"
+
+
+_NOT_LOSSES = frozenset({Loss.MAPPED, Loss.NOT_PROJECTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +62,7 @@ class ConversionReport:
 
     @property
     def losses(self) -> list[ReportEntry]:
-        return [e for e in self.entries if e.kind is not Loss.MAPPED]
+        return [e for e in self.entries if e.kind not in _NOT_LOSSES]
 
     @property
     def lossless(self) -> bool:

@@ -4,8 +4,8 @@ The deliberately minimal projection of a police incident for a school's Designat
 notification per child per school per police incident, holding only the child's name and date of birth, the
 school, the incident date and time, whether the child was present, the police reference and a police contact.
 Who else was involved, where, and what happened are never written: every other element of the Bundle is listed in
-the report as deliberately not projected (UNMAPPED_FIELD entries whose message starts "deliberately not
-projected"). A child with no school recorded gets no notification, and the report says so.
+the report as deliberately not projected (``Loss.NOT_PROJECTED``, which ``--strict`` does not count as a
+loss). A child with no school recorded gets no notification, and the report says so.
 
 Error policy: never raises on content; anything that cannot be projected is a report entry.
 """
@@ -62,7 +62,7 @@ class EncompassFormat(Format):
 
 
 def _not_projected(report: ConversionReport, field: str, location: str) -> None:
-    report.add(ReportEntry(Loss.UNMAPPED_FIELD, field, location, NOT_PROJECTED))
+    report.add(ReportEntry(Loss.NOT_PROJECTED, field, location, NOT_PROJECTED))
 
 
 def _is_police(agency: Mapping[str, Any]) -> bool:
