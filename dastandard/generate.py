@@ -28,6 +28,7 @@ from typing import IO, Any, Final
 
 import orjson
 
+from dastandard.convert.ids import identifier_system
 from dastandard.logical import RECORD_TYPE, RECORD_VERSION, logical_to_bundle
 
 FLAWS: Final = frozenset({"missing-characteristic", "child-not-spoken-with", "unlinked-repeat-incident"})
@@ -197,7 +198,7 @@ def case_record(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, A
             )
         )
     persons[2]["identifiers"].append(
-        {"system": "https://dastandard.org.uk/fhir/Id/la-child-id", "value": f"LA{seed % 1000:03d}{index:07d}"}
+        {"system": identifier_system("la-child-id"), "value": f"LA{seed % 1000:03d}{index:07d}"}
     )
     agencies = [
         {"id": "police", "name": "Westvale Constabulary", "types": ["police"]},
@@ -253,9 +254,7 @@ def case_record(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, A
         incident: dict[str, Any] = {
             "id": key,
             "status": "final",
-            "identifiers": [
-                {"system": "https://dastandard.org.uk/fhir/Id/police-incident", "value": f"WV-{seed}-{index}-{number}"}
-            ],
+            "identifiers": [{"system": identifier_system("police-incident"), "value": f"WV-{seed}-{index}-{number}"}],
             "subject": "household-1",
             "effectiveDateTime": f"{when.isoformat()}T21:{rng.randrange(60):02d}:00Z",
             "agency": "police",
