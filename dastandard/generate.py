@@ -495,7 +495,7 @@ def case_bundle(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, A
     """
     flaw_set = frozenset(flaws)
     record = case_record(seed, index, flaw_set)
-    bundle = logical_to_bundle(record, source=_SOURCE)
+    bundle = logical_to_bundle(record, source=_SOURCE, checked=True)
     if "missing-characteristic" in flaw_set:
         _drop_religion(bundle)
     return bundle
