@@ -25,6 +25,8 @@ UKCORE_ETHNIC_CS = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngl
 DAR_EXT = FHIR_SD + "data-absent-reason"
 RELIGION_EXT = FHIR_SD + "patient-religion"
 DISABILITY_EXT = FHIR_SD + "patient-disability"
+# Core R4 extension naming the EpisodeOfCare an event belongs to; converters put it on CIN assessments and plans.
+WORKFLOW_EPISODE_EXT = FHIR_SD + "workflow-episodeOfCare"
 DAR_CS = THO_CS + "data-absent-reason"
 CONFIDENTIALITY_CS = THO_CS + "v3-Confidentiality"
 ACTCODE_CS = THO_CS + "v3-ActCode"
@@ -108,6 +110,7 @@ class Context:
                 DAR_EXT,
                 RELIGION_EXT,
                 DISABILITY_EXT,
+                WORKFLOW_EPISODE_EXT,
                 *(
                     FHIR_SD + t
                     for t in (
