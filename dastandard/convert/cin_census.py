@@ -58,7 +58,7 @@ _PLACEHOLDER_TEXT = {
     "household-member": "another person living in the household (not named in the CIN census)",
 }
 # Characteristics the census does not hold; stated as data-absent-reason "unknown" on every person.
-_ABSENT_CHARACTERISTICS = ("ethnicity-ons-2021", "gender-identity", "sexual-orientation", "pregnancy-status")
+_ABSENT_CHARACTERISTICS = ("ethnicity-ons-2021", "gender-identity", "sexual-orientation")
 
 
 # --------------------------------------------------------------------------------------------------- code lists
@@ -153,11 +153,25 @@ class _Header:
         s = self.sources[0]
         return " ".join(v for v in (s.get("SoftwareCode", ""), s.get("Release", "")) if v)
 
-    def extension(self) -> dict[str, Any]:
-        subs: list[dict[str, Any]] = [{"url": k, "valueString": v} for k, v in self.values.items()]
+    def extensions(self) -> list[dict[str, Any]]:
+        """``cin-header`` (CollectionDetails) and one ``cin-header-source`` per Source, in order."""
+        out: list[dict[str, Any]] = []
+        if self.values:
+            out.append(
+                {
+                    "url": extension_url("cin-header"),
+                    "extension": [{"url": k, "valueString": v} for k, v in self.values.items()],
+                }
+            )
         for src in self.sources:
-            subs.append({"url": "Source", "extension": [{"url": k, "valueString": v} for k, v in src.items()]})
-        return {"url": extension_url("cin-header"), "extension": subs}
+            if src:
+                out.append(
+                    {
+                        "url": extension_url("cin-header-source"),
+                        "extension": [{"url": k, "valueString": v} for k, v in src.items()],
+                    }
+                )
+        return out
 
 
 class _ChildReader:
@@ -311,6 +325,9 @@ class _ChildReader:
             self._add(Loss.INVALID_INPUT, "CINdetails", f"{self.xpath}/CINdetails", "at least one CINdetails needed")
         self._unmapped(child)
         targets = [e["resource"]["id"] for e in self.entries]
+        recorded = as_instant(self.header.sources[0].get("DateTime") if self.header.sources else None) or as_instant(
+            self.reference_date
+        )
         prov = build_provenance(
             resource_id=stable_id(*self.key, "provenance"),
             targets=targets,
@@ -318,10 +335,9 @@ class _ChildReader:
             source_record=self.xpath,
             system=self.header.system,
             agency_id=self.agency_id,
-            recorded=as_instant(self.header.sources[0].get("DateTime") if self.header.sources else None)
-            or as_instant(self.reference_date),
+            recorded=recorded,
             fact_source="record-check",
-            extensions=[self.header.extension()],
+            extensions=self.header.extensions(),
         )
         self.entries.append(entry(prov))
         bundle: dict[str, Any] = {
@@ -341,6 +357,11 @@ class _ChildReader:
             "type": "collection",
             "entry": self.entries,
         }
+        # when the return was generated (else its reference date): the same input always gives the same Bundle
+        if recorded:
+            bundle["timestamp"] = recorded
+        else:
+            bundle["_timestamp"] = _absent()
         if la_child_id:
             bundle["identifier"] = {"system": identifier_system("la-child-id"), "value": la_child_id}
         return bundle
@@ -373,6 +394,13 @@ class _ChildReader:
             ext.append({"url": extension_url("ethnicity-dfe"), "valueCodeableConcept": _absent()})
         for ext_id in _ABSENT_CHARACTERISTICS:
             ext.append({"url": extension_url(ext_id), "valueCodeableConcept": _absent()})
+        # pregnancy-status is complex: its required status part carries the absent reason
+        ext.append(
+            {
+                "url": extension_url("pregnancy-status"),
+                "extension": [{"url": "status", "valueCodeableConcept": _absent()}],
+            }
+        )
         ext.append({"url": RELIGION_EXT, "valueCodeableConcept": _absent()})
         if disability:
             ext.append({"url": DISABILITY_EXT, "valueCodeableConcept": _absent()})
@@ -638,7 +666,20 @@ class _ChildReader:
                             "valueCodeableConcept": _cc({"system": code_system_url("incident-role"), "code": "victim"}),
                         },
                     ],
-                }
+                },
+                # the census names no perpetrator: the role is stated, the person is absent (da-inc-1, L04)
+                {
+                    "url": extension_url("incident-party"),
+                    "extension": [
+                        {"url": "person", "valueReference": _absent()},
+                        {
+                            "url": "role",
+                            "valueCodeableConcept": _cc(
+                                {"system": code_system_url("incident-role"), "code": "person-causing-harm"}
+                            ),
+                        },
+                    ],
+                },
             ],
             "identifier": [{"system": identifier_system("cin-assessment-factor"), "value": ref}],
             "status": "final",
@@ -651,7 +692,7 @@ class _ChildReader:
             + code_list("cin-assessment-factor")[code],
             "component": [
                 {
-                    "code": _cc({"system": code_system_url("incident-component"), "code": "abuse-kind"}),
+                    "code": _cc({"system": code_system_url("observation-component"), "code": "abuse-kind"}),
                     "valueCodeableConcept": _absent(),
                 }
             ],
@@ -1177,12 +1218,14 @@ class _ChildWriter:
 def _header_element(bundle: dict[str, Any] | None, cin_year: int) -> etree._Element:
     header = etree.Element("Header")
     stored: dict[str, Any] | None = None
+    stored_sources: list[dict[str, Any]] = []
     lea = ""
     for e in (bundle or {}).get("entry", []):
         res = e.get("resource", {})
-        if res.get("resourceType") == "Provenance" and stored is None:
+        if res.get("resourceType") == "Provenance" and stored is None and not stored_sources:
             found = _ext(res, extension_url("cin-header"))
             stored = found[0] if found else None
+            stored_sources = _ext(res, extension_url("cin-header-source"))
         if res.get("resourceType") == "Organization" and not lea:
             lea = next(
                 (
@@ -1196,11 +1239,13 @@ def _header_element(bundle: dict[str, Any] | None, cin_year: int) -> etree._Elem
     sources: list[dict[str, str]] = []
     if stored:
         for s in stored.get("extension", []):
-            if s.get("url") == "Source":
+            if s.get("url") == "Source":  # the nested shape written before cin-header-source existed
                 sources.append({x["url"]: str(x.get("valueString", "")) for x in s.get("extension", [])})
             else:
                 values[s["url"]] = str(s.get("valueString", ""))
-    else:
+    for src_ext in stored_sources:
+        sources.append({x["url"]: str(x.get("valueString", "")) for x in src_ext.get("extension", [])})
+    if not stored and not sources:
         values = {"Collection": "CIN", "Year": str(cin_year), "ReferenceDate": f"{cin_year + 1}-03-31"}
         if lea:
             sources = [{"SourceLevel": "L", "LEA": lea}]

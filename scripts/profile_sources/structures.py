@@ -807,7 +807,7 @@ def profiles(b: Builder) -> list[JSON]:
                             "da-person-4",
                             "error",
                             "An unborn child has an expected birth date and sex U or an absent sex.",
-                            f"extension.where(url = '{ext('unborn')}' and value = true).exists() implies (extension.where(url = '{ext('expected-birth-date')}').exists() and extension.where(url = '{ext('person-sex')}').value.ofType(CodeableConcept).coding.where(code != 'U').empty())",
+                            f"extension.where(url = '{ext('unborn')}' and value = true).exists() implies (extension.where(url = '{ext('expected-birth-date')}').exists() and extension.where(url = '{ext('person-sex')}').value.ofType(CodeableConcept).coding.where(system = '{ctx.cs('sex')}' and code != 'U').empty())",
                         ),
                     ],
                 ),
