@@ -313,7 +313,7 @@ _CHARACTERISTICS = (
                 required=True,
                 url="status",
             ),
-            Ext("effective", "When the status was recorded.", DATE, url="effective"),
+            Ext("effective", "When the status was established (a date or a date and time).", DATETIME, url="effective"),
         ),
     ),
     At(
@@ -591,7 +591,13 @@ SECTIONS: Final[tuple[Section, ...]] = (
                 path=("subject",),
             ),
             At("incidents", "The incidents classified (local ids).", ref("incidents"), many=True, path=("focus",)),
-            At("effectiveDateTime", "When the classification was made.", DATETIME, path=("effectiveDateTime",)),
+            At(
+                "effectiveDateTime",
+                "When the classification was made.",
+                DATETIME,
+                required=True,
+                path=("effectiveDateTime",),
+            ),
             At(
                 "classification",
                 "The classification.",
@@ -732,7 +738,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
         (
             _status("ServiceRequest status (e.g. active, completed)."),
             At("victim", "The victim referred (local id).", _PERSON, required=True, path=("subject",)),
-            At("authoredOn", "When the referral was made.", DATETIME, path=("authoredOn",)),
+            At("authoredOn", "When the referral was made.", DATETIME, required=True, path=("authoredOn",)),
             At("referrer", "The referring agency (local id).", _AGENCY, path=("requester",)),
             At("criteria", "The MARAC criteria met.", code("marac-criterion"), many=True, path=("reasonCode",)),
             At(
@@ -865,7 +871,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
             _status("Observation status."),
             At("child", "The child (local id).", _PERSON, required=True, path=("subject",)),
             At("adult", "The adult the child has contact with (local id).", _PERSON, required=True, path=("focus", 0)),
-            At("effectivePeriod", "When the arrangement applies.", PERIOD, path=("effectivePeriod",)),
+            At("effectivePeriod", "When the arrangement applies.", PERIOD, required=True, path=("effectivePeriod",)),
             Comp("supervised", "Whether contact is supervised.", BOOL, code="supervised"),
             Comp("courtOrder", "The court order in place.", code("court-order"), code="court-order"),
             Comp("arrangementType", "The kind of contact.", code("contact-type"), code="arrangement-type"),
@@ -883,7 +889,13 @@ SECTIONS: Final[tuple[Section, ...]] = (
             _status("Observation status."),
             At("adult", "The adult assessed (local id).", _PERSON, required=True, path=("subject",)),
             At("children", "The children concerned (local ids).", _PERSON, many=True, path=("focus",)),
-            At("effectiveDateTime", "When the assessment was made.", DATETIME, path=("effectiveDateTime",)),
+            At(
+                "effectiveDateTime",
+                "When the assessment was made.",
+                DATETIME,
+                required=True,
+                path=("effectiveDateTime",),
+            ),
             At("agency", "The assessing agency (local id).", _AGENCY, path=("performer", 0)),
             Comp("riskToChild", "The risk the adult poses to the child.", code("risk-level"), code="risk-to-child"),
             Comp(
@@ -893,7 +905,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
                 code="protective-capacity",
             ),
             Comp("engaged", "Whether the adult engaged.", BOOL, code="engaged"),
-            Comp("role", "The adult's role in the child's life.", code("adult-role"), code="role"),
+            Comp("role", "The adult's role in the child's life.", code("adult-role"), required=True, code="role"),
             _notes(),
         ),
         record_type="adult-assessment",
