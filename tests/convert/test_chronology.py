@@ -20,7 +20,8 @@ EXAMPLES = ROOT / "examples" / "chronology"
 
 
 def inputs() -> list[dict[str, Any]]:
-    police = json.loads((ROOT / "examples" / "police-csv" / "notification.expected.json").read_text(encoding="utf-8"))
+    police_file = ROOT / "examples" / "police-csv" / "notification.expected.ndjson"
+    police = [json.loads(line) for line in police_file.read_text(encoding="utf-8").splitlines()]
     case = json.loads((ROOT / "examples" / "fhir" / "case-01-post-separation-contact.json").read_text(encoding="utf-8"))
     return [*police, case]
 

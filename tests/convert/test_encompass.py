@@ -13,7 +13,7 @@ from dastandard.convert.base import ConversionReport, Loss
 from dastandard.convert.encompass import EncompassFormat
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLES = ROOT / "examples" / "police-csv" / "notification.expected.json"
+BUNDLES = ROOT / "examples" / "police-csv" / "notification.expected.ndjson"
 GOLDEN = ROOT / "examples" / "encompass" / "notifications.expected.json"
 
 
@@ -25,7 +25,7 @@ def project(bundles: list[dict[str, Any]]) -> tuple[bytes, ConversionReport]:
 
 
 def police_bundles() -> list[dict[str, Any]]:
-    return list(json.loads(BUNDLES.read_text(encoding="utf-8")))
+    return [json.loads(line) for line in BUNDLES.read_text(encoding="utf-8").splitlines()]
 
 
 def test_matches_golden_notifications() -> None:

@@ -30,7 +30,8 @@ def without_provenance(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_json_matches_golden_bundle() -> None:
     bundles, report = read_json((EXAMPLES / "referral.marac.json").read_bytes())
-    assert bundles == json.loads((EXAMPLES / "referral.expected.json").read_text(encoding="utf-8"))
+    expected = (EXAMPLES / "referral.expected.ndjson").read_text(encoding="utf-8").splitlines()
+    assert bundles == [json.loads(line) for line in expected]
     assert report.lossless, report.losses
     kinds = [e["resource"]["resourceType"] for e in bundles[0]["entry"]]
     assert kinds.count("Patient") == 4

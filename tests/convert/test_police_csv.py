@@ -81,7 +81,10 @@ def locations(report: ConversionReport, kind: Loss) -> list[str]:
 
 def test_example_matches_golden_bundles() -> None:
     bundles, report = read((EXAMPLES / "notification.csv").read_bytes(), "notification.csv")
-    expected = json.loads((EXAMPLES / "notification.expected.json").read_text(encoding="utf-8"))
+    expected = [
+        json.loads(line)
+        for line in (EXAMPLES / "notification.expected.ndjson").read_text(encoding="utf-8").splitlines()
+    ]
     assert bundles == expected
     assert report.lossless, report.losses
     assert report.records_in == 6
