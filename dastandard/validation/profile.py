@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dastandard.config import Settings
+from dastandard.validation import fhirpath
 from dastandard.validation.baseplan import BasePlan, base_plan
 from dastandard.validation.structure import Issue, resource_label
 
@@ -269,7 +270,7 @@ class ProfileChecker:
                     str(constraint.get("key")),
                     str(constraint.get("severity", "error")),
                     str(constraint.get("human", "")),
-                    _compile_fhirpath(str(expression)),
+                    _compile_fhirpath(str(expression), str(element.get("path") or "")),
                 )
             )
 
@@ -761,14 +762,21 @@ class _Context:
 # ---------------------------------------------------------------- helpers
 
 
-def _compile_fhirpath(expression: str) -> Any:
+def _compile_fhirpath(expression: str, element_path: str = "") -> Any:
+    """An invariant's evaluator: the closure compiled by ``fhirpath`` with fhirpathpy behind it (for the evaluations
+    the closure leaves, and for expressions it does not support); a message string when fhirpathpy cannot compile."""
     try:
         import fhirpathpy
         from fhirpathpy.models import models
 
-        return fhirpathpy.compile(expression, models["r4"])
+        slow = fhirpathpy.compile(expression, models["r4"])
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
+    try:
+        fast = fhirpath.compile(expression, element_path or None)
+    except fhirpath.Unsupported:
+        return slow
+    return fhirpath.with_fallback(fast, slow)
 
 
 def _concepts(concepts: Any) -> Iterator[str]:
