@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,8 +21,8 @@ import click
 
 from dastandard.config import Settings, load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
-from dastandard.findings import Finding
-from dastandard.reporters import REPORTER_BY_NAME, Summary, summarize
+from dastandard.findings import Finding, Severity
+from dastandard.reporters import REPORTER_BY_NAME, Reporter, Summary, summarize
 
 INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")
 FAIL_ON_CHOICES = ("error", "warning", "info")
@@ -83,6 +83,55 @@ def _engine() -> Any:
         return import_module("dastandard.validation")
     except ImportError:
         raise FatalError("the validation engine is missing from this installation", 1) from None
+
+
+class Tally:
+    """Counts findings as they stream past, so the summary needs no list of them.
+
+    ``files`` is filled by the engine as it opens each input; the summary is complete once the findings have been
+    consumed.
+    """
+
+    def __init__(self, unreadable_rule: str) -> None:
+        self.files: list[str] = []
+        self.counts: dict[Severity, int] = {}
+        self.unreadable: dict[str, None] = {}
+        self.unreadable_rule = unreadable_rule
+
+    def count(self, findings: Iterable[Finding]) -> Iterator[Finding]:
+        counts, unreadable, rule = self.counts, self.unreadable, self.unreadable_rule
+        for finding in findings:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+            if finding.rule_id == rule:
+                unreadable[finding.file] = None
+            yield finding
+
+    def summary(self, fail_on: Severity) -> Summary:
+        files = tuple(str(name) for name in dict.fromkeys(self.files))
+        return Summary(files, dict(self.counts), fail_on, tuple(self.unreadable))
+
+
+def stream(
+    inputs: Sequence[str],
+    settings: Settings,
+    input_format: str | None,
+    jobs: int,
+) -> tuple[Iterator[Finding], Tally]:
+    """The engine's findings as a lazy stream, and the tally that gives the summary once the stream is consumed.
+
+    Uses the engine's ``iter_findings`` (nothing is kept per finding); an engine without it is run with
+    ``validate`` and its collected findings are streamed from memory.
+    """
+    engine = _engine()
+    tally = Tally(getattr(engine, "UNREADABLE_RULE", "DA0001"))
+    iter_findings = getattr(engine, "iter_findings", None)
+    if iter_findings is not None:
+        found = iter_findings(list(inputs), settings=settings, input_format=input_format, jobs=jobs, files=tally.files)
+    else:
+        report = engine.validate(list(inputs), settings=settings, input_format=input_format, jobs=jobs)
+        tally.files.extend(str(name) for name in report.files)
+        found = iter(report.findings)
+    return tally.count(found), tally
 
 
 def run(
@@ -216,19 +265,29 @@ def command(
         severity=_parse_severity_option(severity_values),
         suppress=suppress,
     )
-    findings, summary = run(
+    findings, tally = stream(
         inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs(inputs)
     )
     reporter_type = REPORTER_BY_NAME[output_format]
     verbosity = verbose - quiet
     if output is None:
-        reporter_type(sys.stdout, verbosity=verbosity).report(findings, summary)
+        summary = _report(reporter_type(sys.stdout, verbosity=verbosity), findings, tally, settings)
     else:
-        with _atomic_text(output) as stream:
-            reporter_type(stream, verbosity=verbosity).report(findings, summary)
+        with _atomic_text(output) as text:
+            summary = _report(reporter_type(text, verbosity=verbosity), findings, tally, settings)
         if verbosity >= 0:
             click.echo(summary.line(), err=True)
     click.get_current_context().exit(exit_status(summary))
+
+
+def _report(reporter: Reporter, findings: Iterator[Finding], tally: Tally, settings: Settings) -> Summary:
+    """Feed each finding to ``reporter`` as the engine yields it (line-oriented formats write it at once)."""
+    reporter.start()
+    for finding in findings:
+        reporter.finding(finding)
+    summary = tally.summary(settings.fail_on)
+    reporter.finish(summary)
+    return summary
 
 
 def exit_status(summary: Summary) -> int:

@@ -25,13 +25,16 @@ def iter_findings(
     settings: Settings = DEFAULT_SETTINGS,
     input_format: str | None = None,
     jobs: int = 1,
+    files: list[str] | None = None,
 ) -> Iterator[Finding]:
     """Lazily yield every finding for ``inputs`` (files, folders, or "-" for stdin), in input order.
 
     ``input_format`` is one of ``FORMATS`` or None to detect it from the content. ``jobs > 1`` checks records in
-    a process pool; the output is identical to ``jobs=1``. Return-level findings come last.
+    a process pool; the output is identical to ``jobs=1``. Return-level findings come last. When ``files`` is
+    given, the label of every input file is appended to it as the file is opened (so it is complete once the
+    iterator is exhausted).
     """
-    return run(inputs, settings, input_format, max(1, jobs))
+    return run(inputs, settings, input_format, max(1, jobs), files)
 
 
 @dataclass(frozen=True)
