@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -34,6 +35,8 @@ EMPTY: Mapping[str, Any] = {}
 
 def as_map(value: Any) -> Mapping[str, Any]:
     """``value`` if it is a JSON object, else an empty mapping."""
+    if type(value) is dict:  # the common case, without the slower Mapping (ABC) check
+        return value
     return value if isinstance(value, Mapping) else EMPTY
 
 
@@ -337,6 +340,23 @@ class Household:
     verified: date | None
 
 
+_LAST: tuple[Any, RecordIndex] | None = None  # (record, its index): see RecordIndex.build
+_SHARING = False
+
+
+@contextmanager
+def shared_index() -> Iterator[None]:
+    """While active, ``RecordIndex.build`` indexes a record once for all its callers (the record must not change)."""
+    global _SHARING, _LAST
+    outer = _SHARING
+    _SHARING = True
+    try:
+        yield
+    finally:
+        _SHARING = outer
+        _LAST = None
+
+
 @dataclass
 class RecordIndex:
     """Everything the rules look up in one record, built in a single pass (``RecordIndex.build``)."""
@@ -355,7 +375,23 @@ class RecordIndex:
 
     @classmethod
     def build(cls, record: Any) -> RecordIndex:
-        """Index ``record``; anything other than a Bundle with entries gives an empty index."""
+        """Index ``record``; anything other than a Bundle with entries gives an empty index.
+
+        Inside ``shared_index()`` (the engine checking one record) the index is built once and given again to
+        every later caller for the same record object; elsewhere every call builds a fresh index.
+        """
+        global _LAST
+        if not _SHARING:
+            return cls._build(record)
+        last = _LAST
+        if last is not None and last[0] is record and type(last[1]) is cls:
+            return last[1]
+        index = cls._build(record)
+        _LAST = (record, index)
+        return index
+
+    @classmethod
+    def _build(cls, record: Any) -> RecordIndex:
         index = cls()
         bundle = as_map(record)
         if bundle.get("resourceType") != "Bundle":

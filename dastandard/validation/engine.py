@@ -26,6 +26,7 @@ import orjson
 from dastandard.catalog import catalog
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer, Severity
+from dastandard.validation._record_index import shared_index
 from dastandard.validation.positions import index_positions, line_col, parse_path, position_in
 from dastandard.validation.structure import Issue, resource_label, structure_checker
 
@@ -468,6 +469,13 @@ def _check_record(record: dict[str, Any], unit: Unit, emitter: Emitter, settings
 
         profile_checker().check(record, root, issues, settings)
         emitter.issues(issues)
+    with shared_index():  # the practice rules and the return summary index the record once between them
+        return _practice_and_summary(record, unit, emitter, settings, want_summary)
+
+
+def _practice_and_summary(
+    record: dict[str, Any], unit: Unit, emitter: Emitter, settings: Settings, want_summary: bool
+) -> Any:
     _run_practice(record, unit, emitter, settings)
     if not want_summary:
         return None
