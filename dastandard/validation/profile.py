@@ -127,6 +127,27 @@ class Node:
     rules: str = "open"
     slices: dict[str, Node] = field(default_factory=dict)
     children: dict[str, Node] = field(default_factory=dict)
+    # Derived once compilation is over (see ``_Context.node``/``child``): None until first needed.
+    _quiet_when_absent: bool | None = field(default=None, repr=False, compare=False)
+    _allowed: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    def quiet_when_absent(self) -> bool:
+        """True when an element with no values can produce no issue here (no minimum, nor in any slice)."""
+        quiet = self._quiet_when_absent
+        if quiet is None:
+            quiet = not (self.min is not None and self.min > 0) and all(
+                s.quiet_when_absent() for s in self.slices.values()
+            )
+            self._quiet_when_absent = quiet
+        return quiet
+
+    def allowed_keys(self) -> frozenset[str]:
+        """For a choice element ``value[x]``: the JSON names of its allowed types (``valueString``, ...)."""
+        allowed = self._allowed
+        if allowed is None:
+            stem = self.name[:-3]
+            allowed = self._allowed = frozenset(stem + t[:1].upper() + t[1:] for t in self.types)
+        return allowed
 
 
 @dataclass
@@ -421,6 +442,8 @@ class _Context:
         parent_path: tuple[Any, ...] = (),
     ) -> None:
         count = len(items)
+        if not count and not is_root and node.quiet_when_absent():
+            return
         if node.min is not None and count < node.min and not is_root:
             self.issue(
                 "DA2003",
@@ -458,7 +481,7 @@ class _Context:
             stem = name[:-3]
             keys = [k for k in value if k.startswith(stem) and _UPPER.match(k, len(stem))]
             if child.types:
-                allowed = {stem + t[:1].upper() + t[1:] for t in child.types}
+                allowed = child.allowed_keys()
                 for key in keys:
                     if key not in allowed:
                         self.issue(
@@ -467,8 +490,12 @@ class _Context:
                             f"{where}: type {key[len(stem) :]} is not allowed here (allowed: {', '.join(child.types)})",
                             label,
                         )
+        elif name in value:
+            keys = [name]
+        elif ("_" + name) not in value and child.quiet_when_absent():
+            return  # absent, and nothing to report about an absent one
         else:
-            keys = [name] if name in value else []
+            keys = []
         items: list[tuple[Any, tuple[Any, ...]]] = []
         for key in keys:
             raw = value[key]
@@ -647,24 +674,35 @@ class _Context:
     # everywhere: extensions and narrative ---------------------------------
 
     def walk_extras(self, obj: Any, path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]) -> None:
-        if not isinstance(obj, dict):
-            return
+        if isinstance(obj, dict):
+            self._extras(obj, list(path), label, context, res)
+
+    def _extras(self, obj: dict[str, Any], path: list[Any], label: str, context: str, res: dict[str, Any]) -> None:
+        """``walk_extras`` on a mutable path: a path tuple is made only for an extension or a narrative found."""
+        in_entry = context.endswith("entry")
+        in_text = context.endswith("text")
         for key, value in obj.items():
-            if key in ("contained",) or (key == "resource" and context.endswith("entry")):
+            if key == "contained" or (key == "resource" and in_entry):
                 continue  # nested resources are checked on their own
-            if key in ("extension", "modifierExtension") and isinstance(value, list):
-                for index, ext in enumerate(value):
-                    self.extension(ext, (*path, key, index), label, context, res)
-                continue
-            if key == "div" and context.endswith("text") and isinstance(value, str):
-                self.narrative(value, (*path, key), label)
-                continue
-            sub = key[1:] if key.startswith("_") else key
             if isinstance(value, list):
+                if key == "extension" or key == "modifierExtension":
+                    for index, ext in enumerate(value):
+                        self.extension(ext, (*path, key, index), label, context, res)
+                    continue
+                inner = f"{context}.{key[1:] if key[:1] == '_' else key}"
+                path.append(key)
                 for index, item in enumerate(value):
-                    self.walk_extras(item, (*path, key, index), label, f"{context}.{sub}", res)
+                    if isinstance(item, dict):
+                        path.append(index)
+                        self._extras(item, path, label, inner, res)
+                        path.pop()
+                path.pop()
             elif isinstance(value, dict):
-                self.walk_extras(value, (*path, key), label, f"{context}.{sub}", res)
+                path.append(key)
+                self._extras(value, path, label, f"{context}.{key[1:] if key[:1] == '_' else key}", res)
+                path.pop()
+            elif key == "div" and in_text and isinstance(value, str):
+                self.narrative(value, (*path, key), label)
 
     def extension(self, ext: Any, path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]) -> None:
         if not isinstance(ext, dict):
@@ -847,16 +885,28 @@ def _resources(record: dict[str, Any], root: tuple[Any, ...]) -> Iterator[tuple[
                 yield from _resources(entry["resource"], (*root, "entry", index, "resource"))
 
 
-def _references(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _references(obj: Any, path: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
+    """Every ``reference`` string under ``obj`` (contained resources left out) with its path, in document order."""
+    out: list[tuple[str, tuple[Any, ...]]] = []
+    _collect_references(obj, list(path), out)
+    return out
+
+
+def _collect_references(obj: Any, path: list[Any], out: list[tuple[str, tuple[Any, ...]]]) -> None:
     if isinstance(obj, dict):
         for key, value in obj.items():
             if key == "reference" and isinstance(value, str):
-                yield value, (*path, key)
-            elif key not in ("contained",):
-                yield from _references(value, (*path, key))
+                out.append((value, (*path, key)))
+            elif key != "contained" and isinstance(value, (dict, list)):
+                path.append(key)
+                _collect_references(value, path, out)
+                path.pop()
     elif isinstance(obj, list):
         for index, item in enumerate(obj):
-            yield from _references(item, (*path, index))
+            if isinstance(item, (dict, list)):
+                path.append(index)
+                _collect_references(item, path, out)
+                path.pop()
 
 
 _CHECKER: ProfileChecker | None = None
