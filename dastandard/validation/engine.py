@@ -35,8 +35,10 @@ LOGICAL_RECORD_TYPE = "dastandard-logical-record"
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
 _HEAD = 65536
+# Records go to the workers in batches of at most this many units or bytes: small enough that the workers finish
+# together (a 200-record file makes about a dozen batches), large enough that each costs one round trip.
 _BATCH_UNITS = 64
-_BATCH_BYTES = 4 * 1024 * 1024
+_BATCH_BYTES = 1024 * 1024
 _LAYER_OF = {"0": Layer.SYNTAX, "1": Layer.STRUCTURE, "2": Layer.PROFILE, "3": Layer.PRACTICE, "4": Layer.RETURN}
 
 
@@ -515,8 +517,57 @@ def _run_practice(record: dict[str, Any], unit: Unit, emitter: Emitter, settings
         )
 
 
-def _check_batch(batch: list[Unit], settings: Settings, want_summary: bool) -> list[UnitResult]:
-    return [check_unit(unit, settings, want_summary) for unit in batch]
+# What crosses between processes: units as plain tuples of their fields (the raw record bytes, never parsed
+# values), and findings as plain tuples (enums by value), rebuilt on the other side.
+_PackedUnit = tuple[str, int | None, int, bytes, str]
+_PackedFinding = tuple[Any, ...]
+_PackedResult = tuple[tuple[_PackedFinding, ...], Any]
+
+
+def _pack_finding(f: Finding) -> _PackedFinding:
+    return (
+        f.rule_id,
+        f.severity.value,
+        f.layer.value,
+        f.message,
+        f.file,
+        f.path,
+        f.line,
+        f.column,
+        f.record,
+        f.resource,
+        f.details,
+    )
+
+
+def _unpack_finding(t: _PackedFinding) -> Finding:
+    rule_id, severity, layer, message, file, path, line, column, record, resource, details = t
+    return Finding(
+        rule_id, Severity(severity), Layer(layer), message, file, path, line, column, record, resource, details
+    )
+
+
+def _warm_up() -> None:
+    """Worker initializer: load the plans and compile the profiles before the first batch arrives."""
+    with contextlib.suppress(Exception):
+        from dastandard.validation.profile import profile_checker
+
+        structure_checker()
+        profile_checker()
+        _plugin("practice")
+        _plugin("returns")
+
+
+def _check_batch(batch: list[_PackedUnit], settings: Settings, want_summary: bool) -> list[_PackedResult]:
+    out: list[_PackedResult] = []
+    for fields in batch:
+        result = check_unit(Unit(*fields), settings, want_summary)
+        out.append((tuple(_pack_finding(f) for f in result.findings), result.summary))
+    return out
+
+
+def _unpack_batch(packed: list[_PackedResult]) -> list[UnitResult]:
+    return [UnitResult(tuple(_unpack_finding(t) for t in findings), summary) for findings, summary in packed]
 
 
 # ---------------------------------------------------------------- the run
@@ -577,10 +628,10 @@ def _serial(items: Iterator[Unit | list[Finding]], settings: Settings, want_summ
 def _parallel(
     items: Iterator[Unit | list[Finding]], settings: Settings, want_summary: bool, jobs: int
 ) -> Iterator[UnitResult]:
-    pending: deque[Future[list[UnitResult]] | list[UnitResult]] = deque()
+    pending: deque[Future[list[_PackedResult]] | list[UnitResult]] = deque()
     limit = jobs * 3
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        batch: list[Unit] = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
+        batch: list[_PackedUnit] = []
         size = 0
 
         def flush() -> None:
@@ -591,7 +642,7 @@ def _parallel(
 
         for item in items:
             if isinstance(item, Unit):
-                batch.append(item)
+                batch.append((item.file, item.record, item.line, item.data, item.fmt))
                 size += len(item.data)
                 if len(batch) >= _BATCH_UNITS or size >= _BATCH_BYTES:
                     flush()
@@ -605,8 +656,8 @@ def _parallel(
             yield from _resolve(pending.popleft())
 
 
-def _resolve(entry: Future[list[UnitResult]] | list[UnitResult]) -> list[UnitResult]:
-    return entry if isinstance(entry, list) else entry.result()
+def _resolve(entry: Future[list[_PackedResult]] | list[UnitResult]) -> list[UnitResult]:
+    return entry if isinstance(entry, list) else _unpack_batch(entry.result())
 
 
 def severity_rank(severity: Severity) -> int:
