@@ -181,6 +181,8 @@ class ProfileChecker:
             elif rtype == "StructureDefinition":
                 sds[url] = res
         self.valuesets: dict[str, frozenset[tuple[str, str]] | None] = {}
+        self._vs_systems: dict[str, frozenset[str]] = {}
+        self._vs_codes: dict[str, frozenset[str]] = {}
         for url in valuesets:
             self.valuesets[url] = self._expand(url, valuesets, set())
         self.profiles: dict[str, Profile] = {}
@@ -193,6 +195,20 @@ class ProfileChecker:
                 self.errors.append(f"{url}: {exc}")
                 continue
             (self.extensions if profile.type == "Extension" else self.profiles)[url] = profile
+
+    def valueset_systems(self, url: str, expansion: frozenset[tuple[str, str]]) -> frozenset[str]:
+        """The code systems in a value set's expansion (computed once per value set)."""
+        systems = self._vs_systems.get(url)
+        if systems is None:
+            systems = self._vs_systems[url] = frozenset(s for s, _ in expansion)
+        return systems
+
+    def valueset_codes(self, url: str, expansion: frozenset[tuple[str, str]]) -> frozenset[str]:
+        """The codes in a value set's expansion, whatever their system (computed once per value set)."""
+        codes = self._vs_codes.get(url)
+        if codes is None:
+            codes = self._vs_codes[url] = frozenset(c for _, c in expansion)
+        return codes
 
     # ------------------------------------------------------------ compilation
 
@@ -454,21 +470,23 @@ class _Context:
         if node.max not in (None, "*") and count > int(node.max or 0):
             path = items[int(node.max or 0)][1] if items else (*parent_path, node.name)
             self.issue("DA2003", path, f"{where}: maximum cardinality {node.max} exceeded (found {count})", label)
+        fixed, pattern, binding, targets = node.fixed, node.pattern, node.binding, node.target_profiles
+        constraints, children = node.constraints, node.children
         for value, path in items:
             if value is None:
                 continue
-            if node.fixed is not None and value != node.fixed:
-                self.issue("DA2004", path, f"{where}: value must be exactly {_short(node.fixed)}", label)
-            if node.pattern is not None and not _matches(node.pattern, value):
-                self.issue("DA2004", path, f"{where}: value must match the pattern {_short(node.pattern)}", label)
-            if node.binding is not None:
-                self.binding(node.binding, value, path, label, where)
-            if node.target_profiles and isinstance(value, dict) and isinstance(value.get("reference"), str):
-                self.target(node.target_profiles, value["reference"], path, label, res)
-            for key, severity, human, compiled in node.constraints:
+            if fixed is not None and value != fixed:
+                self.issue("DA2004", path, f"{where}: value must be exactly {_short(fixed)}", label)
+            if pattern is not None and not _matches(pattern, value):
+                self.issue("DA2004", path, f"{where}: value must match the pattern {_short(pattern)}", label)
+            if binding is not None:
+                self.binding(binding, value, path, label, where)
+            if targets and isinstance(value, dict) and isinstance(value.get("reference"), str):
+                self.target(targets, value["reference"], path, label, res)
+            for key, severity, human, compiled in constraints:
                 self.invariant(key, severity, human, compiled, value, path, label, res)
-            if isinstance(value, dict):
-                for child in node.children.values():
+            if children and isinstance(value, dict):
+                for child in children.values():
                     self.child(child, value, path, res, label, f"{where}.{child.name}")
         if node.slices:
             self.slicing(node, items, res, label, where, parent_path)
@@ -582,7 +600,7 @@ class _Context:
         for system, code in _codings(value):
             if (system, code) in expansion or (system, "*") in expansion:
                 return True
-            if system is None and any(c == code for _, c in expansion):
+            if system is None and code in self.checker.valueset_codes(url, expansion):
                 return True
         return False
 
@@ -597,7 +615,7 @@ class _Context:
         codings = _codings(value)
         if not codings:
             return
-        known_systems = {s for s, _ in expansion}
+        known_systems = checker.valueset_systems(url, expansion)
         for system, _code in codings:
             if (
                 system
