@@ -130,6 +130,41 @@ class Node:
     # Derived once compilation is over (see ``_Context.node``/``child``): None until first needed.
     _quiet_when_absent: bool | None = field(default=None, repr=False, compare=False)
     _allowed: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _url_ready: bool = field(default=False, repr=False, compare=False)
+    _url_slices: dict[str, str] | None = field(default=None, repr=False, compare=False)
+
+    def url_slices(self) -> dict[str, str] | None:
+        """For slicing on ``url`` alone where each slice is told by one exact url: url -> first matching slice.
+
+        Slices of extensions (by the extension's profile) and sub-extensions (by a fixed or pattern ``url``
+        string) qualify; None when any slice needs the general discriminator evaluation.
+        """
+        if not self._url_ready:
+            self._url_ready = True
+            self._url_slices = self._compile_url_slices()
+        return self._url_slices
+
+    def _compile_url_slices(self) -> dict[str, str] | None:
+        if len(self.discriminators) != 1 or self.discriminators[0][1] != "url":
+            return None
+        kind = self.discriminators[0][0]
+        table: dict[str, str] = {}
+        for name, slice_node in self.slices.items():
+            url_child = slice_node.children.get("url")
+            if slice_node.type_profiles and url_child is None:
+                urls: tuple[Any, ...] = slice_node.type_profiles
+            elif url_child is not None and kind in ("value", "pattern"):
+                expected = url_child.fixed if url_child.fixed is not None else url_child.pattern
+                if not isinstance(expected, str):
+                    return None
+                urls = (expected,)
+            else:
+                return None
+            for url in urls:
+                if not isinstance(url, str):
+                    return None
+                table.setdefault(url, name)
+        return table
 
     def quiet_when_absent(self) -> bool:
         """True when an element with no values can produce no issue here (no minimum, nor in any slice)."""
@@ -542,12 +577,16 @@ class _Context:
         parent: tuple[Any, ...],
     ) -> None:
         matched: dict[str, list[tuple[Any, tuple[Any, ...]]]] = {name: [] for name in node.slices}
+        by_url = node.url_slices()
         for value, path in items:
             hit = None
-            for name, slice_node in node.slices.items():
-                if self.slice_matches(node, slice_node, value):
-                    hit = name
-                    break
+            if by_url is not None and type(value) is dict and type(value.get("url")) is str:
+                hit = by_url.get(value["url"])
+            else:
+                for name, slice_node in node.slices.items():
+                    if self.slice_matches(node, slice_node, value):
+                        hit = name
+                        break
             if hit is None:
                 if node.rules == "closed":
                     self.issue("DA2013", path, f"{where}: the item matches no slice and slicing is closed", label)
