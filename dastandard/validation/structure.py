@@ -75,6 +75,7 @@ class StructureChecker:
             if not obj:
                 return
         seen_choice: dict[str, str] | None = None
+        check_value, check_primitive = self._value, self._primitive
         for key, value in obj.items():
             edef = elements.get(key)
             if edef is None:
@@ -117,13 +118,17 @@ class StructureChecker:
                         if item is None:
                             if not has_ext:
                                 out.append(("DA1006", tuple(path), "null is not allowed in FHIR JSON", label))
+                        elif edef.primitive:
+                            check_primitive(item, edef, path, out, label)
                         else:
-                            self._value(item, edef, path, out, label)
+                            check_value(item, edef, path, out, label)
                         path.pop()
             elif type(value) is list:
                 out.append(("DA1003", tuple(path), f"{key} does not repeat: it must not be an array", label))
+            elif edef.primitive:
+                check_primitive(value, edef, path, out, label)
             else:
-                self._value(value, edef, path, out, label)
+                check_value(value, edef, path, out, label)
             path.pop()
         for name in self.required.get(type_name, ()):
             if name not in obj and ("_" + name) not in obj:
