@@ -1,6 +1,7 @@
 """Measure dastandard side by side with its peers, in one run, on generated data.
 
-Usage: ``python benchmarks/run.py [--quick] [--out benchmarks/results]``
+Usage: ``python benchmarks/run.py [--quick] [--out benchmarks/results] [--cases N] [--scaling 1000,10000,100000] ...``
+(``--help`` lists every size; the defaults are the sizes the targets are stated for).
 
 It generates its own inputs (seeded, deterministic) under ``benchmarks/out/``, then measures:
 
@@ -96,7 +97,7 @@ def generate_inputs(out: Path, cases: int) -> Path:
 
     path = out / f"cases-{cases}.ndjson"
     if not path.exists():
-        write_dataset(path, "ndjson", count=cases, seed=1)
+        write_dataset(path, "ndjson", count=cases, seed=1, jobs=os.cpu_count() or 1)
     return path
 
 
@@ -118,12 +119,15 @@ def bench_orjson(path: Path) -> dict[str, Any]:
     return {"seconds": seconds}
 
 
-def bench_fhir_resources(path: Path) -> dict[str, Any]:
+def bench_fhir_resources(path: Path, sample: int) -> dict[str, Any]:
+    """Parse the first ``sample`` Bundles (0: all) into fhir.resources R4B models; rates are per Bundle parsed."""
+    from itertools import islice
+
     from fhir.resources.R4B.bundle import Bundle
 
     def run() -> int:
         invalid = 0
-        for line in _ndjson_lines(path):
+        for line in islice(_ndjson_lines(path), sample or None):
             try:
                 Bundle.model_validate_json(line)
             except ValueError:
@@ -131,7 +135,13 @@ def bench_fhir_resources(path: Path) -> dict[str, Any]:
         return invalid
 
     seconds, invalid = _timed(run)
-    return {"seconds": seconds, "invalid": invalid}
+    if not sample:
+        return {"seconds": seconds, "invalid": invalid}
+    bundles = resources = 0
+    for line in islice(_ndjson_lines(path), sample):
+        bundles += 1
+        resources += 1 + len(orjson.loads(line).get("entry", ()))
+    return {"seconds": seconds, "invalid": invalid, "sample_bundles": bundles, "sample_resources": resources}
 
 
 def bench_fhirjs(path: Path) -> dict[str, Any]:
@@ -208,14 +218,14 @@ def bench_cin(out: Path, children: int) -> dict[str, Any]:
     return result
 
 
-def bench_police(out: Path, rows: int) -> dict[str, Any]:
+def bench_police(out: Path, cases: int) -> dict[str, Any]:
     from dastandard.convert.base import ConversionReport
     from dastandard.convert.registry import get_format
     from dastandard.generate import write_dataset
 
-    path = out / f"police-{rows}.csv"
+    path = out / f"police-{cases}.csv"
     if not path.exists():
-        write_dataset(path, "police-csv", count=rows, seed=3)
+        write_dataset(path, "police-csv", count=cases, seed=3)
     with path.open("rb") as handle:
         data_rows = sum(1 for _ in handle) - 1
     reader = get_format("police-csv")
@@ -234,7 +244,7 @@ def bench_memory(out: Path, min_bytes: int) -> dict[str, Any]:
 
     path = out / f"large-{min_bytes // 2**20}mb.ndjson"
     if not path.exists():
-        write_dataset(path, "ndjson", count=0, seed=4, min_bytes=min_bytes)
+        write_dataset(path, "ndjson", count=0, seed=4, min_bytes=min_bytes, jobs=os.cpu_count() or 1)
     code = (
         "import resource, sys\n"
         "from dastandard.validation import iter_findings\n"
@@ -323,7 +333,11 @@ def _markdown(results: dict[str, Any]) -> str:
         ("dastandard, full validation, 1 process", v["jobs1"]),
         ("dastandard, full validation, 2 processes", v["jobs2"]),
     ]
-    rows += [(name, peer) for name, peer in results["peers"].items() if "resources_per_s" in peer]
+    rows += [
+        (name + (f" (first {peer['sample_bundles']} Bundles)" if "sample_bundles" in peer else ""), peer)
+        for name, peer in results["peers"].items()
+        if "resources_per_s" in peer
+    ]
     for name, row in rows:
         lines.append(
             f"| {name} | {row['resources_per_s']:,.0f} | {row['bundles_per_s']:,.0f} | "
@@ -363,15 +377,32 @@ def _markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--out", type=Path, default=ROOT / "results", help="where results.json and results.md go")
+    parser.add_argument("--cases", type=int, default=20_000, help="case Bundles in the validation file")
+    parser.add_argument(
+        "--peer-sample",
+        type=int,
+        default=0,
+        help="Bundles fhir.resources parses (0: the whole file; it is the slowest peer)",
+    )
+    parser.add_argument("--cin-children", type=int, default=20_000)
+    parser.add_argument("--police-cases", type=int, default=10_000, help="cases written as police CSV rows")
+    parser.add_argument("--memory-mb", type=int, default=1024, help="size of the file for the peak-RSS run")
+    parser.add_argument("--scaling", type=_sizes, default=[1_000, 10_000, 100_000], help="comma-separated case counts")
     args = parser.parse_args()
+    if args.quick:
+        args.cases, args.peer_sample, args.cin_children, args.police_cases = 500, 0, 500, 300
+        args.memory_mb, args.scaling = 50, [100, 300, 1_000]
     work = ROOT / "out"
     work.mkdir(parents=True, exist_ok=True)
-    cases = 500 if args.quick else 20_000
-    path = generate_inputs(work, cases)
+    path = generate_inputs(work, args.cases)
     bundles, resources = _count(path)
     validation: dict[str, Any] = {
         "bundles": bundles,
@@ -386,24 +417,27 @@ def main() -> None:
     peers: dict[str, Any] = {}
     for name, bench in (
         ("FHIR.js validate (base spec only)", bench_fhirjs),
-        ("fhir.resources R4B model parse", bench_fhir_resources),
+        ("fhir.resources R4B model parse", lambda p: bench_fhir_resources(p, args.peer_sample)),
         ("orjson parse (floor)", bench_orjson),
     ):
         result = bench(path)
         if "seconds" in result:
-            result["resources_per_s"] = resources / result["seconds"]
-            result["bundles_per_s"] = bundles / result["seconds"]
+            n_resources = result.get("sample_resources", resources)
+            n_bundles = result.get("sample_bundles", bundles)
+            result["resources_per_s"] = n_resources / result["seconds"]
+            result["bundles_per_s"] = n_bundles / result["seconds"]
         peers[name] = result
     peers["fhirjs"] = peers["FHIR.js validate (base spec only)"]
     peers["orjson"] = peers["orjson parse (floor)"]
     results: dict[str, Any] = {
         "machine": _machine(),
+        "sizes": {k: v for k, v in vars(args).items() if k not in ("out", "quick")},
         "validation": validation,
         "peers": peers,
-        "cin": bench_cin(work, 500 if args.quick else 20_000),
-        "police": bench_police(work, 1_000 if args.quick else 50_000),
-        "memory": bench_memory(work, 50 * 2**20 if args.quick else 2**30),
-        "scaling": bench_scaling(work, [100, 300, 1_000] if args.quick else [1_000, 10_000, 100_000]),
+        "cin": bench_cin(work, args.cin_children),
+        "police": bench_police(work, args.police_cases),
+        "memory": bench_memory(work, args.memory_mb * 2**20),
+        "scaling": bench_scaling(work, args.scaling),
     }
     results["verdicts"] = _verdicts(results)
     del peers["fhirjs"], peers["orjson"]
