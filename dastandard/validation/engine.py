@@ -651,9 +651,15 @@ def _parallel(
                 pending.append([UnitResult(tuple(item), None)])
             while len(pending) > limit:
                 yield from _resolve(pending.popleft())
+            while pending and _ready(pending[0]):  # stream what is done, in order, without waiting for more
+                yield from _resolve(pending.popleft())
         flush()
         while pending:
             yield from _resolve(pending.popleft())
+
+
+def _ready(entry: Future[list[_PackedResult]] | list[UnitResult]) -> bool:
+    return isinstance(entry, list) or entry.done()
 
 
 def _resolve(entry: Future[list[_PackedResult]] | list[UnitResult]) -> list[UnitResult]:
