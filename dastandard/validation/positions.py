@@ -121,7 +121,13 @@ def parse_path(path: str) -> tuple[str | int, ...]:
     return tuple(parts[1:]) if parts and isinstance(parts[0], str) and parts[0][:1].isupper() else tuple(parts)
 
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.DOTALL)
+# One token per object key (with its value when that is a string or a scalar), per scalar, per bracket; the regex
+# engine skips whitespace, commas and colons between them.
+_SCAN = re.compile(
+    r'("[^"\\]*(?:\\.[^"\\]*)*")\s*:\s*(?:"[^"\\]*(?:\\.[^"\\]*)*"|[^\s{}\[\]:,"]+)?'
+    r'|"[^"\\]*(?:\\.[^"\\]*)*"|[^\s{}\[\]:,"]+|[{}\[\]]',
+    re.DOTALL,
+)
 
 
 def index_positions(text: str) -> dict[tuple[str | int, ...], int]:
@@ -131,43 +137,34 @@ def index_positions(text: str) -> dict[tuple[str | int, ...], int]:
     Malformed text gives a partial index (the caller falls back to the nearest ancestor).
     """
     out: dict[tuple[str | int, ...], int] = {(): _skip_ws(text, 1 if text.startswith("\ufeff") else 0)}
-    # frame: [is_object, path, item index, expecting a key, current key]
-    stack: list[list[Any]] = []
-    for m in _TOKENS.finditer(text):
-        token = m.group()
-        first = token[0]
-        if first in "}]":
-            if stack:
-                stack.pop()
+    stack: list[tuple[tuple[str | int, ...], bool, int, Any]] = []  # the enclosing containers' states
+    prefix: tuple[str | int, ...] = ()  # path of the current container
+    in_array = False
+    index = 0  # next item of the current array
+    key: Any = None  # last key of the current object
+    for m in _SCAN.finditer(text):
+        raw_key = m.group(1)
+        if raw_key is not None:
+            key = orjson.loads(raw_key) if "\\" in raw_key else raw_key[1:-1]
+            out[(*prefix, key)] = m.start()
             continue
-        if first == ":":
+        start = m.start()
+        first = text[start]
+        if first == "}" or first == "]":
             if stack:
-                stack[-1][3] = False
+                prefix, in_array, index, key = stack.pop()
             continue
-        if first == ",":
-            if stack:
-                frame = stack[-1]
-                if frame[0]:
-                    frame[3] = True
-                else:
-                    frame[2] += 1
-            continue
-        if stack:
-            frame = stack[-1]
-            if frame[0] and frame[3]:
-                key = orjson.loads(token) if "\\" in token else token[1:-1]
-                frame[4] = key
-                out[(*frame[1], key)] = m.start()
-                continue
-            if frame[0]:
-                here: tuple[str | int, ...] = (*frame[1], frame[4])
-            else:
-                here = (*frame[1], frame[2])
-                out[here] = m.start()
+        if in_array:
+            here: tuple[str | int, ...] = (*prefix, index)
+            out[here] = start
+            index += 1
+        elif stack:
+            here = (*prefix, key)
         else:
             here = ()
-        if first in "{[":
-            stack.append([first == "{", here, 0, True, None])
+        if first == "{" or first == "[":
+            stack.append((prefix, in_array, index, key))
+            prefix, in_array, index, key = here, first == "[", 0, None
     return out
 
 
