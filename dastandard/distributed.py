@@ -20,7 +20,6 @@ worker is lost.
 from __future__ import annotations
 
 import glob
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import import_module
@@ -66,24 +65,10 @@ def _expand(paths_or_glob: str | Path | Sequence[str | Path]) -> list[str]:
         if glob.has_magic(text):
             out.extend(sorted(glob.glob(text)))  # noqa: PTH207 - absolute patterns; Path.glob takes relative ones
         elif Path(text).is_dir():
-            out.extend(str(p) for p in _walk(Path(text)))
+            out.extend(str(p) for p in engine.walk_inputs(Path(text)))
         else:
             out.append(text)
     return out
-
-
-def _walk(root: Path) -> Iterator[Path]:
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        elif entry.is_file():
-            yield Path(entry.path)
 
 
 def _boundaries(file: str, blocksize: int) -> list[int]:

@@ -194,7 +194,7 @@ def iter_units(
             continue
         path = Path(item)
         if path.is_dir():
-            for file in _walk(path):
+            for file in walk_inputs(path):
                 seen.append(str(file))
                 yield from _read_file(file, settings, input_format)
         else:
@@ -202,7 +202,8 @@ def iter_units(
             yield from _read_file(path, settings, input_format)
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def walk_inputs(root: Path) -> Iterator[Path]:
+    """Every file below ``root`` in sorted order, hidden entries and symlinked folders skipped."""
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
@@ -211,7 +212,7 @@ def _walk(root: Path) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
+            yield from walk_inputs(Path(entry.path))
         elif entry.is_file():
             yield Path(entry.path)
 
