@@ -135,8 +135,11 @@ def convert_stream(
     return Outcome(report)
 
 
-def convert_file(src: str, dst: str, opts: Options) -> Outcome:
-    """Convert ``src`` into a temporary file beside ``dst`` (returned in ``Outcome.temp`` on success only)."""
+def convert_file(src: str, dst: str, opts: Options, tick: Callable[[], None] | None = None) -> Outcome:
+    """Convert ``src`` into a temporary file beside ``dst`` (returned in ``Outcome.temp`` on success only).
+
+    ``tick`` is called once per record written, for a progress bar in a single process.
+    """
     src_path, dst_path = Path(src), Path(dst)
     try:
         source = src_path.open("rb")
@@ -152,7 +155,7 @@ def convert_file(src: str, dst: str, opts: Options) -> Outcome:
         )
     with source, os.fdopen(fd, "wb") as target:
         try:
-            outcome = convert_stream(source, src_path.name, src_path, target, opts)
+            outcome = convert_stream(source, src_path.name, src_path, target, opts, tick)
         except OSError as exc:
             outcome = Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc}")
     outcome.report.source = src
@@ -299,35 +302,8 @@ def command(
     if dst.is_dir():
         errors.fatal(f"{output} is a folder; give a file name (a folder output needs a folder INPUT)", errors.USAGE)
     with _progress(_progress_wanted(progress), None, src.name) as tick:
-        outcome = _convert_file_with_tick(str(src), str(dst), opts, tick)
+        outcome = convert_file(str(src), str(dst), opts, tick)
     _finish([outcome], [dst], report_fmt, report_file, to_stderr=False)
-
-
-def _convert_file_with_tick(src: str, dst: str, opts: Options, tick: Callable[[], None] | None) -> Outcome:
-    if tick is None:
-        return convert_file(src, dst, opts)
-    # Same as convert_file, with a per-record progress tick (single-process only).
-    src_path, dst_path = Path(src), Path(dst)
-    try:
-        source = src_path.open("rb")
-    except OSError as exc:
-        return Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc.strerror}")
-    try:
-        dst_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=dst_path.parent, prefix=f".{dst_path.name}.", suffix=".part")
-    except OSError as exc:
-        source.close()
-        return Outcome(
-            ConversionReport(source=src), errors.OUTPUT_UNWRITABLE, f"cannot write in {dst_path.parent}: {exc.strerror}"
-        )
-    with source, os.fdopen(fd, "wb") as target:
-        outcome = convert_stream(source, src_path.name, src_path, target, opts, tick)
-    outcome.report.source = src
-    if outcome.status == errors.OK:
-        outcome.temp = temp
-    else:
-        Path(temp).unlink(missing_ok=True)
-    return outcome
 
 
 def _convert_in_memory(
