@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from dastandard._resources import read_json
 from dastandard.convert.base import ConversionReport, Loss, ReportEntry
-from dastandard.convert.ids import code_system_url, extension_url, profile_url
+from dastandard.convert.ids import code_system_url, extension_url, profile_url, reference, stable_id
 from dastandard.standard import standard
 
 # ---------------------------------------------------------------------------------------------------- CSV cells
@@ -387,6 +387,18 @@ def bundle_security(very_restricted: bool = False) -> list[dict[str, str]]:
 def ext(extension_id: str, **value: Any) -> dict[str, Any]:
     """An extension of the standard's: ``ext("risk-score", valueInteger=3)``."""
     return {"url": extension_url(extension_id), **value}
+
+
+def relationship(person_a: str, person_b: str, relationship_coding: dict[str, Any], code: str) -> dict[str, Any]:
+    """A DARelationship saying what ``person_b`` is to ``person_a`` (both resource ids), with a deterministic id."""
+    return {
+        "resourceType": "RelatedPerson",
+        "id": stable_id("relationship", person_a, person_b, code),
+        "meta": meta("DARelationship"),
+        "patient": reference(person_a),
+        "relationship": [{"coding": [relationship_coding]}],
+        "extension": [ext("related-person", valueReference=reference(person_b))],
+    }
 
 
 def sub(name: str, **value: Any) -> dict[str, Any]:

@@ -174,14 +174,7 @@ class _Mapper:
         mapped = self.code(key)
         if mapped is None:
             return None
-        return {
-            "resourceType": "RelatedPerson",
-            "id": stable_id("relationship", patient, related, mapped.code),
-            "meta": meta("DARelationship"),
-            "patient": reference(patient),
-            "relationship": [{"coding": [mapped.coding()]}],
-            "extension": [ext("related-person", valueReference=reference(related))],
-        }
+        return _csv.relationship(patient, related, mapped.coding(), mapped.code)
 
     def bundle(self) -> dict[str, Any]:
         self.check_fields()

@@ -487,16 +487,7 @@ class _Reader:
                 mapped = self._code("relationships", number, code)
                 if mapped is None:
                     continue
-                out.append(
-                    {
-                        "resourceType": "RelatedPerson",
-                        "id": stable_id("relationship", person_a, person_b, mapped.code),
-                        "meta": meta("DARelationship"),
-                        "patient": reference(person_a),
-                        "relationship": [{"coding": [mapped.coding()]}],
-                        "extension": [ext("related-person", valueReference=reference(person_b))],
-                    }
-                )
+                out.append(_csv.relationship(person_a, person_b, mapped.coding(), mapped.code))
         return out
 
     def _incident(
