@@ -28,6 +28,7 @@ from typing import IO, Any, Final
 
 import orjson
 
+from dastandard.canonicals import NHS_NUMBER_SYSTEM
 from dastandard.convert.ids import identifier_system
 from dastandard.logical import RECORD_TYPE, RECORD_VERSION, logical_to_bundle
 
@@ -123,7 +124,7 @@ def _person(case: _Case, key: str, *, born: date, sex: str, adult: bool, ethnic:
     given = (_GIVEN_F if sex == "F" else _GIVEN_M)[rng.randrange(10)]
     person: dict[str, Any] = {
         "id": key,
-        "identifiers": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": _nhs_number(rng)}],
+        "identifiers": [{"system": NHS_NUMBER_SYSTEM, "value": _nhs_number(rng)}],
         "name": {"family": family, "given": [given]},
         "birthDate": born.isoformat(),
         "administrativeGender": "female" if sex == "F" else "male",

@@ -26,6 +26,7 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 
 from dastandard._resources import read_json
+from dastandard.canonicals import DATA_ABSENT_REASON, V3_ACT_CODE, V3_CONFIDENTIALITY
 from dastandard.convert.base import ConversionReport, Loss, ReportEntry
 from dastandard.convert.ids import code_system_url, extension_url, full_url, identifier_system, profile_url, stable_id
 from dastandard.standard import standard
@@ -34,9 +35,8 @@ RECORD_TYPE: Final = "dastandard-logical-record"
 RECORD_VERSION: Final = "0.1.0"
 SCHEMA_FILE: Final = "logical-record.schema.json"
 
-DATA_ABSENT_REASON: Final = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
-CONFIDENTIALITY_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
-ACT_CODE_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+CONFIDENTIALITY_SYSTEM: Final = V3_CONFIDENTIALITY
+ACT_CODE_SYSTEM: Final = V3_ACT_CODE
 ABSENT_REASONS: Final = ("not-asked", "asked-declined", "asked-unknown", "unknown", "not-applicable")
 CONVERSION_PROVENANCE_KEY: Final = "#conversion-provenance"
 

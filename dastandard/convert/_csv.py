@@ -25,6 +25,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from dastandard._resources import read_json
+from dastandard.canonicals import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM, V3_ACT_CODE, V3_CONFIDENTIALITY
 from dastandard.convert.base import ConversionReport, Loss, ReportEntry
 from dastandard.convert.ids import code_system_url, extension_url, profile_url, reference, stable_id
 from dastandard.standard import standard
@@ -352,13 +353,10 @@ def age_on(birth_date: str, on: str) -> int | None:
 
 # ---------------------------------------------------------------------------------------------------- FHIR fragments
 
-DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 UKCORE_ETHNIC_CATEGORY = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
 PATIENT_RELIGION = "http://hl7.org/fhir/StructureDefinition/patient-religion"
 PATIENT_DISABILITY = "http://hl7.org/fhir/StructureDefinition/patient-disability"
-NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number"
-V3_CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
-V3_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+NHS_NUMBER = NHS_NUMBER_SYSTEM
 
 
 def coding(code_system_id: str, code: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from typing import IO, Any, ClassVar
 from lxml import etree
 
 from dastandard._resources import read_json
+from dastandard.canonicals import DATA_ABSENT_REASON, V3_ACT_CODE, V3_CONFIDENTIALITY
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.ids import (
     code_system_url,
@@ -40,13 +41,13 @@ from dastandard.convert.provenance import as_instant, build_provenance
 from dastandard.standard import standard
 
 NAME = "cin-census"
-DAR = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+DAR = DATA_ABSENT_REASON
 EPISODE_EXT = "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare"
 RELIGION_EXT = "http://hl7.org/fhir/StructureDefinition/patient-religion"
 DISABILITY_EXT = "http://hl7.org/fhir/StructureDefinition/patient-disability"
 UKCORE_ETHNIC_EXT = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
-CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
-ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+CONFIDENTIALITY = V3_CONFIDENTIALITY
+ACT_CODE = V3_ACT_CODE
 CHILD_PATH = "/Message/Children/Child"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UPN = re.compile(r"[A-Za-z]\d{12}|[A-Za-z]\d{11}[A-Za-z]")

@@ -20,10 +20,10 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from dastandard.canonicals import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM
 from dastandard.convert.ids import extension_url, identifier_system
 
-DAR_URL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
-NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+DAR_URL = DATA_ABSENT_REASON
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
