@@ -30,6 +30,23 @@ class ElementDef:
     primitive: bool
     resource: bool  # the element holds a whole resource (contained, Bundle.entry.resource)
     choice: str | None  # the choice stem (``deceased``) for ``deceasedBoolean``, else None
+    mark: int = 0  # what the structure walk hands on to the profile layer: see the ``MARK_*`` constants
+
+
+# Elements whose values the structure walk records for the profile layer, so that layer need not walk again.
+MARK_EXTENSION = 1  # ``extension``/``modifierExtension`` of anything but an Extension (sub-extensions excluded)
+MARK_REFERENCE = 2  # ``Reference.reference``
+MARK_NARRATIVE = 3  # ``Narrative.div``
+
+
+def _mark(type_name: str, name: str, etype: str) -> int:
+    if etype == "Extension" and name in ("extension", "modifierExtension") and type_name != "Extension":
+        return MARK_EXTENSION
+    if type_name == "Reference" and name == "reference":
+        return MARK_REFERENCE
+    if type_name == "Narrative" and name == "div":
+        return MARK_NARRATIVE
+    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +103,7 @@ def base_plan() -> BasePlan:
                 primitive=etype in primitives,
                 resource=etype == "Resource",
                 choice=choice_of.get((type_name, name)),
+                mark=_mark(type_name, name, etype),
             )
         types[type_name] = defs
         required[type_name] = tuple(n for n, d in defs.items() if d.min > 0 and d.choice is None)

@@ -28,7 +28,7 @@ from dastandard.config import Settings
 from dastandard.findings import Finding, Layer, Severity
 from dastandard.validation._record_index import shared_index
 from dastandard.validation.positions import index_positions, line_col, parse_path, position_in
-from dastandard.validation.structure import Issue, resource_label, structure_checker
+from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 FORMATS = ("fhir-json", "fhir-xml", "ndjson", "logical")
 LOGICAL_RECORD_TYPE = "dastandard-logical-record"
@@ -464,13 +464,14 @@ def _logical(doc: dict[str, Any], unit: Unit, emitter: Emitter) -> dict[str, Any
 def _check_record(record: dict[str, Any], unit: Unit, emitter: Emitter, settings: Settings, want_summary: bool) -> Any:
     issues: list[Issue] = []
     root = (record.get("resourceType") if isinstance(record.get("resourceType"), str) else "Resource",)
-    structure_checker().check(record, root, issues)
+    facts: dict[int, ResourceFacts] = {}
+    structure_checker().check(record, root, issues, facts)
     emitter.issues(issues)
     if not any(i[0] == "DA1001" and len(i[1]) == 1 for i in issues):
         issues = []
         from dastandard.validation.profile import profile_checker
 
-        profile_checker().check(record, root, issues, settings)
+        profile_checker().check(record, root, issues, settings, facts)
         emitter.issues(issues)
     with shared_index():  # the practice rules and the return summary index the record once between them
         return _practice_and_summary(record, unit, emitter, settings, want_summary)

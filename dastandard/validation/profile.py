@@ -18,7 +18,7 @@ from typing import Any
 from dastandard.config import Settings
 from dastandard.validation import fhirpath
 from dastandard.validation.baseplan import BasePlan, base_plan
-from dastandard.validation.structure import Issue, resource_label
+from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 _UPPER = re.compile(r"[A-Z]")
 _ABSOLUTE = re.compile(r"^(urn:uuid:[0-9a-fA-F-]{36}|urn:oid:[0-9.]+|[a-zA-Z][a-zA-Z0-9+.-]*://\S+)$")
@@ -348,11 +348,24 @@ class ProfileChecker:
 
     # ------------------------------------------------------------ checking
 
-    def check(self, record: Any, root: tuple[Any, ...], out: list[Issue], settings: Settings) -> None:
-        """Append the profile-layer issues for one parsed record to ``out``."""
+    def check(
+        self,
+        record: Any,
+        root: tuple[Any, ...],
+        out: list[Issue],
+        settings: Settings,
+        facts: dict[int, ResourceFacts] | None = None,
+    ) -> None:
+        """Append the profile-layer issues for one parsed record to ``out``.
+
+        ``facts`` is what the structure walk collected for this record; without it the record is walked here.
+        """
         if not isinstance(record, dict):
             return
-        ctx = _Context(self, out, record, settings)
+        if facts is None:
+            facts = {}
+            structure_checker().check(record, root, [], facts)
+        ctx = _Context(self, out, record, settings, facts)
         if record.get("resourceType") == "Bundle":
             ctx.bundle_rules(root)
         for resource, path in _resources(record, root):
@@ -365,6 +378,7 @@ class _Context:
     out: list[Issue]
     record: dict[str, Any]
     settings: Settings
+    facts: dict[int, ResourceFacts]
     by_url: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -427,10 +441,11 @@ class _Context:
                     self.issue("DA2021", (*here, "resource", "id"), f"{key} is also in entry {seen_ids[key]}", rlabel)
                 else:
                     seen_ids[key] = index
-        for index, entry in enumerate(entries):
+        for entry in entries:
             if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                 res = entry["resource"]
-                for ref, path in _references(res, (*root, "entry", index, "resource")):
+                found = self.facts.get(id(res))
+                for ref, path in found.references if found is not None else ():
                     if ref.startswith("#") or self._resolve(ref, entry.get("fullUrl"), res) is not None:
                         continue
                     self.issue(
@@ -479,7 +494,13 @@ class _Context:
                     )
                     continue
                 self.node(profile.root, [(res, path)], res, label, profile.type, is_root=True)
-        self.walk_extras(res, path, label, str(res.get("resourceType")), res)
+        found = self.facts.get(id(res))
+        if found is not None:
+            for value, where in found.extras:
+                if type(value) is str:
+                    self.narrative(value, where, label)
+                else:
+                    self.extension(value, where, label, found.context(where), res)
 
     def node(
         self,
@@ -728,38 +749,7 @@ class _Context:
             rule = "DA2015" if severity == "warning" else "DA2014"
             self.issue(rule, path, f"constraint {key} failed: {human}", label)
 
-    # everywhere: extensions and narrative ---------------------------------
-
-    def walk_extras(self, obj: Any, path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]) -> None:
-        if isinstance(obj, dict):
-            self._extras(obj, list(path), label, context, res)
-
-    def _extras(self, obj: dict[str, Any], path: list[Any], label: str, context: str, res: dict[str, Any]) -> None:
-        """``walk_extras`` on a mutable path: a path tuple is made only for an extension or a narrative found."""
-        in_entry = context.endswith("entry")
-        in_text = context.endswith("text")
-        for key, value in obj.items():
-            if key == "contained" or (key == "resource" and in_entry):
-                continue  # nested resources are checked on their own
-            if isinstance(value, list):
-                if key == "extension" or key == "modifierExtension":
-                    for index, ext in enumerate(value):
-                        self.extension(ext, (*path, key, index), label, context, res)
-                    continue
-                inner = f"{context}.{key[1:] if key[:1] == '_' else key}"
-                path.append(key)
-                for index, item in enumerate(value):
-                    if isinstance(item, dict):
-                        path.append(index)
-                        self._extras(item, path, label, inner, res)
-                        path.pop()
-                path.pop()
-            elif isinstance(value, dict):
-                path.append(key)
-                self._extras(value, path, label, f"{context}.{key[1:] if key[:1] == '_' else key}", res)
-                path.pop()
-            elif key == "div" and in_text and isinstance(value, str):
-                self.narrative(value, (*path, key), label)
+    # everywhere: extensions and narrative (found by the structure walk) ------------------
 
     def extension(self, ext: Any, path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]) -> None:
         if not isinstance(ext, dict):
@@ -790,19 +780,6 @@ class _Context:
             rule, ipath, message, ilabel = self.out[i]
             if rule == "DA2024":
                 self.out[i] = ("DA2012", ipath, message, ilabel)
-        self._extension_values(ext, path, label, context, res)
-
-    def _extension_values(
-        self, ext: dict[str, Any], path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]
-    ) -> None:
-        """Walk the values of an extension (and of its sub-extensions) for extensions on those values."""
-        for key, value in ext.items():
-            if key == "extension" and isinstance(value, list):
-                for index, sub in enumerate(value):
-                    if isinstance(sub, dict):
-                        self._extension_values(sub, (*path, key, index), label, context, res)
-            elif key.startswith("value") and isinstance(value, dict):
-                self.walk_extras(value, (*path, key), label, f"{context}.extension.{key}", res)
 
     def _context_ok(self, contexts: tuple[str, ...], context: str) -> bool:
         plan = self.checker.plan
@@ -940,30 +917,6 @@ def _resources(record: dict[str, Any], root: tuple[Any, ...]) -> Iterator[tuple[
         for index, entry in enumerate(record.get("entry") or []):
             if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                 yield from _resources(entry["resource"], (*root, "entry", index, "resource"))
-
-
-def _references(obj: Any, path: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
-    """Every ``reference`` string under ``obj`` (contained resources left out) with its path, in document order."""
-    out: list[tuple[str, tuple[Any, ...]]] = []
-    _collect_references(obj, list(path), out)
-    return out
-
-
-def _collect_references(obj: Any, path: list[Any], out: list[tuple[str, tuple[Any, ...]]]) -> None:
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if key == "reference" and isinstance(value, str):
-                out.append((value, (*path, key)))
-            elif key != "contained" and isinstance(value, (dict, list)):
-                path.append(key)
-                _collect_references(value, path, out)
-                path.pop()
-    elif isinstance(obj, list):
-        for index, item in enumerate(obj):
-            if isinstance(item, (dict, list)):
-                path.append(index)
-                _collect_references(item, path, out)
-                path.pop()
 
 
 _CHECKER: ProfileChecker | None = None

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dastandard.validation.baseplan import BasePlan, ElementDef, base_plan
+from dastandard.validation.baseplan import (
+    MARK_EXTENSION,
+    MARK_NARRATIVE,
+    MARK_REFERENCE,
+    BasePlan,
+    ElementDef,
+    base_plan,
+)
 
 Issue = tuple[str, tuple[Any, ...], str, str]
+Located = tuple[Any, tuple[Any, ...]]  # a value and its path segments
 
 _INT32 = (-(2**31), 2**31 - 1)
 
@@ -27,6 +35,44 @@ def resource_label(resource: Any) -> str:
     return f"{rtype}/{rid}" if isinstance(rid, str) else rtype
 
 
+class ResourceFacts:
+    """What the structure walk saw inside one resource (nested resources have their own), for the profile layer.
+
+    ``extras`` holds the extensions (dicts) and narrative divs (strings) in document order, sub-extensions left out;
+    ``references`` the ``Reference.reference`` strings. Both only as far as the walk could follow the base types.
+    """
+
+    __slots__ = ("extras", "label", "path", "references", "registry", "resource")
+
+    def __init__(self, resource: Any, label: str, path: tuple[Any, ...], registry: dict[int, ResourceFacts]) -> None:
+        self.resource = resource
+        self.label = label
+        self.path = path
+        self.extras: list[Located] = []
+        self.references: list[tuple[str, tuple[Any, ...]]] = []
+        # Only while the walk runs (``StructureChecker.check`` drops it, so that no reference cycle keeps the
+        # record alive): where the facts of nested resources go.
+        self.registry: dict[int, ResourceFacts] | None = registry
+        registry[id(resource)] = self
+
+    def context(self, path: tuple[Any, ...]) -> str:
+        """The element an extension at ``path`` sits on, as ``Type.element.element`` (indexes and ``_`` dropped;
+        a run of extension steps counts as one ``extension``)."""
+        steps = [str(self.resource.get("resourceType"))]
+        previous = ""
+        for segment in path[len(self.path) : -2]:
+            if type(segment) is int:
+                continue
+            step = segment[1:] if segment[:1] == "_" else segment
+            if step in ("extension", "modifierExtension"):
+                step = "extension"
+                if previous == "extension":
+                    continue
+            steps.append(step)
+            previous = step
+        return ".".join(steps)
+
+
 class StructureChecker:
     """Checks resources against the base plan; one instance per process (see ``structure_checker``)."""
 
@@ -39,12 +85,19 @@ class StructureChecker:
         self.primitives = plan.primitives
         self.element_type = plan.types["Element"]
 
-    def check(self, resource: Any, root: tuple[Any, ...], out: list[Issue]) -> None:
-        """Check one resource; ``root`` is the path of the resource itself (``("Bundle",)`` at top level)."""
-        path = list(root)
-        self._resource(resource, path, out)
+    def check(
+        self, resource: Any, root: tuple[Any, ...], out: list[Issue], facts: dict[int, ResourceFacts] | None = None
+    ) -> None:
+        """Check one resource; ``root`` is the path of the resource itself (``("Bundle",)`` at top level).
 
-    def _resource(self, res: Any, path: list[Any], out: list[Issue]) -> None:
+        ``facts``, when given, receives a ``ResourceFacts`` per resource walked (keyed by ``id`` of its dict).
+        """
+        registry: dict[int, ResourceFacts] = {} if facts is None else facts
+        self._resource(resource, list(root), out, registry)
+        for found in registry.values():
+            found.registry = None
+
+    def _resource(self, res: Any, path: list[Any], out: list[Issue], registry: dict[int, ResourceFacts]) -> None:
         label = resource_label(res)
         if type(res) is not dict:
             out.append(("DA1005", tuple(path), f"a resource must be a JSON object, found {_kind(res)}", label))
@@ -56,7 +109,7 @@ class StructureChecker:
         if not isinstance(rtype, str) or rtype not in self.resources:
             out.append(("DA1001", tuple(path), f"unknown resourceType {rtype!r} (not a FHIR R4 resource)", label))
             return
-        self._object(res, rtype, path, out, label, True)
+        self._object(res, rtype, path, out, ResourceFacts(res, label, tuple(path), registry), True)
 
     def _object(
         self,
@@ -64,12 +117,13 @@ class StructureChecker:
         type_name: str,
         path: list[Any],
         out: list[Issue],
-        label: str,
+        facts: ResourceFacts,
         is_resource: bool = False,
     ) -> None:
         elements = self.types.get(type_name)
         if elements is None:
             return
+        label = facts.label
         if not obj or (is_resource and len(obj) == 1):
             out.append(("DA1006", tuple(path), "an object must have some content", label))
             if not obj:
@@ -84,7 +138,7 @@ class StructureChecker:
                 if key[:1] == "_":
                     base = elements.get(key[1:])
                     if base is not None and base.primitive:
-                        self._primitive_extension(obj, key, base, value, path, out, label)
+                        self._primitive_extension(obj, key, base, value, path, out, facts)
                         continue
                 path.append(key)
                 out.append(("DA1002", tuple(path), f"unknown element {key!r} in {type_name}", label))
@@ -108,11 +162,12 @@ class StructureChecker:
             elif edef.many:
                 if type(value) is not list:
                     out.append(("DA1003", tuple(path), f"{key} repeats: it must be a JSON array", label))
-                    self._value(value, edef, path, out, label)
+                    self._value(value, edef, path, out, facts)
                 elif not value:
                     out.append(("DA1006", tuple(path), "an array must not be empty", label))
                 else:
                     has_ext = edef.primitive and ("_" + key) in obj
+                    extras = facts.extras if edef.mark == MARK_EXTENSION else None
                     for index, item in enumerate(value):
                         path.append(index)
                         if item is None:
@@ -121,14 +176,21 @@ class StructureChecker:
                         elif edef.primitive:
                             check_primitive(item, edef, path, out, label)
                         else:
-                            check_value(item, edef, path, out, label)
+                            if extras is not None and type(item) is dict:
+                                extras.append((item, tuple(path)))
+                            check_value(item, edef, path, out, facts)
                         path.pop()
             elif type(value) is list:
                 out.append(("DA1003", tuple(path), f"{key} does not repeat: it must not be an array", label))
             elif edef.primitive:
                 check_primitive(value, edef, path, out, label)
+                if edef.mark and type(value) is str:
+                    if edef.mark == MARK_REFERENCE:
+                        facts.references.append((value, tuple(path)))
+                    elif edef.mark == MARK_NARRATIVE:
+                        facts.extras.append((value, tuple(path)))
             else:
-                check_value(value, edef, path, out, label)
+                check_value(value, edef, path, out, facts)
             path.pop()
         for name in self.required.get(type_name, ()):
             if name not in obj and ("_" + name) not in obj:
@@ -136,17 +198,17 @@ class StructureChecker:
                 out.append(("DA1004", tuple(path), f"{type_name}.{name} is required (min 1)", label))
                 path.pop()
 
-    def _value(self, value: Any, edef: ElementDef, path: list[Any], out: list[Issue], label: str) -> None:
+    def _value(self, value: Any, edef: ElementDef, path: list[Any], out: list[Issue], facts: ResourceFacts) -> None:
         if edef.primitive:
-            self._primitive(value, edef, path, out, label)
+            self._primitive(value, edef, path, out, facts.label)
         elif edef.resource:
-            self._resource(value, path, out)
+            self._resource(value, path, out, facts.registry or {})
         elif type(value) is dict:
-            self._object(value, edef.type, path, out, label)
+            self._object(value, edef.type, path, out, facts)
             if edef.binding is not None:
-                self._coded_binding(value, edef, path, out, label)
+                self._coded_binding(value, edef, path, out, facts.label)
         else:
-            out.append(("DA1005", tuple(path), f"{edef.type} must be a JSON object, found {_kind(value)}", label))
+            out.append(("DA1005", tuple(path), f"{edef.type} must be a JSON object, found {_kind(value)}", facts.label))
 
     def _primitive(self, value: Any, edef: ElementDef, path: list[Any], out: list[Issue], label: str) -> None:
         prim = self.primitives[edef.type]
@@ -187,8 +249,9 @@ class StructureChecker:
         value: Any,
         path: list[Any],
         out: list[Issue],
-        label: str,
+        facts: ResourceFacts,
     ) -> None:
+        label = facts.label
         path.append(key)
         partner = obj.get(key[1:])
         if base.many:
@@ -207,19 +270,24 @@ class StructureChecker:
                             path.pop()
                         continue
                     path.append(index)
-                    self._element_ext(item, path, out, label)
+                    self._element_ext(item, path, out, facts)
                     path.pop()
         else:
-            self._element_ext(value, path, out, label)
+            self._element_ext(value, path, out, facts)
         path.pop()
 
-    def _element_ext(self, value: Any, path: list[Any], out: list[Issue], label: str) -> None:
+    def _element_ext(self, value: Any, path: list[Any], out: list[Issue], facts: ResourceFacts) -> None:
         if type(value) is not dict:
             out.append(
-                ("DA1009", tuple(path), f"a primitive's extension part must be an object, found {_kind(value)}", label)
+                (
+                    "DA1009",
+                    tuple(path),
+                    f"a primitive's extension part must be an object, found {_kind(value)}",
+                    facts.label,
+                )
             )
             return
-        self._object(value, "Element", path, out, label)
+        self._object(value, "Element", path, out, facts)
 
     def _coded_binding(
         self, value: dict[str, Any], edef: ElementDef, path: list[Any], out: list[Issue], label: str
