@@ -127,24 +127,44 @@ class Node:
     rules: str = "open"
     slices: dict[str, Node] = field(default_factory=dict)
     children: dict[str, Node] = field(default_factory=dict)
-    # Derived once compilation is over (see ``_Context.node``/``child``): None until first needed.
-    _quiet_when_absent: bool | None = field(default=None, repr=False, compare=False)
-    _allowed: frozenset[str] | None = field(default=None, repr=False, compare=False)
-    _url_ready: bool = field(default=False, repr=False, compare=False)
-    _url_slices: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    # Derived by ``seal`` once compilation is over, for the checking hot path.
+    max_count: int | None = field(default=None, repr=False, compare=False)  # None: unbounded
+    stem: str | None = field(default=None, repr=False, compare=False)  # ``value`` for ``value[x]``
+    under: str = field(default="", repr=False, compare=False)  # ``_name``: the primitive's extension part
+    quiet: bool = field(default=True, repr=False, compare=False)  # absent, it can produce no issue
+    checks_values: bool = field(default=False, repr=False, compare=False)  # fixed/pattern/binding/targets/...
+    allowed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # ``valueString``, ...
+    child_nodes: tuple[Node, ...] = field(default=(), repr=False, compare=False)
+    slice_nodes: tuple[tuple[str, Node], ...] = field(default=(), repr=False, compare=False)
+    url_table: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
-    def url_slices(self) -> dict[str, str] | None:
+    def seal(self) -> None:
+        """Derive the hot-path fields of this node and all below it (after the last ``_apply``)."""
+        for node in (*self.children.values(), *self.slices.values()):
+            node.seal()
+        self.max_count = None if self.max in (None, "*") else int(self.max or 0)
+        self.stem = self.name[:-3] if self.name.endswith("[x]") else None
+        self.under = "_" + self.name
+        self.quiet = not (self.min is not None and self.min > 0) and all(s.quiet for s in self.slices.values())
+        self.allowed = frozenset((self.stem or "") + t[:1].upper() + t[1:] for t in self.types)
+        self.child_nodes = tuple(self.children.values())
+        self.slice_nodes = tuple(self.slices.items())
+        self.checks_values = bool(
+            self.fixed is not None
+            or self.pattern is not None
+            or self.binding is not None
+            or self.target_profiles
+            or self.constraints
+            or self.children
+        )
+        self.url_table = self._compile_url_slices()
+
+    def _compile_url_slices(self) -> dict[str, str] | None:
         """For slicing on ``url`` alone where each slice is told by one exact url: url -> first matching slice.
 
         Slices of extensions (by the extension's profile) and sub-extensions (by a fixed or pattern ``url``
         string) qualify; None when any slice needs the general discriminator evaluation.
         """
-        if not self._url_ready:
-            self._url_ready = True
-            self._url_slices = self._compile_url_slices()
-        return self._url_slices
-
-    def _compile_url_slices(self) -> dict[str, str] | None:
         if len(self.discriminators) != 1 or self.discriminators[0][1] != "url":
             return None
         kind = self.discriminators[0][0]
@@ -165,24 +185,6 @@ class Node:
                     return None
                 table.setdefault(url, name)
         return table
-
-    def quiet_when_absent(self) -> bool:
-        """True when an element with no values can produce no issue here (no minimum, nor in any slice)."""
-        quiet = self._quiet_when_absent
-        if quiet is None:
-            quiet = not (self.min is not None and self.min > 0) and all(
-                s.quiet_when_absent() for s in self.slices.values()
-            )
-            self._quiet_when_absent = quiet
-        return quiet
-
-    def allowed_keys(self) -> frozenset[str]:
-        """For a choice element ``value[x]``: the JSON names of its allowed types (``valueString``, ...)."""
-        allowed = self._allowed
-        if allowed is None:
-            stem = self.name[:-3]
-            allowed = self._allowed = frozenset(stem + t[:1].upper() + t[1:] for t in self.types)
-        return allowed
 
 
 @dataclass
@@ -229,6 +231,7 @@ class ProfileChecker:
             except (KeyError, TypeError, ValueError) as exc:
                 self.errors.append(f"{url}: {exc}")
                 continue
+            profile.root.seal()
             (self.extensions if profile.type == "Extension" else self.profiles)[url] = profile
 
     def valueset_systems(self, url: str, expansion: frozenset[tuple[str, str]]) -> frozenset[str]:
@@ -514,20 +517,31 @@ class _Context:
         parent_path: tuple[Any, ...] = (),
     ) -> None:
         count = len(items)
-        if not count and not is_root and node.quiet_when_absent():
-            return
-        if node.min is not None and count < node.min and not is_root:
-            self.issue(
-                "DA2003",
-                (*parent_path, node.name),
-                f"{where}: minimum cardinality {node.min} not met (found {count})",
-                label,
-            )
-        if node.max not in (None, "*") and count > int(node.max or 0):
-            path = items[int(node.max or 0)][1] if items else (*parent_path, node.name)
+        if not is_root:
+            if not count and node.quiet:
+                return
+            if node.min is not None and count < node.min:
+                self.issue(
+                    "DA2003",
+                    (*parent_path, node.name),
+                    f"{where}: minimum cardinality {node.min} not met (found {count})",
+                    label,
+                )
+        limit = node.max_count
+        if limit is not None and count > limit:
+            path = items[limit][1] if items else (*parent_path, node.name)
             self.issue("DA2003", path, f"{where}: maximum cardinality {node.max} exceeded (found {count})", label)
+        if node.checks_values:
+            self.values(node, items, res, label, where)
+        if node.slice_nodes:
+            self.slicing(node, items, res, label, where, parent_path)
+
+    def values(
+        self, node: Node, items: list[tuple[Any, tuple[Any, ...]]], res: dict[str, Any], label: str, where: str
+    ) -> None:
+        """The checks on each value of ``node``: fixed, pattern, binding, targets, invariants, children."""
         fixed, pattern, binding, targets = node.fixed, node.pattern, node.binding, node.target_profiles
-        constraints, children = node.constraints, node.children
+        constraints, children = node.constraints, node.child_nodes
         for value, path in items:
             if value is None:
                 continue
@@ -537,25 +551,27 @@ class _Context:
                 self.issue("DA2004", path, f"{where}: value must match the pattern {_short(pattern)}", label)
             if binding is not None:
                 self.binding(binding, value, path, label, where)
-            if targets and isinstance(value, dict) and isinstance(value.get("reference"), str):
+            if targets and type(value) is dict and type(value.get("reference")) is str:
                 self.target(targets, value["reference"], path, label, res)
             for key, severity, human, compiled in constraints:
                 self.invariant(key, severity, human, compiled, value, path, label, res)
-            if children and isinstance(value, dict):
-                for child in children.values():
-                    self.child(child, value, path, res, label, f"{where}.{child.name}")
-        if node.slices:
-            self.slicing(node, items, res, label, where, parent_path)
+            if children and type(value) is dict:
+                for child in children:
+                    if child.stem is None and child.name not in value and child.under not in value:
+                        if child.quiet:
+                            continue  # absent, and nothing to report about an absent one
+                        self.node(child, [], res, label, f"{where}.{child.name}", parent_path=path)
+                    else:
+                        self.child(child, value, path, res, label, f"{where}.{child.name}")
 
     def child(
         self, child: Node, value: dict[str, Any], path: tuple[Any, ...], res: dict[str, Any], label: str, where: str
     ) -> None:
-        name = child.name
-        if name.endswith("[x]"):
-            stem = name[:-3]
+        stem = child.stem
+        if stem is not None:
             keys = [k for k in value if k.startswith(stem) and _UPPER.match(k, len(stem))]
             if child.types:
-                allowed = child.allowed_keys()
+                allowed = child.allowed
                 for key in keys:
                     if key not in allowed:
                         self.issue(
@@ -564,29 +580,22 @@ class _Context:
                             f"{where}: type {key[len(stem) :]} is not allowed here (allowed: {', '.join(child.types)})",
                             label,
                         )
-        elif name in value:
-            keys = [name]
-        elif ("_" + name) not in value and child.quiet_when_absent():
-            return  # absent, and nothing to report about an absent one
+        elif child.name in value:
+            keys = [child.name]
         else:
             keys = []
         items: list[tuple[Any, tuple[Any, ...]]] = []
         for key in keys:
             raw = value[key]
-            if isinstance(raw, list):
-                items.extend((item, (*path, key, i)) for i, item in enumerate(raw) if item is not None)
+            if type(raw) is list:
+                for index, item in enumerate(raw):
+                    if item is not None:
+                        items.append((item, (*path, key, index)))
             elif raw is not None:
                 items.append((raw, (*path, key)))
-        if not keys and ("_" + name) in value:
-            items.append((None, (*path, "_" + name)))  # present through its extension (e.g. data-absent-reason)
-        self.node(
-            child,
-            [i for i in items if i[0] is not None] if child.children else items,
-            res,
-            label,
-            where,
-            parent_path=path,
-        )
+        if not keys and child.under in value and not child.children:
+            items.append((None, (*path, child.under)))  # present through its extension (e.g. data-absent-reason)
+        self.node(child, items, res, label, where, parent_path=path)
 
     def slicing(
         self,
@@ -597,24 +606,34 @@ class _Context:
         where: str,
         parent: tuple[Any, ...],
     ) -> None:
-        matched: dict[str, list[tuple[Any, tuple[Any, ...]]]] = {name: [] for name in node.slices}
-        by_url = node.url_slices()
+        matched: dict[str, list[tuple[Any, tuple[Any, ...]]]] = {}
+        by_url = node.url_table
+        closed = node.rules == "closed"
         for value, path in items:
             hit = None
             if by_url is not None and type(value) is dict and type(value.get("url")) is str:
                 hit = by_url.get(value["url"])
             else:
-                for name, slice_node in node.slices.items():
+                for name, slice_node in node.slice_nodes:
                     if self.slice_matches(node, slice_node, value):
                         hit = name
                         break
             if hit is None:
-                if node.rules == "closed":
+                if closed:
                     self.issue("DA2013", path, f"{where}: the item matches no slice and slicing is closed", label)
             else:
-                matched[hit].append((value, path))
-        for name, slice_node in node.slices.items():
-            self.node(slice_node, matched[name], res, label, f"{where}:{name}", parent_path=parent)
+                bucket = matched.get(hit)
+                if bucket is None:
+                    matched[hit] = [(value, path)]
+                else:
+                    bucket.append((value, path))
+        for name, slice_node in node.slice_nodes:
+            found = matched.get(name)
+            if found is None:
+                if slice_node.quiet:
+                    continue
+                found = []
+            self.node(slice_node, found, res, label, f"{where}:{name}", parent_path=parent)
 
     def slice_matches(self, node: Node, slice_node: Node, value: Any) -> bool:
         if not node.discriminators:
