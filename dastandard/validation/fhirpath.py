@@ -395,10 +395,11 @@ class _Compiler:
             if shape.kind == "choice":
                 raise Unsupported(f"{name} over choice values")
             crit, crit_shape = self.compile(args[0], _Scope(shape, True))
+            quick = _quick_criterion(args[0])
             if name == "where":
-                return _chain(inner, _where(crit, _wrapped(crit_shape))), shape
+                return _chain(inner, _where(crit, _wrapped(crit_shape), quick)), shape
             if name == "exists":
-                return _chain(inner, _exists_where(crit, _wrapped(crit_shape))), _VALUE
+                return _chain(inner, _exists_where(crit, _wrapped(crit_shape), quick)), _VALUE
             if name == "select":
                 return _chain(inner, _select(crit)), crit_shape
             return _chain(inner, _all(crit)), _VALUE
@@ -568,9 +569,88 @@ def _keep_typed(keep: bool) -> Fn:
     return step
 
 
-def _where(crit: Fn, wrapped: bool) -> Fn:
+Quick = Callable[[dict[str, Any]], "bool | None"]
+
+
+def _quick_criterion(node: tuple[Any, ...]) -> Quick | None:
+    """A direct test of one object for the commonest ``where`` criteria: ``member = 'text'``, ``member != 'text'``
+    and ``and``/``or`` of those. It answers True (keep) or False (drop), or None when the object is not plain
+    (a primitive extension, a nested resource, a non-string value), and the compiled criterion must decide."""
+    if node[0] != "op":
+        return None
+    op, left, right = node[1], node[2], node[3]
+    if op in ("and", "or"):
+        first, second = _quick_criterion(left), _quick_criterion(right)
+        if first is None or second is None:
+            return None
+        return _quick_both(first, second) if op == "and" else _quick_either(first, second)
+    if op not in ("=", "!=") or left[0] != "member" or left[2] is not None or right[0] != "lit":
+        return None
+    name, literal, negate = left[1], right[1], op == "!="
+    if not isinstance(literal, str):
+        return None
+    under = "_" + name
+
+    def test(x: dict[str, Any]) -> bool | None:
+        if under in x or "resourceType" in x:
+            return None
+        v = x.get(name)
+        if v is None:
+            return False  # empty = 'text' is empty, which where() drops
+        if type(v) is not str:
+            return None
+        equal: bool = v == literal
+        return equal is not negate
+
+    return test
+
+
+def _quick_both(first: Quick, second: Quick) -> Quick:
+    def test(x: dict[str, Any]) -> bool | None:
+        a = first(x)
+        if a is False:
+            return False
+        b = second(x)
+        if b is False:
+            return False
+        return None if a is None or b is None else True
+
+    return test
+
+
+def _quick_either(first: Quick, second: Quick) -> Quick:
+    def test(x: dict[str, Any]) -> bool | None:
+        a = first(x)
+        if a is True:
+            return True
+        b = second(x)
+        if b is True:
+            return True
+        return None if a is None or b is None else False
+
+    return test
+
+
+def _where(crit: Fn, wrapped: bool, quick: Quick | None = None) -> Fn:
     if wrapped:
         return lambda xs: [x for x in xs if crit([x])]
+    if quick is not None:
+
+        def fast(xs: list[Any]) -> list[Any]:
+            out = []
+            for x in xs:
+                if type(x) is dict:
+                    keep = quick(x)
+                    if keep is not None:
+                        if keep:
+                            out.append(x)
+                        continue
+                r = crit([x])
+                if r and r[0]:
+                    out.append(x)
+            return out
+
+        return fast
 
     def step(xs: list[Any]) -> list[Any]:
         out = []
@@ -583,8 +663,8 @@ def _where(crit: Fn, wrapped: bool) -> Fn:
     return step
 
 
-def _exists_where(crit: Fn, wrapped: bool) -> Fn:
-    where = _where(crit, wrapped)
+def _exists_where(crit: Fn, wrapped: bool, quick: Quick | None = None) -> Fn:
+    where = _where(crit, wrapped, quick)
     return lambda xs: [bool(where(xs))]
 
 

@@ -313,6 +313,47 @@ def test_where_keeps_navigated_items_even_when_they_are_false() -> None:
     check("extension.where(0).count()", [0], resource)
 
 
+MIXED = {
+    "resourceType": "Basic",
+    "identifier": [
+        {"system": "s", "value": "1"},
+        {"system": "s"},
+        {"value": "2"},
+        {"system": "t", "value": "3"},
+        {"system": "s", "value": "4", "id": "k"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "identifier.where(system = 's').count()",
+        "identifier.where(system != 's').count()",
+        "identifier.where(system = 's' and value = '4').value",
+        "identifier.where(system = 's' and id = 'k').count()",
+        "identifier.where(system = 't' or value = '2').value",
+        "identifier.where(system != 's' or value = '1').count()",
+        "identifier.where(system = 's' and value != '1').exists()",
+        "identifier.exists(system = 'u')",
+    ],
+)
+def test_quick_where_criteria_agree_with_fhirpathpy(expr: str) -> None:
+    """The direct ``member = 'text'`` tests inside where() keep exactly what the full evaluation keeps."""
+    slow = fhirpathpy.compile(expr, models["r4"])
+    assert fhirpath.compile(expr, "Basic")(MIXED) == slow(MIXED, {})
+
+
+def test_quick_where_criteria_leave_unusual_items_to_the_full_evaluation() -> None:
+    resource = {
+        "resourceType": "Basic",
+        "identifier": [{"system": "s", "_system": {"extension": []}}, {"system": ["s"]}, {"system": "s"}],
+    }
+    expr = "identifier.where(system = 's').count()"
+    slow = fhirpathpy.compile(expr, models["r4"])
+    assert fhirpath.with_fallback(fhirpath.compile(expr, "Basic"), slow)(resource, {}) == slow(resource, {})
+
+
 @pytest.mark.parametrize(
     "resource",
     [
