@@ -31,6 +31,9 @@ class ElementDef:
     resource: bool  # the element holds a whole resource (contained, Bundle.entry.resource)
     choice: str | None  # the choice stem (``deceased``) for ``deceasedBoolean``, else None
     mark: int = 0  # what the structure walk hands on to the profile layer: see the ``MARK_*`` constants
+    text: bool = False  # a JSON-string primitive: a str value needs only ``pattern`` and ``codes`` to pass
+    pattern: re.Pattern[str] | None = None  # the primitive's full-match pattern
+    codes: frozenset[str] | None = None  # the codes of its required binding, when it is a bound code
 
 
 # Elements whose values the structure walk records for the profile layer, so that layer need not walk again.
@@ -88,11 +91,13 @@ def base_plan() -> BasePlan:
         for stem, names in stems.items():
             for n in names:
                 choice_of[(type_name, n)] = stem
+    valuesets = {url: frozenset(codes) for url, codes in raw["valueSets"].items()}
     types: dict[str, dict[str, ElementDef]] = {}
     required: dict[str, tuple[str, ...]] = {}
     for type_name, elements in raw["types"].items():
         defs: dict[str, ElementDef] = {}
         for name, (etype, emin, emax, binding, targets) in elements.items():
+            prim = primitives.get(etype)
             defs[name] = ElementDef(
                 name=name,
                 type=etype,
@@ -104,6 +109,9 @@ def base_plan() -> BasePlan:
                 resource=etype == "Resource",
                 choice=choice_of.get((type_name, name)),
                 mark=_mark(type_name, name, etype),
+                text=prim is not None and prim.json == "string",
+                pattern=prim.pattern if prim is not None else None,
+                codes=valuesets[binding] if prim is not None and binding else None,
             )
         types[type_name] = defs
         required[type_name] = tuple(n for n, d in defs.items() if d.min > 0 and d.choice is None)
@@ -113,5 +121,5 @@ def base_plan() -> BasePlan:
         choices=choices,
         resources=frozenset(raw["resources"]),
         primitives=primitives,
-        valuesets={url: frozenset(codes) for url, codes in raw["valueSets"].items()},
+        valuesets=valuesets,
     )

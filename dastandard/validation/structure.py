@@ -155,6 +155,14 @@ class StructureChecker:
                     )
                     path.pop()
                 seen_choice[edef.choice] = key
+            if edef.text and type(value) is str and not edef.many:  # the commonest case, checked in place
+                pattern, codes = edef.pattern, edef.codes
+                if (pattern is None or pattern.fullmatch(value)) and (codes is None or value in codes):
+                    if edef.mark == MARK_REFERENCE:
+                        facts.references.append((value, (*path, key)))
+                    elif edef.mark == MARK_NARRATIVE:
+                        facts.extras.append((value, (*path, key)))
+                    continue
             path.append(key)
             if value is None:
                 if not (edef.primitive and ("_" + key) in obj):
@@ -174,7 +182,13 @@ class StructureChecker:
                             if not has_ext:
                                 out.append(("DA1006", tuple(path), "null is not allowed in FHIR JSON", label))
                         elif edef.primitive:
-                            check_primitive(item, edef, path, out, label)
+                            if not (
+                                edef.text
+                                and type(item) is str
+                                and (edef.pattern is None or edef.pattern.fullmatch(item))
+                                and (edef.codes is None or item in edef.codes)
+                            ):
+                                check_primitive(item, edef, path, out, label)
                         else:
                             if extras is not None and type(item) is dict:
                                 extras.append((item, tuple(path)))
@@ -189,6 +203,10 @@ class StructureChecker:
                         facts.references.append((value, tuple(path)))
                     elif edef.mark == MARK_NARRATIVE:
                         facts.extras.append((value, tuple(path)))
+            elif type(value) is dict and not edef.resource:
+                self._object(value, edef.type, path, out, facts)
+                if edef.binding is not None:
+                    self._coded_binding(value, edef, path, out, label)
             else:
                 check_value(value, edef, path, out, facts)
             path.pop()
