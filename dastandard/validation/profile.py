@@ -137,11 +137,15 @@ class Node:
     child_nodes: tuple[Node, ...] = field(default=(), repr=False, compare=False)
     slice_nodes: tuple[tuple[str, Node], ...] = field(default=(), repr=False, compare=False)
     url_table: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    where: str = field(default="", repr=False, compare=False)  # its place in messages: ``Patient.identifier:nhs``
 
-    def seal(self) -> None:
+    def seal(self, where: str) -> None:
         """Derive the hot-path fields of this node and all below it (after the last ``_apply``)."""
-        for node in (*self.children.values(), *self.slices.values()):
-            node.seal()
+        self.where = where
+        for name, node in self.children.items():
+            node.seal(f"{where}.{name}")
+        for name, node in self.slices.items():
+            node.seal(f"{where}:{name}")
         self.max_count = None if self.max in (None, "*") else int(self.max or 0)
         self.stem = self.name[:-3] if self.name.endswith("[x]") else None
         self.under = "_" + self.name
@@ -231,7 +235,7 @@ class ProfileChecker:
             except (KeyError, TypeError, ValueError) as exc:
                 self.errors.append(f"{url}: {exc}")
                 continue
-            profile.root.seal()
+            profile.root.seal(url.rsplit("/", 1)[-1] if profile.type == "Extension" else profile.type)
             (self.extensions if profile.type == "Extension" else self.profiles)[url] = profile
 
     def valueset_systems(self, url: str, expansion: frozenset[tuple[str, str]]) -> frozenset[str]:
@@ -383,8 +387,14 @@ class _Context:
     settings: Settings
     facts: dict[int, ResourceFacts]
     by_url: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The resource being checked, its label and its FHIRPath environment (set by ``resource``).
+    res: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+    env: dict[str, Any] = field(default_factory=dict)
+    invariants_on: bool = True
 
     def __post_init__(self) -> None:
+        self.invariants_on = self.settings.enabled("DA2014") or self.settings.enabled("DA2015")
         if self.record.get("resourceType") == "Bundle":
             for entry in self.record.get("entry") or []:
                 if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
@@ -471,7 +481,9 @@ class _Context:
     # one resource ---------------------------------------------------------
 
     def resource(self, res: dict[str, Any], path: tuple[Any, ...]) -> None:
-        label = resource_label(res)
+        label = self.label = resource_label(res)
+        self.res = res
+        self.env = {"resource": res, "rootResource": self.record}
         checker = self.checker
         meta = res.get("meta")
         profiles = meta.get("profile") if isinstance(meta, dict) else None
@@ -496,25 +508,21 @@ class _Context:
                         label,
                     )
                     continue
-                self.node(profile.root, [(res, path)], res, label, profile.type, is_root=True)
+                self.node(profile.root, [(res, path)], (), is_root=True)
         found = self.facts.get(id(res))
         if found is not None:
             for value, where in found.extras:
                 if type(value) is str:
                     self.narrative(value, where, label)
                 else:
-                    self.extension(value, where, label, found.context(where), res)
+                    self.extension(value, where, found.context(where))
 
     def node(
         self,
         node: Node,
         items: list[tuple[Any, tuple[Any, ...]]],
-        res: dict[str, Any],
-        label: str,
-        where: str,
-        *,
+        parent_path: tuple[Any, ...],
         is_root: bool = False,
-        parent_path: tuple[Any, ...] = (),
     ) -> None:
         count = len(items)
         if not is_root:
@@ -524,21 +532,20 @@ class _Context:
                 self.issue(
                     "DA2003",
                     (*parent_path, node.name),
-                    f"{where}: minimum cardinality {node.min} not met (found {count})",
-                    label,
+                    f"{node.where}: minimum cardinality {node.min} not met (found {count})",
+                    self.label,
                 )
         limit = node.max_count
         if limit is not None and count > limit:
             path = items[limit][1] if items else (*parent_path, node.name)
-            self.issue("DA2003", path, f"{where}: maximum cardinality {node.max} exceeded (found {count})", label)
+            message = f"{node.where}: maximum cardinality {node.max} exceeded (found {count})"
+            self.issue("DA2003", path, message, self.label)
         if node.checks_values:
-            self.values(node, items, res, label, where)
+            self.values(node, items)
         if node.slice_nodes:
-            self.slicing(node, items, res, label, where, parent_path)
+            self.slicing(node, items, parent_path)
 
-    def values(
-        self, node: Node, items: list[tuple[Any, tuple[Any, ...]]], res: dict[str, Any], label: str, where: str
-    ) -> None:
+    def values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
         """The checks on each value of ``node``: fixed, pattern, binding, targets, invariants, children."""
         fixed, pattern, binding, targets = node.fixed, node.pattern, node.binding, node.target_profiles
         constraints, children = node.constraints, node.child_nodes
@@ -546,66 +553,56 @@ class _Context:
             if value is None:
                 continue
             if fixed is not None and value != fixed:
-                self.issue("DA2004", path, f"{where}: value must be exactly {_short(fixed)}", label)
+                self.issue("DA2004", path, f"{node.where}: value must be exactly {_short(fixed)}", self.label)
             if pattern is not None and not _matches(pattern, value):
-                self.issue("DA2004", path, f"{where}: value must match the pattern {_short(pattern)}", label)
+                self.issue("DA2004", path, f"{node.where}: value must match the pattern {_short(pattern)}", self.label)
             if binding is not None:
-                self.binding(binding, value, path, label, where)
+                self.binding(binding, value, path, node.where)
             if targets and type(value) is dict and type(value.get("reference")) is str:
-                self.target(targets, value["reference"], path, label, res)
+                self.target(targets, value["reference"], path)
             for key, severity, human, compiled in constraints:
-                self.invariant(key, severity, human, compiled, value, path, label, res)
+                self.invariant(key, severity, human, compiled, value, path)
             if children and type(value) is dict:
                 for child in children:
-                    if child.stem is None and child.name not in value and child.under not in value:
-                        if child.quiet:
-                            continue  # absent, and nothing to report about an absent one
-                        self.node(child, [], res, label, f"{where}.{child.name}", parent_path=path)
-                    else:
-                        self.child(child, value, path, res, label, f"{where}.{child.name}")
-
-    def child(
-        self, child: Node, value: dict[str, Any], path: tuple[Any, ...], res: dict[str, Any], label: str, where: str
-    ) -> None:
-        stem = child.stem
-        if stem is not None:
-            keys = [k for k in value if k.startswith(stem) and _UPPER.match(k, len(stem))]
-            if child.types:
-                allowed = child.allowed
-                for key in keys:
-                    if key not in allowed:
-                        self.issue(
-                            "DA2024",
-                            (*path, key),
-                            f"{where}: type {key[len(stem) :]} is not allowed here (allowed: {', '.join(child.types)})",
-                            label,
+                    if child.stem is not None:
+                        self.choice(child, value, path)
+                        continue
+                    raw = value.get(child.name)
+                    if raw is None:
+                        if child.under in value and not child.children:
+                            # present through its extension only (e.g. data-absent-reason)
+                            self.node(child, [(None, (*path, child.under))], path)
+                        elif not child.quiet:
+                            self.node(child, [], path)
+                    elif type(raw) is list:
+                        key = child.name
+                        self.node(
+                            child, [(item, (*path, key, i)) for i, item in enumerate(raw) if item is not None], path
                         )
-        elif child.name in value:
-            keys = [child.name]
-        else:
-            keys = []
+                    else:
+                        self.node(child, [(raw, (*path, child.name))], path)
+
+    def choice(self, child: Node, value: dict[str, Any], path: tuple[Any, ...]) -> None:
+        """A choice element (``value[x]``) of ``value``: the types present, then the node's checks on them."""
+        stem = child.stem or ""
+        keys = [k for k in value if k.startswith(stem) and _UPPER.match(k, len(stem))]
+        if child.types:
+            allowed = child.allowed
+            for key in keys:
+                if key not in allowed:
+                    names = ", ".join(child.types)
+                    message = f"{child.where}: type {key[len(stem) :]} is not allowed here (allowed: {names})"
+                    self.issue("DA2024", (*path, key), message, self.label)
         items: list[tuple[Any, tuple[Any, ...]]] = []
         for key in keys:
             raw = value[key]
             if type(raw) is list:
-                for index, item in enumerate(raw):
-                    if item is not None:
-                        items.append((item, (*path, key, index)))
+                items.extend((item, (*path, key, i)) for i, item in enumerate(raw) if item is not None)
             elif raw is not None:
                 items.append((raw, (*path, key)))
-        if not keys and child.under in value and not child.children:
-            items.append((None, (*path, child.under)))  # present through its extension (e.g. data-absent-reason)
-        self.node(child, items, res, label, where, parent_path=path)
+        self.node(child, items, path)
 
-    def slicing(
-        self,
-        node: Node,
-        items: list[tuple[Any, tuple[Any, ...]]],
-        res: dict[str, Any],
-        label: str,
-        where: str,
-        parent: tuple[Any, ...],
-    ) -> None:
+    def slicing(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]], parent: tuple[Any, ...]) -> None:
         matched: dict[str, list[tuple[Any, tuple[Any, ...]]]] = {}
         by_url = node.url_table
         closed = node.rules == "closed"
@@ -620,7 +617,8 @@ class _Context:
                         break
             if hit is None:
                 if closed:
-                    self.issue("DA2013", path, f"{where}: the item matches no slice and slicing is closed", label)
+                    message = f"{node.where}: the item matches no slice and slicing is closed"
+                    self.issue("DA2013", path, message, self.label)
             else:
                 bucket = matched.get(hit)
                 if bucket is None:
@@ -633,7 +631,7 @@ class _Context:
                 if slice_node.quiet:
                     continue
                 found = []
-            self.node(slice_node, found, res, label, f"{where}:{name}", parent_path=parent)
+            self.node(slice_node, found, parent)
 
     def slice_matches(self, node: Node, slice_node: Node, value: Any) -> bool:
         if not node.discriminators:
@@ -683,7 +681,8 @@ class _Context:
                 return True
         return False
 
-    def binding(self, binding: tuple[str, str], value: Any, path: tuple[Any, ...], label: str, where: str) -> None:
+    def binding(self, binding: tuple[str, str], value: Any, path: tuple[Any, ...], where: str) -> None:
+        label = self.label
         strength, url = binding
         if strength not in ("required", "extensible", "preferred") or value is None:
             return
@@ -714,10 +713,8 @@ class _Context:
         shown = ", ".join(f"{s}#{c}" if s else str(c) for s, c in codings[:3])
         self.issue(rule, path, f"{where}: {shown} is not in the {strength} value set {url}", label)
 
-    def target(
-        self, targets: tuple[str, ...], ref: str, path: tuple[Any, ...], label: str, res: dict[str, Any]
-    ) -> None:
-        found = self._context_resolve(ref, res)
+    def target(self, targets: tuple[str, ...], ref: str, path: tuple[Any, ...]) -> None:
+        found = self._context_resolve(ref, self.res)
         if found is None:
             return
         rtype = found.get("resourceType")
@@ -735,7 +732,7 @@ class _Context:
                 "DA2017",
                 (*path, "reference"),
                 f"reference to {rtype} does not conform to the allowed targets ({names})",
-                label,
+                self.label,
             )
 
     def _context_resolve(self, ref: str, res: dict[str, Any]) -> dict[str, Any] | None:
@@ -751,16 +748,15 @@ class _Context:
         compiled: Any,
         value: Any,
         path: tuple[Any, ...],
-        label: str,
-        res: dict[str, Any],
     ) -> None:
-        if not self.settings.enabled("DA2014") and not self.settings.enabled("DA2015"):
+        if not self.invariants_on:
             return
+        label = self.label
         if isinstance(compiled, str):
             self.issue("DA2016", path, f"invariant {key} cannot be compiled: {compiled}", label)
             return
         try:
-            result = compiled(value, {"resource": res, "rootResource": self.record})
+            result = compiled(value, self.env)
         except Exception as exc:
             self.issue("DA2016", path, f"invariant {key} could not be evaluated: {type(exc).__name__}: {exc}", label)
             return
@@ -770,7 +766,8 @@ class _Context:
 
     # everywhere: extensions and narrative (found by the structure walk) ------------------
 
-    def extension(self, ext: Any, path: tuple[Any, ...], label: str, context: str, res: dict[str, Any]) -> None:
+    def extension(self, ext: Any, path: tuple[Any, ...], context: str) -> None:
+        label = self.label
         if not isinstance(ext, dict):
             return
         url = ext.get("url")
@@ -794,7 +791,7 @@ class _Context:
                 label,
             )
         before = len(self.out)
-        self.node(definition.root, [(ext, path)], res, label, url.rsplit("/", 1)[-1], is_root=True)
+        self.node(definition.root, [(ext, path)], (), is_root=True)
         for i in range(before, len(self.out)):
             rule, ipath, message, ilabel = self.out[i]
             if rule == "DA2024":
