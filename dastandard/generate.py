@@ -29,6 +29,7 @@ from typing import IO, Any, Final
 import orjson
 
 from dastandard.canonicals import NHS_NUMBER_SYSTEM
+from dastandard.convert.cin_census import CensusHeader, census_bundle
 from dastandard.convert.ids import identifier_system
 from dastandard.logical import RECORD_TYPE, RECORD_VERSION, logical_to_bundle
 
@@ -534,6 +535,8 @@ def check_flaws(fmt: str, flaws: Iterable[str]) -> frozenset[str]:
         raise ValueError(f"unknown flaw(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(FLAWS))}")
     if fmt == "logical" and "missing-characteristic" in flaw_set:
         raise ValueError("a logical record cannot leave a characteristic out; use missing-characteristic with ndjson")
+    if fmt == "cin-census" and flaw_set:
+        raise ValueError("a CIN census return cannot carry these flaws (it holds none of the facts they change)")
     return flaw_set
 
 
@@ -613,7 +616,12 @@ def write_dataset(
                 from dastandard.convert.base import ConversionReport
                 from dastandard.convert.registry import get_format
 
-                get_format(fmt).write(generate_bundles(count, seed=seed, flaws=flaw_set), out, ConversionReport())
+                bundles = (
+                    census_bundles(count, seed=seed, source_file=path.name)
+                    if fmt == "cin-census"
+                    else generate_bundles(count, seed=seed, flaws=flaw_set)
+                )
+                get_format(fmt).write(bundles, out, ConversionReport())
                 written = count
         temp.replace(path)
     except BaseException:
@@ -638,3 +646,270 @@ def _write_lines(
             if size >= min_bytes:
                 return written
     return written  # pragma: no cover - the chunks never end
+
+
+# --------------------------------------------------------------------------------------------------- CIN census
+
+# Bumped whenever the generated census return changes, so a cached return of an older shape is never reused.
+CIN_FORMAT_VERSION: Final = 2
+_CIN_LEA: Final = "999"
+_CIN_REFERENCE_DATE: Final = date(2026, 3, 31)
+_CIN_YEAR_START: Final = date(2025, 4, 1)
+_UPN_CHECK: Final = "ABCDEFGHJKLMNPQRTUVWXYZ"
+# (code, weight) lists: a domestic-abuse caseload, so police notifications lead the referral sources
+_REFERRAL_SOURCES: Final = (
+    ("6", 45),
+    ("2A", 12),
+    ("1A", 7),
+    ("3F", 4),
+    ("3B", 3),
+    ("3E", 3),
+    ("5A", 4),
+    ("5D", 3),
+    ("4", 3),
+    ("7", 3),
+    ("8", 3),
+    ("1C", 2),
+    ("9", 2),
+    ("10", 2),
+    ("2B", 2),
+    ("3A", 2),
+)
+_NEEDS: Final = (("N1", 35), ("N5", 30), ("N4", 20), ("N3", 5), ("N8", 4), ("N2", 3), ("N6", 2), ("N7", 1))
+_CATEGORIES: Final = (("EMO", 55), ("NEG", 30), ("PHY", 7), ("MUL", 5), ("SAB", 3))
+# factors other than domestic abuse (3A-3C) often recorded alongside it, with how often
+_OTHER_FACTORS: Final = (
+    ("1B", 0.15),
+    ("2B", 0.12),
+    ("4A", 0.08),
+    ("4B", 0.25),
+    ("5B", 0.03),
+    ("6B", 0.04),
+    ("7A", 0.03),
+    ("14A", 0.03),
+    ("15A", 0.03),
+    ("16A", 0.1),
+    ("17A", 0.3),
+    ("18C", 0.04),
+    ("20", 0.05),
+)
+
+
+def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([c for c, _ in options], weights=[w for _, w in options])[0]
+
+
+def _working_days(start: date, days: int) -> date:
+    """``days`` working days (Monday to Friday) after ``start``."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def _weekday(day: date) -> date:
+    """``day``, or the Monday after it when it falls at a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def _upn(rng: random.Random) -> str:
+    """A unique pupil number: a check letter, then the LA code, an establishment number, a year and a serial."""
+    digits = f"{_CIN_LEA}{rng.randrange(1000, 8000):04d}{rng.randrange(10, 26):02d}{rng.randrange(1000):03d}"
+    total = sum(int(d) * w for d, w in zip(digits, range(2, 14), strict=True))
+    return _UPN_CHECK[total % 23] + digits
+
+
+def census_header() -> CensusHeader:
+    """The Header of every generated census return (the 2025-26 return: reference date 31 March 2026)."""
+    return CensusHeader(
+        values={"Collection": "CIN", "Year": "2025", "ReferenceDate": _CIN_REFERENCE_DATE.isoformat()},
+        sources=[
+            {
+                "SourceLevel": "L",
+                "LEA": _CIN_LEA,
+                "SoftwareCode": _SOURCE,
+                "Release": str(CIN_FORMAT_VERSION),
+                "SerialNo": "001",
+                "DateTime": "2026-04-14T09:00:00",
+            }
+        ],
+    )
+
+
+def _factors(rng: random.Random, sixteen: date | None, when: date) -> list[str]:
+    """Factors identified at a completed assessment of a child living with domestic abuse.
+
+    3A (the child the subject of domestic abuse) is recorded only for a young person of 16 or over on ``when``
+    (``sixteen`` is their 16th birthday): the census reader makes 3A an incident with the child as its victim, and
+    under the Domestic Abuse Act 2021 s1(2)(a) both people must be 16 or over; a younger child's experience of the
+    abuse of a parent or carer is 3B.
+    """
+    da_rates = (("3A", 0.45 if sixteen is not None and when >= sixteen else 0.0), ("3B", 0.85), ("3C", 0.04))
+    da = [code for code, p in da_rates if rng.random() < p] or ["3B"]
+    return da + [code for code, p in _OTHER_FACTORS if rng.random() < p]
+
+
+def _census_episode(rng: random.Random, referral: date, sixteen: date | None) -> tuple[dict[str, Any], date | None]:
+    """One CINdetails (census element order) for a referral on ``referral``, and its closure date (None: open)."""
+    end_of_year = _CIN_REFERENCE_DATE
+    ep: dict[str, Any] = {"CINreferralDate": referral.isoformat(), "ReferralSource": _weighted(rng, _REFERRAL_SOURCES)}
+    if rng.random() < 0.08:  # no further action on the referral
+        ep |= {"CINclosureDate": referral.isoformat(), "ReasonForClosure": "RC8", "ReferralNFA": "true"}
+        return ep, referral
+    start = _working_days(referral, rng.randrange(0, 5)) if rng.random() < 0.7 else _weekday(referral)
+    authorised: date | None = _working_days(start, rng.randrange(8, 46))
+    assessment: dict[str, Any] = {"AssessmentActualStartDate": start.isoformat()}
+    if authorised is not None and authorised > end_of_year:
+        authorised = None
+    if authorised is not None:
+        if rng.random() < 0.25:
+            assessment["AssessmentInternalReviewDate"] = (start + (authorised - start) / 2).isoformat()
+        assessment["AssessmentAuthorisationDate"] = authorised.isoformat()
+        assessment["FactorsIdentifiedAtAssessment"] = {"AssessmentFactors": _factors(rng, sixteen, authorised)}
+    ends: list[date] = [authorised] if authorised else []
+    open_work = authorised is None
+    s47: dict[str, Any] | None = None
+    icpc: date | None = None
+    cpp: dict[str, Any] | None = None
+    cpp_end: date | None = None
+    s47_start = _working_days(start, rng.randrange(0, 6))
+    if rng.random() < 0.32 and s47_start <= end_of_year:
+        target = _working_days(s47_start, 15)
+        held = _working_days(s47_start, rng.randrange(8, 16))
+        s47 = {"S47ActualStartDate": s47_start.isoformat(), "InitialCPCtarget": target.isoformat()}
+        if rng.random() < 0.62 and held <= end_of_year:
+            icpc = held
+            s47 |= {"DateOfInitialCPC": held.isoformat(), "ICPCnotRequired": "false"}
+        elif held <= end_of_year:
+            s47["ICPCnotRequired"] = "true"
+        else:
+            s47["ICPCnotRequired"] = "false"
+            open_work = True
+        ends.append(icpc or s47_start)
+    if icpc is not None and rng.random() < 0.85:
+        category = _weighted(rng, _CATEGORIES)
+        cpp_end = icpc + timedelta(days=rng.randrange(90, 540))
+        cpp = {"CPPstartDate": icpc.isoformat()}
+        if cpp_end <= end_of_year:
+            cpp["CPPendDate"] = cpp_end.isoformat()
+            ends.append(cpp_end)
+        else:
+            cpp_end = None
+            open_work = True
+        reviews: list[str] = []
+        review = _weekday(icpc + timedelta(days=rng.randrange(80, 92)))
+        while review <= end_of_year and (cpp_end is None or review < cpp_end):
+            reviews.append(review.isoformat())
+            review = _weekday(review + timedelta(days=rng.randrange(170, 184)))
+        cpp |= {
+            "InitialCategoryOfAbuse": category,
+            "LatestCategoryOfAbuse": category if rng.random() < 0.85 else _weighted(rng, _CATEGORIES),
+            "NumberOfPreviousCPP": str(rng.choices((1, 2, 3), weights=(78, 17, 5))[0]),  # xs:positiveInteger
+        }
+        if reviews:
+            cpp["Reviews"] = {"CPPreviewDate": reviews}
+    plan: dict[str, Any] | None = None
+    plan_start: date | None = None
+    if cpp is None and authorised is not None and rng.random() < 0.55:
+        plan_start = _weekday(authorised + timedelta(days=rng.randrange(0, 15)))
+    elif cpp_end is not None and rng.random() < 0.5:  # stepped down from a child protection plan
+        plan_start = cpp_end + timedelta(days=1)
+    if plan_start is not None and plan_start <= end_of_year:
+        plan = {"CINPlanStartDate": plan_start.isoformat()}
+        plan_end = plan_start + timedelta(days=rng.randrange(90, 400))
+        if plan_end <= end_of_year:
+            plan["CINPlanEndDate"] = plan_end.isoformat()
+            ends.append(plan_end)
+        else:
+            open_work = True
+    protective = s47 is not None or cpp is not None
+    ep["PrimaryNeedCode"] = "N1" if protective else _weighted(rng, _NEEDS)
+    closed: date | None = None
+    if not open_work:
+        closed = _weekday(max(ends) + timedelta(days=rng.randrange(0, 29)))
+        if closed > end_of_year:
+            closed = None
+    if closed is not None:
+        ep["CINclosureDate"] = closed.isoformat()
+        if plan is None and cpp is None:
+            ep["ReasonForClosure"] = "RC8" if rng.random() < 0.55 else "RC9"
+        else:
+            ep["ReasonForClosure"] = rng.choices(("RC7", "RC3", "RC4", "RC5"), weights=(85, 5, 3, 7))[0]
+    if icpc is not None:
+        ep["DateOfInitialCPC"] = icpc.isoformat()
+    ep["Assessments"] = assessment
+    if plan is not None:
+        ep["CINPlanDates"] = plan
+    if s47 is not None:
+        ep["Section47"] = s47
+    ep["ReferralNFA"] = "false"
+    if cpp is not None:
+        ep["ChildProtectionPlans"] = cpp
+    return ep, closed
+
+
+def census_child(seed: int, index: int) -> dict[str, Any]:
+    """The census Child of case ``index`` (its first child), in census element order (see ``census_bundle``).
+
+    Who the child is comes from the case; the children's social care history the case does not hold (referrals
+    after its police incidents, assessments and their factors, Section 47 enquiries, plans) is derived from the
+    case's incidents and a generator seeded by ``(seed, index)``, so it is as deterministic as the case.
+    """
+    record = case_record(seed, index)
+    rng = random.Random(f"{seed}:{index}:cin")
+    child = record["persons"][2]
+    la_id = next(i["value"] for i in child["identifiers"] if i["system"] == identifier_system("la-child-id"))
+    incidents = sorted(date.fromisoformat(i["effectiveDateTime"][:10]) for i in record["incidents"])
+    ids: dict[str, Any] = {"LAchildID": la_id}
+    chars: dict[str, Any] = {"Ethnicity": child["ethnicityDfe"]}
+    sixteen: date | None = None
+    # a pre-birth referral after the latest incident, the baby not yet born at the reference date
+    expected = incidents[-1] + timedelta(days=rng.randrange(200, 270))
+    if expected > _CIN_REFERENCE_DATE and rng.random() < 0.3:
+        ids |= {"LAchildID": f"{la_id}U", "UPNunknown": "UN1", "ExpectedPersonBirthDate": expected.isoformat()}
+        ids["Sex"] = "U"
+        chars["Ethnicity"] = "NOBT"
+        incidents = incidents[-1:]
+    else:
+        born = date.fromisoformat(child["birthDate"])
+        sixteen = born.replace(year=born.year + 16) if (born.month, born.day) != (2, 29) else date(born.year + 16, 3, 1)
+        age = (_CIN_REFERENCE_DATE - born).days // 365
+        roll = rng.random()
+        if age < 4:
+            ids["UPNunknown"] = "UN1"
+        elif roll < 0.92:
+            ids["UPN"] = _upn(rng)
+        elif roll < 0.96:
+            ids |= {"UPN": _upn(rng), "FormerUPN": _upn(rng)}
+        else:
+            ids["UPNunknown"] = rng.choice(("UN2", "UN3", "UN5"))
+        ids["PersonBirthDate"] = born.isoformat()
+        ids["Sex"] = child["sex"]
+        if child["disability"][0] == "NONE":
+            chars["Disabilities"] = {"Disability": "NONE"}
+    episodes: list[dict[str, Any]] = []
+    wanted = 1 + (rng.random() < 0.22) + (rng.random() < 0.25)
+    closed: date | None = date.min
+    for when in incidents:
+        if len(episodes) >= wanted or closed is None:
+            break
+        if when <= closed:
+            continue
+        episode, closed = _census_episode(rng, when + timedelta(days=rng.choice((0, 1, 1, 2, 3))), sixteen)
+        if closed is None or closed >= _CIN_YEAR_START:  # the return holds the episodes open during the year
+            episodes.append(episode)
+    if not episodes:  # a re-referral during the year, after the episodes the return no longer holds
+        referral = _CIN_YEAR_START + timedelta(days=rng.randrange(0, 330))
+        episodes.append(_census_episode(rng, referral, sixteen)[0])
+    return {"ChildIdentifiers": ids, "ChildCharacteristics": chars, "CINdetails": episodes}
+
+
+def census_bundles(
+    count: int, *, seed: int = 0, start: int = 0, source_file: str = _SOURCE
+) -> Iterator[dict[str, Any]]:
+    """The Bundles of generated census Children ``start`` .. ``start + count - 1`` (Child numbers from 1)."""
+    header = census_header()
+    for index in range(start, start + count):
+        yield census_bundle(census_child(seed, index), header, source_file=source_file, number=index + 1)

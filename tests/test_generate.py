@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -175,3 +176,84 @@ def test_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         main(["generate", str(blocker / "out.ndjson"), "--count", "1"])
     assert exit_info.value.code == errors.OUTPUT_UNWRITABLE
     assert "error: cannot write" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the CIN census return
+
+
+@pytest.fixture(scope="module")
+def census(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cin") / "census.xml"
+    gen.write_dataset(path, "cin-census", count=400, seed=2)
+    return path
+
+
+def test_census_return_has_realistic_children(census: Path) -> None:
+    from lxml import etree
+
+    children = etree.parse(str(census)).getroot().findall("Children/Child")
+    assert len(children) == 400
+
+    def share(test: object) -> float:
+        return sum(1 for c in children if test(c)) / len(children)  # type: ignore[operator]
+
+    assert all(c.findall("CINdetails") for c in children)
+    assert 0.02 < share(lambda c: len(c.findall("CINdetails")) > 1) < 0.4
+    assert share(lambda c: c.find("ChildIdentifiers/UPN") is not None) > 0.8
+    assert share(lambda c: c.find("ChildIdentifiers/FormerUPN") is not None) > 0.01
+    assert share(lambda c: c.find("ChildIdentifiers/UPNunknown") is not None) > 0.01
+    unborn = [c for c in children if c.find("ChildIdentifiers/ExpectedPersonBirthDate") is not None]
+    assert unborn and all(c.findtext("ChildIdentifiers/Sex") == "U" for c in unborn)
+    assert all(c.find("ChildIdentifiers/PersonBirthDate") is None for c in unborn)
+    assert share(lambda c: c.find("CINdetails/Assessments") is not None) > 0.85
+    assert 0.2 < share(lambda c: c.find("CINdetails/Section47") is not None) < 0.55
+    assert 0.1 < share(lambda c: c.find("CINdetails/ChildProtectionPlans") is not None) < 0.4
+    assert 0.3 < share(lambda c: c.find("CINdetails/CINPlanDates") is not None) < 0.8
+    assert share(lambda c: c.find("CINdetails/ChildProtectionPlans/Reviews/CPPreviewDate") is not None) > 0.05
+    assert share(lambda c: c.find("CINdetails/CINclosureDate") is not None) > 0.3
+    factors = Counter(f.text for f in census_factors(children))
+    assert factors["3B"] > len(children) / 2 and factors["3C"] > 0  # domestic abuse is every case's concern
+    assert set(factors) <= {code for code, _ in gen._OTHER_FACTORS} | {"3A", "3B", "3C"}
+    reference = "2026-03-31"
+    for c in children:  # every date on or before the reference date (an expected birth date may be after it)
+        for el in c.iter():
+            if el.tag != "ExpectedPersonBirthDate" and len(el) == 0 and (el.text or "")[:2] == "20":
+                assert el.text <= reference, (el.tag, el.text)
+        for ep in c.findall("CINdetails"):
+            if ep.findtext("ReferralNFA") == "true":
+                assert ep.find("Assessments") is None and ep.findtext("CINclosureDate") == ep.findtext(
+                    "CINreferralDate"
+                )
+            for cpp in ep.findall("ChildProtectionPlans"):
+                assert cpp.findtext("CPPstartDate") == ep.findtext("DateOfInitialCPC")
+
+
+def census_factors(children: list[Any]) -> list[Any]:
+    return [f for c in children for f in c.iterfind("CINdetails/Assessments/FactorsIdentifiedAtAssessment/*")]
+
+
+def test_census_return_reads_back_losslessly_and_valid(census: Path, tmp_path: Path) -> None:
+    from dastandard.convert.base import ConversionReport
+    from dastandard.convert.cin_census import CinCensusFormat
+
+    report = ConversionReport()
+    with census.open("rb") as source:
+        bundles = list(CinCensusFormat().read(source, census.name, report))
+    assert report.lossless and report.records_in == 400
+    # the Bundles the generator wrote from are the Bundles the reader gets back
+    assert bundles == list(gen.census_bundles(400, seed=2, source_file=census.name))
+    out = tmp_path / "census.ndjson"
+    out.write_bytes(b"".join(orjson.dumps(b) + b"\n" for b in bundles))
+    errors_found = [f for f in validate([out]).findings if f.severity.rank >= Severity.ERROR.rank]
+    assert errors_found == []
+
+
+def test_census_children_depend_only_on_seed_and_index(census: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.xml"
+    gen.write_dataset(again, "cin-census", count=400, seed=2)
+    assert again.read_bytes() == census.read_bytes()
+    assert [gen.census_child(2, i) for i in range(395, 400)] == [gen.census_child(2, i) for i in range(395, 400)]
+    assert list(gen.census_bundles(3, seed=2, start=397)) == list(gen.census_bundles(400, seed=2))[397:]
+    assert gen.census_child(3, 5) != gen.census_child(2, 5)
+    with pytest.raises(ValueError, match="CIN census return cannot carry"):
+        gen.write_dataset(tmp_path / "x.xml", "cin-census", count=1, flaws=["child-not-spoken-with"])
