@@ -14,11 +14,13 @@ in ``CIN_schema_2024.xsd``. Whatever a Bundle holds that the census cannot is re
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -32,9 +34,9 @@ from dastandard.convert.ids import (
     code_system_url,
     entry,
     extension_url,
+    full_url,
     identifier_system,
     profile_url,
-    reference,
     stable_id,
 )
 from dastandard.convert.provenance import as_instant, build_provenance
@@ -116,7 +118,7 @@ def mapping() -> dict[str, Any]:
 
 def _coding(cs_id: str, code: str) -> dict[str, str]:
     display = code_list(cs_id).get(code, "")
-    out = {"system": code_system_url(cs_id), "code": code}
+    out = {"system": _cs_url(cs_id), "code": code}
     if display:
         out["display"] = display
     return out
@@ -137,9 +139,42 @@ def _cc(*codings: dict[str, str], text: str = "") -> dict[str, Any]:
 
 # --------------------------------------------------------------------------------------------------- reading
 
+# The standard's URLs, looked up once per process (they depend only on the shipped standard).
+_prof = cache(profile_url)
+_ext_url = cache(extension_url)
+_cs_url = cache(code_system_url)
+_id_system = cache(identifier_system)
+
+
+@cache
+def _id_namespace() -> bytes:
+    """The bytes of the UUIDv5 namespace ``stable_id`` uses."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, standard().canonical).bytes
+
+
+_VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
+
+
+class _KeyIds:
+    """``stable_id(*key, *parts)`` for one fixed key: the key is hashed once and each id only hashes its parts."""
+
+    __slots__ = ("_base",)
+
+    def __init__(self, key: tuple[str, ...]) -> None:
+        self._base = hashlib.sha1(_id_namespace() + "\x1f".join(key).encode() + b"\x1f", usedforsecurity=False)
+
+    def __call__(self, *parts: object) -> str:
+        h = self._base.copy()
+        h.update("\x1f".join([str(p) for p in parts]).encode())
+        x = h.hexdigest()
+        # version 5 in the 13th hex digit, the RFC 4122 variant in the 17th
+        return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
+
 
 @dataclass
-class _Header:
+class CensusHeader:
+    """The census Header: CollectionDetails values and one dict per Source (tag -> text)."""
+
     values: dict[str, str] = field(default_factory=dict)
     sources: list[dict[str, str]] = field(default_factory=list)
 
@@ -160,7 +195,7 @@ class _Header:
         if self.values:
             out.append(
                 {
-                    "url": extension_url("cin-header"),
+                    "url": _ext_url("cin-header"),
                     "extension": [{"url": k, "valueString": v} for k, v in self.values.items()],
                 }
             )
@@ -168,103 +203,146 @@ class _Header:
             if src:
                 out.append(
                     {
-                        "url": extension_url("cin-header-source"),
+                        "url": _ext_url("cin-header-source"),
                         "extension": [{"url": k, "valueString": v} for k, v in src.items()],
                     }
                 )
         return out
 
 
-class _ChildReader:
-    """Builds one Bundle from one Child element, reporting as it goes."""
+class _Node:
+    """One known container of a Child: its XPath, its mapping path, its leaf texts and containers by tag, and its
+    containers in document order."""
 
-    def __init__(
-        self,
-        fmt_report: ConversionReport,
-        name: str,
-        header: _Header,
-        xpath: str,
-        occurrence: int,
-        mapped: dict[str, str],
-    ) -> None:
-        self.report = fmt_report
-        self.name = name
-        self.header = header
+    __slots__ = ("generic", "kids", "loc", "order", "tag")
+
+    def __init__(self, tag: str, loc: str, generic: str) -> None:
+        self.tag = tag
+        self.loc = loc
+        self.generic = generic
+        self.kids: dict[str, list[Any]] = {}  # tag -> stripped texts (leaves) or _Nodes (containers)
+        self.order: list[_Node] = []
+
+
+@dataclass
+class _Context:
+    """What every Child of one file shares."""
+
+    report: ConversionReport
+    name: str
+    header: CensusHeader
+    mapped: dict[str, str]
+    fields: dict[str, Any] = field(init=False)
+    kinds: dict[str, bool] = field(init=False)  # mapping path -> is a container
+    agency_id: str = field(init=False)
+    recorded: str | None = field(init=False)
+    system: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fields = mapping()["fields"]
+        self.kinds = dict.fromkeys(self.fields, False) | dict.fromkeys(mapping()["containers"], True)
+        self.agency_id = stable_id(NAME, "agency", self.header.lea)
+        sources = self.header.sources
+        self.recorded = as_instant(sources[0].get("DateTime") if sources else None) or as_instant(
+            self.header.values.get("ReferenceDate", "")
+        )
+        self.system = self.header.system
+
+
+def _node_of(tree: Mapping[str, Any], tag: str, loc: str, generic: str) -> _Node:
+    """A ``_Node`` from a nested mapping (tag -> text, mapping, or a list of either for a repeat)."""
+    node = _Node(tag, loc, generic)
+    for sub, value in tree.items():
+        items = value if isinstance(value, list) else [value]
+        out: list[Any] = []
+        for i, item in enumerate(items, start=1):
+            if isinstance(item, Mapping):
+                where = f"{loc}/{sub}[{i}]" if len(items) > 1 else f"{loc}/{sub}"
+                kid = _node_of(item, sub, where, f"{generic}/{sub}")
+                node.order.append(kid)
+                out.append(kid)
+            else:
+                out.append(str(item).strip())
+        node.kids[sub] = out
+    return node
+
+
+def census_bundle(child: Mapping[str, Any], header: CensusHeader, *, source_file: str, number: int) -> dict[str, Any]:
+    """The DACaseBundle of one census Child given as a nested mapping in census element order and names
+    (``{"ChildIdentifiers": {"LAchildID": ...}, "CINdetails": [{...}, ...]}``; a list is a repeat).
+
+    The Bundle is the one reading Child ``number`` of a return with this ``header`` from a file called
+    ``source_file`` gives; what the reader would report goes nowhere.
+    """
+    ctx = _Context(ConversionReport(), source_file, header, {})
+    xpath = f"{CHILD_PATH}[{number}]"
+    return _ChildReader(ctx, xpath, 1).build(_node_of(child, "Child", xpath, CHILD_PATH), [])
+
+
+class _ChildReader:
+    """Builds one Bundle from one Child (its ``_Node`` tree), reporting as it goes."""
+
+    def __init__(self, ctx: _Context, xpath: str, occurrence: int) -> None:
+        self.ctx = ctx
+        self.report = ctx.report
+        self.header = ctx.header
         self.xpath = xpath
-        self.mapped = mapped
+        self.mapped = ctx.mapped
+        self.fields = ctx.fields
         self.occurrence = occurrence
         self.entries: list[dict[str, Any]] = []
-        self.fields: dict[str, Any] = mapping()["fields"]
-        self.known = set(self.fields) | set(mapping()["containers"])
         self.key: tuple[str, ...] = ()
+        self.ids = _KeyIds(())
         self.child_id = ""
-        self.agency_id = ""
+        self.child_ref = ""
+        self.agency_id = ctx.agency_id
         self.placeholders: dict[str, str] = {}
-        self.reference_date = header.values.get("ReferenceDate", "")
+        self.reference_date = ctx.header.values.get("ReferenceDate", "")
 
     # -- reporting helpers
-    def _loc(self, elem: etree._Element, root: etree._Element) -> str:
-        parts: list[str] = []
-        node: etree._Element | None = elem
-        while node is not None and node is not root:
-            parent = node.getparent()
-            if parent is None:
-                break
-            same = [c for c in parent if c.tag == node.tag]
-            parts.append(f"{node.tag}[{same.index(node) + 1}]" if len(same) > 1 else str(node.tag))
-            node = parent
-        return "/".join([self.xpath, *reversed(parts)])
-
     def _add(self, kind: Loss, fld: str, location: str, message: str = "", code: str = "", target: str = "") -> None:
         self.report.add(ReportEntry(kind, fld, location, message, code, target))
 
     # -- value access: every read marks the generic path as mapped
-    def _values(self, parent: etree._Element, tag: str, root: etree._Element) -> list[tuple[str, str]]:
-        out = []
-        for el in parent:
-            if el.tag == tag:
-                loc = self._loc(el, root)
-                generic = re.sub(r"\[\d+\]", "", loc)
-                if generic in self.fields:
-                    self.mapped[generic] = self.fields[generic]["target"]
-                out.append(((el.text or "").strip(), loc))
-        return out
+    def _values(self, parent: _Node, tag: str) -> list[tuple[str, str]]:
+        vals = parent.kids.get(tag)
+        if not vals:
+            return []
+        generic = f"{parent.generic}/{tag}"
+        fld = self.fields.get(generic)
+        if fld is not None:
+            self.mapped[generic] = fld["target"]
+        if len(vals) == 1:
+            return [(vals[0], f"{parent.loc}/{tag}")]
+        return [(v, f"{parent.loc}/{tag}[{i}]") for i, v in enumerate(vals, start=1)]
 
-    def _one(
-        self, parent: etree._Element | None, tag: str, root: etree._Element, required: bool = False
-    ) -> tuple[str, str]:
+    def _one(self, parent: _Node | None, tag: str, required: bool = False) -> tuple[str, str]:
         """The stripped text and XPath of the single ``tag`` child ('' when absent; a repeat is reported)."""
         if parent is None:
             return "", ""
-        vals = self._values(parent, tag, root)
+        vals = self._values(parent, tag)
         if not vals or not vals[0][0]:
             if required:
-                where = vals[0][1] if vals else f"{self._loc(parent, root)}/{tag}"
+                where = vals[0][1] if vals else f"{parent.loc}/{tag}"
                 self._add(Loss.INVALID_INPUT, tag, where, f"{tag} is required but missing or empty")
             return "", vals[0][1] if vals else ""
         for _, loc in vals[1:]:
             self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} may occur once; the repeat is not converted")
         return vals[0]
 
-    def _date(self, parent: etree._Element | None, tag: str, root: etree._Element, required: bool = False) -> str:
-        text, loc = self._one(parent, tag, root, required)
+    def _date(self, parent: _Node | None, tag: str, required: bool = False) -> str:
+        text, loc = self._one(parent, tag, required)
         if not text:
             return ""
-        try:
-            if not _DATE.fullmatch(text):
-                raise ValueError
-            date.fromisoformat(text)
-        except ValueError:
+        if not _is_date(text):
             self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is not a date (YYYY-MM-DD); not converted")
             return ""
         if tag != "ExpectedPersonBirthDate" and self.reference_date and text > self.reference_date:
             self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is after the census reference date; kept as recorded")
         return text
 
-    def _bool(
-        self, parent: etree._Element | None, tag: str, root: etree._Element, required: bool = False
-    ) -> bool | None:
-        text, loc = self._one(parent, tag, root, required)
+    def _bool(self, parent: _Node | None, tag: str, required: bool = False) -> bool | None:
+        text, loc = self._one(parent, tag, required)
         if text in _TRUE:
             return True
         if text in _FALSE:
@@ -276,9 +354,9 @@ class _ChildReader:
     def _code_cc(self, cs_id: str, text: str, loc: str, tag: str) -> dict[str, Any]:
         """A CodeableConcept for a code of a CIN CodeSystem; an unknown code is kept as text and reported."""
         if text in code_list(cs_id):
-            return _cc(_coding(cs_id, text))
+            return {"coding": [_coding(cs_id, text)]}
         self._add(Loss.UNMAPPED_CODE, tag, loc, f"not a {cs_id} code; kept as text", code=text)
-        return _cc(text=text)
+        return {"text": text}
 
     def _mapped_cc(self, cm_id: str, text: str, loc: str, tag: str, keep_source: bool = False) -> dict[str, Any]:
         """A CodeableConcept via a ConceptMap; lossy targets are reported, unknown codes kept as text."""
@@ -286,7 +364,7 @@ class _ChildReader:
         hit = cmap.forward.get(text)
         if hit is None:
             self._add(Loss.UNMAPPED_CODE, tag, loc, f"no mapping in ConceptMap {cm_id}; kept as text", code=text)
-            return _cc(text=text)
+            return {"text": text}
         tgt, display, eq = hit
         coding = {"system": cmap.target, "code": tgt}
         if display:
@@ -299,42 +377,42 @@ class _ChildReader:
             codings.append(src)
         if eq not in ("equal", "equivalent"):
             self._add(Loss.LOSSY_CODE, tag, loc, f"ConceptMap {cm_id}: target is {eq}", code=text, target=tgt)
-        return _cc(*codings)
+        return {"coding": codings}
 
     # -- the record
-    def build(self, child: etree._Element) -> dict[str, Any]:
-        ids = child.find("ChildIdentifiers")
-        chars = child.find("ChildCharacteristics")
+    def build(self, child: _Node, deferred: list[ReportEntry]) -> dict[str, Any]:
+        """The Bundle of ``child``; ``deferred`` (what the mapping does not know, stray text) is reported after
+        the record's own entries."""
+        ids = _first(child, "ChildIdentifiers")
+        chars = _first(child, "ChildCharacteristics")
         if ids is None:
             self._add(Loss.INVALID_INPUT, "ChildIdentifiers", f"{self.xpath}/ChildIdentifiers", "missing")
         if chars is None:
             self._add(Loss.INVALID_INPUT, "ChildCharacteristics", f"{self.xpath}/ChildCharacteristics", "missing")
-        la_child_id, _ = self._one(ids, "LAchildID", child, required=True)
+        la_child_id, _ = self._one(ids, "LAchildID", required=True)
         lea = self.header.lea
         self.key = (NAME, lea, la_child_id, str(self.occurrence)) if la_child_id else (NAME, lea, "#", self.xpath)
-        self.agency_id = stable_id(NAME, "agency", lea)
+        self.ids = _KeyIds(self.key)
         self.entries.append(entry(self._agency(lea)))
-        person = self._person(ids, chars, child, la_child_id)
-        self.child_id = person["id"]
+        self.child_id = self.ids("child")
+        self.child_ref = full_url(self.child_id)
+        person = self._person(ids, chars, la_child_id)
         self.entries.append(entry(person))
         n = 0
-        for el in child:
-            if el.tag == "CINdetails":
-                n += 1
-                self._episode(el, n, child)
+        for ep in child.kids.get("CINdetails", ()):
+            n += 1
+            self._episode(ep, n)
         if n == 0:
             self._add(Loss.INVALID_INPUT, "CINdetails", f"{self.xpath}/CINdetails", "at least one CINdetails needed")
-        self._unmapped(child)
-        targets = [e["resource"]["id"] for e in self.entries]
-        recorded = as_instant(self.header.sources[0].get("DateTime") if self.header.sources else None) or as_instant(
-            self.reference_date
-        )
+        for e in deferred:
+            self.report.add(e)
+        recorded = self.ctx.recorded
         prov = build_provenance(
-            resource_id=stable_id(*self.key, "provenance"),
-            targets=targets,
-            source_file=self.name,
+            resource_id=self.ids("provenance"),
+            targets=[e["resource"]["id"] for e in self.entries],
+            source_file=self.ctx.name,
             source_record=self.xpath,
-            system=self.header.system,
+            system=self.ctx.system,
             agency_id=self.agency_id,
             recorded=recorded,
             fact_source="record-check",
@@ -343,9 +421,9 @@ class _ChildReader:
         self.entries.append(entry(prov))
         bundle: dict[str, Any] = {
             "resourceType": "Bundle",
-            "id": stable_id(*self.key, "bundle"),
+            "id": self.ids("bundle"),
             "meta": {
-                "profile": [profile_url("DACaseBundle")],
+                "profile": [_prof("DACaseBundle")],
                 "security": [
                     {"system": CONFIDENTIALITY, "code": "R", "display": "restricted"},
                     {
@@ -364,41 +442,44 @@ class _ChildReader:
         else:
             bundle["_timestamp"] = _absent()
         if la_child_id:
-            bundle["identifier"] = {"system": identifier_system("la-child-id"), "value": la_child_id}
+            bundle["identifier"] = {"system": _id_system("la-child-id"), "value": la_child_id}
         return bundle
+
+    def _ref(self, resource_id: str) -> dict[str, str]:
+        return {"reference": full_url(resource_id)}
 
     def _agency(self, lea: str) -> dict[str, Any]:
         org: dict[str, Any] = {
             "resourceType": "Organization",
             "id": self.agency_id,
-            "meta": {"profile": [profile_url("DAAgency")]},
+            "meta": {"profile": [_prof("DAAgency")]},
             "active": True,
-            "type": [_cc({"system": code_system_url("agency-type"), "code": "childrens-social-care"})],
+            "type": [{"coding": [{"system": _cs_url("agency-type"), "code": "childrens-social-care"}]}],
             "name": f"Local authority {lea} children's social care"
             if lea
             else "Local authority children's social care",
         }
         if lea:
-            org["identifier"] = [{"system": identifier_system("la-code"), "value": lea}]
+            org["identifier"] = [{"system": _id_system("la-code"), "value": lea}]
         return org
 
     def _person_base(self, pid: str) -> dict[str, Any]:
-        return {"resourceType": "Patient", "id": pid, "meta": {"profile": [profile_url("DAPerson")]}}
+        return {"resourceType": "Patient", "id": pid, "meta": {"profile": [_prof("DAPerson")]}}
 
     def _absent_characteristics(
         self, ext: list[dict[str, Any]], *, sex: bool, ethnicity: bool, disability: bool
     ) -> None:
         if sex:
-            ext.append({"url": extension_url("person-sex"), "valueCodeableConcept": _absent()})
+            ext.append({"url": _ext_url("person-sex"), "valueCodeableConcept": _absent()})
         if ethnicity:
             ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": _absent()})
-            ext.append({"url": extension_url("ethnicity-dfe"), "valueCodeableConcept": _absent()})
+            ext.append({"url": _ext_url("ethnicity-dfe"), "valueCodeableConcept": _absent()})
         for ext_id in _ABSENT_CHARACTERISTICS:
-            ext.append({"url": extension_url(ext_id), "valueCodeableConcept": _absent()})
+            ext.append({"url": _ext_url(ext_id), "valueCodeableConcept": _absent()})
         # pregnancy-status is complex: its required status part carries the absent reason
         ext.append(
             {
-                "url": extension_url("pregnancy-status"),
+                "url": _ext_url("pregnancy-status"),
                 "extension": [{"url": "status", "valueCodeableConcept": _absent()}],
             }
         )
@@ -406,40 +487,38 @@ class _ChildReader:
         if disability:
             ext.append({"url": DISABILITY_EXT, "valueCodeableConcept": _absent()})
 
-    def _person(
-        self, ids: etree._Element | None, chars: etree._Element | None, root: etree._Element, la_child_id: str
-    ) -> dict[str, Any]:
-        p = self._person_base(stable_id(*self.key, "child"))
+    def _person(self, ids: _Node | None, chars: _Node | None, la_child_id: str) -> dict[str, Any]:
+        p = self._person_base(self.child_id)
         ident: list[dict[str, Any]] = []
         ext: list[dict[str, Any]] = []
         if la_child_id:
-            ident.append({"system": identifier_system("la-child-id"), "value": la_child_id})
+            ident.append({"system": _id_system("la-child-id"), "value": la_child_id})
         for tag, use in (("UPN", "official"), ("FormerUPN", "old")):
-            upn, loc = self._one(ids, tag, root)
+            upn, loc = self._one(ids, tag)
             if upn:
                 if not _UPN.fullmatch(upn):
                     self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} does not match the UPN pattern; kept as recorded")
-                ident.append({"use": use, "system": identifier_system("upn"), "value": upn})
+                ident.append({"use": use, "system": _id_system("upn"), "value": upn})
         if ident:
             p["identifier"] = ident
-        unknown, loc = self._one(ids, "UPNunknown", root)
+        unknown, loc = self._one(ids, "UPNunknown")
         if unknown:
             ext.append(
                 {
-                    "url": extension_url("cin-upn-unknown"),
+                    "url": _ext_url("cin-upn-unknown"),
                     "valueCodeableConcept": self._code_cc("cin-upn-unknown", unknown, loc, "UPNunknown"),
                 }
             )
-        birth = self._date(ids, "PersonBirthDate", root)
-        expected = self._date(ids, "ExpectedPersonBirthDate", root)
+        birth = self._date(ids, "PersonBirthDate")
+        expected = self._date(ids, "ExpectedPersonBirthDate")
         if birth:
             p["birthDate"] = birth
         else:
             p["_birthDate"] = _absent()
         if expected:
-            ext.append({"url": extension_url("expected-birth-date"), "valueDate": expected})
+            ext.append({"url": _ext_url("expected-birth-date"), "valueDate": expected})
             if not birth:
-                ext.append({"url": extension_url("unborn"), "valueBoolean": True})
+                ext.append({"url": _ext_url("unborn"), "valueBoolean": True})
         if not birth and not expected:
             self._add(
                 Loss.INVALID_INPUT,
@@ -447,19 +526,19 @@ class _ChildReader:
                 f"{self.xpath}/ChildIdentifiers/PersonBirthDate",
                 "neither PersonBirthDate nor ExpectedPersonBirthDate is recorded",
             )
-        sex, sex_loc = self._one(ids, "Sex", root)
-        gender, gender_loc = self._one(ids, "GenderCurrent", root)
+        sex, sex_loc = self._one(ids, "Sex")
+        gender, gender_loc = self._one(ids, "GenderCurrent")
         if sex:
             ext.append(
                 {
-                    "url": extension_url("person-sex"),
+                    "url": _ext_url("person-sex"),
                     "valueCodeableConcept": self._mapped_cc("cin-sex", sex, sex_loc, "Sex"),
                 }
             )
         elif gender:
             ext.append(
                 {
-                    "url": extension_url("person-sex"),
+                    "url": _ext_url("person-sex"),
                     "valueCodeableConcept": self._mapped_cc(
                         "cin-gender-current-to-sex", gender, gender_loc, "GenderCurrent", keep_source=True
                     ),
@@ -479,21 +558,21 @@ class _ChildReader:
                 gender_loc,
                 "both Sex and GenderCurrent are recorded; GenderCurrent is not converted",
             )
-        death = self._date(ids, "PersonDeathDate", root)
+        death = self._date(ids, "PersonDeathDate")
         if death:
             p["deceasedDateTime"] = death
-        ethnicity, eth_loc = self._one(chars, "Ethnicity", root, required=chars is not None)
+        ethnicity, eth_loc = self._one(chars, "Ethnicity", required=chars is not None)
         if ethnicity:
             dfe = self._mapped_cc("cin-ethnicity-dfe", ethnicity, eth_loc, "Ethnicity")
-            ext.append({"url": extension_url("ethnicity-dfe"), "valueCodeableConcept": dfe})
+            ext.append({"url": _ext_url("ethnicity-dfe"), "valueCodeableConcept": dfe})
             if "coding" in dfe:
                 nhs = self._mapped_cc("cin-ethnicity-dfe-to-nhs", ethnicity, eth_loc, "Ethnicity")
                 ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": nhs})
             else:
                 ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": _absent()})
-        disabilities = chars.find("Disabilities") if chars is not None else None
+        disabilities = _first(chars, "Disabilities")
         seen: set[str] = set()
-        for code, loc in self._values(disabilities, "Disability", root) if disabilities is not None else []:
+        for code, loc in self._values(disabilities, "Disability") if disabilities is not None else []:
             if code in seen:
                 self._add(Loss.INVALID_INPUT, "Disability", loc, "duplicate disability code", code=code)
             seen.add(code)
@@ -511,7 +590,7 @@ class _ChildReader:
         """The unnamed person a B or C factor is about (one per role per child), with its relationship."""
         if role in self.placeholders:
             return self.placeholders[role]
-        pid = stable_id(*self.key, "placeholder", role)
+        pid = self.ids("placeholder", role)
         p = self._person_base(pid)
         p["_birthDate"] = _absent()
         ext: list[dict[str, Any]] = []
@@ -519,117 +598,111 @@ class _ChildReader:
         p["extension"] = ext
         rel = {
             "resourceType": "RelatedPerson",
-            "id": stable_id(*self.key, "relationship", role),
-            "meta": {"profile": [profile_url("DARelationship")]},
-            "extension": [{"url": extension_url("related-person"), "valueReference": reference(pid)}],
-            "patient": reference(self.child_id),
-            "relationship": [_cc(text=_PLACEHOLDER_TEXT[role])],
+            "id": self.ids("relationship", role),
+            "meta": {"profile": [_prof("DARelationship")]},
+            "extension": [{"url": _ext_url("related-person"), "valueReference": self._ref(pid)}],
+            "patient": {"reference": self.child_ref},
+            "relationship": [{"text": _PLACEHOLDER_TEXT[role]}],
         }
         self.entries.append(entry(p))
         self.entries.append(entry(rel))
         self.placeholders[role] = pid
         return pid
 
-    def _episode(self, el: etree._Element, n: int, root: etree._Element) -> None:
-        eid = stable_id(*self.key, "episode", n)
-        start = self._date(el, "CINreferralDate", root, required=True)
-        end = self._date(el, "CINclosureDate", root)
+    def _episode(self, el: _Node, n: int) -> None:
+        eid = self.ids("episode", n)
+        start = self._date(el, "CINreferralDate", required=True)
+        end = self._date(el, "CINclosureDate")
         ep: dict[str, Any] = {
             "resourceType": "EpisodeOfCare",
             "id": eid,
-            "meta": {"profile": [profile_url("DAServiceEpisode")]},
+            "meta": {"profile": [_prof("DAServiceEpisode")]},
             "status": "finished" if end else "active",
-            "type": [_cc({"system": code_system_url("service-type"), "code": "childrens-social-care"})],
-            "patient": reference(self.child_id),
-            "managingOrganization": reference(self.agency_id),
+            "type": [{"coding": [{"system": _cs_url("service-type"), "code": "childrens-social-care"}]}],
+            "patient": {"reference": self.child_ref},
+            "managingOrganization": self._ref(self.agency_id),
         }
         period = {k: v for k, v in (("start", start), ("end", end)) if v}
         if period:
             ep["period"] = period
         ext: list[dict[str, Any]] = []
-        for tag, cs_id, ext_id, required in (
-            ("ReferralSource", "cin-referral-source", "cin-referral-source", True),
-            ("PrimaryNeedCode", "cin-primary-need", "cin-primary-need", False),
-            ("ReasonForClosure", "cin-closure-reason", "end-reason", False),
-        ):
-            text, loc = self._one(el, tag, root, required)
+        for tag, cs_id, ext_id, required in _EPISODE_CODES:
+            text, loc = self._one(el, tag, required)
             if text:
-                ext.append({"url": extension_url(ext_id), "valueCodeableConcept": self._code_cc(cs_id, text, loc, tag)})
-        icpc = self._date(el, "DateOfInitialCPC", root)
+                ext.append({"url": _ext_url(ext_id), "valueCodeableConcept": self._code_cc(cs_id, text, loc, tag)})
+        icpc = self._date(el, "DateOfInitialCPC")
         if icpc:
-            ext.append({"url": extension_url("cin-initial-cpc-date"), "valueDate": icpc})
-        nfa = self._bool(el, "ReferralNFA", root, required=True)
+            ext.append({"url": _ext_url("cin-initial-cpc-date"), "valueDate": icpc})
+        nfa = self._bool(el, "ReferralNFA", required=True)
         if nfa is not None:
-            ext.append({"url": extension_url("cin-referral-nfa"), "valueBoolean": nfa})
+            ext.append({"url": _ext_url("cin-referral-nfa"), "valueBoolean": nfa})
         if ext:
             ep["extension"] = ext
         self.entries.append(entry(ep))
         counters = {"Assessments": 0, "CINPlanDates": 0, "Section47": 0, "ChildProtectionPlans": 0}
-        for sub in el:
-            if sub.tag in counters:
-                counters[str(sub.tag)] += 1
-                k = counters[str(sub.tag)]
-                builder: Callable[[etree._Element, str, int, int, etree._Element], None] = {
-                    "Assessments": self._assessment,
-                    "CINPlanDates": self._cin_plan,
-                    "Section47": self._section47,
-                    "ChildProtectionPlans": self._cp_plan,
-                }[str(sub.tag)]
-                builder(sub, eid, n, k, root)
+        builders: dict[str, Callable[[_Node, str, int, int], None]] = {
+            "Assessments": self._assessment,
+            "CINPlanDates": self._cin_plan,
+            "Section47": self._section47,
+            "ChildProtectionPlans": self._cp_plan,
+        }
+        for sub in el.order:
+            k = counters[sub.tag] = counters[sub.tag] + 1
+            builders[sub.tag](sub, eid, n, k)
 
     def _episode_ext(self, eid: str) -> dict[str, Any]:
-        return {"url": EPISODE_EXT, "valueReference": reference(eid)}
+        return {"url": EPISODE_EXT, "valueReference": self._ref(eid)}
 
-    def _assessment(self, el: etree._Element, eid: str, n: int, k: int, root: etree._Element) -> None:
-        aid = stable_id(*self.key, "episode", n, "assessment", k)
-        start = self._date(el, "AssessmentActualStartDate", root, required=True)
-        review = self._date(el, "AssessmentInternalReviewDate", root)
-        authorised = self._date(el, "AssessmentAuthorisationDate", root)
+    def _assessment(self, el: _Node, eid: str, n: int, k: int) -> None:
+        aid = self.ids("episode", n, "assessment", k)
+        start = self._date(el, "AssessmentActualStartDate", required=True)
+        review = self._date(el, "AssessmentInternalReviewDate")
+        authorised = self._date(el, "AssessmentAuthorisationDate")
         ext = [self._episode_ext(eid)]
         if review:
-            ext.append({"url": extension_url("cin-assessment-internal-review"), "valueDate": review})
+            ext.append({"url": _ext_url("cin-assessment-internal-review"), "valueDate": review})
         if authorised:
-            ext.append({"url": extension_url("cin-assessment-authorised"), "valueDate": authorised})
+            ext.append({"url": _ext_url("cin-assessment-authorised"), "valueDate": authorised})
         ra: dict[str, Any] = {
             "resourceType": "RiskAssessment",
             "id": aid,
-            "meta": {"profile": [profile_url("DARiskAssessment")]},
+            "meta": {"profile": [_prof("DARiskAssessment")]},
             "extension": ext,
             "status": "final" if authorised else "preliminary",
-            "code": _cc(_coding("cin-activity", "assessment")),
-            "method": _cc(
-                {"system": code_system_url("risk-tool"), "code": "other"},
-                text="Children's social care assessment (Children Act 1989)",
-            ),
-            "subject": reference(self.child_id),
-            "performer": reference(self.agency_id),
+            "code": {"coding": [_coding("cin-activity", "assessment")]},
+            "method": {
+                "coding": [{"system": _cs_url("risk-tool"), "code": "other"}],
+                "text": "Children's social care assessment (Children Act 1989)",
+            },
+            "subject": {"reference": self.child_ref},
+            "performer": self._ref(self.agency_id),
         }
         if start:
             ra["occurrenceDateTime"] = start
         else:
             ra["_occurrenceDateTime"] = _absent()
         self.entries.append(entry(ra))
-        factors_el = el.find("FactorsIdentifiedAtAssessment")
+        factors_el = _first(el, "FactorsIdentifiedAtAssessment")
         basis: list[dict[str, str]] = []
         seen: set[str] = set()
         when = authorised or start
-        factors = self._values(factors_el, "AssessmentFactors", root) if factors_el is not None else []
+        factors = self._values(factors_el, "AssessmentFactors") if factors_el is not None else []
         for f, (code, loc) in enumerate(factors, start=1):
             if code in seen:
                 self._add(Loss.INVALID_INPUT, "AssessmentFactors", loc, "duplicate factor on one assessment", code=code)
             seen.add(code)
-            fid = stable_id(*self.key, "episode", n, "assessment", k, "factor", f)
+            fid = self.ids("episode", n, "assessment", k, "factor", f)
             if code in DA_FACTORS:
                 res = self._da_concern(fid, code, when, f"{self.key[2]}/{n}/{k}/{f}")
             else:
                 res = self._risk_factor(fid, code, loc, when)
-            basis.append(reference(fid))
+            basis.append(self._ref(fid))
             self.entries.append(entry(res))
         if "21" in seen and len(seen) > 1:
             self._add(
                 Loss.INVALID_INPUT,
                 "AssessmentFactors",
-                self._loc(factors_el, root) if factors_el is not None else "",
+                factors_el.loc if factors_el is not None else "",
                 "factor 21 (no factors identified) must be the only factor",
                 code="21",
             )
@@ -637,7 +710,7 @@ class _ChildReader:
             ra["basis"] = basis
 
     def _subject_for(self, code: str) -> str:
-        m = re.fullmatch(r"([1-6])([ABC])", code)
+        m = _FACTOR.fullmatch(code)
         if m and m.group(2) == "B":
             return self._placeholder("parent-or-carer")
         if m and m.group(2) == "C":
@@ -656,44 +729,49 @@ class _ChildReader:
         obs: dict[str, Any] = {
             "resourceType": "Observation",
             "id": fid,
-            "meta": {"profile": [profile_url("DAIncident")]},
+            "meta": {"profile": [_prof("DAIncident")]},
             "extension": [
                 {
-                    "url": extension_url("incident-party"),
+                    "url": _ext_url("incident-party"),
                     "extension": [
-                        {"url": "person", "valueReference": reference(victim)},
+                        {"url": "person", "valueReference": self._ref(victim)},
                         {
                             "url": "role",
-                            "valueCodeableConcept": _cc({"system": code_system_url("incident-role"), "code": "victim"}),
+                            "valueCodeableConcept": {
+                                "coding": [{"system": _cs_url("incident-role"), "code": "victim"}]
+                            },
                         },
                     ],
                 },
                 # the census names no perpetrator: the role is stated, the person is absent (da-inc-1, L04)
                 {
-                    "url": extension_url("incident-party"),
+                    "url": _ext_url("incident-party"),
                     "extension": [
                         {"url": "person", "valueReference": _absent()},
                         {
                             "url": "role",
-                            "valueCodeableConcept": _cc(
-                                {"system": code_system_url("incident-role"), "code": "person-causing-harm"}
-                            ),
+                            "valueCodeableConcept": {
+                                "coding": [{"system": _cs_url("incident-role"), "code": "person-causing-harm"}]
+                            },
                         },
                     ],
                 },
             ],
-            "identifier": [{"system": identifier_system("cin-assessment-factor"), "value": ref}],
+            "identifier": [{"system": _id_system("cin-assessment-factor"), "value": ref}],
             "status": "final",
-            "code": _cc(
-                {"system": code_system_url("record-type"), "code": "incident"}, _coding("cin-assessment-factor", code)
-            ),
-            "subject": reference(self.child_id),
-            "performer": [reference(self.agency_id)],
+            "code": {
+                "coding": [
+                    {"system": _cs_url("record-type"), "code": "incident"},
+                    _coding("cin-assessment-factor", code),
+                ]
+            },
+            "subject": {"reference": self.child_ref},
+            "performer": [self._ref(self.agency_id)],
             "valueString": "Domestic abuse concern identified at a children's social care assessment: "
             + code_list("cin-assessment-factor")[code],
             "component": [
                 {
-                    "code": _cc({"system": code_system_url("observation-component"), "code": "abuse-kind"}),
+                    "code": {"coding": [{"system": _cs_url("observation-component"), "code": "abuse-kind"}]},
                     "valueCodeableConcept": _absent(),
                 }
             ],
@@ -703,56 +781,57 @@ class _ChildReader:
 
     def _risk_factor(self, fid: str, code: str, loc: str, when: str) -> dict[str, Any]:
         known = code in code_list("cin-assessment-factor")
-        codings = [{"system": code_system_url("record-type"), "code": "risk-factor"}]
+        codings = [{"system": _cs_url("record-type"), "code": "risk-factor"}]
         value: dict[str, Any]
         if known:
             cin = _coding("cin-assessment-factor", code)
             codings.append(cin)
             hit = code_map("cin-assessment-factor-to-risk-factor").forward.get(code)
-            mapped = [{"system": code_system_url("risk-factor"), "code": hit[0]}] if hit else []
+            mapped = [{"system": _cs_url("risk-factor"), "code": hit[0]}] if hit else []
             value = _cc(*mapped, cin)
         else:
             self._add(
                 Loss.UNMAPPED_CODE, "AssessmentFactors", loc, "not a CIN assessment factor; kept as text", code=code
             )
-            value = _cc(text=code)
+            value = {"text": code}
         obs: dict[str, Any] = {
             "resourceType": "Observation",
             "id": fid,
-            "meta": {"profile": [profile_url("DARiskFactor")]},
+            "meta": {"profile": [_prof("DARiskFactor")]},
             "status": "final",
-            "code": _cc(*codings),
-            "subject": reference(self._subject_for(code) if known else self.child_id),
-            "performer": [reference(self.agency_id)],
+            "code": {"coding": codings},
+            "subject": self._ref(self._subject_for(code) if known else self.child_id),
+            "performer": [self._ref(self.agency_id)],
             "valueCodeableConcept": value,
         }
         self._effective(obs, when)
         return obs
 
-    def _section47(self, el: etree._Element, eid: str, n: int, k: int, root: etree._Element) -> None:
-        start = self._date(el, "S47ActualStartDate", root, required=True)
-        target = self._date(el, "InitialCPCtarget", root)
-        icpc = self._date(el, "DateOfInitialCPC", root)
-        not_required = self._bool(el, "ICPCnotRequired", root, required=True)
+    def _section47(self, el: _Node, eid: str, n: int, k: int) -> None:
+        start = self._date(el, "S47ActualStartDate", required=True)
+        target = self._date(el, "InitialCPCtarget")
+        icpc = self._date(el, "DateOfInitialCPC")
+        not_required = self._bool(el, "ICPCnotRequired", required=True)
         ext = [self._episode_ext(eid)]
         if target:
-            ext.append({"url": extension_url("cin-icpc-target-date"), "valueDate": target})
+            ext.append({"url": _ext_url("cin-icpc-target-date"), "valueDate": target})
         if icpc:
-            ext.append({"url": extension_url("cin-initial-cpc-date"), "valueDate": icpc})
+            ext.append({"url": _ext_url("cin-initial-cpc-date"), "valueDate": icpc})
         if not_required is not None:
-            ext.append({"url": extension_url("cin-icpc-not-required"), "valueBoolean": not_required})
+            ext.append({"url": _ext_url("cin-icpc-not-required"), "valueBoolean": not_required})
         ra: dict[str, Any] = {
             "resourceType": "RiskAssessment",
-            "id": stable_id(*self.key, "episode", n, "section47", k),
-            "meta": {"profile": [profile_url("DARiskAssessment")]},
+            "id": self.ids("episode", n, "section47", k),
+            "meta": {"profile": [_prof("DARiskAssessment")]},
             "extension": ext,
             "status": "final" if (icpc or not_required) else "preliminary",
-            "code": _cc(_coding("cin-activity", "section-47")),
-            "method": _cc(
-                {"system": code_system_url("risk-tool"), "code": "other"}, text="Section 47 enquiry (Children Act 1989)"
-            ),
-            "subject": reference(self.child_id),
-            "performer": reference(self.agency_id),
+            "code": {"coding": [_coding("cin-activity", "section-47")]},
+            "method": {
+                "coding": [{"system": _cs_url("risk-tool"), "code": "other"}],
+                "text": "Section 47 enquiry (Children Act 1989)",
+            },
+            "subject": {"reference": self.child_ref},
+            "performer": self._ref(self.agency_id),
         }
         if start:
             ra["occurrenceDateTime"] = start
@@ -764,36 +843,34 @@ class _ChildReader:
         plan: dict[str, Any] = {
             "resourceType": "CarePlan",
             "id": pid,
-            "meta": {"profile": [profile_url("DAPlan")]},
+            "meta": {"profile": [_prof("DAPlan")]},
             "extension": [self._episode_ext(eid)],
             "status": "completed" if end else "active",
             "intent": "plan",
-            "category": [_cc({"system": code_system_url("plan-type"), "code": kind}, _coding("cin-activity", kind))],
-            "subject": reference(self.child_id),
-            "author": reference(self.agency_id),
+            "category": [{"coding": [{"system": _cs_url("plan-type"), "code": kind}, _coding("cin-activity", kind)]}],
+            "subject": {"reference": self.child_ref},
+            "author": self._ref(self.agency_id),
         }
         period = {k: v for k, v in (("start", start), ("end", end)) if v}
         if period:
             plan["period"] = period
         return plan
 
-    def _cin_plan(self, el: etree._Element, eid: str, n: int, k: int, root: etree._Element) -> None:
-        start = self._date(el, "CINPlanStartDate", root, required=True)
-        end = self._date(el, "CINPlanEndDate", root)
-        self.entries.append(
-            entry(self._plan(stable_id(*self.key, "episode", n, "cin-plan", k), eid, "cin-plan", start, end))
-        )
+    def _cin_plan(self, el: _Node, eid: str, n: int, k: int) -> None:
+        start = self._date(el, "CINPlanStartDate", required=True)
+        end = self._date(el, "CINPlanEndDate")
+        self.entries.append(entry(self._plan(self.ids("episode", n, "cin-plan", k), eid, "cin-plan", start, end)))
 
-    def _cp_plan(self, el: etree._Element, eid: str, n: int, k: int, root: etree._Element) -> None:
-        start = self._date(el, "CPPstartDate", root, required=True)
-        end = self._date(el, "CPPendDate", root)
-        plan = self._plan(stable_id(*self.key, "episode", n, "cp-plan", k), eid, "child-protection-plan", start, end)
-        initial, iloc = self._one(el, "InitialCategoryOfAbuse", root, required=True)
-        latest, lloc = self._one(el, "LatestCategoryOfAbuse", root, required=True)
+    def _cp_plan(self, el: _Node, eid: str, n: int, k: int) -> None:
+        start = self._date(el, "CPPstartDate", required=True)
+        end = self._date(el, "CPPendDate")
+        plan = self._plan(self.ids("episode", n, "cp-plan", k), eid, "child-protection-plan", start, end)
+        initial, iloc = self._one(el, "InitialCategoryOfAbuse", required=True)
+        latest, lloc = self._one(el, "LatestCategoryOfAbuse", required=True)
         if initial:
             plan["extension"].append(
                 {
-                    "url": extension_url("cin-initial-category-of-abuse"),
+                    "url": _ext_url("cin-initial-category-of-abuse"),
                     "valueCodeableConcept": self._code_cc(
                         "cin-category-of-abuse", initial, iloc, "InitialCategoryOfAbuse"
                     ),
@@ -801,29 +878,28 @@ class _ChildReader:
             )
         if latest:
             plan["category"].append(self._code_cc("cin-category-of-abuse", latest, lloc, "LatestCategoryOfAbuse"))
-        count, cloc = self._one(el, "NumberOfPreviousCPP", root, required=True)
+        count, cloc = self._one(el, "NumberOfPreviousCPP", required=True)
         if count:
             if count.isdigit():
-                plan["extension"].append({"url": extension_url("cin-previous-cpp-count"), "valueInteger": int(count)})
+                plan["extension"].append({"url": _ext_url("cin-previous-cpp-count"), "valueInteger": int(count)})
             else:
                 self._add(Loss.INVALID_INPUT, "NumberOfPreviousCPP", cloc, "not a whole number; not converted")
-        reviews = el.find("Reviews")
+        reviews = _first(el, "Reviews")
         activities = []
-        for r, (text, rloc) in enumerate(self._values(reviews, "CPPreviewDate", root) if reviews is not None else []):
-            if not (_DATE.fullmatch(text) and _valid_date(text)):
+        for text, rloc in self._values(reviews, "CPPreviewDate") if reviews is not None else []:
+            if not _is_date(text):
                 self._add(Loss.INVALID_INPUT, "CPPreviewDate", rloc, "CPPreviewDate is not a date; not converted")
                 continue
-            del r
             activities.append(
                 {
                     "extension": [
-                        {"url": extension_url("action-directed-at"), "valueReference": reference(self.child_id)}
+                        {"url": _ext_url("action-directed-at"), "valueReference": {"reference": self.child_ref}}
                     ],
                     "detail": {
-                        "code": _cc(_coding("cin-activity", "cpp-review")),
+                        "code": {"coding": [_coding("cin-activity", "cpp-review")]},
                         "status": "completed",
                         "scheduledPeriod": {"start": text, "end": text},
-                        "performer": [reference(self.agency_id)],
+                        "performer": [self._ref(self.agency_id)],
                     },
                 }
             )
@@ -831,29 +907,131 @@ class _ChildReader:
             plan["activity"] = activities
         self.entries.append(entry(plan))
 
-    def _unmapped(self, child: etree._Element) -> None:
-        """Report elements the mapping does not know (leaves only, never their values) and stray text."""
-        for el in child.iter():
-            if not isinstance(el.tag, str):
-                continue
-            loc = self._loc(el, child)
-            generic = re.sub(r"\[\d+\]", "", loc)
-            parent = el.getparent()
-            parent_known = parent is None or re.sub(r"\[\d+\]", "", self._loc(parent, child)) in self.known
-            if generic not in self.known and len(el) == 0:
-                self._add(Loss.UNMAPPED_FIELD, str(el.tag), loc, "not part of the mapping; value not converted")
-            elif generic in mapping()["containers"] and (el.text or "").strip():
-                self._add(Loss.INVALID_INPUT, str(el.tag), loc, "stray text inside a container; ignored")
-            if (el.tail or "").strip() and parent_known and el is not child:
-                self._add(Loss.INVALID_INPUT, str(el.tag), loc, "stray text after this element; ignored")
+
+_EPISODE_CODES = (
+    ("ReferralSource", "cin-referral-source", "cin-referral-source", True),
+    ("PrimaryNeedCode", "cin-primary-need", "cin-primary-need", False),
+    ("ReasonForClosure", "cin-closure-reason", "end-reason", False),
+)
+_FACTOR = re.compile(r"([1-6])([ABC])")
 
 
-def _valid_date(text: str) -> bool:
+def _first(parent: _Node | None, tag: str) -> _Node | None:
+    """The first ``tag`` container under ``parent``."""
+    if parent is None:
+        return None
+    kids = parent.kids.get(tag)
+    return kids[0] if kids else None
+
+
+@lru_cache(maxsize=8192)
+def _is_date_cached(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
     try:
         date.fromisoformat(text)
     except ValueError:
         return False
     return True
+
+
+def _is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD."""
+    return _is_date_cached(text) if len(text) == 10 else False
+
+
+def _walk(
+    el: etree._Element, node: _Node, kinds: dict[str, bool], deferred: list[ReportEntry], root: bool = False
+) -> None:
+    """Fill ``node`` (a known container) from ``el`` and note, in document order, every element the mapping does
+    not know (leaves only, never their values) and stray text."""
+    if root:
+        text = el.text
+        if text and text.strip():
+            deferred.append(_stray_inside(el, node.loc))
+    kids = list(el)
+    tags = [c.tag for c in kids]
+    counts: dict[Any, int] | None = None
+    if len(set(tags)) != len(tags):  # a repeated tag: its XPaths carry positions
+        counts = {}
+        for tag in tags:
+            counts[tag] = counts.get(tag, 0) + 1
+    seen: dict[str, int] = {}
+    groups = node.kids
+    loc_prefix = node.loc + "/"
+    generic_prefix = node.generic + "/"
+    for c, tag in zip(kids, tags, strict=True):
+        if tag.__class__ is not str:
+            continue
+        generic = generic_prefix + tag
+        kind = kinds.get(generic)
+        if counts is not None and counts[tag] > 1:
+            i = seen[tag] = seen.get(tag, 0) + 1
+            loc = f"{loc_prefix}{tag}[{i}]"
+        else:
+            loc = loc_prefix + tag
+        if kind is False:
+            text = c.text
+            value = text.strip() if text else ""
+            if tag in groups:
+                groups[tag].append(value)
+            else:
+                groups[tag] = [value]
+            tail = c.tail
+            if tail and not tail.isspace():
+                deferred.append(_stray_after(c, loc))
+            if len(c):
+                _unknown_kids(c, loc, True, deferred)
+            continue
+        if kind is None:
+            _unknown(c, loc, True, deferred)
+            continue
+        sub = _Node(tag, loc, generic)
+        node.order.append(sub)
+        if tag in groups:
+            groups[tag].append(sub)
+        else:
+            groups[tag] = [sub]
+        text = c.text
+        if text and not text.isspace():
+            deferred.append(_stray_inside(c, loc))
+        tail = c.tail
+        if tail and not tail.isspace():
+            deferred.append(_stray_after(c, loc))
+        _walk(c, sub, kinds, deferred)
+
+
+def _unknown(el: etree._Element, loc: str, parent_known: bool, deferred: list[ReportEntry]) -> None:
+    """An element outside the mapping: its leaves are reported; stray text after it when its parent is known."""
+    if len(el) == 0:
+        deferred.append(
+            ReportEntry(Loss.UNMAPPED_FIELD, str(el.tag), loc, "not part of the mapping; value not converted")
+        )
+    tail = el.tail
+    if parent_known and tail and tail.strip():
+        deferred.append(_stray_after(el, loc))
+    if len(el):
+        _unknown_kids(el, loc, False, deferred)
+
+
+def _unknown_kids(el: etree._Element, loc: str, parent_known: bool, deferred: list[ReportEntry]) -> None:
+    kids = [c for c in el if isinstance(c.tag, str)]
+    counts: dict[str, int] = {}
+    for c in kids:
+        counts[c.tag] = counts.get(c.tag, 0) + 1
+    seen: dict[str, int] = {}
+    for c in kids:
+        tag = str(c.tag)
+        i = seen[tag] = seen.get(tag, 0) + 1
+        _unknown(c, f"{loc}/{tag}[{i}]" if counts[tag] > 1 else f"{loc}/{tag}", parent_known, deferred)
+
+
+def _stray_inside(el: etree._Element, loc: str) -> ReportEntry:
+    return ReportEntry(Loss.INVALID_INPUT, str(el.tag), loc, "stray text inside a container; ignored")
+
+
+def _stray_after(el: etree._Element, loc: str) -> ReportEntry:
+    return ReportEntry(Loss.INVALID_INPUT, str(el.tag), loc, "stray text after this element; ignored")
 
 
 class _Prefixed:
@@ -1290,10 +1468,11 @@ class CinCensusFormat(Format):
         if re.search(rb"<!DOCTYPE", head, re.IGNORECASE):
             report.add(ReportEntry(Loss.INVALID_INPUT, "(document)", "/", "DOCTYPE declarations are refused"))
             return
-        header = _Header()
+        header = CensusHeader()
         mapped: dict[str, str] = {}
         occurrences: dict[str, int] = {}
         child_no = 0
+        ctx: _Context | None = None
         fields = mapping()["fields"]
         known = set(fields) | set(mapping()["containers"])
         parser = etree.iterparse(
@@ -1322,6 +1501,7 @@ class CinCensusFormat(Format):
                         continue
                     if elem.tag == "Header":
                         self._header(elem, header, report, mapped)
+                        ctx = None
                     elif elem.tag != "Children":
                         self._unknown_subtree(elem, f"/Message/{elem.tag}", report, known)
                     elem.clear()
@@ -1334,9 +1514,16 @@ class CinCensusFormat(Format):
                     continue
                 child_no += 1
                 report.records_in += 1
-                la = (elem.findtext("ChildIdentifiers/LAchildID") or "").strip()
-                occurrences[la] = occurrences.get(la, 0) + 1
                 xpath = f"{CHILD_PATH}[{child_no}]"
+                if ctx is None:
+                    ctx = _Context(report, name, header, mapped)
+                node = _Node("Child", xpath, CHILD_PATH)
+                deferred: list[ReportEntry] = []
+                _walk(elem, node, ctx.kinds, deferred, root=True)
+                ids = _first(node, "ChildIdentifiers")
+                la_values = ids.kids.get("LAchildID") if ids is not None else None
+                la = la_values[0] if la_values else ""
+                occurrences[la] = occurrences.get(la, 0) + 1
                 if la and occurrences[la] > 1:
                     report.add(
                         ReportEntry(
@@ -1346,7 +1533,7 @@ class CinCensusFormat(Format):
                             "more than one Child with this LAchildID in the file",
                         )
                     )
-                bundle = _ChildReader(report, name, header, xpath, occurrences[la], mapped).build(elem)
+                bundle = _ChildReader(ctx, xpath, occurrences[la]).build(node, deferred)
                 elem.clear(keep_tail=True)
                 while elem.getprevious() is not None:
                     del parent[0]
@@ -1361,7 +1548,9 @@ class CinCensusFormat(Format):
         for path in sorted(mapped):
             report.add(ReportEntry(Loss.MAPPED, path.rsplit("/", 1)[-1], path, target=mapped[path]))
 
-    def _header(self, elem: etree._Element, header: _Header, report: ConversionReport, mapped: dict[str, str]) -> None:
+    def _header(
+        self, elem: etree._Element, header: CensusHeader, report: ConversionReport, mapped: dict[str, str]
+    ) -> None:
         fields = mapping()["fields"]
         cd = elem.find("CollectionDetails")
         for tag in ("Collection", "Year", "ReferenceDate"):

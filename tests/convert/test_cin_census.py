@@ -12,8 +12,9 @@ import pytest
 from lxml import etree
 
 from dastandard.convert.base import ConversionReport, Loss
-from dastandard.convert.cin_census import CinCensusFormat
-from dastandard.convert.ids import code_system_url, profile_url
+from dastandard.convert.cin_census import NAME, CinCensusFormat, _KeyIds
+from dastandard.convert.ids import code_system_url, profile_url, stable_id
+from dastandard.generate import census_bundles, write_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "reference" / "cin-census"
@@ -238,6 +239,34 @@ def test_written_returns_validate_against_the_census_schema(tmp_path: Path) -> N
     out, report = write(bundles, cin_year=2023)
     assert xsd().validate(etree.fromstring(out)), xsd().error_log
     assert report.lossless
+
+
+@needs_shared
+def test_generated_returns_validate_against_the_census_schema(tmp_path: Path) -> None:
+    path = tmp_path / "generated.xml"
+    write_dataset(path, "cin-census", count=150, seed=9)
+    schema = xsd_with_sex(tmp_path)
+    assert schema.validate(etree.parse(str(path))), schema.error_log
+    data = path.read_bytes()
+    for tag in (b"<Assessments>", b"<Section47>", b"<ChildProtectionPlans>", b"<CINPlanDates>", b"<CPPreviewDate>"):
+        assert tag in data
+
+
+def test_key_ids_are_stable_ids() -> None:
+    key = (NAME, "999", "LA0020000001", "1")
+    ids = _KeyIds(key)
+    for parts in (("child",), ("episode", 2, "assessment", 1, "factor", 3), ("placeholder", "parent-or-carer")):
+        assert ids(*parts) == stable_id(*key, *parts)
+
+
+def test_generated_bundles_are_what_reading_gives(tmp_path: Path) -> None:
+    path = tmp_path / "generated.xml"
+    write_dataset(path, "cin-census", count=60, seed=4)
+    bundles, report = read(path.read_bytes(), path.name)
+    assert report.lossless
+    assert bundles == list(census_bundles(60, seed=4, source_file=path.name))
+    out, write_report = write(bundles)
+    assert out == path.read_bytes() and write_report.lossless
 
 
 def test_writer_reports_what_the_census_cannot_hold() -> None:
