@@ -178,9 +178,10 @@ def _peer_python() -> Path | None:
 def bench_cin(out: Path, children: int) -> dict[str, Any]:
     from dastandard.convert.base import ConversionReport
     from dastandard.convert.registry import get_format
-    from dastandard.generate import write_dataset
+    from dastandard.generate import CIN_FORMAT_VERSION, write_dataset
 
-    path = out / f"cin-{children}.xml"
+    # the generator's census version is part of the name: a return cached by an older generator is never reused
+    path = out / f"cin-{children}-v{CIN_FORMAT_VERSION}.xml"
     if not path.exists():
         write_dataset(path, "cin-census", count=children, seed=2)
     reader = get_format("cin-census")
