@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from dastandard.config import Settings
 from dastandard.validation import fhirpath
 from dastandard.validation.baseplan import BasePlan, base_plan
@@ -197,6 +199,22 @@ class Profile:
     type: str
     root: Node
     contexts: tuple[str, ...] = ()
+    # An extension whose checks read nothing but the extension itself (no reference targets, no invariants):
+    # its issues for a given content can be remembered and replayed at another path.
+    self_contained: bool = False
+
+
+def _self_contained(node: Node) -> bool:
+    return (
+        not node.target_profiles
+        and not node.constraints
+        and all(_self_contained(n) for n in (*node.children.values(), *node.slices.values()))
+    )
+
+
+# Remembered extension results: (url, serialized extension) -> issues as (rule, path below the extension, message).
+_Remembered = tuple[tuple[str, tuple[Any, ...], str], ...]
+_REMEMBER_LIMIT = 50_000
 
 
 class ProfileChecker:
@@ -228,6 +246,8 @@ class ProfileChecker:
             self.valuesets[url] = self._expand(url, valuesets, set())
         self.profiles: dict[str, Profile] = {}
         self.extensions: dict[str, Profile] = {}
+        self.remembered: dict[tuple[str, bytes], _Remembered] = {}
+        self.context_ok: dict[tuple[tuple[str, ...], str], bool] = {}
         self.errors: list[str] = []
         for url, sd in sds.items():
             try:
@@ -236,6 +256,7 @@ class ProfileChecker:
                 self.errors.append(f"{url}: {exc}")
                 continue
             profile.root.seal(url.rsplit("/", 1)[-1] if profile.type == "Extension" else profile.type)
+            profile.self_contained = profile.type == "Extension" and _self_contained(profile.root)
             (self.extensions if profile.type == "Extension" else self.profiles)[url] = profile
 
     def valueset_systems(self, url: str, expansion: frozenset[tuple[str, str]]) -> frozenset[str]:
@@ -783,19 +804,44 @@ class _Context:
                     "DA2010", (*path, "url"), f"extension {url} is not known to this standard; not checked", label
                 )
             return
-        if definition.contexts and not self._context_ok(definition.contexts, context):
-            self.issue(
-                "DA2011",
-                (*path, "url"),
-                f"extension {url} is not allowed on {context} (contexts: {', '.join(definition.contexts)})",
-                label,
-            )
+        if definition.contexts:
+            allowed = checker.context_ok.get((definition.contexts, context))
+            if allowed is None:
+                allowed = checker.context_ok[(definition.contexts, context)] = self._context_ok(
+                    definition.contexts, context
+                )
+            if not allowed:
+                self.issue(
+                    "DA2011",
+                    (*path, "url"),
+                    f"extension {url} is not allowed on {context} (contexts: {', '.join(definition.contexts)})",
+                    label,
+                )
+        key = None
+        if definition.self_contained:
+            try:
+                key = (url, orjson.dumps(ext))
+            except (TypeError, orjson.JSONEncodeError):
+                key = None  # not plain JSON data (e.g. an integer beyond 64 bits): checked every time
+            else:
+                known = checker.remembered.get(key)
+                if known is not None:
+                    self.out.extend((rule, (*path, *below), message, label) for rule, below, message in known)
+                    return
         before = len(self.out)
         self.node(definition.root, [(ext, path)], (), is_root=True)
-        for i in range(before, len(self.out)):
-            rule, ipath, message, ilabel = self.out[i]
+        out = self.out
+        depth = len(path)
+        for i in range(before, len(out)):
+            rule, ipath, message, ilabel = out[i]
             if rule == "DA2024":
-                self.out[i] = ("DA2012", ipath, message, ilabel)
+                out[i] = ("DA2012", ipath, message, ilabel)
+            if ipath[:depth] != path:
+                key = None  # an issue outside the extension: do not remember
+        if key is not None:
+            if len(checker.remembered) >= _REMEMBER_LIMIT:
+                checker.remembered.clear()
+            checker.remembered[key] = tuple((rule, ipath[depth:], message) for rule, ipath, message, _ in out[before:])
 
     def _context_ok(self, contexts: tuple[str, ...], context: str) -> bool:
         plan = self.checker.plan
@@ -876,26 +922,33 @@ def _concepts(concepts: Any) -> Iterator[str]:
 
 
 def _codings(value: Any) -> list[tuple[str | None, str]]:
-    if isinstance(value, str):
+    """The (system, code) pairs of a code, Coding or CodeableConcept (parsed JSON: dicts and lists)."""
+    if type(value) is str:
         return [(None, value)]
-    if not isinstance(value, Mapping):
+    if type(value) is not dict:
         return []
     if "coding" in value:
-        return [
-            (c.get("system"), c["code"])
-            for c in value.get("coding") or []
-            if isinstance(c, Mapping) and isinstance(c.get("code"), str)
-        ]
-    if isinstance(value.get("code"), str):
-        return [(value.get("system"), value["code"])]
+        codings = value["coding"]
+        if type(codings) is not list:
+            return []
+        return [(c.get("system"), c["code"]) for c in codings if type(c) is dict and type(c.get("code")) is str]
+    code = value.get("code")
+    if type(code) is str:
+        return [(value.get("system"), code)]
     return []
 
 
 def _matches(pattern: Any, value: Any) -> bool:
-    if isinstance(pattern, Mapping):
-        return isinstance(value, Mapping) and all(k in value and _matches(v, value[k]) for k, v in pattern.items())
-    if isinstance(pattern, list):
-        return isinstance(value, list) and all(any(_matches(p, v) for v in value) for p in pattern)
+    """FHIR pattern matching: every element of ``pattern`` is in ``value`` (list items each matched by one)."""
+    if type(pattern) is dict:
+        if type(value) is not dict:
+            return False
+        for key, expected in pattern.items():  # noqa: SIM110 - a plain loop: this runs for every patterned value
+            if key not in value or not _matches(expected, value[key]):
+                return False
+        return True
+    if type(pattern) is list:
+        return type(value) is list and all(any(_matches(p, v) for v in value) for p in pattern)
     return bool(pattern == value)
 
 
@@ -906,9 +959,9 @@ def _get_path(value: Any, dpath: str) -> list[Any]:
     for part in dpath.split("."):
         nxt: list[Any] = []
         for item in current:
-            if isinstance(item, Mapping) and part in item:
+            if type(item) is dict and part in item:
                 got = item[part]
-                nxt.extend(got if isinstance(got, list) else [got])
+                nxt.extend(got if type(got) is list else [got])
         current = nxt
     return current
 

@@ -159,6 +159,27 @@ def test_preferred_binding_is_info_and_extension_slices_are_checked() -> None:
     assert ("DA2012", "Organization.extension.0.valueString") in got
 
 
+def test_remembered_extension_results_are_replayed_at_each_place_and_resource() -> None:
+    """The same faulty extension in two resources (and twice in one) reports at every path, with each label."""
+    check = checker()
+    bad = {"url": f"{BASE}/StructureDefinition/rating", "valueString": "high"}
+    first = good() | {
+        "id": "a1",
+        "extension": [dict(bad), {"url": f"{BASE}/StructureDefinition/rating", "valueInteger": 2}],
+    }
+    second = good() | {"id": "a2", "extension": [dict(bad), dict(bad)]}
+    out: list[Any] = []
+    check.check(first, ("Organization",), out, DEFAULT_SETTINGS)
+    check.check(second, ("Organization",), out, DEFAULT_SETTINGS)
+    found = [(rule, ".".join(str(p) for p in path), label) for rule, path, _message, label in out]
+    assert [f for f in found if f[0] == "DA2012"] == [
+        ("DA2012", "Organization.extension.0.valueString", "Organization/a1"),
+        ("DA2012", "Organization.extension.0.valueString", "Organization/a2"),
+        ("DA2012", "Organization.extension.1.valueString", "Organization/a2"),
+    ]
+    assert len(check.remembered) == 2  # the faulty content and the good one, each checked once
+
+
 def test_extension_context_and_unknown_code_system() -> None:
     patient = {
         "resourceType": "Patient",
