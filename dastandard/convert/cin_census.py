@@ -304,14 +304,17 @@ class _ChildReader:
         self.report.add(ReportEntry(kind, fld, location, message, code, target))
 
     # -- value access: every read marks the generic path as mapped
+    def _mark(self, generic: str) -> None:
+        if generic not in self.mapped:
+            fld = self.fields.get(generic)
+            if fld is not None:
+                self.mapped[generic] = fld["target"]
+
     def _values(self, parent: _Node, tag: str) -> list[tuple[str, str]]:
         vals = parent.kids.get(tag)
         if not vals:
             return []
-        generic = f"{parent.generic}/{tag}"
-        fld = self.fields.get(generic)
-        if fld is not None:
-            self.mapped[generic] = fld["target"]
+        self._mark(f"{parent.generic}/{tag}")
         if len(vals) == 1:
             return [(vals[0], f"{parent.loc}/{tag}")]
         return [(v, f"{parent.loc}/{tag}[{i}]") for i, v in enumerate(vals, start=1)]
@@ -320,15 +323,23 @@ class _ChildReader:
         """The stripped text and XPath of the single ``tag`` child ('' when absent; a repeat is reported)."""
         if parent is None:
             return "", ""
-        vals = self._values(parent, tag)
-        if not vals or not vals[0][0]:
+        vals = parent.kids.get(tag)
+        if vals is not None and len(vals) == 1:  # the usual case, without building the list of values
+            self._mark(f"{parent.generic}/{tag}")
+            text = vals[0]
+            loc = f"{parent.loc}/{tag}"
+            if not text and required:
+                self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is required but missing or empty")
+            return text, loc
+        found = self._values(parent, tag)
+        if not found or not found[0][0]:
             if required:
-                where = vals[0][1] if vals else f"{parent.loc}/{tag}"
+                where = found[0][1] if found else f"{parent.loc}/{tag}"
                 self._add(Loss.INVALID_INPUT, tag, where, f"{tag} is required but missing or empty")
-            return "", vals[0][1] if vals else ""
-        for _, loc in vals[1:]:
+            return "", found[0][1] if found else ""
+        for _, loc in found[1:]:
             self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} may occur once; the repeat is not converted")
-        return vals[0]
+        return found[0]
 
     def _date(self, parent: _Node | None, tag: str, required: bool = False) -> str:
         text, loc = self._one(parent, tag, required)
