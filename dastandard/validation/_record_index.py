@@ -35,8 +35,11 @@ EMPTY: Mapping[str, Any] = {}
 
 def as_map(value: Any) -> Mapping[str, Any]:
     """``value`` if it is a JSON object, else an empty mapping."""
-    if type(value) is dict:  # the common case, without the slower Mapping (ABC) check
-        return value
+    cls = type(value)
+    if cls is dict:  # the common case, without the slower Mapping (ABC) check
+        return value  # type: ignore[no-any-return]
+    if value is None or cls is list or cls is str:
+        return EMPTY
     return value if isinstance(value, Mapping) else EMPTY
 
 
@@ -55,11 +58,29 @@ def as_bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+# The result of parse_date depends only on the first ten characters (``YYYY-MM-DD``), so those key a small cache.
+_DATES: dict[str, date | None] = {}
+_DATES_MAX = 8192
+
+
 def parse_date(value: Any) -> date | None:
     """The calendar date of a FHIR date/dateTime/instant string; partial dates take the first day. Else ``None``."""
     if not isinstance(value, str):
         return None
-    match = _DATE_RE.match(value)
+    head = value[:10]
+    try:
+        return _DATES[head]
+    except KeyError:
+        pass
+    day = _read_date(head)
+    if len(_DATES) >= _DATES_MAX:
+        _DATES.clear()
+    _DATES[head] = day
+    return day
+
+
+def _read_date(text: str) -> date | None:
+    match = _DATE_RE.match(text)
     if not match:
         return None
     year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
@@ -69,34 +90,100 @@ def parse_date(value: Any) -> date | None:
         return None
 
 
+def _add_codes(concept: Any, out: set[str]) -> None:
+    """Add every ``code`` of a CodeableConcept (or a list of them, or a bare Coding) to ``out``."""
+    for item in concept if isinstance(concept, list) else (concept,):
+        item_map = item if type(item) is dict else as_map(item)
+        code = item_map.get("code")
+        if isinstance(code, str) and code.strip():
+            out.add(code)
+        codings = item_map.get("coding")
+        if isinstance(codings, list):
+            for coding in codings:
+                coding_map = coding if type(coding) is dict else as_map(coding)
+                code = coding_map.get("code")
+                if isinstance(code, str) and code.strip():
+                    out.add(code)
+
+
+def _add_value_codes(element: Mapping[str, Any], out: set[str]) -> None:
+    """Add the codes of an element's ``value[x]`` to ``out``."""
+    concept = element.get("valueCodeableConcept")
+    if concept is not None:
+        if type(concept) is dict and "code" not in concept:  # the usual CodeableConcept, read inline
+            codings = concept.get("coding")
+            if isinstance(codings, list):
+                for coding in codings:
+                    code = (coding if type(coding) is dict else as_map(coding)).get("code")
+                    if isinstance(code, str) and code.strip():
+                        out.add(code)
+        else:
+            _add_codes(concept, out)
+    coding = element.get("valueCoding")
+    if coding is not None:
+        _add_codes(coding, out)
+    code = element.get("valueCode")
+    if isinstance(code, str) and code.strip():
+        out.add(code)
+
+
+NO_CODES: frozenset[str] = frozenset()
+
+
+def has_code(concept: Any) -> bool:
+    """Whether ``codes_of(concept)`` is non-empty (without building it)."""
+    for item in concept if isinstance(concept, list) else (concept,):
+        item_map = item if type(item) is dict else as_map(item)
+        code = item_map.get("code")
+        if isinstance(code, str) and code.strip():
+            return True
+        codings = item_map.get("coding")
+        if isinstance(codings, list):
+            for coding in codings:
+                coding_map = coding if type(coding) is dict else as_map(coding)
+                code = coding_map.get("code")
+                if isinstance(code, str) and code.strip():
+                    return True
+    return False
+
+
+def has_value_code(element: Mapping[str, Any]) -> bool:
+    """Whether ``value_codes(element)`` is non-empty (without building it)."""
+    concept = element.get("valueCodeableConcept")
+    if concept is not None and has_code(concept):
+        return True
+    coding = element.get("valueCoding")
+    if coding is not None and has_code(coding):
+        return True
+    code = element.get("valueCode")
+    return isinstance(code, str) and bool(code.strip())
+
+
 def codes_of(concept: Any) -> frozenset[str]:
     """Every ``code`` in a CodeableConcept (or a list of them, or a bare Coding)."""
+    if concept is None:
+        return NO_CODES
     out: set[str] = set()
-    for item in concept if isinstance(concept, list) else [concept]:
-        item_map = as_map(item)
-        code = as_str(item_map.get("code"))
-        if code:
-            out.add(code)
-        for coding in as_list(item_map.get("coding")):
-            code = as_str(as_map(coding).get("code"))
-            if code:
-                out.add(code)
-    return frozenset(out)
+    _add_codes(concept, out)
+    return frozenset(out) if out else NO_CODES
 
 
 def value_codes(element: Mapping[str, Any]) -> frozenset[str]:
     """Codes carried by an element's ``value[x]`` (CodeableConcept, Coding or code)."""
-    out = codes_of(element.get("valueCodeableConcept")) | codes_of(element.get("valueCoding"))
-    code = as_str(element.get("valueCode"))
-    return out | {code} if code else out
+    out: set[str] = set()
+    _add_value_codes(element, out)
+    return frozenset(out) if out else NO_CODES
 
 
 def absent_reason(element: Any) -> str | None:
     """The data-absent-reason code on an element or inside its ``valueCodeableConcept``, else ``None``."""
     element_map = as_map(element)
     for holder in (element_map, as_map(element_map.get("valueCodeableConcept"))):
-        for ext in as_list(holder.get("extension")):
-            ext_map = as_map(ext)
+        exts = holder.get("extension")
+        if not isinstance(exts, list):
+            continue
+        for ext in exts:
+            ext_map = ext if type(ext) is dict else as_map(ext)
             if ext_map.get("url") == DAR_URL:
                 return as_str(ext_map.get("valueCode")) or "unknown"
     return None
@@ -109,17 +196,24 @@ def reference_of(value: Any) -> str | None:
 
 def sub_extensions(ext: Mapping[str, Any], name: str) -> Iterator[Mapping[str, Any]]:
     """Sub-extensions of a complex extension with the relative url ``name``."""
-    for sub in as_list(ext.get("extension")):
-        sub_map = as_map(sub)
+    subs = ext.get("extension")
+    if not isinstance(subs, list):
+        return
+    for sub in subs:
+        sub_map = sub if type(sub) is dict else as_map(sub)
         if sub_map.get("url") == name:
             yield sub_map
 
 
 def sub_value(ext: Mapping[str, Any], name: str, key: str) -> Any:
     """The ``key`` value (e.g. ``valueBoolean``) of the first sub-extension ``name``, else ``None``."""
-    for sub in sub_extensions(ext, name):
-        if key in sub:
-            return sub[key]
+    subs = ext.get("extension")
+    if not isinstance(subs, list):
+        return None
+    for sub in subs:
+        sub_map = sub if type(sub) is dict else as_map(sub)
+        if sub_map.get("url") == name and key in sub_map:
+            return sub_map[key]
     return None
 
 
@@ -137,17 +231,26 @@ def id_system(name: str) -> str:
 
 def extensions(resource: Mapping[str, Any], extension_id: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
     """``(position, extension)`` for each of the standard's extension ``extension_id`` on ``resource``."""
+    exts = resource.get("extension")
+    if not isinstance(exts, list):
+        return
     url = ext_url(extension_id)
-    for pos, ext in enumerate(as_list(resource.get("extension"))):
-        ext_map = as_map(ext)
+    for pos, ext in enumerate(exts):
+        ext_map = ext if type(ext) is dict else as_map(ext)
         if ext_map.get("url") == url:
             yield pos, ext_map
 
 
 def first_extension(resource: Mapping[str, Any], extension_id: str) -> Mapping[str, Any] | None:
     """The first extension ``extension_id`` on ``resource``, else ``None``."""
-    for _, ext in extensions(resource, extension_id):
-        return ext
+    exts = resource.get("extension")
+    if not isinstance(exts, list):
+        return None
+    url = ext_url(extension_id)
+    for ext in exts:
+        ext_map = ext if type(ext) is dict else as_map(ext)
+        if ext_map.get("url") == url:
+            return ext_map
     return None
 
 
@@ -166,26 +269,38 @@ def period_of(value: Any) -> tuple[date | None, date | None]:
     return parse_date(period.get("start")), parse_date(period.get("end"))
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def _fold(code: str) -> str:
-    return code.replace("-", "").replace("_", "").lower()
+    folded = _FOLDED.get(code)
+    if folded is None:
+        folded = code.replace("-", "").replace("_", "").lower()
+        if len(_FOLDED) >= _DATES_MAX:
+            _FOLDED.clear()
+        _FOLDED[code] = folded
+    return folded
 
 
 def component_values(resource: Mapping[str, Any], code: str) -> Iterator[Mapping[str, Any]]:
     """Each component of an Observation whose ``code`` carries ``code``; ``riskLevel`` (the slice name) and
     ``risk-level`` (the observation-component code) are the same name."""
+    comps = resource.get("component")
+    if not isinstance(comps, list):
+        return
     wanted = _fold(code)
-    for comp in as_list(resource.get("component")):
-        comp_map = as_map(comp)
+    for comp in comps:
+        comp_map = comp if type(comp) is dict else as_map(comp)
         if any(_fold(found) == wanted for found in codes_of(comp_map.get("code"))):
             yield comp_map
 
 
 def component_codes(resource: Mapping[str, Any], code: str) -> frozenset[str]:
     """The union of value codes of the components named ``code``."""
-    out: frozenset[str] = frozenset()
+    out: set[str] = set()
     for comp in component_values(resource, code):
-        out |= value_codes(comp)
-    return out
+        _add_value_codes(comp, out)
+    return frozenset(out) if out else NO_CODES
 
 
 def component_bool(resource: Mapping[str, Any], code: str) -> bool | None:
@@ -218,6 +333,9 @@ def age_on(birth: date | None, on: date | None) -> int | None:
 
 
 # --- the index ----------------------------------------------------------------------------------------------------
+
+PCH = "person-causing-harm"
+VICTIM = "victim"
 
 
 @dataclass(slots=True)
@@ -254,8 +372,10 @@ class Person:
         """Unborn, or known to be under 18 on ``on``."""
         if self.unborn:
             return True
-        years = self.age(on)
-        return years is not None and years < 18
+        birth = self.birth
+        if birth is None or on is None:
+            return False
+        return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)) < 18
 
     def is_adult(self, on: date | None) -> bool:
         """Not a child: 18 or over on ``on``, or of unknown age (and not unborn)."""
@@ -285,12 +405,22 @@ class Incident:
     agency: str | None
     risk: frozenset[str]
     behaviour: bool
+    pair_set: frozenset[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def with_role(self, *roles: str) -> set[str]:
         return {p.person for p in self.parties if p.person and p.role in roles}
 
     def persons(self) -> set[str]:
         return {p.person for p in self.parties if p.person}
+
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """``(person causing harm, victim)`` for every two different parties in those roles (computed once)."""
+        found = self.pair_set
+        if found is None:
+            harm = [p.person for p in self.parties if p.person and p.role == PCH]
+            victims = [p.person for p in self.parties if p.person and p.role == VICTIM]
+            found = self.pair_set = frozenset((h, v) for h in harm for v in victims if h != v)
+        return found
 
 
 @dataclass(slots=True)
@@ -357,21 +487,67 @@ def shared_index() -> Iterator[None]:
         _LAST = None
 
 
-@dataclass
-class RecordIndex:
-    """Everything the rules look up in one record, built in a single pass (``RecordIndex.build``)."""
+class _Urls:
+    """The extension URLs the index reads, looked up once."""
 
-    is_bundle: bool = False
-    entries: list[Entry] = field(default_factory=list)
-    by_ref: dict[str, Entry] = field(default_factory=dict)
-    by_type: dict[str, list[Entry]] = field(default_factory=dict)
-    by_kind: dict[str, list[Entry]] = field(default_factory=dict)
-    persons: dict[str, Person] = field(default_factory=dict)
-    incidents: list[Incident] = field(default_factory=list)
-    relationships: list[Relationship] = field(default_factory=list)
-    households: list[Household] = field(default_factory=list)
-    timestamp: date | None = None
-    latest: date | None = None
+    __slots__ = ("episode", "linked", "party", "related", "unborn", "verified")
+
+    def __init__(self) -> None:
+        self.party = ext_url("incident-party")
+        self.linked = ext_url("linked-incident")
+        self.episode = ext_url("relationship-episode")
+        self.related = ext_url("related-person")
+        self.verified = ext_url("last-verified")
+        self.unborn = ext_url("unborn")
+
+
+@cache
+def _urls() -> _Urls:
+    return _Urls()
+
+
+_ABUSE_KIND = "abusekind"  # _fold("abuseKind")
+_RISK_LEVEL = "risklevel"  # _fold("riskLevel")
+
+
+class RecordIndex:
+    """Everything the rules look up in one record, built in a single pass (``RecordIndex.build``).
+
+    ``memo`` holds facts that rules derive from the index, computed once per record by whichever rule asks first.
+    """
+
+    __slots__ = (
+        "_latest",
+        "_latest_known",
+        "_roles",
+        "by_kind",
+        "by_ref",
+        "by_type",
+        "entries",
+        "households",
+        "incidents",
+        "is_bundle",
+        "memo",
+        "persons",
+        "relationships",
+        "timestamp",
+    )
+
+    def __init__(self) -> None:
+        self.is_bundle = False
+        self.entries: list[Entry] = []
+        self.by_ref: dict[str, Entry] = {}
+        self.by_type: dict[str, list[Entry]] = {}
+        self.by_kind: dict[str, list[Entry]] = {}
+        self.persons: dict[str, Person] = {}
+        self.incidents: list[Incident] = []
+        self.relationships: list[Relationship] = []
+        self.households: list[Household] = []
+        self.timestamp: date | None = None
+        self.memo: dict[str, Any] = {}
+        self._latest: date | None = None
+        self._latest_known = False
+        self._roles: tuple[frozenset[str], frozenset[str]] | None = None
 
     @classmethod
     def build(cls, record: Any) -> RecordIndex:
@@ -398,58 +574,115 @@ class RecordIndex:
             return index
         index.is_bundle = True
         index.timestamp = parse_date(bundle.get("timestamp"))
-        for pos, raw in enumerate(as_list(bundle.get("entry"))):
-            item = as_map(raw)
-            res = as_map(item.get("resource"))
-            rtype = as_str(res.get("resourceType"))
-            if rtype is None:
+        raw_entries = bundle.get("entry")
+        if not isinstance(raw_entries, list):
+            return index
+        entries = index.entries
+        by_ref = index.by_ref
+        by_type = index.by_type
+        by_kind = index.by_kind
+        for pos, raw in enumerate(raw_entries):
+            item = raw if type(raw) is dict else as_map(raw)
+            res = item.get("resource")
+            if type(res) is not dict:
+                res = as_map(res)
+            rtype = res.get("resourceType")
+            if not isinstance(rtype, str) or not rtype.strip():
                 continue
-            rid = as_str(res.get("id")) or ""
-            full = as_str(item.get("fullUrl"))
-            key = full or (f"{rtype}/{rid}" if rid else f"#entry{pos}")
-            entry = Entry(pos, key, rtype, rid, res)
-            index.entries.append(entry)
-            for alias in (full, f"{rtype}/{rid}" if rid else None, f"urn:uuid:{rid}" if rid else None):
-                if alias and alias not in index.by_ref:
-                    index.by_ref[alias] = entry
-            index.by_type.setdefault(rtype, []).append(entry)
-            kind = _kind_of(rtype, res)
+            rid = res.get("id")
+            if not isinstance(rid, str) or not rid.strip():
+                rid = ""
+            full = item.get("fullUrl")
+            if not isinstance(full, str) or not full.strip():
+                full = None
+            typed = f"{rtype}/{rid}" if rid else None
+            entry = Entry(pos, full or typed or f"#entry{pos}", rtype, rid, res)
+            entries.append(entry)
+            if full and full not in by_ref:
+                by_ref[full] = entry
+            if typed:
+                if typed not in by_ref:
+                    by_ref[typed] = entry
+                urn = "urn:uuid:" + rid
+                if urn not in by_ref:
+                    by_ref[urn] = entry
+            same_type = by_type.get(rtype)
+            if same_type is None:
+                by_type[rtype] = [entry]
+            else:
+                same_type.append(entry)
+            if rtype == "Observation" or rtype == "ServiceRequest":
+                kind = _kind_from(res.get("code"))
+            elif rtype == "Communication":
+                kind = _kind_from(res.get("category"))
+            else:
+                continue
             if kind:
-                index.by_kind.setdefault(kind, []).append(entry)
-        latest: date | None = None
-        for entry in index.entries:
-            for day in _dates_of(entry):
-                if latest is None or day > latest:
-                    latest = day
-        index.latest = latest
-        for entry in index.by_type.get("Patient", []):
-            index.persons[entry.key] = _person(entry)
-        for entry in index.by_kind.get("incident", []):
-            index.incidents.append(index._incident(entry))
-        index.incidents.sort(key=lambda inc: (inc.day or date.min, inc.entry.pos))
-        for entry in index.by_type.get("RelatedPerson", []):
-            index.relationships.append(index._relationship(entry))
-        for entry in index.by_type.get("Group", []):
+                same_kind = by_kind.get(kind)
+                if same_kind is None:
+                    by_kind[kind] = [entry]
+                else:
+                    same_kind.append(entry)
+        urls = _urls()
+        persons = index.persons
+        for entry in by_type.get("Patient", ()):
+            persons[entry.key] = _person(entry, urls.unborn)
+        incidents = index.incidents
+        for entry in by_kind.get("incident", ()):
+            incidents.append(index._incident(entry, urls))
+        if len(incidents) > 1:
+            incidents.sort(key=_incident_order)
+        for entry in by_type.get("RelatedPerson", ()):
+            index.relationships.append(index._relationship(entry, urls))
+        for entry in by_type.get("Group", ()):
             index.households.append(index._household(entry))
         return index
+
+    @property
+    def latest(self) -> date | None:
+        """The latest date anywhere in the record, else ``None`` (worked out on first use)."""
+        if not self._latest_known:
+            latest: date | None = None
+            for entry in self.entries:
+                for day in _dates_of(entry):
+                    if latest is None or day > latest:
+                        latest = day
+            self._latest = latest
+            self._latest_known = True
+        return self._latest
 
     # --- lookups ------------------------------------------------------------------------------------------------
 
     def resolve(self, reference: Any) -> str | None:
         """The key of the entry a Reference (or reference string) points at, else ``None``."""
-        ref = reference if isinstance(reference, str) else reference_of(reference)
-        if ref is None:
-            return None
+        if type(reference) is dict:
+            ref = reference.get("reference")
+            if not isinstance(ref, str) or not ref.strip():
+                return None
+        elif isinstance(reference, str):
+            ref = reference
+        else:
+            ref = reference_of(reference)
+            if ref is None:
+                return None
         entry = self.by_ref.get(ref)
-        if entry is None and "/" in ref and not ref.startswith("urn:"):
+        if entry is None:
+            if "/" not in ref or ref.startswith("urn:"):
+                return None
             tail = "/".join(ref.rsplit("/", 2)[-2:])  # an absolute URL ending in Type/id
             entry = self.by_ref.get(tail)
-        return entry.key if entry else None
+            if entry is None:
+                return None
+        return entry.key
 
     def resolve_all(self, references: Any) -> list[str]:
         """Keys of every resolvable Reference in a list (or single Reference)."""
-        items = references if isinstance(references, list) else [references]
-        return [key for key in (self.resolve(item) for item in items) if key]
+        out: list[str] = []
+        for item in references if isinstance(references, list) else (references,):
+            key = self.resolve(item)
+            if key:
+                out.append(key)
+        return out
 
     def kind(self, name: str) -> list[Entry]:
         """Entries of one kind: an Observation/Communication/ServiceRequest record-type code, e.g. ``incident``."""
@@ -472,7 +705,7 @@ class RecordIndex:
 
     def is_adult(self, person: str | None, on: date | None) -> bool:
         found = self.persons.get(person) if person else None
-        return found is not None and found.is_adult(on)
+        return found is not None and not found.is_child(on)
 
     def members_on(self, day: date | None) -> Iterator[tuple[Household, Member]]:
         """Every household membership that covers ``day``."""
@@ -481,83 +714,156 @@ class RecordIndex:
                 if member.person and member.covers(day):
                     yield household, member
 
-    def roles(self) -> tuple[set[str], set[str]]:
-        """``(persons causing harm, victims)`` across every incident."""
-        harm: set[str] = set()
-        victims: set[str] = set()
-        for inc in self.incidents:
-            harm |= inc.with_role("person-causing-harm")
-            victims |= inc.with_role("victim")
-        return harm, victims
+    def roles(self) -> tuple[frozenset[str], frozenset[str]]:
+        """``(persons causing harm, victims)`` across every incident (worked out once)."""
+        found = self._roles
+        if found is None:
+            harm: set[str] = set()
+            victims: set[str] = set()
+            for inc in self.incidents:
+                for party in inc.parties:
+                    if party.person:
+                        if party.role == PCH:
+                            harm.add(party.person)
+                        elif party.role == VICTIM:
+                            victims.add(party.person)
+            found = self._roles = (frozenset(harm), frozenset(victims))
+        return found
 
     # --- builders -----------------------------------------------------------------------------------------------
 
-    def _incident(self, entry: Entry) -> Incident:
+    def _incident(self, entry: Entry, urls: _Urls) -> Incident:
         res = entry.res
         parties: list[Party] = []
-        for pos, ext in extensions(res, "incident-party"):
-            role_codes: frozenset[str] = frozenset()
-            for sub in sub_extensions(ext, "role"):
-                role_codes |= value_codes(sub)
-            exposure: frozenset[str] = frozenset()
-            for sub in sub_extensions(ext, "exposure"):
-                exposure |= value_codes(sub)
-            parties.append(
-                Party(
-                    person=self.resolve(sub_value(ext, "person", "valueReference")),
-                    role=min(role_codes) if role_codes else None,
-                    rationale=as_str(sub_value(ext, "roleRationale", "valueString")),
-                    exposure=exposure,
-                    ext_pos=pos,
-                )
-            )
-        linked = frozenset(
-            key for _, ext in extensions(res, "linked-incident") if (key := self.resolve(ext.get("valueReference")))
-        )
+        linked: set[str] = set()
+        exts = res.get("extension")
+        if isinstance(exts, list):
+            party_url = urls.party
+            linked_url = urls.linked
+            for pos, ext in enumerate(exts):
+                ext_map = ext if type(ext) is dict else as_map(ext)
+                url = ext_map.get("url")
+                if url == party_url:
+                    parties.append(self._party(ext_map, pos))
+                elif url == linked_url:
+                    key = self.resolve(ext_map.get("valueReference"))
+                    if key:
+                        linked.add(key)
+        kinds: set[str] = set()
+        risk: set[str] = set()
+        comps = res.get("component")
+        if isinstance(comps, list):
+            for comp in comps:
+                comp_map = comp if type(comp) is dict else as_map(comp)
+                names = comp_map.get("code")
+                if names is None:
+                    continue
+                folded = {_fold(code) for code in codes_of(names)}
+                if _ABUSE_KIND in folded:
+                    _add_value_codes(comp_map, kinds)
+                if _RISK_LEVEL in folded:
+                    _add_value_codes(comp_map, risk)
+        performer = res.get("performer")
+        agency = self.resolve(performer)
+        if agency is None and isinstance(performer, list):
+            agency = next(iter(self.resolve_all(performer)), None)
+        behaviour = res.get("valueString")
         return Incident(
-            entry=entry,
-            day=effective_date(res),
-            parties=parties,
-            kinds=component_codes(res, "abuseKind"),
-            linked=linked,
-            agency=self.resolve(res.get("performer")) or next(iter(self.resolve_all(res.get("performer"))), None),
-            risk=component_codes(res, "riskLevel"),
-            behaviour=as_str(res.get("valueString")) is not None,
+            entry,
+            effective_date(res),
+            parties,
+            frozenset(kinds) if kinds else NO_CODES,
+            frozenset(linked),
+            agency,
+            frozenset(risk) if risk else NO_CODES,
+            isinstance(behaviour, str) and bool(behaviour.strip()),
         )
 
-    def _relationship(self, entry: Entry) -> Relationship:
+    def _party(self, ext: Mapping[str, Any], pos: int) -> Party:
+        roles: set[str] = set()
+        exposure: set[str] = set()
+        person: Any = None
+        rationale: Any = None
+        have_person = have_rationale = False
+        subs = ext.get("extension")
+        if isinstance(subs, list):
+            for sub in subs:
+                sub_map = sub if type(sub) is dict else as_map(sub)
+                name = sub_map.get("url")
+                if name == "role":
+                    _add_value_codes(sub_map, roles)
+                elif name == "exposure":
+                    _add_value_codes(sub_map, exposure)
+                elif name == "person":
+                    if not have_person and "valueReference" in sub_map:
+                        person = sub_map["valueReference"]
+                        have_person = True
+                elif name == "roleRationale" and not have_rationale and "valueString" in sub_map:
+                    rationale = sub_map["valueString"]
+                    have_rationale = True
+        return Party(
+            self.resolve(person) if person is not None else None,
+            min(roles) if roles else None,
+            as_str(rationale),
+            frozenset(exposure) if exposure else NO_CODES,
+            pos,
+        )
+
+    def _relationship(self, entry: Entry, urls: _Urls) -> Relationship:
         res = entry.res
         episodes: list[tuple[frozenset[str], date | None, date | None]] = []
-        for _, ext in extensions(res, "relationship-episode"):
-            status: frozenset[str] = frozenset()
-            for sub in sub_extensions(ext, "status"):
-                status |= value_codes(sub)
-            start, end = period_of(sub_value(ext, "period", "valuePeriod"))
-            episodes.append((status or value_codes(ext), start, end))
-        related = first_extension(res, "related-person")
+        related: Mapping[str, Any] | None = None
+        verified: Mapping[str, Any] | None = None
+        exts = res.get("extension")
+        if isinstance(exts, list):
+            episode_url = urls.episode
+            related_url = urls.related
+            verified_url = urls.verified
+            for ext in exts:
+                ext_map = ext if type(ext) is dict else as_map(ext)
+                url = ext_map.get("url")
+                if url == episode_url:
+                    status: set[str] = set()
+                    for sub in sub_extensions(ext_map, "status"):
+                        _add_value_codes(sub, status)
+                    start, end = period_of(sub_value(ext_map, "period", "valuePeriod"))
+                    episodes.append((frozenset(status) if status else value_codes(ext_map), start, end))
+                elif url == related_url:
+                    if related is None:
+                        related = ext_map
+                elif url == verified_url and verified is None:
+                    verified = ext_map
         return Relationship(
-            entry=entry,
-            a=self.resolve(res.get("patient")),
-            b=self.resolve(related.get("valueReference")) if related else None,
-            codes=codes_of(res.get("relationship")),
-            episodes=episodes,
-            verified=verified_date(res),
+            entry,
+            self.resolve(res.get("patient")),
+            self.resolve(related.get("valueReference")) if related else None,
+            codes_of(res.get("relationship")),
+            episodes,
+            _verified_of(verified) if verified is not None else None,
         )
 
     def _household(self, entry: Entry) -> Household:
         members: list[Member] = []
-        for pos, raw in enumerate(as_list(entry.res.get("member"))):
-            member = as_map(raw)
-            start, end = period_of(member.get("period"))
-            members.append(Member(self.resolve(member.get("entity")), start, end, pos))
+        raw_members = entry.res.get("member")
+        if isinstance(raw_members, list):
+            for pos, raw in enumerate(raw_members):
+                member = raw if type(raw) is dict else as_map(raw)
+                start, end = period_of(member.get("period"))
+                members.append(Member(self.resolve(member.get("entity")), start, end, pos))
         return Household(entry, members, verified_date(entry.res))
+
+
+def _incident_order(inc: Incident) -> tuple[date, int]:
+    return (inc.day or date.min, inc.entry.pos)
 
 
 def verified_date(resource: Mapping[str, Any]) -> date | None:
     """The date of the ``last-verified`` extension (``valueDateTime``/``valueDate`` or a ``date`` sub-extension)."""
     ext = first_extension(resource, "last-verified")
-    if ext is None:
-        return None
+    return None if ext is None else _verified_of(ext)
+
+
+def _verified_of(ext: Mapping[str, Any]) -> date | None:
     return (
         parse_date(ext.get("valueDateTime"))
         or parse_date(ext.get("valueDate"))
@@ -566,16 +872,15 @@ def verified_date(resource: Mapping[str, Any]) -> date | None:
     )
 
 
-def _kind_of(rtype: str, res: Mapping[str, Any]) -> str | None:
-    if rtype == "Observation":
-        found = codes_of(res.get("code"))
-    elif rtype == "Communication":
-        found = codes_of(res.get("category"))
-    elif rtype == "ServiceRequest":
-        found = codes_of(res.get("code"))
-    else:
+def _kind_from(concept: Any) -> str | None:
+    """The record-type code of an Observation/ServiceRequest ``code`` or a Communication ``category``."""
+    if concept is None:
         return None
-    return min(found) if len(found) == 1 else (_known_kind(found) if found else None)
+    found: set[str] = set()
+    _add_codes(concept, found)
+    if len(found) == 1:
+        return next(iter(found))
+    return _known_kind(found) if found else None
 
 
 _KINDS = (
@@ -602,10 +907,16 @@ def _known_kind(found: Iterable[str]) -> str | None:
     return None
 
 
-def _person(entry: Entry) -> Person:
+def _person(entry: Entry, unborn_url: str) -> Person:
     res = entry.res
-    unborn_ext = first_extension(res, "unborn")
-    unborn = bool(unborn_ext and unborn_ext.get("valueBoolean") is True)
+    unborn = False
+    exts = res.get("extension")
+    if isinstance(exts, list):
+        for ext in exts:
+            ext_map = ext if type(ext) is dict else as_map(ext)
+            if ext_map.get("url") == unborn_url:
+                unborn = ext_map.get("valueBoolean") is True
+                break
     return Person(entry, parse_date(res.get("birthDate")), unborn)
 
 
@@ -649,19 +960,35 @@ def _last_contact(resource: Mapping[str, Any]) -> date | None:
     return (parse_date(ext.get("valueDateTime")) or parse_date(ext.get("valueDate"))) if ext else None
 
 
-def identity_keys(resource: Mapping[str, Any]) -> list[str]:
-    """Cross-record identity keys of a person: ``nhs:<n>``, ``la:<id>``, ``police:<id>`` (in that order)."""
-    systems = {
+@cache
+def _identity_systems() -> dict[str, str]:
+    return {
         NHS_NUMBER_SYSTEM: "nhs",
         id_system("la-child-id"): "la",
         id_system("police-person-id"): "police",
     }
+
+
+_IDENTITY_ORDER = {"nhs": 0, "la": 1, "police": 2}
+
+
+def _identity_order(key: str) -> int:
+    return _IDENTITY_ORDER[key.split(":", 1)[0]]
+
+
+def identity_keys(resource: Mapping[str, Any]) -> list[str]:
+    """Cross-record identity keys of a person: ``nhs:<n>``, ``la:<id>``, ``police:<id>`` (in that order)."""
+    idents = resource.get("identifier")
+    if not isinstance(idents, list):
+        return []
+    systems = _identity_systems()
     out: list[str] = []
-    for ident in as_list(resource.get("identifier")):
-        ident_map = as_map(ident)
+    for ident in idents:
+        ident_map = ident if type(ident) is dict else as_map(ident)
         prefix = systems.get(str(ident_map.get("system")))
         value = as_str(ident_map.get("value"))
         if prefix and value:
             out.append(f"{prefix}:{value.replace(' ', '')}")
-    order = {"nhs": 0, "la": 1, "police": 2}
-    return sorted(out, key=lambda k: order[k.split(":", 1)[0]])
+    if len(out) > 1:
+        out.sort(key=_identity_order)
+    return out

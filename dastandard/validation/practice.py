@@ -25,6 +25,7 @@ from dastandard.validation._record_index import (
     DAR_URL,
     Entry,
     Incident,
+    Person,
     RecordIndex,
     absent_reason,
     add_months,
@@ -39,6 +40,8 @@ from dastandard.validation._record_index import (
     ext_url,
     extensions,
     first_extension,
+    has_code,
+    has_value_code,
     parse_date,
     period_of,
     sub_extensions,
@@ -136,9 +139,15 @@ class _Ctx:
     settings: Settings
     file: str
     record_no: int | None
+    params: dict[tuple[str, str], Any]  # rule parameters already read from ``settings``
 
     def param(self, rule_id: str, name: str) -> Any:
-        return self.settings.param(rule_id, name)
+        key = (rule_id, name)
+        params = self.params
+        if key in params:
+            return params[key]
+        value = params[key] = self.settings.param(rule_id, name)
+        return value
 
     def int_param(self, rule_id: str, name: str, default: int) -> int:
         value = self.param(rule_id, name)
@@ -161,6 +170,9 @@ class _Ctx:
         )
 
 
+# The rule parameters of the last Settings seen; Settings values are immutable, so they are read once per run.
+_PARAMS: tuple[Settings, dict[tuple[str, str], Any]] | None = None
+
 _RuleFn = Callable[[_Ctx], Iterator[Finding]]
 _RULES: dict[str, _RuleFn] = {}
 
@@ -181,10 +193,13 @@ def check_record(
     idx = RecordIndex.build(record)
     if not idx.is_bundle:
         return
-    ctx = _Ctx(idx, settings, file, record_no)
-    for rule_id in sorted(_RULES):
+    global _PARAMS
+    if _PARAMS is None or _PARAMS[0] is not settings:
+        _PARAMS = (settings, {})
+    ctx = _Ctx(idx, settings, file, record_no, _PARAMS[1])
+    for rule_id, rule in _ORDERED_RULES:
         if settings.enabled(rule_id):
-            yield from _RULES[rule_id](ctx)
+            yield from rule(ctx)
 
 
 # --- shared helpers -----------------------------------------------------------------------------------------------
@@ -213,20 +228,37 @@ def _assessed_or_engaged(ctx: _Ctx) -> set[str]:
 
 
 def _child_victims(ctx: _Ctx) -> dict[str, Entry]:
-    """Children with a child-victim status (s3 or s1) -> the status resource."""
-    out: dict[str, Entry] = {}
-    for entry in ctx.idx.kind("child-victim-status"):
-        if value_codes(entry.res) & CHILD_VICTIM and (child := _subject(ctx, entry)):
-            out.setdefault(child, entry)
+    """Children with a child-victim status (s3 or s1) -> the status resource (worked out once per record)."""
+    memo = ctx.idx.memo
+    out: dict[str, Entry] | None = memo.get("child-victims")
+    if out is None:
+        out = memo["child-victims"] = {}
+        for entry in ctx.idx.kind("child-victim-status"):
+            if value_codes(entry.res) & CHILD_VICTIM and (child := _subject(ctx, entry)):
+                out.setdefault(child, entry)
     return out
 
 
 def _has_value_or_reason(element: Any) -> bool:
     """Whether an element carries a value (code, text, any ``value[x]`` or sub-extension) or a data-absent-reason."""
-    item = as_map(element)
+    item = element if type(element) is dict else as_map(element)
     if not item:
         return False
-    if absent_reason(item) or value_codes(item) or as_str(as_map(item.get("valueCodeableConcept")).get("text")):
+    concept = item.get("valueCodeableConcept")
+    if type(concept) is dict:  # the usual shapes: a coded CodeableConcept, or one with a data-absent-reason
+        codings = concept.get("coding")
+        if type(codings) is list:
+            for coding in codings:
+                if type(coding) is dict:
+                    code = coding.get("code")
+                    if isinstance(code, str) and code.strip():
+                        return True
+        reasons = concept.get("extension")
+        if type(reasons) is list:
+            for reason in reasons:
+                if type(reason) is dict and reason.get("url") == DAR_URL:
+                    return True
+    if has_value_code(item) or absent_reason(item) or as_str(as_map(item.get("valueCodeableConcept")).get("text")):
         return True
     if any(key.startswith("value") and key != "valueCodeableConcept" for key in item):
         return True
@@ -235,7 +267,7 @@ def _has_value_or_reason(element: Any) -> bool:
 
 def _concept_present(concept: Any) -> bool:
     item = as_map(concept)
-    return bool(codes_of(item) or as_str(item.get("text")) or absent_reason(item))
+    return bool(has_code(item) or as_str(item.get("text")) or absent_reason(item))
 
 
 # --- DA31xx incidents and the law ---------------------------------------------------------------------------------
@@ -308,8 +340,8 @@ def _both_adults_causing_harm(ctx: _Ctx) -> Iterator[Finding]:
             )
 
 
-def _pairs(inc: Incident) -> set[tuple[str, str]]:
-    return {(h, v) for h in inc.with_role(PCH) for v in inc.with_role(VICTIM) if h != v}
+def _pairs(inc: Incident) -> frozenset[tuple[str, str]]:
+    return inc.pairs()
 
 
 @_rule("DA3106")
@@ -538,25 +570,6 @@ def _closed_without_follow_up(ctx: _Ctx) -> Iterator[Finding]:
 # --- DA33xx protected characteristics -----------------------------------------------------------------------------
 
 
-def _characteristic_present(res: Mapping[str, Any], name: str) -> bool:
-    if name == "age":
-        return parse_date(res.get("birthDate")) is not None or absent_reason(res.get("_birthDate")) is not None
-    if name == "marital-status":
-        return _concept_present(res.get("maritalStatus"))
-    urls: tuple[str, ...]
-    if name == "ethnicity":
-        urls = (UKCORE_ETHNIC, ext_url("ethnicity-ons-2021"), ext_url("ethnicity-dfe"))
-    elif name == "religion":
-        urls = (RELIGION_URL,)
-    elif name == "disability":
-        urls = (DISABILITY_URL,)
-    elif name == "sex":
-        urls = (ext_url("person-sex"),)
-    else:
-        urls = (ext_url(name),)
-    return any(as_map(ext).get("url") in urls and _has_value_or_reason(ext) for ext in as_list(res.get("extension")))
-
-
 CHARACTERISTICS = (
     "age",
     "sex",
@@ -569,14 +582,74 @@ CHARACTERISTICS = (
 )
 
 
+_CHARACTERISTIC_URLS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}  # names -> {url: names it carries}
+
+
+def _characteristic_present(res: Mapping[str, Any], names: tuple[str, ...] = CHARACTERISTICS) -> frozenset[str]:
+    """Which of the characteristics ``names`` a person resource records (a value or a reason it is absent). Age
+    and marital status are elements; every other characteristic is an extension, and the extensions are read
+    once for all of them."""
+    present: set[str] = set()
+    by_url = _CHARACTERISTIC_URLS.get(names)
+    if by_url is None:
+        by_url = {}
+        for name in names:
+            if name in ("age", "marital-status"):
+                continue
+            if name == "ethnicity":
+                urls: tuple[str, ...] = (UKCORE_ETHNIC, ext_url("ethnicity-ons-2021"), ext_url("ethnicity-dfe"))
+            elif name == "religion":
+                urls = (RELIGION_URL,)
+            elif name == "disability":
+                urls = (DISABILITY_URL,)
+            elif name == "sex":
+                urls = (ext_url("person-sex"),)
+            else:
+                urls = (ext_url(name),)
+            for url in urls:
+                by_url[url] = (*by_url.get(url, ()), name)
+        if len(_CHARACTERISTIC_URLS) < 64:
+            _CHARACTERISTIC_URLS[names] = by_url
+    if "age" in names and (
+        parse_date(res.get("birthDate")) is not None or absent_reason(res.get("_birthDate")) is not None
+    ):
+        present.add("age")
+    if "marital-status" in names and _concept_present(res.get("maritalStatus")):
+        present.add("marital-status")
+    exts = res.get("extension")
+    if by_url and isinstance(exts, list):
+        for ext in exts:
+            found = (ext if type(ext) is dict else as_map(ext)).get("url")
+            if isinstance(found, str):
+                carried = by_url.get(found)
+                if carried is not None and not present.issuperset(carried) and _has_value_or_reason(ext):
+                    present.update(carried)
+    return frozenset(present)
+
+
+def characteristics_recorded(idx: RecordIndex, person: Person) -> frozenset[str]:
+    """Which of ``CHARACTERISTICS`` ``person`` records, worked out once per person of the record."""
+    memo: dict[int, frozenset[str]] | None = idx.memo.get("characteristics")
+    if memo is None:
+        memo = idx.memo["characteristics"] = {}
+    found = memo.get(person.entry.pos)
+    if found is None:
+        found = memo[person.entry.pos] = _characteristic_present(person.entry.res)
+    return found
+
+
 @_rule("DA3301")
 def _characteristic_silent(ctx: _Ctx) -> Iterator[Finding]:
     configured = ctx.param("DA3301", "characteristics")
-    names = [n for n in as_list(configured) if isinstance(n, str)] or list(CHARACTERISTICS)
+    names = tuple(n for n in as_list(configured) if isinstance(n, str)) or CHARACTERISTICS
     for person in ctx.idx.persons.values():
         if person.unborn:
             continue
-        missing = [n for n in names if not _characteristic_present(person.entry.res, n)]
+        if names == CHARACTERISTICS:
+            present = characteristics_recorded(ctx.idx, person)
+        else:
+            present = _characteristic_present(person.entry.res, names)
+        missing = [n for n in names if n not in present]
         if missing:
             yield ctx.finding(
                 "DA3301",
@@ -630,14 +703,14 @@ def _adult_not_assessed(ctx: _Ctx) -> Iterator[Finding]:
     adults: dict[str, str] = {}
     for rel in idx.relationships:
         for x, y in ((rel.a, rel.b), (rel.b, rel.a)):
-            if x and y and x in idx.persons and idx.is_child(y, ref) and idx.is_adult(x, ref):
-                adults.setdefault(x, f"related to child {_name(ctx, y)}")
+            if x and y and x not in adults and x in idx.persons and idx.is_child(y, ref) and idx.is_adult(x, ref):
+                adults[x] = f"related to child {_name(ctx, y)}"
     for household in idx.households:
         people = [m.person for m in household.members if m.person]
         if any(idx.is_child(p, ref) for p in people):
             for p in people:
-                if p in idx.persons and idx.is_adult(p, ref):
-                    adults.setdefault(p, f"member of household {household.entry.label} with a child")
+                if p not in adults and p in idx.persons and idx.is_adult(p, ref):
+                    adults[p] = f"member of household {household.entry.label} with a child"
     seen = _assessed_or_engaged(ctx)
     for key, why in sorted(adults.items()):
         if key not in seen:
@@ -939,7 +1012,7 @@ def _marac_without_child_action(ctx: _Ctx) -> Iterator[Finding]:
             based = set(idx.resolve_all(plan.res.get("basedOn")))
             if referral.key not in based and "marac-action-plan" not in codes_of(plan.res.get("category")):
                 continue
-            actioned |= _plan_targets(ctx, plan.res)[1]
+            actioned |= _plan_targets(ctx, plan)[1]
         for child in sorted(children - actioned):
             yield ctx.finding(
                 "DA3503",
@@ -953,11 +1026,18 @@ def _marac_without_child_action(ctx: _Ctx) -> Iterator[Finding]:
 # --- DA36xx services and plans ------------------------------------------------------------------------------------
 
 
-def _plan_targets(ctx: _Ctx, plan: Mapping[str, Any]) -> tuple[list[set[str]], set[str]]:
-    """Per-activity target sets and their union (``action-directed-at`` on the activity or its detail)."""
+def _plan_targets(ctx: _Ctx, plan: Entry) -> tuple[list[set[str]], set[str]]:
+    """Per-activity target sets and their union (``action-directed-at`` on the activity or its detail), worked
+    out once per plan of the record."""
+    memo: dict[int, tuple[list[set[str]], set[str]]] | None = ctx.idx.memo.get("plan-targets")
+    if memo is None:
+        memo = ctx.idx.memo["plan-targets"] = {}
+    found = memo.get(plan.pos)
+    if found is not None:
+        return found
     per_activity: list[set[str]] = []
     union: set[str] = set()
-    for activity in as_list(plan.get("activity")):
+    for activity in as_list(plan.res.get("activity")):
         targets: set[str] = set()
         for holder in (as_map(activity), as_map(as_map(activity).get("detail"))):
             for _, ext in extensions(holder, "action-directed-at"):
@@ -966,7 +1046,8 @@ def _plan_targets(ctx: _Ctx, plan: Mapping[str, Any]) -> tuple[list[set[str]], s
                     targets.add(key)
         per_activity.append(targets)
         union |= targets
-    return per_activity, union
+    found = memo[plan.pos] = (per_activity, union)
+    return found
 
 
 @_rule("DA3601")
@@ -976,7 +1057,7 @@ def _safety_plan_on_non_abusing_parent(ctx: _Ctx) -> Iterator[Finding]:
     for plan in idx.of_type("CarePlan"):
         if "safety-plan" not in codes_of(plan.res.get("category")):
             continue
-        per_activity, union = _plan_targets(ctx, plan.res)
+        per_activity, union = _plan_targets(ctx, plan)
         if not per_activity or not all(per_activity):
             continue
         day = period_of(plan.res.get("period"))[0] or idx.reference_date()
@@ -1129,3 +1210,5 @@ def _no_concerns_on_self_report(ctx: _Ctx) -> Iterator[Finding]:
 
 RULE_IDS: tuple[str, ...] = tuple(sorted(_RULES))
 """Every practice rule id this module implements."""
+
+_ORDERED_RULES: tuple[tuple[str, _RuleFn], ...] = tuple(sorted(_RULES.items()))

@@ -28,7 +28,7 @@ from dastandard.validation._record_index import (
     identity_keys,
     value_codes,
 )
-from dastandard.validation.practice import CHARACTERISTICS, CHILD_VICTIM, PCH, VICTIM, _characteristic_present
+from dastandard.validation.practice import CHARACTERISTICS, CHILD_VICTIM, PCH, VICTIM, characteristics_recorded
 
 __all__ = ["RETURN_RULE_IDS", "IncidentKey", "RecordSummary", "ReturnChecks", "summarize"]
 
@@ -91,9 +91,8 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
         if person.unborn:
             continue
         persons += 1
-        for name in CHARACTERISTICS:
-            if _characteristic_present(person.entry.res, name):
-                counts[name] += 1
+        for name in characteristics_recorded(idx, person):
+            counts[name] += 1
 
     def ident(person: str | None) -> str | None:
         keys = keys_of.get(person or "")
@@ -109,18 +108,22 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
             linked |= _identifier_keys(target.res) if target else set()
             linked |= _identifier_keys({"identifier": [as_map(ext.get("valueReference")).get("identifier")]})
         ids = _identifier_keys(inc.entry.res)
-        for party_h in inc.parties:
-            harm = ident(party_h.person) if party_h.role == PCH else None
+        linked_ids = frozenset(linked)
+        parties = inc.parties
+        victims = [victim for party in parties if party.role == VICTIM and (victim := ident(party.person))]
+        for party in parties:
+            if party.role != PCH:
+                continue
+            harm = ident(party.person)
             if harm is None:
                 continue
-            for party_v in inc.parties:
-                victim = ident(party_v.person) if party_v.role == VICTIM else None
-                if victim and victim != harm:
-                    incidents.append(IncidentKey(harm, victim, day, ids, frozenset(linked)))
-        for party in inc.parties:
-            child = ident(party.person)
-            if child and day and party.role != PCH and idx.is_child(party.person, inc.day):
-                exposure.setdefault(child, set()).add(day)
+            for victim in victims:
+                if victim != harm:
+                    incidents.append(IncidentKey(harm, victim, day, ids, linked_ids))
+        if day:
+            for party in parties:
+                if party.role != PCH and (child := ident(party.person)) and idx.is_child(party.person, inc.day):
+                    exposure.setdefault(child, set()).add(day)
     by_incident = {inc.entry.key: inc for inc in idx.incidents}
     for entry in idx.kind("child-victim-status"):
         child = ident(idx.resolve(entry.res.get("subject")))
