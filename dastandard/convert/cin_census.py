@@ -296,6 +296,7 @@ class _ChildReader:
         self.child_id = ""
         self.child_ref = ""
         self.agency_id = ctx.agency_id
+        self.agency_ref = full_url(ctx.agency_id)
         self.placeholders: dict[str, str] = {}
         self.reference_date = ctx.header.values.get("ReferenceDate", "")
 
@@ -408,7 +409,7 @@ class _ChildReader:
         self.child_id = self.ids("child")
         self.child_ref = full_url(self.child_id)
         person = self._person(ids, chars, la_child_id)
-        self.entries.append(entry(person))
+        self.entries.append({"fullUrl": "urn:uuid:" + person["id"], "resource": person})
         n = 0
         for ep in child.kids.get("CINdetails", ()):
             n += 1
@@ -429,7 +430,7 @@ class _ChildReader:
             fact_source="record-check",
             extensions=self.header.extensions(),
         )
-        self.entries.append(entry(prov))
+        self.entries.append({"fullUrl": "urn:uuid:" + prov["id"], "resource": prov})
         bundle: dict[str, Any] = {
             "resourceType": "Bundle",
             "id": self.ids("bundle"),
@@ -607,7 +608,7 @@ class _ChildReader:
         ext: list[dict[str, Any]] = []
         self._absent_characteristics(ext, sex=True, ethnicity=True, disability=True)
         p["extension"] = ext
-        rel = {
+        rel: dict[str, Any] = {
             "resourceType": "RelatedPerson",
             "id": self.ids("relationship", role),
             "meta": {"profile": [_prof("DARelationship")]},
@@ -615,8 +616,8 @@ class _ChildReader:
             "patient": {"reference": self.child_ref},
             "relationship": [{"text": _PLACEHOLDER_TEXT[role]}],
         }
-        self.entries.append(entry(p))
-        self.entries.append(entry(rel))
+        self.entries.append({"fullUrl": "urn:uuid:" + p["id"], "resource": p})
+        self.entries.append({"fullUrl": "urn:uuid:" + rel["id"], "resource": rel})
         self.placeholders[role] = pid
         return pid
 
@@ -631,7 +632,7 @@ class _ChildReader:
             "status": "finished" if end else "active",
             "type": [{"coding": [{"system": _cs_url("service-type"), "code": "childrens-social-care"}]}],
             "patient": {"reference": self.child_ref},
-            "managingOrganization": self._ref(self.agency_id),
+            "managingOrganization": {"reference": self.agency_ref},
         }
         period = {k: v for k, v in (("start", start), ("end", end)) if v}
         if period:
@@ -649,7 +650,7 @@ class _ChildReader:
             ext.append({"url": _ext_url("cin-referral-nfa"), "valueBoolean": nfa})
         if ext:
             ep["extension"] = ext
-        self.entries.append(entry(ep))
+        self.entries.append({"fullUrl": "urn:uuid:" + ep["id"], "resource": ep})
         counters = {"Assessments": 0, "CINPlanDates": 0, "Section47": 0, "ChildProtectionPlans": 0}
         builders: dict[str, Callable[[_Node, str, int, int], None]] = {
             "Assessments": self._assessment,
@@ -662,7 +663,7 @@ class _ChildReader:
             builders[sub.tag](sub, eid, n, k)
 
     def _episode_ext(self, eid: str) -> dict[str, Any]:
-        return {"url": EPISODE_EXT, "valueReference": self._ref(eid)}
+        return {"url": EPISODE_EXT, "valueReference": {"reference": "urn:uuid:" + eid}}
 
     def _assessment(self, el: _Node, eid: str, n: int, k: int) -> None:
         aid = self.ids("episode", n, "assessment", k)
@@ -686,13 +687,13 @@ class _ChildReader:
                 "text": "Children's social care assessment (Children Act 1989)",
             },
             "subject": {"reference": self.child_ref},
-            "performer": self._ref(self.agency_id),
+            "performer": {"reference": self.agency_ref},
         }
         if start:
             ra["occurrenceDateTime"] = start
         else:
             ra["_occurrenceDateTime"] = _absent()
-        self.entries.append(entry(ra))
+        self.entries.append({"fullUrl": "urn:uuid:" + ra["id"], "resource": ra})
         factors_el = _first(el, "FactorsIdentifiedAtAssessment")
         basis: list[dict[str, str]] = []
         seen: set[str] = set()
@@ -708,7 +709,7 @@ class _ChildReader:
             else:
                 res = self._risk_factor(fid, code, loc, when)
             basis.append(self._ref(fid))
-            self.entries.append(entry(res))
+            self.entries.append({"fullUrl": "urn:uuid:" + res["id"], "resource": res})
         if "21" in seen and len(seen) > 1:
             self._add(
                 Loss.INVALID_INPUT,
@@ -777,7 +778,7 @@ class _ChildReader:
                 ]
             },
             "subject": {"reference": self.child_ref},
-            "performer": [self._ref(self.agency_id)],
+            "performer": [{"reference": self.agency_ref}],
             "valueString": "Domestic abuse concern identified at a children's social care assessment: "
             + code_list("cin-assessment-factor")[code],
             "component": [
@@ -812,7 +813,7 @@ class _ChildReader:
             "status": "final",
             "code": {"coding": codings},
             "subject": self._ref(self._subject_for(code) if known else self.child_id),
-            "performer": [self._ref(self.agency_id)],
+            "performer": [{"reference": self.agency_ref}],
             "valueCodeableConcept": value,
         }
         self._effective(obs, when)
@@ -842,13 +843,13 @@ class _ChildReader:
                 "text": "Section 47 enquiry (Children Act 1989)",
             },
             "subject": {"reference": self.child_ref},
-            "performer": self._ref(self.agency_id),
+            "performer": {"reference": self.agency_ref},
         }
         if start:
             ra["occurrenceDateTime"] = start
         else:
             ra["_occurrenceDateTime"] = _absent()
-        self.entries.append(entry(ra))
+        self.entries.append({"fullUrl": "urn:uuid:" + ra["id"], "resource": ra})
 
     def _plan(self, pid: str, eid: str, kind: str, start: str, end: str) -> dict[str, Any]:
         plan: dict[str, Any] = {
@@ -860,7 +861,7 @@ class _ChildReader:
             "intent": "plan",
             "category": [{"coding": [{"system": _cs_url("plan-type"), "code": kind}, _coding("cin-activity", kind)]}],
             "subject": {"reference": self.child_ref},
-            "author": self._ref(self.agency_id),
+            "author": {"reference": self.agency_ref},
         }
         period = {k: v for k, v in (("start", start), ("end", end)) if v}
         if period:
@@ -910,13 +911,13 @@ class _ChildReader:
                         "code": {"coding": [_coding("cin-activity", "cpp-review")]},
                         "status": "completed",
                         "scheduledPeriod": {"start": text, "end": text},
-                        "performer": [self._ref(self.agency_id)],
+                        "performer": [{"reference": self.agency_ref}],
                     },
                 }
             )
         if activities:
             plan["activity"] = activities
-        self.entries.append(entry(plan))
+        self.entries.append({"fullUrl": "urn:uuid:" + plan["id"], "resource": plan})
 
 
 _EPISODE_CODES = (
@@ -1043,6 +1044,18 @@ def _stray_inside(el: etree._Element, loc: str) -> ReportEntry:
 
 def _stray_after(el: etree._Element, loc: str) -> ReportEntry:
     return ReportEntry(Loss.INVALID_INPUT, str(el.tag), loc, "stray text after this element; ignored")
+
+
+_ROOT = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*<([A-Za-z_][\w.-]*)[\s/>]", re.DOTALL)
+
+
+def _root_tag(head: bytes) -> str | None:
+    """The root element's name, read from the start of the document; None when it is not a plain name seen in
+    ``head`` (a prefix, a namespace declaration anywhere in ``head``)."""
+    match = _ROOT.match(head)
+    if match is None or b"xmlns" in head:
+        return None
+    return match.group(1).decode("ascii", "replace")
 
 
 class _Prefixed:
@@ -1486,9 +1499,14 @@ class CinCensusFormat(Format):
         ctx: _Context | None = None
         fields = mapping()["fields"]
         known = set(fields) | set(mapping()["containers"])
+        # Only the elements the loop acts on are delivered (the root, and Header, Children and Child wherever they
+        # are); the rest of the tree is looked at from those. Without a plain root name, every element is.
+        root_tag = _root_tag(head)
+        tags = None if root_tag is None else sorted({"Message", "Header", "Children", "Child", root_tag})
         parser = etree.iterparse(
             _Prefixed(head, source),
             events=("end",),
+            tag=tags,
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -1496,10 +1514,51 @@ class CinCensusFormat(Format):
             remove_pis=True,
             huge_tree=False,
         )
+        done: set[etree._Element] = set()  # elements under a Children already converted or reported
+        top = 0  # how many elements under the root have been handled
+
+        def unknown_under_children(el: etree._Element) -> None:
+            self._unknown_subtree(el, f"/Message/Children/{el.tag}", report, known)
+            el.clear()
+            done.add(el)
+
+        def flush_children(children: etree._Element, upto: etree._Element | None) -> None:
+            """Report, in order, what stands under ``children`` before ``upto`` (all of it when None) that is not
+            a Child."""
+            for kid in children:
+                if kid is upto:
+                    return
+                if kid not in done and isinstance(kid.tag, str) and kid.tag != "Child":
+                    unknown_under_children(kid)
+
+        def flush_top(root: etree._Element, upto: etree._Element | None, inclusive: bool) -> None:
+            """Handle, in order, the elements under the root up to ``upto`` (all when None): the Header, each
+            Children's remaining content, and anything else as unknown."""
+            nonlocal top, ctx
+            if root.tag != "Message":
+                return
+            while top < len(root):
+                kid = root[top]
+                if kid is upto and not inclusive:
+                    return
+                top += 1
+                if isinstance(kid.tag, str):
+                    if kid.tag == "Header":
+                        self._header(kid, header, report, mapped)
+                        ctx = None
+                    elif kid.tag == "Children":
+                        flush_children(kid, None)
+                    else:
+                        self._unknown_subtree(kid, f"/Message/{kid.tag}", report, known)
+                    kid.clear()
+                if kid is upto:
+                    return
+
         try:
             for _, elem in parser:
                 parent = elem.getparent()
                 if parent is None:
+                    flush_top(elem, None, True)
                     if elem.tag != "Message":
                         report.add(
                             ReportEntry(
@@ -1507,21 +1566,21 @@ class CinCensusFormat(Format):
                             )
                         )
                     break
-                if parent.getparent() is None:
-                    if parent.tag != "Message":
-                        continue
-                    if elem.tag == "Header":
-                        self._header(elem, header, report, mapped)
-                        ctx = None
-                    elif elem.tag != "Children":
-                        self._unknown_subtree(elem, f"/Message/{elem.tag}", report, known)
-                    elem.clear()
+                grand = parent.getparent()
+                if grand is None:
+                    flush_top(parent, elem, True)
                     continue
-                if parent.tag != "Children" or parent.getparent().tag != "Message":
+                if parent.tag != "Children" or grand.tag != "Message":
                     continue
+                # under a Children: first what came before it at the top, then what came before it in Children
+                outer = parent
+                while outer.getparent() is not None and outer.getparent().getparent() is not None:
+                    outer = outer.getparent()
+                if outer.getparent() is not None:
+                    flush_top(outer.getparent(), outer, False)
+                flush_children(parent, elem)
                 if elem.tag != "Child":
-                    self._unknown_subtree(elem, f"/Message/Children/{elem.tag}", report, known)
-                    elem.clear()
+                    unknown_under_children(elem)
                     continue
                 child_no += 1
                 report.records_in += 1
@@ -1546,7 +1605,9 @@ class CinCensusFormat(Format):
                     )
                 bundle = _ChildReader(ctx, xpath, occurrences[la]).build(node, deferred)
                 elem.clear(keep_tail=True)
+                done.add(elem)
                 while elem.getprevious() is not None:
+                    done.discard(parent[0])
                     del parent[0]
                 yield bundle
         except etree.XMLSyntaxError as exc:
