@@ -5,7 +5,8 @@ entities are never resolved, nothing is fetched) and yields one ``DACaseBundle``
 fields, unknown codes, malformed dates, stray text, elements the mapping does not know) becomes report entries
 with their XPath; a document that is not well-formed XML ends the read with an ``invalid-input`` entry. The field
 mapping is declared in ``converters/cin-census/mapping.json``; code lists and maps are the shipped
-``CodeSystem/cin-*`` and ``ConceptMap/cin-*`` resources.
+``CodeSystem/cin-*`` and ``ConceptMap/cin-*`` resources. ``census_bundle`` builds a Child given as plain values
+with the same code, so the synthetic generator's Bundles are exactly what reading its returns gives.
 
 Writing produces a census return (Header + Children) from standard Bundles. ``cin_year`` chooses the sex item:
 2024 and later (the 2024-25 return on) write ``Sex`` (M/F/U); earlier years write ``GenderCurrent`` (0/1/2/9), as
@@ -282,6 +283,8 @@ def census_bundle(child: Mapping[str, Any], header: CensusHeader, *, source_file
 class _ChildReader:
     """Builds one Bundle from one Child (its ``_Node`` tree), reporting as it goes."""
 
+    ids: _KeyIds  # set by build, once the Child's key is known
+
     def __init__(self, ctx: _Context, xpath: str, occurrence: int) -> None:
         self.ctx = ctx
         self.report = ctx.report
@@ -292,7 +295,6 @@ class _ChildReader:
         self.occurrence = occurrence
         self.entries: list[dict[str, Any]] = []
         self.key: tuple[str, ...] = ()
-        self.ids = _KeyIds(())
         self.child_id = ""
         self.child_ref = ""
         self.agency_id = ctx.agency_id

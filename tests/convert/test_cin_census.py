@@ -269,6 +269,27 @@ def test_generated_bundles_are_what_reading_gives(tmp_path: Path) -> None:
     assert out == path.read_bytes() and write_report.lossless
 
 
+def test_generated_returns_convert_the_same_with_one_job_or_two(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dastandard.cli import cli
+
+    src = tmp_path / "in"
+    for seed in (1, 2, 3):
+        write_dataset(src / f"return-{seed}.xml", "cin-census", count=40, seed=seed)
+    outputs = []
+    for jobs in ("1", "2"):
+        dst = tmp_path / f"out-{jobs}"
+        args = ["convert", str(src), "--from", "cin-census", "--to", "ndjson", "-o", str(dst), "--jobs", jobs]
+        assert CliRunner().invoke(cli, args).exit_code == 0
+        outputs.append({p.name: p.read_bytes() for p in sorted(dst.glob("*.ndjson"))})
+    assert len(outputs[0]) == 3 and outputs[0] == outputs[1]
+    for name, data in outputs[0].items():
+        seed = int(name.removeprefix("return-").removesuffix(".ndjson"))
+        expected = census_bundles(40, seed=seed, source_file=f"return-{seed}.xml")
+        assert [orjson.loads(line) for line in data.splitlines()] == list(expected)
+
+
 def test_writer_reports_what_the_census_cannot_hold() -> None:
     bundles, _ = read((EXAMPLES / "da-factors.xml").read_bytes())
     extra = {"resourceType": "Communication", "id": "x1", "meta": {"profile": [profile_url("DADisclosure")]}}
