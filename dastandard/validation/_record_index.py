@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -474,17 +474,28 @@ _LAST: tuple[Any, RecordIndex] | None = None  # (record, its index): see RecordI
 _SHARING = False
 
 
-@contextmanager
-def shared_index() -> Iterator[None]:
-    """While active, ``RecordIndex.build`` indexes a record once for all its callers (the record must not change)."""
-    global _SHARING, _LAST
-    outer = _SHARING
-    _SHARING = True
-    try:
-        yield
-    finally:
-        _SHARING = outer
+class _Sharing:
+    """The context of ``shared_index`` (a plain class: it is entered once per record)."""
+
+    __slots__ = ("outer",)
+
+    def __init__(self) -> None:
+        self.outer = False
+
+    def __enter__(self) -> None:
+        global _SHARING
+        self.outer = _SHARING
+        _SHARING = True
+
+    def __exit__(self, *exc: object) -> None:
+        global _SHARING, _LAST
+        _SHARING = self.outer
         _LAST = None
+
+
+def shared_index() -> AbstractContextManager[None]:
+    """While active, ``RecordIndex.build`` indexes a record once for all its callers (the record must not change)."""
+    return _Sharing()
 
 
 class _Urls:
