@@ -153,6 +153,7 @@ def _id_namespace() -> bytes:
     return uuid.uuid5(uuid.NAMESPACE_URL, standard().canonical).bytes
 
 
+_SEP = "\x1f"  # between the parts of a stable id's key
 _VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
@@ -165,8 +166,12 @@ class _KeyIds:
         self._base = hashlib.sha1(_id_namespace() + "\x1f".join(key).encode() + b"\x1f", usedforsecurity=False)
 
     def __call__(self, *parts: object) -> str:
+        return self.of("\x1f".join([str(p) for p in parts]))
+
+    def of(self, parts: str) -> str:
+        """The id for ``parts`` already joined with the separator (``_SEP``)."""
         h = self._base.copy()
-        h.update("\x1f".join([str(p) for p in parts]).encode())
+        h.update(parts.encode())
         x = h.hexdigest()
         # version 5 in the 13th hex digit, the RFC 4122 variant in the 17th
         return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
@@ -345,6 +350,19 @@ class _ChildReader:
         return found[0]
 
     def _date(self, parent: _Node | None, tag: str, required: bool = False) -> str:
+        if parent is not None:
+            vals = parent.kids.get(tag)
+            if vals is not None and len(vals) == 1 and vals[0] and _is_date(vals[0]):  # the usual case
+                self._mark(f"{parent.generic}/{tag}")
+                text: str = vals[0]
+                if tag != "ExpectedPersonBirthDate" and self.reference_date and text > self.reference_date:
+                    self._add(
+                        Loss.INVALID_INPUT,
+                        tag,
+                        f"{parent.loc}/{tag}",
+                        f"{tag} is after the census reference date; kept as recorded",
+                    )
+                return text
         text, loc = self._one(parent, tag, required)
         if not text:
             return ""
@@ -408,7 +426,7 @@ class _ChildReader:
         self.key = (NAME, lea, la_child_id, str(self.occurrence)) if la_child_id else (NAME, lea, "#", self.xpath)
         self.ids = _KeyIds(self.key)
         self.entries.append(entry(self._agency(lea)))
-        self.child_id = self.ids("child")
+        self.child_id = self.ids.of("child")
         self.child_ref = full_url(self.child_id)
         person = self._person(ids, chars, la_child_id)
         self.entries.append({"fullUrl": "urn:uuid:" + person["id"], "resource": person})
@@ -422,7 +440,7 @@ class _ChildReader:
             self.report.add(e)
         recorded = self.ctx.recorded
         prov = build_provenance(
-            resource_id=self.ids("provenance"),
+            resource_id=self.ids.of("provenance"),
             targets=[e["resource"]["id"] for e in self.entries],
             source_file=self.ctx.name,
             source_record=self.xpath,
@@ -435,7 +453,7 @@ class _ChildReader:
         self.entries.append({"fullUrl": "urn:uuid:" + prov["id"], "resource": prov})
         bundle: dict[str, Any] = {
             "resourceType": "Bundle",
-            "id": self.ids("bundle"),
+            "id": self.ids.of("bundle"),
             "meta": {
                 "profile": [_prof("DACaseBundle")],
                 "security": [
@@ -624,7 +642,7 @@ class _ChildReader:
         return pid
 
     def _episode(self, el: _Node, n: int) -> None:
-        eid = self.ids("episode", n)
+        eid = self.ids.of(f"episode{_SEP}{n}")
         start = self._date(el, "CINreferralDate", required=True)
         end = self._date(el, "CINclosureDate")
         ep: dict[str, Any] = {
@@ -668,7 +686,7 @@ class _ChildReader:
         return {"url": EPISODE_EXT, "valueReference": {"reference": "urn:uuid:" + eid}}
 
     def _assessment(self, el: _Node, eid: str, n: int, k: int) -> None:
-        aid = self.ids("episode", n, "assessment", k)
+        aid = self.ids.of(f"episode{_SEP}{n}{_SEP}assessment{_SEP}{k}")
         start = self._date(el, "AssessmentActualStartDate", required=True)
         review = self._date(el, "AssessmentInternalReviewDate")
         authorised = self._date(el, "AssessmentAuthorisationDate")
@@ -705,7 +723,7 @@ class _ChildReader:
             if code in seen:
                 self._add(Loss.INVALID_INPUT, "AssessmentFactors", loc, "duplicate factor on one assessment", code=code)
             seen.add(code)
-            fid = self.ids("episode", n, "assessment", k, "factor", f)
+            fid = self.ids.of(f"episode{_SEP}{n}{_SEP}assessment{_SEP}{k}{_SEP}factor{_SEP}{f}")
             if code in DA_FACTORS:
                 res = self._da_concern(fid, code, when, f"{self.key[2]}/{n}/{k}/{f}")
             else:
@@ -835,7 +853,7 @@ class _ChildReader:
             ext.append({"url": _ext_url("cin-icpc-not-required"), "valueBoolean": not_required})
         ra: dict[str, Any] = {
             "resourceType": "RiskAssessment",
-            "id": self.ids("episode", n, "section47", k),
+            "id": self.ids.of(f"episode{_SEP}{n}{_SEP}section47{_SEP}{k}"),
             "meta": {"profile": [_prof("DARiskAssessment")]},
             "extension": ext,
             "status": "final" if (icpc or not_required) else "preliminary",
@@ -873,12 +891,16 @@ class _ChildReader:
     def _cin_plan(self, el: _Node, eid: str, n: int, k: int) -> None:
         start = self._date(el, "CINPlanStartDate", required=True)
         end = self._date(el, "CINPlanEndDate")
-        self.entries.append(entry(self._plan(self.ids("episode", n, "cin-plan", k), eid, "cin-plan", start, end)))
+        self.entries.append(
+            entry(self._plan(self.ids.of(f"episode{_SEP}{n}{_SEP}cin-plan{_SEP}{k}"), eid, "cin-plan", start, end))
+        )
 
     def _cp_plan(self, el: _Node, eid: str, n: int, k: int) -> None:
         start = self._date(el, "CPPstartDate", required=True)
         end = self._date(el, "CPPendDate")
-        plan = self._plan(self.ids("episode", n, "cp-plan", k), eid, "child-protection-plan", start, end)
+        plan = self._plan(
+            self.ids.of(f"episode{_SEP}{n}{_SEP}cp-plan{_SEP}{k}"), eid, "child-protection-plan", start, end
+        )
         initial, iloc = self._one(el, "InitialCategoryOfAbuse", required=True)
         latest, lloc = self._one(el, "LatestCategoryOfAbuse", required=True)
         if initial:
