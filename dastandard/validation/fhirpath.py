@@ -456,10 +456,26 @@ class _Compiler:
         raise Unsupported(f"operator {op} is not supported")
 
 
+# The steps behind each chained function, so a longer chain is one loop rather than a tower of nested calls.
+_CHAINS: dict[Fn, tuple[Fn, ...]] = {}
+
+
 def _chain(inner: Fn | None, step: Fn) -> Fn:
     if inner is None:
         return step
-    return lambda xs: step(inner(xs))
+    steps = (*_CHAINS.get(inner, (inner,)), *_CHAINS.get(step, (step,)))
+    if len(steps) == 2:
+        first, second = steps
+        chained: Fn = lambda xs: second(first(xs))  # noqa: E731 - a closure is the cheapest call here
+    else:
+
+        def chained(xs: list[Any]) -> list[Any]:
+            for each in steps:
+                xs = each(xs)
+            return xs
+
+    _CHAINS[chained] = steps
+    return chained
 
 
 def _literal_arg(name: str, arg: tuple[Any, ...]) -> Any:
