@@ -22,6 +22,7 @@ target is reported plainly in both; nothing here asserts.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -91,11 +92,22 @@ def _count(path: Path) -> tuple[int, int]:
     return bundles, resources
 
 
+def _generator_stamp() -> str:
+    """A short digest of the code that makes the generated cases: a file written by other code is never reused."""
+    import dastandard.generate
+    import dastandard.logical
+
+    digest = hashlib.sha256()
+    for module in (dastandard.generate, dastandard.logical):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def generate_inputs(out: Path, cases: int) -> Path:
-    """Write ``cases`` generated case Bundles as NDJSON (reused when already there)."""
+    """Write ``cases`` generated case Bundles as NDJSON (reused when the same generator already wrote them)."""
     from dastandard.generate import write_dataset
 
-    path = out / f"cases-{cases}.ndjson"
+    path = out / f"cases-{cases}-{_generator_stamp()}.ndjson"
     if not path.exists():
         write_dataset(path, "ndjson", count=cases, seed=1, jobs=os.cpu_count() or 1)
     return path
@@ -243,7 +255,7 @@ def bench_memory(out: Path, min_bytes: int) -> dict[str, Any]:
     """Validate a file of at least ``min_bytes`` in a child process and read its peak RSS."""
     from dastandard.generate import write_dataset
 
-    path = out / f"large-{min_bytes // 2**20}mb.ndjson"
+    path = out / f"large-{min_bytes // 2**20}mb-{_generator_stamp()}.ndjson"
     if not path.exists():
         write_dataset(path, "ndjson", count=0, seed=4, min_bytes=min_bytes, jobs=os.cpu_count() or 1)
     code = (
