@@ -159,6 +159,20 @@ def has_value_code(element: Mapping[str, Any]) -> bool:
     return isinstance(code, str) and bool(code.strip())
 
 
+def _single_code(concept: Any) -> str | None:
+    """The code of a CodeableConcept that holds exactly one Coding and nothing else coded, else ``None`` (then
+    ``codes_of`` gives the answer)."""
+    if type(concept) is dict and "code" not in concept:
+        codings = concept.get("coding")
+        if type(codings) is list and len(codings) == 1:
+            coding = codings[0]
+            if type(coding) is dict:
+                code = coding.get("code")
+                if isinstance(code, str) and code.strip():
+                    return code
+    return None
+
+
 def codes_of(concept: Any) -> frozenset[str]:
     """Every ``code`` in a CodeableConcept (or a list of them, or a bare Coding)."""
     if concept is None:
@@ -769,7 +783,8 @@ class RecordIndex:
                 names = comp_map.get("code")
                 if names is None:
                     continue
-                folded = {_fold(code) for code in codes_of(names)}
+                single = _single_code(names)
+                folded = {_fold(single)} if single is not None else {_fold(code) for code in codes_of(names)}
                 if _ABUSE_KIND in folded:
                     _add_value_codes(comp_map, kinds)
                 if _RISK_LEVEL in folded:
@@ -887,6 +902,9 @@ def _kind_from(concept: Any) -> str | None:
     """The record-type code of an Observation/ServiceRequest ``code`` or a Communication ``category``."""
     if concept is None:
         return None
+    single = _single_code(concept)
+    if single is not None:
+        return single
     found: set[str] = set()
     _add_codes(concept, found)
     if len(found) == 1:

@@ -96,6 +96,8 @@ def test_code_shortcuts_agree_with_the_codes(concept: Any) -> None:
     codes = ri.codes_of(concept)
     assert codes == _plain_codes(concept)
     assert ri.has_code(concept) == bool(codes)
+    single = ri._single_code(concept)
+    assert single is None or codes == {single}
 
 
 @given(_concept, _coding, _codes)
