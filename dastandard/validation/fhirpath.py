@@ -818,11 +818,17 @@ def _truth(r: list[Any]) -> bool | None:
     raise Defer("boolean operand is not a boolean")
 
 
+# ``and``, ``or`` and ``implies`` do not evaluate the right operand when the left one decides the result, as
+# the FHIRPath specification allows; an error the right operand would have raised is then not seen.
+
+
 def _and(lf: Fn, rf: Fn) -> Fn:
     def step(xs: list[Any]) -> list[Any]:
         a = _truth(lf(xs))
+        if a is False:
+            return [False]
         b = _truth(rf(xs))
-        if a is False or b is False:
+        if b is False:
             return [False]
         return [] if a is None or b is None else [True]
 
@@ -832,8 +838,10 @@ def _and(lf: Fn, rf: Fn) -> Fn:
 def _or(lf: Fn, rf: Fn) -> Fn:
     def step(xs: list[Any]) -> list[Any]:
         a = _truth(lf(xs))
+        if a is True:
+            return [True]
         b = _truth(rf(xs))
-        if a is True or b is True:
+        if b is True:
             return [True]
         return [] if a is None or b is None else [False]
 
@@ -852,8 +860,10 @@ def _xor(lf: Fn, rf: Fn) -> Fn:
 def _implies(lf: Fn, rf: Fn) -> Fn:
     def step(xs: list[Any]) -> list[Any]:
         a = _truth(lf(xs))
+        if a is False:
+            return [True]
         b = _truth(rf(xs))
-        if a is False or b is True:
+        if b is True:
             return [True]
         return [] if a is None or b is None else [b]
 
