@@ -1004,6 +1004,8 @@ def _walk(
         if counts is not None and counts[tag] > 1:
             i = seen[tag] = seen.get(tag, 0) + 1
             loc = f"{loc_prefix}{tag}[{i}]"
+        elif kind is False:  # a leaf's XPath is only needed to report it
+            loc = ""
         else:
             loc = loc_prefix + tag
         if kind is False:
@@ -1015,9 +1017,9 @@ def _walk(
                 groups[tag] = [value]
             tail = c.tail
             if tail and not tail.isspace():
-                deferred.append(_stray_after(c, loc))
+                deferred.append(_stray_after(c, loc or loc_prefix + tag))
             if len(c):
-                _unknown_kids(c, loc, True, deferred)
+                _unknown_kids(c, loc or loc_prefix + tag, True, deferred)
             continue
         if kind is None:
             _unknown(c, loc, True, deferred)
