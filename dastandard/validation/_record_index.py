@@ -419,6 +419,7 @@ class Incident:
     agency: str | None
     risk: frozenset[str]
     behaviour: bool
+    linked_refs: list[Any] = field(default_factory=list)  # the valueReference of each linked-incident, in order
     pair_set: frozenset[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def with_role(self, *roles: str) -> set[str]:
@@ -761,6 +762,7 @@ class RecordIndex:
         res = entry.res
         parties: list[Party] = []
         linked: set[str] = set()
+        linked_refs: list[Any] = []
         exts = res.get("extension")
         if isinstance(exts, list):
             party_url = urls.party
@@ -771,7 +773,9 @@ class RecordIndex:
                 if url == party_url:
                     parties.append(self._party(ext_map, pos))
                 elif url == linked_url:
-                    key = self.resolve(ext_map.get("valueReference"))
+                    ref = ext_map.get("valueReference")
+                    linked_refs.append(ref)
+                    key = self.resolve(ref)
                     if key:
                         linked.add(key)
         kinds: set[str] = set()
@@ -803,6 +807,7 @@ class RecordIndex:
             agency,
             frozenset(risk) if risk else NO_CODES,
             isinstance(behaviour, str) and bool(behaviour.strip()),
+            linked_refs,
         )
 
     def _party(self, ext: Mapping[str, Any], pos: int) -> Party:

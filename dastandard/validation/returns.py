@@ -24,7 +24,6 @@ from dastandard.validation._record_index import (
     as_list,
     as_map,
     as_str,
-    extensions,
     identity_keys,
     value_codes,
 )
@@ -103,10 +102,10 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
     for inc in idx.incidents:
         day = inc.day.isoformat() if inc.day else ""
         linked: set[str] = set()
-        for _, ext in extensions(inc.entry.res, "linked-incident"):
-            target = idx.entry(idx.resolve(ext.get("valueReference")))
+        for linked_ref in inc.linked_refs:
+            target = idx.entry(idx.resolve(linked_ref))
             linked |= _identifier_keys(target.res) if target else set()
-            linked |= _identifier_keys({"identifier": [as_map(ext.get("valueReference")).get("identifier")]})
+            linked |= _identifier_keys({"identifier": [as_map(linked_ref).get("identifier")]})
         ids = _identifier_keys(inc.entry.res)
         linked_ids = frozenset(linked)
         parties = inc.parties
