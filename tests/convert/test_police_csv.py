@@ -180,6 +180,11 @@ def test_missing_required_columns_and_values_are_reported() -> None:
     assert len(bundles) == 1
 
 
+def test_a_blank_required_value_is_reported_as_missing() -> None:
+    _, report = read(make_csv([base_row(behaviour=" \t ")]))
+    assert 'row 2, column "behaviour"' in locations(report, Loss.INVALID_INPUT)
+
+
 def test_conflicting_incident_values_and_split_incidents_are_reported() -> None:
     rows = [
         base_row(),
@@ -247,7 +252,8 @@ def _round_trippable(map_id: str) -> list[str]:
     return out
 
 
-_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+# Free text with something in it: a blank value in a required column is reported, which is tested on its own.
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip)
 _word = st.text(st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x24F), min_size=1, max_size=12)
 _token = st.text(st.characters(whitelist_categories=("Lu", "Nd")), min_size=1, max_size=10)
 _name = st.lists(_word, min_size=1, max_size=3).map(" ".join)
