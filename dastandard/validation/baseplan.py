@@ -31,8 +31,8 @@ class ElementDef:
     resource: bool  # the element holds a whole resource (contained, Bundle.entry.resource)
     choice: str | None  # the choice stem (``deceased``) for ``deceasedBoolean``, else None
     mark: int = 0  # what the structure walk hands on to the profile layer: see the ``MARK_*`` constants
-    text: bool = False  # a JSON-string primitive: a str value needs only ``pattern`` and ``codes`` to pass
-    pattern: re.Pattern[str] | None = None  # the primitive's full-match pattern
+    text: bool = False  # a JSON-string primitive: a non-empty str needs only ``pattern`` and ``codes`` to pass
+    pattern: re.Pattern[str] | None = None  # what a non-empty value must fully match (None: anything)
     codes: frozenset[str] | None = None  # the codes of its required binding, when it is a bound code
 
 
@@ -40,6 +40,13 @@ class ElementDef:
 MARK_EXTENSION = 1  # ``extension``/``modifierExtension`` of anything but an Extension (sub-extensions excluded)
 MARK_REFERENCE = 2  # ``Reference.reference``
 MARK_NARRATIVE = 3  # ``Narrative.div``
+
+
+def _nonempty_pattern(prim: Primitive | None) -> re.Pattern[str] | None:
+    """The primitive's pattern as far as non-empty strings go: ``[\\s\\S]+`` (string, markdown) accepts them all."""
+    if prim is None or prim.pattern is None or prim.pattern.pattern == r"[\s\S]+":
+        return None
+    return prim.pattern
 
 
 def _mark(type_name: str, name: str, etype: str) -> int:
@@ -110,7 +117,7 @@ def base_plan() -> BasePlan:
                 choice=choice_of.get((type_name, name)),
                 mark=_mark(type_name, name, etype),
                 text=prim is not None and prim.json == "string",
-                pattern=prim.pattern if prim is not None else None,
+                pattern=_nonempty_pattern(prim),
                 codes=valuesets[binding] if prim is not None and binding else None,
             )
         types[type_name] = defs

@@ -155,7 +155,7 @@ class StructureChecker:
                     )
                     path.pop()
                 seen_choice[edef.choice] = key
-            if edef.text and type(value) is str and not edef.many:  # the commonest case, checked in place
+            if edef.text and type(value) is str and value and not edef.many:  # the commonest case, in place
                 pattern, codes = edef.pattern, edef.codes
                 if (pattern is None or pattern.fullmatch(value)) and (codes is None or value in codes):
                     if edef.mark == MARK_REFERENCE:
@@ -185,13 +185,18 @@ class StructureChecker:
                             if not (
                                 edef.text
                                 and type(item) is str
+                                and item
                                 and (edef.pattern is None or edef.pattern.fullmatch(item))
                                 and (edef.codes is None or item in edef.codes)
                             ):
                                 check_primitive(item, edef, path, out, label)
-                        else:
-                            if extras is not None and type(item) is dict:
+                        elif type(item) is dict and not edef.resource:
+                            if extras is not None:
                                 extras.append((item, tuple(path)))
+                            self._object(item, edef.type, path, out, facts)
+                            if edef.binding is not None:
+                                self._coded_binding(item, edef, path, out, label)
+                        else:
                             check_value(item, edef, path, out, facts)
                         path.pop()
             elif type(value) is list:

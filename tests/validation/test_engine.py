@@ -196,6 +196,27 @@ def test_datetime_format(value: str, ok: bool, tmp_path: Path) -> None:
     assert rule_ids(file) == ([] if ok else ["DA1005"])
 
 
+@pytest.mark.parametrize(
+    ("patient", "expected"),
+    [
+        ({"name": [{"family": ""}]}, ["DA1005"]),  # string must not be empty
+        ({"name": [{"given": ["Ann", ""]}]}, ["DA1005"]),
+        ({"name": [{"family": "Sample", "given": ["Ann"]}]}, []),
+        ({"gender": ""}, ["DA1005"]),  # code
+        ({"gender": "female "}, ["DA1005"]),
+        ({"gender": "woman"}, ["DA1007"]),  # not in the required value set
+        ({"gender": "female", "implicitRules": ""}, []),  # uri may be empty (\S*)
+        ({"birthDate": "2020-02-30x"}, ["DA1005"]),
+    ],
+)
+def test_string_primitives_empty_patterned_and_bound(
+    patient: dict[str, Any], expected: list[str], tmp_path: Path
+) -> None:
+    file = tmp_path / "p.json"
+    file.write_text(json.dumps({"resourceType": "Patient", **patient}))
+    assert rule_ids(file) == expected
+
+
 def test_primitive_extension_without_value_is_valid(tmp_path: Path) -> None:
     file = tmp_path / "p.json"
     file.write_text(
