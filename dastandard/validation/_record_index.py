@@ -90,20 +90,25 @@ def _read_date(text: str) -> date | None:
         return None
 
 
-def _add_codes(concept: Any, out: set[str]) -> None:
-    """Add every ``code`` of a CodeableConcept (or a list of them, or a bare Coding) to ``out``."""
+def _codes(concept: Any) -> Iterator[str]:
+    """Every non-blank ``code`` of a CodeableConcept (or a list of them, or a bare Coding), in document order."""
     for item in concept if isinstance(concept, list) else (concept,):
         item_map = item if type(item) is dict else as_map(item)
         code = item_map.get("code")
         if isinstance(code, str) and code.strip():
-            out.add(code)
+            yield code
         codings = item_map.get("coding")
         if isinstance(codings, list):
             for coding in codings:
                 coding_map = coding if type(coding) is dict else as_map(coding)
                 code = coding_map.get("code")
                 if isinstance(code, str) and code.strip():
-                    out.add(code)
+                    yield code
+
+
+def _add_codes(concept: Any, out: set[str]) -> None:
+    """Add every ``code`` of a CodeableConcept (or a list of them, or a bare Coding) to ``out``."""
+    out.update(_codes(concept))
 
 
 def _add_value_codes(element: Mapping[str, Any], out: set[str]) -> None:
@@ -132,19 +137,7 @@ NO_CODES: frozenset[str] = frozenset()
 
 def has_code(concept: Any) -> bool:
     """Whether ``codes_of(concept)`` is non-empty (without building it)."""
-    for item in concept if isinstance(concept, list) else (concept,):
-        item_map = item if type(item) is dict else as_map(item)
-        code = item_map.get("code")
-        if isinstance(code, str) and code.strip():
-            return True
-        codings = item_map.get("coding")
-        if isinstance(codings, list):
-            for coding in codings:
-                coding_map = coding if type(coding) is dict else as_map(coding)
-                code = coding_map.get("code")
-                if isinstance(code, str) and code.strip():
-                    return True
-    return False
+    return next(_codes(concept), None) is not None
 
 
 def has_value_code(element: Mapping[str, Any]) -> bool:

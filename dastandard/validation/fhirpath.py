@@ -316,6 +316,9 @@ class _Scope:
 
 
 class _Compiler:
+    def __init__(self, short_circuit: bool = True) -> None:
+        self.short_circuit = short_circuit
+
     def compile(self, node: tuple[Any, ...], scope: _Scope) -> tuple[Fn, _Shape]:
         tag = node[0]
         if tag == "lit":
@@ -441,6 +444,8 @@ class _Compiler:
         lf, ls = self.compile(left, sub)
         rf, rs = self.compile(right, sub)
         if op in _LOGIC:
+            if not self.short_circuit and op != "xor":
+                lf = _evaluating_both(lf, rf)
             return _LOGIC[op](lf, rf), _VALUE
         if op in ("=", "!="):
             return _equality(lf, rf, op == "!="), _VALUE
@@ -599,7 +604,7 @@ def _quick_criterion(node: tuple[Any, ...]) -> Quick | None:
         first, second = _quick_criterion(left), _quick_criterion(right)
         if first is None or second is None:
             return None
-        return _quick_both(first, second) if op == "and" else _quick_either(first, second)
+        return _quick_join(first, second, op == "or")
     if op not in ("=", "!=") or left[0] != "member" or left[2] is not None or right[0] != "lit":
         return None
     name, literal, negate = left[1], right[1], op == "!="
@@ -621,28 +626,17 @@ def _quick_criterion(node: tuple[Any, ...]) -> Quick | None:
     return test
 
 
-def _quick_both(first: Quick, second: Quick) -> Quick:
+def _quick_join(first: Quick, second: Quick, decisive: bool) -> Quick:
+    """``and`` (``decisive`` False) or ``or`` (True) of two quick tests: either side giving ``decisive`` decides."""
+
     def test(x: dict[str, Any]) -> bool | None:
         a = first(x)
-        if a is False:
-            return False
+        if a is decisive:
+            return decisive
         b = second(x)
-        if b is False:
-            return False
-        return None if a is None or b is None else True
-
-    return test
-
-
-def _quick_either(first: Quick, second: Quick) -> Quick:
-    def test(x: dict[str, Any]) -> bool | None:
-        a = first(x)
-        if a is True:
-            return True
-        b = second(x)
-        if b is True:
-            return True
-        return None if a is None or b is None else False
+        if b is decisive:
+            return decisive
+        return None if a is None or b is None else not decisive
 
     return test
 
@@ -818,8 +812,20 @@ def _truth(r: list[Any]) -> bool | None:
     raise Defer("boolean operand is not a boolean")
 
 
-# ``and``, ``or`` and ``implies`` do not evaluate the right operand when the left one decides the result, as
-# the FHIRPath specification allows; an error the right operand would have raised is then not seen.
+# ``and``, ``or`` and ``implies`` do not evaluate the right operand when the left one decides the result, as the
+# HL7 validator's FHIRPath engine does; an error the right operand would have raised is then not seen. Compiled
+# with ``short_circuit=False`` both operands are always evaluated, left first, as fhirpathpy does.
+
+
+def _evaluating_both(lf: Fn, rf: Fn) -> Fn:
+    """``lf``, after which ``rf`` is evaluated too, for its errors only."""
+
+    def step(xs: list[Any]) -> list[Any]:
+        result = lf(xs)
+        rf(xs)
+        return result
+
+    return step
 
 
 def _and(lf: Fn, rf: Fn) -> Fn:
@@ -993,16 +999,20 @@ def _export(value: Any) -> Any:
 # ------------------------------------------------------------------ public API
 
 
-def compile(expression: str, element_path: str | None = None) -> Callable[[Any], list[Any]]:
+def compile(
+    expression: str, element_path: str | None = None, *, short_circuit: bool = True
+) -> Callable[[Any], list[Any]]:
     """Compile ``expression`` to ``f(value) -> list``, the result fhirpathpy (R4 model) gives for ``value``.
 
     ``element_path`` is the path of the element the expression is evaluated on (``Patient``, ``Extension``,
     ``Observation.component``); for resource types it selects the type the expression is compiled for first, other
     types are compiled on first sight. Raises :class:`Unsupported` when the expression is outside the subset;
     the returned function raises :class:`Defer` (or another exception) when it leaves an evaluation to fhirpathpy.
+    With ``short_circuit`` (the default) ``and``, ``or`` and ``implies`` skip a right operand the left one makes
+    irrelevant, so an error there is not raised where fhirpathpy would raise it.
     """
     tree = parse(expression)
-    compiler = _Compiler()
+    compiler = _Compiler(short_circuit)
     variants: dict[str | None, Callable[[list[Any]], list[Any]] | None] = {}
 
     def build(root_type: str | None) -> Callable[[list[Any]], list[Any]] | None:

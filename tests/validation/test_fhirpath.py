@@ -49,7 +49,10 @@ def _resources() -> list[dict[str, Any]]:
 INVARIANTS = _invariants()
 RESOURCES = _resources()
 SLOW = {expr: fhirpathpy.compile(expr, models["r4"]) for *_, expr in INVARIANTS}
-FAST = {expr: fhirpath.compile(expr, path) for _, path, _, expr in INVARIANTS}
+# FAST evaluates every operand, as fhirpathpy does; SHORT is what the profile layer runs (and/or/implies skip a
+# right operand the left one decides), which must agree with FAST wherever FAST gives a result.
+FAST = {expr: fhirpath.compile(expr, path, short_circuit=False) for _, path, _, expr in INVARIANTS}
+SHORT = {expr: fhirpath.compile(expr, path) for _, path, _, expr in INVARIANTS}
 
 
 def _outcome(fn: Callable[[], Any]) -> Any:
@@ -62,9 +65,9 @@ def _outcome(fn: Callable[[], Any]) -> Any:
 def _agree(expr: str, resource: Any) -> bool:
     """Assert the compiled function matches fhirpathpy (or declines); return whether it declined."""
     slow = SLOW.get(expr) or fhirpathpy.compile(expr, models["r4"])
-    fast = FAST.get(expr) or fhirpath.compile(
-        expr, resource.get("resourceType") if isinstance(resource, dict) else None
-    )
+    root = resource.get("resourceType") if isinstance(resource, dict) else None
+    fast = FAST.get(expr) or fhirpath.compile(expr, root, short_circuit=False)
+    short = SHORT.get(expr) or fhirpath.compile(expr, root)
     expected = _outcome(lambda: slow(copy.deepcopy(resource), {}))
     got = _outcome(lambda: fast(resource))
     combined = _outcome(lambda: fhirpath.with_fallback(fast, slow)(resource, {}))
@@ -72,6 +75,7 @@ def _agree(expr: str, resource: Any) -> bool:
     if isinstance(got, tuple):
         return True
     assert got == expected, (expr, resource)
+    assert _outcome(lambda: short(resource)) == got, (expr, resource)
     return False
 
 
@@ -311,6 +315,21 @@ def test_where_keeps_navigated_items_even_when_they_are_false() -> None:
     check("extension.where(value).count()", [1], resource)
     check("extension.where(value = true).count()", [0], resource)
     check("extension.where(0).count()", [0], resource)
+
+
+def test_short_circuit_skips_an_erroring_right_operand_only_when_the_left_decides() -> None:
+    resource = {"resourceType": "Basic", "identifier": [{"value": "x"}], "extension": [{"url": "n", "valueInteger": 1}]}
+    erroring = "(extension.value + 'a')"  # integer + string: fhirpathpy raises
+    for expr, decided in [
+        (f"false and {erroring} = 1", [False]),
+        (f"true or {erroring} = 1", [True]),
+        (f"false implies {erroring} = 1", [True]),
+    ]:
+        with pytest.raises(Exception):  # noqa: B017 - whatever fhirpathpy raises, it raises
+            fhirpathpy.compile(expr, models["r4"])(resource, {})
+        assert fhirpath.compile(expr, "Basic")(resource) == decided
+        with pytest.raises(Exception):  # noqa: B017
+            fhirpath.compile(expr, "Basic", short_circuit=False)(resource)
 
 
 MIXED = {
