@@ -1,9 +1,10 @@
 """Return-level rules (``DA4xxx``): checks across every record of an export (a return).
 
 Workers call ``summarize`` on each record and send the small, picklable ``RecordSummary`` to the main process,
-which feeds them to one ``ReturnChecks`` (``add`` per record, then ``finish``). Memory is bounded by compact keys:
-per-characteristic counters, one entry per person identifier, and per identified pair/child a few dates and
-identifier strings per record; no resource is kept.
+which feeds them to one ``ReturnChecks`` (``add`` per record, then ``finish``). What must be remembered across
+records (one row per person identifier, per identified pair and per child a few dates and identifier strings per
+record) goes to a private temporary SQLite database on disk, so memory stays flat however large the return is;
+``finish`` reads it back one pair or child at a time. No resource is kept.
 
 Persons are matched across records by identifier only (NHS number, LA child id, police person id; see
 ``identity_keys``); persons with none are counted for rates but not matched. Error policy: ``summarize`` never
@@ -13,8 +14,11 @@ never raises.
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from dastandard.config import Settings
@@ -174,10 +178,7 @@ class ReturnChecks:
         self.settings = settings
         self._persons = 0
         self._recorded: dict[str, int] = {}
-        self._identities: dict[str, tuple[str, str, _Where]] = {}  # key -> (birthDate, label, first seen)
-        self._dupes: list[Finding] = []
-        self._pairs: dict[tuple[str, str], list[_PairRecord]] = {}
-        self._exposure: dict[str, list[tuple[_Where, str, frozenset[str]]]] = {}
+        self._tables = _KeyTables()
 
     def _finding(self, rule_id: str, message: str, where: _Where | None, resource: str = "", **details: Any) -> Finding:
         return Finding(
@@ -202,7 +203,7 @@ class ReturnChecks:
         for key, birth, label in summary.identities:
             if key in in_record and in_record[key] != label:
                 if self.settings.enabled("DA4002"):
-                    self._dupes.append(
+                    self._tables.add_finding(
                         self._finding(
                             "DA4002",
                             f"Identifier {key} is carried by two persons in one record ({in_record[key]}, {label}).",
@@ -213,11 +214,9 @@ class ReturnChecks:
                     )
                 continue
             in_record[key] = label
-            seen = self._identities.get(key)
-            if seen is None:
-                self._identities[key] = (birth, label, where)
-            elif birth and seen[0] and birth != seen[0] and self.settings.enabled("DA4002"):
-                self._dupes.append(
+            seen = self._tables.first_identity(key, birth, label, where)
+            if seen is not None and birth and seen[0] and birth != seen[0] and self.settings.enabled("DA4002"):
+                self._tables.add_finding(
                     self._finding(
                         "DA4002",
                         f"Identifier {key} is carried by persons with different birth dates ({seen[0]} in "
@@ -235,19 +234,22 @@ class ReturnChecks:
                 pair.days.add(inc.day)
             pair.ids |= inc.ids
             pair.linked |= inc.linked
-        for pair_key, rec in per_pair.items():
-            self._pairs.setdefault(pair_key, []).append(rec)
+        for (harm, victim), rec in per_pair.items():
+            self._tables.add_pair(harm, victim, rec)
         for child, days in summary.exposure:
-            self._exposure.setdefault(child, []).append((where, summary.reference_date, days))
-        for child in set(summary.children) - {c for c, _ in summary.exposure}:
-            self._exposure.setdefault(child, []).append((where, summary.reference_date, frozenset()))
+            self._tables.add_exposure(child, (where, summary.reference_date, days))
+        for child in sorted(set(summary.children) - {c for c, _ in summary.exposure}):
+            self._tables.add_exposure(child, (where, summary.reference_date, frozenset()))
 
     def finish(self) -> Iterator[Finding]:
-        """Yield every return-level finding (DA4001-DA4004), in rule-id order."""
-        yield from self._rates()
-        yield from self._dupes
-        yield from self._unlinked()
-        yield from self._historic()
+        """Yield every return-level finding (DA4001-DA4004), in rule-id order; then drop the key tables."""
+        try:
+            yield from self._rates()
+            yield from self._tables.findings()
+            yield from self._unlinked()
+            yield from self._historic()
+        finally:
+            self._tables.close()
 
     def _rates(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4001"):
@@ -271,7 +273,7 @@ class ReturnChecks:
     def _unlinked(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4003"):
             return
-        for (harm, victim), records in sorted(self._pairs.items()):
+        for (harm, victim), records in self._tables.pairs():
             if len(records) < 2:
                 continue
             for rec in records:
@@ -298,7 +300,7 @@ class ReturnChecks:
     def _historic(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4004"):
             return
-        for child, rows in sorted(self._exposure.items()):
+        for child, rows in self._tables.exposures():
             if len(rows) < 2:
                 continue
             for where, ref, days in rows:
@@ -317,3 +319,65 @@ class ReturnChecks:
                         child=child,
                         dates=tuple(missing),
                     )
+
+
+_Exposure = tuple[_Where, str, frozenset[str]]  # (where, the record's reference date, exposure dates)
+
+
+class _KeyTables:
+    """The return's cross-record tables, in a private temporary SQLite database on disk (removed on ``close``).
+
+    Identities keep their first sighting; pair records and exposure rows are kept in arrival order and read back
+    grouped by key in sorted order (SQLite compares text as UTF-8 bytes, which is code point order, as Python
+    does). DA4002 findings met while adding wait here for ``finish``. Rows are pickled values made by this module.
+    """
+
+    def __init__(self) -> None:
+        # "": a private on-disk database, deleted when closed; used by one thread at a time, not always the same one
+        self._db = sqlite3.connect("", check_same_thread=False)
+        self._db.executescript(
+            """
+            CREATE TABLE identity (key TEXT PRIMARY KEY, birth TEXT, label TEXT, row BLOB);
+            CREATE TABLE pair (harm TEXT, victim TEXT, seq INTEGER PRIMARY KEY, row BLOB);
+            CREATE TABLE exposure (child TEXT, seq INTEGER PRIMARY KEY, row BLOB);
+            CREATE TABLE finding (seq INTEGER PRIMARY KEY, row BLOB);
+            """
+        )
+
+    def first_identity(self, key: str, birth: str, label: str, where: _Where) -> tuple[str, str, _Where] | None:
+        """The first sighting of ``key`` as (birthDate, label, where); None, and this one recorded, if it is new."""
+        found = self._db.execute("SELECT birth, label, row FROM identity WHERE key = ?", (key,)).fetchone()
+        if found is None:
+            self._db.execute("INSERT INTO identity VALUES (?, ?, ?, ?)", (key, birth, label, _dump(where)))
+            return None
+        return found[0], found[1], pickle.loads(found[2])
+
+    def add_finding(self, finding: Finding) -> None:
+        self._db.execute("INSERT INTO finding (row) VALUES (?)", (_dump(finding),))
+
+    def add_pair(self, harm: str, victim: str, record: _PairRecord) -> None:
+        self._db.execute("INSERT INTO pair (harm, victim, row) VALUES (?, ?, ?)", (harm, victim, _dump(record)))
+
+    def add_exposure(self, child: str, row: _Exposure) -> None:
+        self._db.execute("INSERT INTO exposure (child, row) VALUES (?, ?)", (child, _dump(row)))
+
+    def findings(self) -> Iterator[Finding]:
+        for (row,) in self._db.execute("SELECT row FROM finding ORDER BY seq"):
+            yield pickle.loads(row)
+
+    def pairs(self) -> Iterator[tuple[tuple[str, str], list[_PairRecord]]]:
+        rows = self._db.execute("SELECT harm, victim, row FROM pair ORDER BY harm, victim, seq")
+        for key, group in groupby(rows, key=lambda r: (r[0], r[1])):
+            yield key, [pickle.loads(r[2]) for r in group]
+
+    def exposures(self) -> Iterator[tuple[str, list[_Exposure]]]:
+        rows = self._db.execute("SELECT child, row FROM exposure ORDER BY child, seq")
+        for child, group in groupby(rows, key=lambda r: str(r[0])):
+            yield child, [pickle.loads(r[1]) for r in group]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _dump(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

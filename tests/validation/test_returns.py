@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ import pytest
 from dastandard.catalog import catalog
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer
-from dastandard.validation.returns import RETURN_RULE_IDS, RecordSummary, ReturnChecks, summarize
+from dastandard.validation.practice import CHARACTERISTICS
+from dastandard.validation.returns import RETURN_RULE_IDS, IncidentKey, RecordSummary, ReturnChecks, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -120,3 +122,47 @@ def test_malformed_records_summarize_and_finish(record: Any) -> None:
     summary = summarize(record, file="x", record_no=1)
     assert summary.persons == 0
     assert check([record, clean()]) == []
+
+
+def _distinct_summary(n: int) -> RecordSummary:
+    """A record with persons, a pair and a child nobody else has (so every key is new to the return)."""
+    child, harm, victim = f"nhs|c{n}", f"nhs|h{n}", f"nhs|v{n}"
+    return RecordSummary(
+        file="big.ndjson",
+        record_no=n,
+        reference_date="2025-03-31",
+        persons=3,
+        recorded=tuple((name, 3) for name in CHARACTERISTICS),
+        identities=((child, "2015-01-01", "Patient/c"), (harm, "1980-01-01", "Patient/h"), (victim, "", "Patient/v")),
+        incidents=(IncidentKey(harm, victim, "2025-01-02", frozenset({f"inc|{n}"}), frozenset()),),
+        exposure=((child, frozenset({"2025-01-02"})),),
+        children=(child,),
+    )
+
+
+def _peak_adding(count: int) -> int:
+    checks = ReturnChecks(Settings())
+    tracemalloc.start()
+    try:
+        for n in range(count):
+            checks.add(_distinct_summary(n))
+        found = list(checks.finish())
+        assert [f.rule_id for f in found] == []  # nothing to report: every record is about other people
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_return_check_memory_does_not_grow_with_the_people_in_the_return() -> None:
+    _peak_adding(10)
+    small, large = _peak_adding(500), _peak_adding(10_000)
+    # Twenty times the people: the key tables live on disk, so the peak is that of a few rows in flight.
+    assert large < small * 1.5 + 256 * 1024, (small, large)
+
+
+def test_findings_from_the_key_tables_come_in_rule_id_order() -> None:
+    """Records that fire DA4004, DA4003 and DA4002 fed in that order: the findings still come in rule-id order."""
+    items = [r for rule_id in ("DA4004", "DA4003", "DA4002") for r in records(INVALID / f"{rule_id}.ndjson")]
+    rules = [f.rule_id for f in check(items)]
+    assert {"DA4002", "DA4003", "DA4004"} <= set(rules)
+    assert rules == sorted(rules)
