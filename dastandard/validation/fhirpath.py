@@ -828,30 +828,23 @@ def _evaluating_both(lf: Fn, rf: Fn) -> Fn:
     return step
 
 
-def _and(lf: Fn, rf: Fn) -> Fn:
-    def step(xs: list[Any]) -> list[Any]:
-        a = _truth(lf(xs))
-        if a is False:
-            return [False]
-        b = _truth(rf(xs))
-        if b is False:
-            return [False]
-        return [] if a is None or b is None else [True]
+def _connective(left_stops: bool, right_stops: bool, result: bool) -> Callable[[Fn, Fn], Fn]:
+    """A short-circuit connective: a left (else right) operand equal to its stop value gives ``result``; two
+    other booleans give ``not result``; an empty operand gives empty."""
 
-    return step
+    def make(lf: Fn, rf: Fn) -> Fn:
+        def step(xs: list[Any]) -> list[Any]:
+            a = _truth(lf(xs))
+            if a is left_stops:
+                return [result]
+            b = _truth(rf(xs))
+            if b is right_stops:
+                return [result]
+            return [] if a is None or b is None else [not result]
 
+        return step
 
-def _or(lf: Fn, rf: Fn) -> Fn:
-    def step(xs: list[Any]) -> list[Any]:
-        a = _truth(lf(xs))
-        if a is True:
-            return [True]
-        b = _truth(rf(xs))
-        if b is True:
-            return [True]
-        return [] if a is None or b is None else [False]
-
-    return step
+    return make
 
 
 def _xor(lf: Fn, rf: Fn) -> Fn:
@@ -863,20 +856,12 @@ def _xor(lf: Fn, rf: Fn) -> Fn:
     return step
 
 
-def _implies(lf: Fn, rf: Fn) -> Fn:
-    def step(xs: list[Any]) -> list[Any]:
-        a = _truth(lf(xs))
-        if a is False:
-            return [True]
-        b = _truth(rf(xs))
-        if b is True:
-            return [True]
-        return [] if a is None or b is None else [b]
-
-    return step
-
-
-_LOGIC: dict[str, Callable[[Fn, Fn], Fn]] = {"and": _and, "or": _or, "xor": _xor, "implies": _implies}
+_LOGIC: dict[str, Callable[[Fn, Fn], Fn]] = {
+    "and": _connective(False, False, False),
+    "or": _connective(True, True, True),
+    "xor": _xor,
+    "implies": _connective(False, True, True),
+}
 
 
 def _equality(lf: Fn, rf: Fn, negate: bool) -> Fn:
