@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import io
 import os
 import sys
@@ -23,6 +24,7 @@ from typing import IO, Any
 import click
 
 from dastandard import errors
+from dastandard.commands.validate import default_jobs
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.registry import RegistryError, all_formats, detect_candidates, get_format
 from dastandard.convert.report_render import render
@@ -44,6 +46,7 @@ class Options:
     to_name: str
     strict: bool
     cin_year: int | None = None
+    jobs: int = 1  # worker processes within one input, for a reader that can use them (reads_in_parallel)
 
 
 @dataclass
@@ -116,8 +119,16 @@ def convert_stream(
     if not writer.can_write:
         return Outcome(report, errors.UNKNOWN_FORMAT, f"format {writer.name!r} cannot be written")
     seen = [0]
+    encode = writer.record_encoder()
     try:
-        writer.write(_counted(reader.read(source, name, report), tick, seen), target, report)
+        if encode is not None and opts.jobs > 1 and reader.reads_in_parallel:
+            for line in reader.read_encoded(source, name, report, encode, opts.jobs):
+                target.write(line)
+                report.records_out += 1
+                if tick:
+                    tick()
+        else:
+            writer.write(_counted(reader.read(source, name, report), tick, seen), target, report)
     except errors.FatalError as exc:
         return Outcome(report, exc.status, f"{name}: {exc.message}")
     except Exception as exc:  # a defect in a format must not become a traceback
@@ -261,7 +272,13 @@ def _emit_report(reports: list[ConversionReport], report_fmt: str, report_file: 
 @click.option("--strict", is_flag=True, help="Any loss or alteration is an error; nothing is written.")
 @click.option("--report", "report_fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--report-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Files converted at once.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes: for a folder, files converted at once; for one file read into NDJSON by a format that "
+    "can (cin-census), Bundles built at once. Default: 1 for inputs under 8 MiB, else usable CPUs (at most 4).",
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @click.option(
     "--cin-year",
@@ -277,12 +294,13 @@ def command(
     strict: bool,
     report_fmt: str,
     report_file: Path | None,
-    jobs: int,
+    jobs: int | None,
     progress: bool | None,
     cin_year: int | None,
 ) -> None:
     """Convert INPUT (a file, a folder of files, or - for standard input) from one format to another."""
-    opts = Options(from_name, to_name, strict, cin_year)
+    workers = jobs or default_jobs([input_path])
+    opts = Options(from_name, to_name, strict, cin_year, workers)
     try:
         to_fmt = get_format(to_name)
     except RegistryError as exc:
@@ -293,7 +311,7 @@ def command(
     if input_path != "-" and not src.exists():
         errors.fatal(f"cannot read {input_path}: no such file or folder", errors.INPUT_UNREADABLE)
     if input_path != "-" and src.is_dir():
-        _convert_folder(src, Path(output), opts, to_fmt, report_fmt, report_file, jobs, _progress_wanted(progress))
+        _convert_folder(src, Path(output), opts, to_fmt, report_fmt, report_file, workers, _progress_wanted(progress))
         return
     if input_path == "-" or output == "-":
         _convert_in_memory(input_path, output, opts, report_fmt, report_file, _progress_wanted(progress))
@@ -346,8 +364,9 @@ def _convert_folder(
     outcomes: list[Outcome] = []
     with _progress(show, len(files), f"converting {len(files)} files") as tick:
         if jobs > 1 and len(files) > 1:
+            one_each = dataclasses.replace(opts, jobs=1)  # the files share the workers; none starts its own
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for outcome in pool.map(convert_file, map(str, files), map(str, targets), [opts] * len(files)):
+                for outcome in pool.map(convert_file, map(str, files), map(str, targets), [one_each] * len(files)):
                     outcomes.append(outcome)
                     if tick:
                         tick()

@@ -8,7 +8,7 @@ silently and never raise on bad input: malformed input becomes a report entry wi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -117,12 +117,33 @@ class Format:
     extensions: ClassVar[tuple[str, ...]] = ()
     can_read: ClassVar[bool] = False
     can_write: ClassVar[bool] = False
+    reads_in_parallel: ClassVar[bool] = False  # read_encoded uses worker processes within one input
 
     def sniff(self, head: bytes, path: Path | None) -> bool:
         return False
 
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
         raise NotImplementedError(f"{self.name} cannot be read")
+
+    def read_encoded(
+        self,
+        source: IO[bytes],
+        name: str,
+        report: ConversionReport,
+        encode: Callable[[dict[str, Any]], bytes],
+        jobs: int = 1,
+    ) -> Iterator[bytes]:
+        """``encode(bundle)`` for each Bundle ``read`` yields. A format that can build its Bundles in ``jobs``
+        worker processes overrides this (and sets ``reads_in_parallel``); its output and report must be exactly
+        those of one process."""
+        del jobs
+        for bundle in self.read(source, name, report):
+            yield encode(bundle)
+
+    def record_encoder(self) -> Callable[[dict[str, Any]], bytes] | None:
+        """For a format whose output is its records' encodings one after another (NDJSON): the picklable
+        function that encodes one. None for formats that write a whole document."""
+        return None
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         raise NotImplementedError(f"{self.name} cannot be written")

@@ -15,6 +15,7 @@ in ``CIN_schema_2024.xsd``. Whatever a Bundle holds that the census cannot is re
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import uuid
@@ -24,10 +25,11 @@ from datetime import date
 from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, NamedTuple
 
 from lxml import etree
 
+from dastandard._parallel import batched, ordered_map
 from dastandard._resources import read_json
 from dastandard.canonicals import DATA_ABSENT_REASON, V3_ACT_CODE, V3_CONFIDENTIALITY
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
@@ -115,6 +117,12 @@ def mapping() -> dict[str, Any]:
     """The declarative mapping ``converters/cin-census/mapping.json``."""
     data: dict[str, Any] = read_json("converters", "cin-census/mapping.json")
     return data
+
+
+@cache
+def _kinds() -> dict[str, bool]:
+    """Mapping path -> whether it is a container (False for a leaf field); paths outside the mapping are absent."""
+    return dict.fromkeys(mapping()["fields"], False) | dict.fromkeys(mapping()["containers"], True)
 
 
 def _coding(cs_id: str, code: str) -> dict[str, str]:
@@ -239,14 +247,14 @@ class _Context:
     header: CensusHeader
     mapped: dict[str, str]
     fields: dict[str, Any] = field(init=False)
-    kinds: dict[str, bool] = field(init=False)  # mapping path -> is a container
+    kinds: dict[str, bool] = field(init=False)  # mapping path -> is a container (shared; never changed)
     agency_id: str = field(init=False)
     recorded: str | None = field(init=False)
     system: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.fields = mapping()["fields"]
-        self.kinds = dict.fromkeys(self.fields, False) | dict.fromkeys(mapping()["containers"], True)
+        self.kinds = _kinds()
         self.agency_id = stable_id(NAME, "agency", self.header.lea)
         sources = self.header.sources
         self.recorded = as_instant(sources[0].get("DateTime") if sources else None) or as_instant(
@@ -1105,6 +1113,66 @@ class _Prefixed:
         return self.rest.read(size)
 
 
+class _ChildUnit(NamedTuple):
+    """One Child as read, ready to build: what was reported before it, its Header, XPath, occurrence of its
+    LAchildID, and either its walked tree with the deferred report entries or (for a worker) its XML."""
+
+    before: list[ReportEntry]
+    header: CensusHeader
+    xpath: str
+    occurrence: int
+    node: _Node | bytes
+    deferred: list[ReportEntry]
+
+
+@cache
+def _child_parser() -> etree.XMLParser:
+    """The parser a worker reads one Child's XML with: the same safety settings as the whole return."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True
+    )
+
+
+def _walked(unit: _ChildUnit) -> tuple[_Node, list[ReportEntry]]:
+    """The unit's walked tree and deferred entries, walking its XML first when it came as XML."""
+    if isinstance(unit.node, _Node):
+        return unit.node, unit.deferred
+    node = _Node("Child", unit.xpath, CHILD_PATH)
+    deferred: list[ReportEntry] = []
+    _walk(etree.fromstring(unit.node, _child_parser()), node, _kinds(), deferred, root=True)
+    return node, deferred
+
+
+# Children sent to a worker at once: enough to make the hand-over cheap, few enough to keep memory flat.
+_BATCH_CHILDREN = 64
+
+_Built = tuple[list[ReportEntry], bytes, list[ReportEntry]]
+
+
+def _build_batch(
+    name: str, encode: Callable[[dict[str, Any]], bytes], units: list[_ChildUnit]
+) -> tuple[list[_Built], dict[str, str]]:
+    """Worker side of ``read_encoded``: for each unit its entries-before, encoded Bundle and own entries; and the
+    mapping paths the batch read."""
+    out: list[_Built] = []
+    mapped: dict[str, str] = {}
+    ctx: _Context | None = None
+    for unit in units:
+        if ctx is None or ctx.header is not unit.header:
+            ctx = _Context(ConversionReport(), name, unit.header, mapped)
+        ctx.report.entries = []
+        bundle = _ChildReader(ctx, unit.xpath, unit.occurrence).build(*_walked(unit))
+        out.append((unit.before, encode(bundle), ctx.report.entries))
+    return out, mapped
+
+
+def _finish_read(report: ConversionReport, held: ConversionReport, mapped: dict[str, str]) -> None:
+    """What was reported after the last Child, then one ``mapped`` entry per mapping path seen, sorted."""
+    report.entries.extend(held.entries)
+    for path in sorted(mapped):
+        report.add(ReportEntry(Loss.MAPPED, path.rsplit("/", 1)[-1], path, target=mapped[path]))
+
+
 # --------------------------------------------------------------------------------------------------- writing
 
 
@@ -1499,6 +1567,7 @@ class CinCensusFormat(Format):
     extensions: ClassVar[tuple[str, ...]] = (".xml",)
     can_read: ClassVar[bool] = True
     can_write: ClassVar[bool] = True
+    reads_in_parallel: ClassVar[bool] = True
 
     def __init__(self, cin_year: int = 2024) -> None:
         self.cin_year = cin_year
@@ -1514,17 +1583,62 @@ class CinCensusFormat(Format):
 
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
         """Yield one Bundle per Child, streaming. Never raises on content; see the module docstring."""
+        held = ConversionReport()
+        mapped: dict[str, str] = {}
+        ctx: _Context | None = None
+        for unit in self._units(source, name, held, mapped, walk=True):
+            report.entries.extend(unit.before)
+            report.records_in += 1
+            if ctx is None or ctx.header is not unit.header:
+                ctx = _Context(report, name, unit.header, mapped)
+            yield _ChildReader(ctx, unit.xpath, unit.occurrence).build(*_walked(unit))
+        _finish_read(report, held, mapped)
+
+    def read_encoded(
+        self,
+        source: IO[bytes],
+        name: str,
+        report: ConversionReport,
+        encode: Callable[[dict[str, Any]], bytes],
+        jobs: int = 1,
+    ) -> Iterator[bytes]:
+        """As ``read``, each Bundle given as ``encode(bundle)``. With ``jobs`` > 1 this process reads the XML and
+        that many worker processes build and encode the Bundles; the output and the report are exactly those of
+        ``jobs=1``, in the same order. ``encode`` must be picklable (a module-level function)."""
+        if jobs <= 1:
+            for bundle in self.read(source, name, report):
+                yield encode(bundle)
+            return
+        held = ConversionReport()
+        mapped: dict[str, str] = {}
+        units = self._units(source, name, held, mapped, walk=False)
+        batches = ((name, encode, batch) for batch in batched(units, _BATCH_CHILDREN))
+        for results, marked in ordered_map(_build_batch, batches, jobs):
+            mapped.update(marked)
+            for before, encoded, entries in results:
+                report.entries.extend(before)
+                report.records_in += 1
+                report.entries.extend(entries)
+                yield encoded
+        _finish_read(report, held, mapped)
+
+    def _units(
+        self, source: IO[bytes], name: str, held: ConversionReport, mapped: dict[str, str], *, walk: bool
+    ) -> Iterator[_ChildUnit]:
+        """Parse the return and yield each Child in document order, walked (``walk``) or as its XML for a worker
+        to walk. What is reported while reading goes into ``held`` and travels with the next unit (``before``);
+        what remains at the end is the caller's."""
+        report = held
         head = source.read(65536)
         if re.search(rb"<!DOCTYPE", head, re.IGNORECASE):
             report.add(ReportEntry(Loss.INVALID_INPUT, "(document)", "/", "DOCTYPE declarations are refused"))
             return
         header = CensusHeader()
-        mapped: dict[str, str] = {}
         occurrences: dict[str, int] = {}
         child_no = 0
-        ctx: _Context | None = None
         fields = mapping()["fields"]
         known = set(fields) | set(mapping()["containers"])
+        kinds = _kinds()
         # Only the elements the loop acts on are delivered (the root, and Header, Children and Child wherever they
         # are); the rest of the tree is looked at from those. Without a plain root name, every element is.
         root_tag = _root_tag(head)
@@ -1560,7 +1674,7 @@ class CinCensusFormat(Format):
         def flush_top(root: etree._Element, upto: etree._Element | None, inclusive: bool) -> None:
             """Handle, in order, the elements under the root up to ``upto`` (all when None): the Header, each
             Children's remaining content, and anything else as unknown."""
-            nonlocal top, ctx
+            nonlocal top, header
             if root.tag != "Message":
                 return
             while top < len(root):
@@ -1570,8 +1684,9 @@ class CinCensusFormat(Format):
                 top += 1
                 if isinstance(kid.tag, str):
                     if kid.tag == "Header":
+                        # a later Header adds to what earlier ones said; Children already read keep theirs
+                        header = copy.deepcopy(header)
                         self._header(kid, header, report, mapped)
-                        ctx = None
                     elif kid.tag == "Children":
                         flush_children(kid, None)
                     else:
@@ -1609,16 +1724,20 @@ class CinCensusFormat(Format):
                     unknown_under_children(elem)
                     continue
                 child_no += 1
-                report.records_in += 1
                 xpath = f"{CHILD_PATH}[{child_no}]"
-                if ctx is None:
-                    ctx = _Context(report, name, header, mapped)
-                node = _Node("Child", xpath, CHILD_PATH)
                 deferred: list[ReportEntry] = []
-                _walk(elem, node, ctx.kinds, deferred, root=True)
-                ids = _first(node, "ChildIdentifiers")
-                la_values = ids.kids.get("LAchildID") if ids is not None else None
-                la = la_values[0] if la_values else ""
+                content: _Node | bytes
+                if walk:
+                    content = _Node("Child", xpath, CHILD_PATH)
+                    _walk(elem, content, kinds, deferred, root=True)
+                    ids = _first(content, "ChildIdentifiers")
+                    la_values = ids.kids.get("LAchildID") if ids is not None else None
+                    la = la_values[0] if la_values else ""
+                else:  # the same value the walk finds: the first LAchildID of the first ChildIdentifiers
+                    content = etree.tostring(elem, with_tail=False)
+                    ids_el = elem.find("ChildIdentifiers")
+                    la_el = ids_el.find("LAchildID") if ids_el is not None else None
+                    la = (la_el.text or "").strip() if la_el is not None else ""
                 occurrences[la] = occurrences.get(la, 0) + 1
                 if la and occurrences[la] > 1:
                     report.add(
@@ -1629,13 +1748,13 @@ class CinCensusFormat(Format):
                             "more than one Child with this LAchildID in the file",
                         )
                     )
-                bundle = _ChildReader(ctx, xpath, occurrences[la]).build(node, deferred)
+                before, report.entries = report.entries, []
                 elem.clear(keep_tail=True)
                 done.add(elem)
                 while elem.getprevious() is not None:
                     done.discard(parent[0])
                     del parent[0]
-                yield bundle
+                yield _ChildUnit(before, header, xpath, occurrences[la], content, deferred)
         except etree.XMLSyntaxError as exc:
             line = exc.position[0] if exc.position else 0
             report.add(
@@ -1643,8 +1762,6 @@ class CinCensusFormat(Format):
                     Loss.INVALID_INPUT, "(document)", f"line {line}", f"not well-formed XML: {exc.msg}; reading stopped"
                 )
             )
-        for path in sorted(mapped):
-            report.add(ReportEntry(Loss.MAPPED, path.rsplit("/", 1)[-1], path, target=mapped[path]))
 
     def _header(
         self, elem: etree._Element, header: CensusHeader, report: ConversionReport, mapped: dict[str, str]

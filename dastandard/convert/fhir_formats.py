@@ -148,8 +148,16 @@ class NdjsonFormat(Format):
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """Write each document as one compact line."""
         for document in bundles:
-            target.write(orjson.dumps(document) + b"\n")
+            target.write(ndjson_line(document))
             report.records_out += 1
+
+    def record_encoder(self) -> Callable[[dict[str, Any]], bytes]:
+        return ndjson_line
+
+
+def ndjson_line(document: dict[str, Any]) -> bytes:
+    """One document as a compact JSON line, newline included."""
+    return orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def _fhirxml() -> tuple[Callable[[bytes], dict[str, Any]], Callable[[dict[str, Any]], bytes], type[Exception]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import gc
 import os
 import sys
 from collections import deque
@@ -24,6 +23,7 @@ from typing import IO, Any
 
 import orjson
 
+from dastandard._parallel import collector_eased, ease_collector
 from dastandard.catalog import catalog
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer, Severity
@@ -564,26 +564,7 @@ def _warm_up() -> None:
 def _worker_start() -> None:
     """Worker initializer: warm up, then keep the collector off the compiled plans for the worker's life."""
     _warm_up()
-    gc.freeze()
-    gc.set_threshold(_GC_YOUNG, *gc.get_threshold()[1:])
-
-
-# Records are acyclic trees freed by reference counting, so the cycle collector only costs time here: during a
-# run it skips what existed before (the compiled plans) and looks at young objects less often.
-_GC_YOUNG = 50_000
-
-
-@contextlib.contextmanager
-def _collector_eased() -> Iterator[None]:
-    """For the length of a run: ``gc.freeze`` and a higher youngest-generation threshold, both undone after."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(threshold[0], _GC_YOUNG), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+    ease_collector()
 
 
 def _check_batch(batch: list[_PackedUnit], settings: Settings, want_summary: bool) -> list[_PackedResult]:
@@ -627,7 +608,7 @@ def run(
     items = iter_units(inputs, settings, input_format, files)
     if jobs <= 1:
         _warm_up()
-    with _collector_eased():
+    with collector_eased():
         yield from _results(items, settings, want_summary, jobs, checks)
 
 
