@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any, ClassVar, NamedTuple
@@ -35,7 +35,6 @@ from dastandard.canonicals import DATA_ABSENT_REASON, V3_ACT_CODE, V3_CONFIDENTI
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.ids import (
     code_system_url,
-    entry,
     extension_url,
     full_url,
     identifier_system,
@@ -125,34 +124,45 @@ def _kinds() -> dict[str, bool]:
     return dict.fromkeys(mapping()["fields"], False) | dict.fromkeys(mapping()["containers"], True)
 
 
+class _Urls(dict[str, str]):
+    """Id -> canonical URL of one kind of the standard's artifacts, each looked up once per process on first use
+    (the URLs depend only on the shipped standard)."""
+
+    def __init__(self, resolve: Callable[[str], str]) -> None:
+        super().__init__()
+        self._resolve = resolve
+
+    def __missing__(self, key: str) -> str:
+        url = self[key] = self._resolve(key)
+        return url
+
+
+_PROFILE = _Urls(profile_url)
+_EXT = _Urls(extension_url)
+_CS = _Urls(code_system_url)
+_ID = _Urls(identifier_system)
+
+
+@cache
+def _codings(cs_id: str) -> dict[str, dict[str, str]]:
+    """Code -> its Coding in the shipped CodeSystem ``cs_id`` (a template: hand out copies)."""
+    system = _CS[cs_id]
+    return {
+        code: {"system": system, "code": code, "display": display} if display else {"system": system, "code": code}
+        for code, display in code_list(cs_id).items()
+    }
+
+
 def _coding(cs_id: str, code: str) -> dict[str, str]:
-    display = code_list(cs_id).get(code, "")
-    out = {"system": _cs_url(cs_id), "code": code}
-    if display:
-        out["display"] = display
-    return out
+    known = _codings(cs_id).get(code)
+    return known.copy() if known is not None else {"system": _CS[cs_id], "code": code}
 
 
 def _absent(reason: str = "unknown") -> dict[str, Any]:
     return {"extension": [{"url": DAR, "valueCode": reason}]}
 
 
-def _cc(*codings: dict[str, str], text: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if codings:
-        out["coding"] = list(codings)
-    if text:
-        out["text"] = text
-    return out
-
-
 # --------------------------------------------------------------------------------------------------- reading
-
-# The standard's URLs, looked up once per process (they depend only on the shipped standard).
-_prof = cache(profile_url)
-_ext_url = cache(extension_url)
-_cs_url = cache(code_system_url)
-_id_system = cache(identifier_system)
 
 
 @cache
@@ -162,7 +172,8 @@ def _id_namespace() -> bytes:
 
 
 _SEP = "\x1f"  # between the parts of a stable id's key
-_VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
+# the 17th hex digit of a UUID carries the RFC 4122 variant: hex digit -> "-" and that digit with the variant set
+_VARIANT = {f"{n:x}": f"-{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
 class _KeyIds:
@@ -181,8 +192,8 @@ class _KeyIds:
         h = self._base.copy()
         h.update(parts.encode())
         x = h.hexdigest()
-        # version 5 in the 13th hex digit, the RFC 4122 variant in the 17th
-        return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
+        # version 5 in the 13th hex digit, the variant in the 17th
+        return f"{x[:8]}-{x[8:12]}-5{x[13:16]}{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
 
 @dataclass
@@ -209,7 +220,7 @@ class CensusHeader:
         if self.values:
             out.append(
                 {
-                    "url": _ext_url("cin-header"),
+                    "url": _EXT["cin-header"],
                     "extension": [{"url": k, "valueString": v} for k, v in self.values.items()],
                 }
             )
@@ -217,7 +228,7 @@ class CensusHeader:
             if src:
                 out.append(
                     {
-                        "url": _ext_url("cin-header-source"),
+                        "url": _EXT["cin-header-source"],
                         "extension": [{"url": k, "valueString": v} for k, v in src.items()],
                     }
                 )
@@ -225,17 +236,28 @@ class CensusHeader:
 
 
 class _Node:
-    """One known container of a Child: its XPath, its mapping path, its leaf texts and containers by tag, and its
-    containers in document order."""
+    """One known container of a Child: its tag, mapping path and XPath, its leaf texts and containers by tag, and
+    its containers in document order. Only a Child is given its XPath when made; the others get theirs from
+    ``_place``, which runs only when something is reported."""
 
     __slots__ = ("generic", "kids", "loc", "order", "tag")
 
-    def __init__(self, tag: str, loc: str, generic: str) -> None:
+    def __init__(self, tag: str, generic: str, loc: str = "") -> None:
         self.tag = tag
-        self.loc = loc
         self.generic = generic
+        self.loc = loc
         self.kids: dict[str, list[Any]] = {}  # tag -> stripped texts (leaves) or _Nodes (containers)
         self.order: list[_Node] = []
+
+
+def _place(node: _Node) -> None:
+    """Give every container under ``node`` (whose XPath is known) its XPath, with a position when its tag
+    repeats."""
+    for tag, kids in node.kids.items():
+        for i, kid in enumerate(kids, start=1):
+            if isinstance(kid, _Node):
+                kid.loc = f"{node.loc}/{tag}[{i}]" if len(kids) > 1 else f"{node.loc}/{tag}"
+                _place(kid)
 
 
 @dataclass
@@ -247,32 +269,42 @@ class _Context:
     header: CensusHeader
     mapped: dict[str, str]
     fields: dict[str, Any] = field(init=False)
-    kinds: dict[str, bool] = field(init=False)  # mapping path -> is a container (shared; never changed)
     agency_id: str = field(init=False)
+    agency_ref: str = field(init=False)
     recorded: str | None = field(init=False)
     system: str = field(init=False)
+    lea: str = field(init=False)
+    reference_date: str = field(init=False)
+    header_extensions: list[dict[str, Any]] = field(init=False)  # a template: Bundles get copies
+    read: set[tuple[str, str]] = field(init=False)  # (container path, leaf tag) pairs already noted in mapped
 
     def __post_init__(self) -> None:
         self.fields = mapping()["fields"]
-        self.kinds = _kinds()
         self.agency_id = stable_id(NAME, "agency", self.header.lea)
+        self.agency_ref = full_url(self.agency_id)
         sources = self.header.sources
         self.recorded = as_instant(sources[0].get("DateTime") if sources else None) or as_instant(
             self.header.values.get("ReferenceDate", "")
         )
         self.system = self.header.system
+        self.lea = self.header.lea
+        self.reference_date = self.header.values.get("ReferenceDate", "")
+        self.header_extensions = self.header.extensions()
+        self.read = set()
+
+    def fresh_header_extensions(self) -> list[dict[str, Any]]:
+        """A new copy of ``header_extensions`` (each one's sub-extensions are flat dicts of strings)."""
+        return [{"url": e["url"], "extension": list(map(dict.copy, e["extension"]))} for e in self.header_extensions]
 
 
-def _node_of(tree: Mapping[str, Any], tag: str, loc: str, generic: str) -> _Node:
-    """A ``_Node`` from a nested mapping (tag -> text, mapping, or a list of either for a repeat)."""
-    node = _Node(tag, loc, generic)
+def _node_of(tree: Mapping[str, Any], node: _Node) -> _Node:
+    """Fill ``node`` from a nested mapping (tag -> text, mapping, or a list of either for a repeat)."""
     for sub, value in tree.items():
         items = value if isinstance(value, list) else [value]
         out: list[Any] = []
-        for i, item in enumerate(items, start=1):
+        for item in items:
             if isinstance(item, Mapping):
-                where = f"{loc}/{sub}[{i}]" if len(items) > 1 else f"{loc}/{sub}"
-                kid = _node_of(item, sub, where, f"{generic}/{sub}")
+                kid = _node_of(item, _Node(sub, f"{node.generic}/{sub}"))
                 node.order.append(kid)
                 out.append(kid)
             else:
@@ -290,120 +322,160 @@ def census_bundle(child: Mapping[str, Any], header: CensusHeader, *, source_file
     """
     ctx = _Context(ConversionReport(), source_file, header, {})
     xpath = f"{CHILD_PATH}[{number}]"
-    return _ChildReader(ctx, xpath, 1).build(_node_of(child, "Child", xpath, CHILD_PATH), [])
+    return _ChildReader(ctx, xpath, 1).build(_node_of(child, _Node("Child", CHILD_PATH, loc=xpath)), [])
 
 
 class _ChildReader:
     """Builds one Bundle from one Child (its ``_Node`` tree), reporting as it goes."""
 
     ids: _KeyIds  # set by build, once the Child's key is known
+    root: _Node  # the Child, set by build
 
     def __init__(self, ctx: _Context, xpath: str, occurrence: int) -> None:
         self.ctx = ctx
         self.report = ctx.report
-        self.header = ctx.header
         self.xpath = xpath
         self.mapped = ctx.mapped
-        self.fields = ctx.fields
+        self.read = ctx.read
         self.occurrence = occurrence
         self.entries: list[dict[str, Any]] = []
         self.key: tuple[str, ...] = ()
         self.child_id = ""
         self.child_ref = ""
         self.agency_id = ctx.agency_id
-        self.agency_ref = full_url(ctx.agency_id)
+        self.agency_ref = ctx.agency_ref
         self.placeholders: dict[str, str] = {}
-        self.reference_date = ctx.header.values.get("ReferenceDate", "")
+        self.reference_date = ctx.reference_date
 
     # -- reporting helpers
+    def _loc(self, node: _Node) -> str:
+        """The XPath of a container of this Child (the first call works out those of the whole tree)."""
+        if not node.loc:
+            _place(self.root)
+        return node.loc
+
+    def _at(self, parent: _Node | None, tag: str, i: int = 1) -> str:
+        """The XPath of the ``i``-th ``tag`` under ``parent``, with a position only when ``tag`` repeats ('' without
+        a parent)."""
+        if parent is None:
+            return ""
+        loc = self._loc(parent)
+        return f"{loc}/{tag}[{i}]" if len(parent.kids.get(tag, ())) > 1 else f"{loc}/{tag}"
+
     def _add(self, kind: Loss, fld: str, location: str, message: str = "", code: str = "", target: str = "") -> None:
         self.report.add(ReportEntry(kind, fld, location, message, code, target))
 
-    # -- value access: every read marks the generic path as mapped
-    def _mark(self, generic: str) -> None:
-        if generic not in self.mapped:
-            fld = self.fields.get(generic)
-            if fld is not None:
-                self.mapped[generic] = fld["target"]
+    # -- value access: every read marks the generic path as mapped; XPaths are made only to report
+    def _mark(self, parent: _Node, tag: str) -> None:
+        """Note that ``tag`` under ``parent`` was read: its mapping path is mapped (callers look in ``read``
+        first, so this runs once per file and path)."""
+        self.read.add((parent.generic, tag))
+        generic = f"{parent.generic}/{tag}"
+        fld = self.ctx.fields.get(generic)
+        if fld is not None and generic not in self.mapped:
+            self.mapped[generic] = fld["target"]
 
-    def _values(self, parent: _Node, tag: str) -> list[tuple[str, str]]:
+    def _values(self, parent: _Node | None, tag: str) -> list[str]:
+        """The stripped texts of every ``tag`` child; the i-th (from 1) is at ``_at(parent, tag, i)``."""
+        if parent is None:
+            return []
         vals = parent.kids.get(tag)
         if not vals:
             return []
-        self._mark(f"{parent.generic}/{tag}")
-        if len(vals) == 1:
-            return [(vals[0], f"{parent.loc}/{tag}")]
-        return [(v, f"{parent.loc}/{tag}[{i}]") for i, v in enumerate(vals, start=1)]
+        if (parent.generic, tag) not in self.read:
+            self._mark(parent, tag)
+        return vals
 
-    def _one(self, parent: _Node | None, tag: str, required: bool = False) -> tuple[str, str]:
-        """The stripped text and XPath of the single ``tag`` child ('' when absent; a repeat is reported)."""
+    def _one(self, parent: _Node | None, tag: str, required: bool = False) -> str:
+        """The stripped text of the single ``tag`` child ('' when absent; a repeat is reported). It is at
+        ``_at(parent, tag)``."""
         if parent is None:
-            return "", ""
+            return ""
         vals = parent.kids.get(tag)
-        if vals is not None and len(vals) == 1:  # the usual case, without building the list of values
-            self._mark(f"{parent.generic}/{tag}")
-            text = vals[0]
-            loc = f"{parent.loc}/{tag}"
-            if not text and required:
-                self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is required but missing or empty")
-            return text, loc
-        found = self._values(parent, tag)
-        if not found or not found[0][0]:
+        if vals is None:
             if required:
-                where = found[0][1] if found else f"{parent.loc}/{tag}"
-                self._add(Loss.INVALID_INPUT, tag, where, f"{tag} is required but missing or empty")
-            return "", found[0][1] if found else ""
-        for _, loc in found[1:]:
-            self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} may occur once; the repeat is not converted")
-        return found[0]
+                self._add(Loss.INVALID_INPUT, tag, self._at(parent, tag), f"{tag} is required but missing or empty")
+            return ""
+        if (parent.generic, tag) not in self.read:
+            self._mark(parent, tag)
+        text: str = vals[0]
+        if not text:
+            if required:
+                self._add(Loss.INVALID_INPUT, tag, self._at(parent, tag), f"{tag} is required but missing or empty")
+            return ""
+        if len(vals) > 1:
+            for i in range(2, len(vals) + 1):
+                self._add(
+                    Loss.INVALID_INPUT,
+                    tag,
+                    self._at(parent, tag, i),
+                    f"{tag} may occur once; the repeat is not converted",
+                )
+        return text
 
     def _date(self, parent: _Node | None, tag: str, required: bool = False) -> str:
-        if parent is not None:
-            vals = parent.kids.get(tag)
-            if vals is not None and len(vals) == 1 and vals[0] and _is_date(vals[0]):  # the usual case
-                self._mark(f"{parent.generic}/{tag}")
-                text: str = vals[0]
-                if tag != "ExpectedPersonBirthDate" and self.reference_date and text > self.reference_date:
-                    self._add(
-                        Loss.INVALID_INPUT,
-                        tag,
-                        f"{parent.loc}/{tag}",
-                        f"{tag} is after the census reference date; kept as recorded",
-                    )
-                return text
-        text, loc = self._one(parent, tag, required)
-        if not text:
+        """The single ``tag`` child if it is a real date, else ''. Reports what ``_one`` does, a text that is not a
+        date, and a date after the census reference date."""
+        if parent is None:
             return ""
-        if not _is_date(text):
-            self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is not a date (YYYY-MM-DD); not converted")
+        vals = parent.kids.get(tag)
+        if vals is not None and len(vals) == 1 and vals[0]:  # the usual case: as _one, with nothing to report
+            text: str = vals[0]
+            if (parent.generic, tag) not in self.read:
+                self._mark(parent, tag)
+        elif vals is None and not required:
             return ""
-        if tag != "ExpectedPersonBirthDate" and self.reference_date and text > self.reference_date:
-            self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is after the census reference date; kept as recorded")
+        else:
+            text = self._one(parent, tag, required)
+            if not text:
+                return ""
+        if text not in _DATES_SEEN and not _is_date(text):
+            self._add(
+                Loss.INVALID_INPUT, tag, self._at(parent, tag), f"{tag} is not a date (YYYY-MM-DD); not converted"
+            )
+            return ""
+        if text > self.reference_date and self.reference_date and tag != "ExpectedPersonBirthDate":
+            self._add(
+                Loss.INVALID_INPUT,
+                tag,
+                self._at(parent, tag),
+                f"{tag} is after the census reference date; kept as recorded",
+            )
         return text
 
     def _bool(self, parent: _Node | None, tag: str, required: bool = False) -> bool | None:
-        text, loc = self._one(parent, tag, required)
+        text = self._one(parent, tag, required)
         if text in _TRUE:
             return True
         if text in _FALSE:
             return False
         if text:
-            self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} is not true/false/1/0; not converted")
+            self._add(Loss.INVALID_INPUT, tag, self._at(parent, tag), f"{tag} is not true/false/1/0; not converted")
         return None
 
-    def _code_cc(self, cs_id: str, text: str, loc: str, tag: str) -> dict[str, Any]:
+    def _code_cc(self, cs_id: str, text: str, parent: _Node | None, tag: str) -> dict[str, Any]:
         """A CodeableConcept for a code of a CIN CodeSystem; an unknown code is kept as text and reported."""
-        if text in code_list(cs_id):
-            return {"coding": [_coding(cs_id, text)]}
-        self._add(Loss.UNMAPPED_CODE, tag, loc, f"not a {cs_id} code; kept as text", code=text)
+        coding = _codings(cs_id).get(text)
+        if coding is not None:
+            return {"coding": [coding.copy()]}
+        self._add(Loss.UNMAPPED_CODE, tag, self._at(parent, tag), f"not a {cs_id} code; kept as text", code=text)
         return {"text": text}
 
-    def _mapped_cc(self, cm_id: str, text: str, loc: str, tag: str, keep_source: bool = False) -> dict[str, Any]:
-        """A CodeableConcept via a ConceptMap; lossy targets are reported, unknown codes kept as text."""
+    def _mapped_cc(
+        self, cm_id: str, text: str, parent: _Node | None, tag: str, i: int = 1, keep_source: bool = False
+    ) -> dict[str, Any]:
+        """A CodeableConcept via a ConceptMap for the ``i``-th ``tag`` under ``parent``; lossy targets are
+        reported, unknown codes kept as text."""
         cmap = code_map(cm_id)
         hit = cmap.forward.get(text)
         if hit is None:
-            self._add(Loss.UNMAPPED_CODE, tag, loc, f"no mapping in ConceptMap {cm_id}; kept as text", code=text)
+            self._add(
+                Loss.UNMAPPED_CODE,
+                tag,
+                self._at(parent, tag, i),
+                f"no mapping in ConceptMap {cm_id}; kept as text",
+                code=text,
+            )
             return {"text": text}
         tgt, display, eq = hit
         coding = {"system": cmap.target, "code": tgt}
@@ -416,28 +488,37 @@ class _ChildReader:
                 src["display"] = cmap.source_display[text]
             codings.append(src)
         if eq not in ("equal", "equivalent"):
-            self._add(Loss.LOSSY_CODE, tag, loc, f"ConceptMap {cm_id}: target is {eq}", code=text, target=tgt)
+            self._add(
+                Loss.LOSSY_CODE,
+                tag,
+                self._at(parent, tag, i),
+                f"ConceptMap {cm_id}: target is {eq}",
+                code=text,
+                target=tgt,
+            )
         return {"coding": codings}
 
     # -- the record
     def build(self, child: _Node, deferred: list[ReportEntry]) -> dict[str, Any]:
         """The Bundle of ``child``; ``deferred`` (what the mapping does not know, stray text) is reported after
         the record's own entries."""
+        ctx = self.ctx
+        self.root = child
         ids = _first(child, "ChildIdentifiers")
         chars = _first(child, "ChildCharacteristics")
         if ids is None:
             self._add(Loss.INVALID_INPUT, "ChildIdentifiers", f"{self.xpath}/ChildIdentifiers", "missing")
         if chars is None:
             self._add(Loss.INVALID_INPUT, "ChildCharacteristics", f"{self.xpath}/ChildCharacteristics", "missing")
-        la_child_id, _ = self._one(ids, "LAchildID", required=True)
-        lea = self.header.lea
+        la_child_id = self._one(ids, "LAchildID", required=True)
+        lea = ctx.lea
         self.key = (NAME, lea, la_child_id, str(self.occurrence)) if la_child_id else (NAME, lea, "#", self.xpath)
         self.ids = _KeyIds(self.key)
-        self.entries.append(entry(self._agency(lea)))
+        self.entries.append({"fullUrl": self.agency_ref, "resource": self._agency(lea)})
         self.child_id = self.ids.of("child")
         self.child_ref = full_url(self.child_id)
         person = self._person(ids, chars, la_child_id)
-        self.entries.append({"fullUrl": "urn:uuid:" + person["id"], "resource": person})
+        self.entries.append({"fullUrl": self.child_ref, "resource": person})
         n = 0
         for ep in child.kids.get("CINdetails", ()):
             n += 1
@@ -446,24 +527,24 @@ class _ChildReader:
             self._add(Loss.INVALID_INPUT, "CINdetails", f"{self.xpath}/CINdetails", "at least one CINdetails needed")
         for e in deferred:
             self.report.add(e)
-        recorded = self.ctx.recorded
+        recorded = ctx.recorded
         prov = build_provenance(
             resource_id=self.ids.of("provenance"),
             targets=[e["resource"]["id"] for e in self.entries],
-            source_file=self.ctx.name,
+            source_file=ctx.name,
             source_record=self.xpath,
-            system=self.ctx.system,
+            system=ctx.system,
             agency_id=self.agency_id,
             recorded=recorded,
             fact_source="record-check",
-            extensions=self.header.extensions(),
+            extensions=ctx.fresh_header_extensions(),
         )
         self.entries.append({"fullUrl": "urn:uuid:" + prov["id"], "resource": prov})
         bundle: dict[str, Any] = {
             "resourceType": "Bundle",
             "id": self.ids.of("bundle"),
             "meta": {
-                "profile": [_prof("DACaseBundle")],
+                "profile": [_PROFILE["DACaseBundle"]],
                 "security": [
                     {"system": CONFIDENTIALITY, "code": "R", "display": "restricted"},
                     {
@@ -482,71 +563,71 @@ class _ChildReader:
         else:
             bundle["_timestamp"] = _absent()
         if la_child_id:
-            bundle["identifier"] = {"system": _id_system("la-child-id"), "value": la_child_id}
+            bundle["identifier"] = {"system": _ID["la-child-id"], "value": la_child_id}
         return bundle
 
     def _ref(self, resource_id: str) -> dict[str, str]:
-        return {"reference": full_url(resource_id)}
+        return {"reference": "urn:uuid:" + resource_id}
 
     def _agency(self, lea: str) -> dict[str, Any]:
         org: dict[str, Any] = {
             "resourceType": "Organization",
             "id": self.agency_id,
-            "meta": {"profile": [_prof("DAAgency")]},
+            "meta": {"profile": [_PROFILE["DAAgency"]]},
             "active": True,
-            "type": [{"coding": [{"system": _cs_url("agency-type"), "code": "childrens-social-care"}]}],
+            "type": [{"coding": [{"system": _CS["agency-type"], "code": "childrens-social-care"}]}],
             "name": f"Local authority {lea} children's social care"
             if lea
             else "Local authority children's social care",
         }
         if lea:
-            org["identifier"] = [{"system": _id_system("la-code"), "value": lea}]
+            org["identifier"] = [{"system": _ID["la-code"], "value": lea}]
         return org
 
     def _person_base(self, pid: str) -> dict[str, Any]:
-        return {"resourceType": "Patient", "id": pid, "meta": {"profile": [_prof("DAPerson")]}}
+        return {"resourceType": "Patient", "id": pid, "meta": {"profile": [_PROFILE["DAPerson"]]}}
 
     def _absent_characteristics(
         self, ext: list[dict[str, Any]], *, sex: bool, ethnicity: bool, disability: bool
     ) -> None:
         if sex:
-            ext.append({"url": _ext_url("person-sex"), "valueCodeableConcept": _absent()})
+            ext.append(_absent_value(_EXT["person-sex"]))
         if ethnicity:
-            ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": _absent()})
-            ext.append({"url": _ext_url("ethnicity-dfe"), "valueCodeableConcept": _absent()})
+            ext.append(_absent_value(UKCORE_ETHNIC_EXT))
+            ext.append(_absent_value(_EXT["ethnicity-dfe"]))
         for ext_id in _ABSENT_CHARACTERISTICS:
-            ext.append({"url": _ext_url(ext_id), "valueCodeableConcept": _absent()})
+            ext.append(_absent_value(_EXT[ext_id]))
         # pregnancy-status is complex: its required status part carries the absent reason
-        ext.append(
-            {
-                "url": _ext_url("pregnancy-status"),
-                "extension": [{"url": "status", "valueCodeableConcept": _absent()}],
-            }
-        )
-        ext.append({"url": RELIGION_EXT, "valueCodeableConcept": _absent()})
+        ext.append({"url": _EXT["pregnancy-status"], "extension": [_absent_value("status")]})
+        ext.append(_absent_value(RELIGION_EXT))
         if disability:
-            ext.append({"url": DISABILITY_EXT, "valueCodeableConcept": _absent()})
+            ext.append(_absent_value(DISABILITY_EXT))
 
     def _person(self, ids: _Node | None, chars: _Node | None, la_child_id: str) -> dict[str, Any]:
         p = self._person_base(self.child_id)
         ident: list[dict[str, Any]] = []
         ext: list[dict[str, Any]] = []
         if la_child_id:
-            ident.append({"system": _id_system("la-child-id"), "value": la_child_id})
+            ident.append({"system": _ID["la-child-id"], "value": la_child_id})
         for tag, use in (("UPN", "official"), ("FormerUPN", "old")):
-            upn, loc = self._one(ids, tag)
+            upn = self._one(ids, tag)
             if upn:
                 if not _UPN.fullmatch(upn):
-                    self._add(Loss.INVALID_INPUT, tag, loc, f"{tag} does not match the UPN pattern; kept as recorded")
-                ident.append({"use": use, "system": _id_system("upn"), "value": upn})
+                    self._add(
+                        Loss.INVALID_INPUT,
+                        tag,
+                        self._at(ids, tag),
+                        f"{tag} does not match the UPN pattern; kept as recorded",
+                    )
+                ident.append({"use": use, "system": _ID["upn"], "value": upn})
         if ident:
             p["identifier"] = ident
-        unknown, loc = self._one(ids, "UPNunknown")
+        unknown = self._one(ids, "UPNunknown")
         if unknown:
             ext.append(
                 {
-                    "url": _ext_url("cin-upn-unknown"),
-                    "valueCodeableConcept": self._code_cc("cin-upn-unknown", unknown, loc, "UPNunknown"),
+                    "url": _EXT["cin-upn-unknown"],
+                    "valueCodeableConcept": self._code_cc("cin-upn-unknown", unknown, ids, "UPNunknown"),
                 }
             )
         birth = self._date(ids, "PersonBirthDate")
@@ -556,9 +637,9 @@ class _ChildReader:
         else:
             p["_birthDate"] = _absent()
         if expected:
-            ext.append({"url": _ext_url("expected-birth-date"), "valueDate": expected})
+            ext.append({"url": _EXT["expected-birth-date"], "valueDate": expected})
             if not birth:
-                ext.append({"url": _ext_url("unborn"), "valueBoolean": True})
+                ext.append({"url": _EXT["unborn"], "valueBoolean": True})
         if not birth and not expected:
             self._add(
                 Loss.INVALID_INPUT,
@@ -566,21 +647,21 @@ class _ChildReader:
                 f"{self.xpath}/ChildIdentifiers/PersonBirthDate",
                 "neither PersonBirthDate nor ExpectedPersonBirthDate is recorded",
             )
-        sex, sex_loc = self._one(ids, "Sex")
-        gender, gender_loc = self._one(ids, "GenderCurrent")
+        sex = self._one(ids, "Sex")
+        gender = self._one(ids, "GenderCurrent")
         if sex:
             ext.append(
                 {
-                    "url": _ext_url("person-sex"),
-                    "valueCodeableConcept": self._mapped_cc("cin-sex", sex, sex_loc, "Sex"),
+                    "url": _EXT["person-sex"],
+                    "valueCodeableConcept": self._mapped_cc("cin-sex", sex, ids, "Sex"),
                 }
             )
         elif gender:
             ext.append(
                 {
-                    "url": _ext_url("person-sex"),
+                    "url": _EXT["person-sex"],
                     "valueCodeableConcept": self._mapped_cc(
-                        "cin-gender-current-to-sex", gender, gender_loc, "GenderCurrent", keep_source=True
+                        "cin-gender-current-to-sex", gender, ids, "GenderCurrent", keep_source=True
                     ),
                 }
             )
@@ -595,31 +676,37 @@ class _ChildReader:
             self._add(
                 Loss.INVALID_INPUT,
                 "GenderCurrent",
-                gender_loc,
+                self._at(ids, "GenderCurrent"),
                 "both Sex and GenderCurrent are recorded; GenderCurrent is not converted",
             )
         death = self._date(ids, "PersonDeathDate")
         if death:
             p["deceasedDateTime"] = death
-        ethnicity, eth_loc = self._one(chars, "Ethnicity", required=chars is not None)
+        ethnicity = self._one(chars, "Ethnicity", required=chars is not None)
         if ethnicity:
-            dfe = self._mapped_cc("cin-ethnicity-dfe", ethnicity, eth_loc, "Ethnicity")
-            ext.append({"url": _ext_url("ethnicity-dfe"), "valueCodeableConcept": dfe})
+            dfe = self._mapped_cc("cin-ethnicity-dfe", ethnicity, chars, "Ethnicity")
+            ext.append({"url": _EXT["ethnicity-dfe"], "valueCodeableConcept": dfe})
             if "coding" in dfe:
-                nhs = self._mapped_cc("cin-ethnicity-dfe-to-nhs", ethnicity, eth_loc, "Ethnicity")
+                nhs = self._mapped_cc("cin-ethnicity-dfe-to-nhs", ethnicity, chars, "Ethnicity")
                 ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": nhs})
             else:
-                ext.append({"url": UKCORE_ETHNIC_EXT, "valueCodeableConcept": _absent()})
+                ext.append(_absent_value(UKCORE_ETHNIC_EXT))
         disabilities = _first(chars, "Disabilities")
         seen: set[str] = set()
-        for code, loc in self._values(disabilities, "Disability") if disabilities is not None else []:
+        for i, code in enumerate(self._values(disabilities, "Disability"), start=1):
             if code in seen:
-                self._add(Loss.INVALID_INPUT, "Disability", loc, "duplicate disability code", code=code)
+                self._add(
+                    Loss.INVALID_INPUT,
+                    "Disability",
+                    self._at(disabilities, "Disability", i),
+                    "duplicate disability code",
+                    code=code,
+                )
             seen.add(code)
             ext.append(
                 {
                     "url": DISABILITY_EXT,
-                    "valueCodeableConcept": self._mapped_cc("cin-disability", code, loc, "Disability"),
+                    "valueCodeableConcept": self._mapped_cc("cin-disability", code, disabilities, "Disability", i),
                 }
             )
         self._absent_characteristics(ext, sex=not (sex or gender), ethnicity=not ethnicity, disability=not seen)
@@ -630,7 +717,7 @@ class _ChildReader:
         """The unnamed person a B or C factor is about (one per role per child), with its relationship."""
         if role in self.placeholders:
             return self.placeholders[role]
-        pid = self.ids("placeholder", role)
+        pid = self.ids.of(f"placeholder{_SEP}{role}")
         p = self._person_base(pid)
         p["_birthDate"] = _absent()
         ext: list[dict[str, Any]] = []
@@ -638,13 +725,13 @@ class _ChildReader:
         p["extension"] = ext
         rel: dict[str, Any] = {
             "resourceType": "RelatedPerson",
-            "id": self.ids("relationship", role),
-            "meta": {"profile": [_prof("DARelationship")]},
-            "extension": [{"url": _ext_url("related-person"), "valueReference": self._ref(pid)}],
+            "id": self.ids.of(f"relationship{_SEP}{role}"),
+            "meta": {"profile": [_PROFILE["DARelationship"]]},
+            "extension": [{"url": _EXT["related-person"], "valueReference": self._ref(pid)}],
             "patient": {"reference": self.child_ref},
             "relationship": [{"text": _PLACEHOLDER_TEXT[role]}],
         }
-        self.entries.append({"fullUrl": "urn:uuid:" + p["id"], "resource": p})
+        self.entries.append({"fullUrl": "urn:uuid:" + pid, "resource": p})
         self.entries.append({"fullUrl": "urn:uuid:" + rel["id"], "resource": rel})
         self.placeholders[role] = pid
         return pid
@@ -656,62 +743,57 @@ class _ChildReader:
         ep: dict[str, Any] = {
             "resourceType": "EpisodeOfCare",
             "id": eid,
-            "meta": {"profile": [_prof("DAServiceEpisode")]},
+            "meta": {"profile": [_PROFILE["DAServiceEpisode"]]},
             "status": "finished" if end else "active",
-            "type": [{"coding": [{"system": _cs_url("service-type"), "code": "childrens-social-care"}]}],
+            "type": [{"coding": [{"system": _CS["service-type"], "code": "childrens-social-care"}]}],
             "patient": {"reference": self.child_ref},
             "managingOrganization": {"reference": self.agency_ref},
         }
-        period = {k: v for k, v in (("start", start), ("end", end)) if v}
+        period = _period(start, end)
         if period:
             ep["period"] = period
         ext: list[dict[str, Any]] = []
         for tag, cs_id, ext_id, required in _EPISODE_CODES:
-            text, loc = self._one(el, tag, required)
+            text = self._one(el, tag, required)
             if text:
-                ext.append({"url": _ext_url(ext_id), "valueCodeableConcept": self._code_cc(cs_id, text, loc, tag)})
+                ext.append({"url": _EXT[ext_id], "valueCodeableConcept": self._code_cc(cs_id, text, el, tag)})
         icpc = self._date(el, "DateOfInitialCPC")
         if icpc:
-            ext.append({"url": _ext_url("cin-initial-cpc-date"), "valueDate": icpc})
+            ext.append({"url": _EXT["cin-initial-cpc-date"], "valueDate": icpc})
         nfa = self._bool(el, "ReferralNFA", required=True)
         if nfa is not None:
-            ext.append({"url": _ext_url("cin-referral-nfa"), "valueBoolean": nfa})
+            ext.append({"url": _EXT["cin-referral-nfa"], "valueBoolean": nfa})
         if ext:
             ep["extension"] = ext
-        self.entries.append({"fullUrl": "urn:uuid:" + ep["id"], "resource": ep})
-        counters = {"Assessments": 0, "CINPlanDates": 0, "Section47": 0, "ChildProtectionPlans": 0}
-        builders: dict[str, Callable[[_Node, str, int, int], None]] = {
-            "Assessments": self._assessment,
-            "CINPlanDates": self._cin_plan,
-            "Section47": self._section47,
-            "ChildProtectionPlans": self._cp_plan,
-        }
-        for sub in el.order:
-            k = counters[sub.tag] = counters[sub.tag] + 1
-            builders[sub.tag](sub, eid, n, k)
+        self.entries.append({"fullUrl": "urn:uuid:" + eid, "resource": ep})
+        counters: dict[str, int] = {}
+        for sub in el.order:  # Assessments, CINPlanDates, Section47 and ChildProtectionPlans, in document order
+            k = counters[sub.tag] = counters.get(sub.tag, 0) + 1
+            _EPISODE_PARTS[sub.tag](self, sub, eid, n, k)
 
     def _episode_ext(self, eid: str) -> dict[str, Any]:
         return {"url": EPISODE_EXT, "valueReference": {"reference": "urn:uuid:" + eid}}
 
     def _assessment(self, el: _Node, eid: str, n: int, k: int) -> None:
-        aid = self.ids.of(f"episode{_SEP}{n}{_SEP}assessment{_SEP}{k}")
+        key = f"episode{_SEP}{n}{_SEP}assessment{_SEP}{k}"
+        aid = self.ids.of(key)
         start = self._date(el, "AssessmentActualStartDate", required=True)
         review = self._date(el, "AssessmentInternalReviewDate")
         authorised = self._date(el, "AssessmentAuthorisationDate")
         ext = [self._episode_ext(eid)]
         if review:
-            ext.append({"url": _ext_url("cin-assessment-internal-review"), "valueDate": review})
+            ext.append({"url": _EXT["cin-assessment-internal-review"], "valueDate": review})
         if authorised:
-            ext.append({"url": _ext_url("cin-assessment-authorised"), "valueDate": authorised})
+            ext.append({"url": _EXT["cin-assessment-authorised"], "valueDate": authorised})
         ra: dict[str, Any] = {
             "resourceType": "RiskAssessment",
             "id": aid,
-            "meta": {"profile": [_prof("DARiskAssessment")]},
+            "meta": {"profile": [_PROFILE["DARiskAssessment"]]},
             "extension": ext,
             "status": "final" if authorised else "preliminary",
             "code": {"coding": [_coding("cin-activity", "assessment")]},
             "method": {
-                "coding": [{"system": _cs_url("risk-tool"), "code": "other"}],
+                "coding": [{"system": _CS["risk-tool"], "code": "other"}],
                 "text": "Children's social care assessment (Children Act 1989)",
             },
             "subject": {"reference": self.child_ref},
@@ -721,28 +803,33 @@ class _ChildReader:
             ra["occurrenceDateTime"] = start
         else:
             ra["_occurrenceDateTime"] = _absent()
-        self.entries.append({"fullUrl": "urn:uuid:" + ra["id"], "resource": ra})
+        self.entries.append({"fullUrl": "urn:uuid:" + aid, "resource": ra})
         factors_el = _first(el, "FactorsIdentifiedAtAssessment")
         basis: list[dict[str, str]] = []
         seen: set[str] = set()
         when = authorised or start
-        factors = self._values(factors_el, "AssessmentFactors") if factors_el is not None else []
-        for f, (code, loc) in enumerate(factors, start=1):
+        for f, code in enumerate(self._values(factors_el, "AssessmentFactors"), start=1):
             if code in seen:
-                self._add(Loss.INVALID_INPUT, "AssessmentFactors", loc, "duplicate factor on one assessment", code=code)
+                self._add(
+                    Loss.INVALID_INPUT,
+                    "AssessmentFactors",
+                    self._at(factors_el, "AssessmentFactors", f),
+                    "duplicate factor on one assessment",
+                    code=code,
+                )
             seen.add(code)
-            fid = self.ids.of(f"episode{_SEP}{n}{_SEP}assessment{_SEP}{k}{_SEP}factor{_SEP}{f}")
+            fid = self.ids.of(f"{key}{_SEP}factor{_SEP}{f}")
             if code in DA_FACTORS:
                 res = self._da_concern(fid, code, when, f"{self.key[2]}/{n}/{k}/{f}")
             else:
-                res = self._risk_factor(fid, code, loc, when)
+                res = self._risk_factor(fid, code, when, factors_el, f)
             basis.append(self._ref(fid))
-            self.entries.append({"fullUrl": "urn:uuid:" + res["id"], "resource": res})
+            self.entries.append({"fullUrl": "urn:uuid:" + fid, "resource": res})
         if "21" in seen and len(seen) > 1:
             self._add(
                 Loss.INVALID_INPUT,
                 "AssessmentFactors",
-                factors_el.loc if factors_el is not None else "",
+                self._loc(factors_el) if factors_el is not None else "",
                 "factor 21 (no factors identified) must be the only factor",
                 code="21",
             )
@@ -769,39 +856,37 @@ class _ChildReader:
         obs: dict[str, Any] = {
             "resourceType": "Observation",
             "id": fid,
-            "meta": {"profile": [_prof("DAIncident")]},
+            "meta": {"profile": [_PROFILE["DAIncident"]]},
             "extension": [
                 {
-                    "url": _ext_url("incident-party"),
+                    "url": _EXT["incident-party"],
                     "extension": [
                         {"url": "person", "valueReference": self._ref(victim)},
                         {
                             "url": "role",
-                            "valueCodeableConcept": {
-                                "coding": [{"system": _cs_url("incident-role"), "code": "victim"}]
-                            },
+                            "valueCodeableConcept": {"coding": [{"system": _CS["incident-role"], "code": "victim"}]},
                         },
                     ],
                 },
                 # the census names no perpetrator: the role is stated, the person is absent (da-inc-1, L04)
                 {
-                    "url": _ext_url("incident-party"),
+                    "url": _EXT["incident-party"],
                     "extension": [
                         {"url": "person", "valueReference": _absent()},
                         {
                             "url": "role",
                             "valueCodeableConcept": {
-                                "coding": [{"system": _cs_url("incident-role"), "code": "person-causing-harm"}]
+                                "coding": [{"system": _CS["incident-role"], "code": "person-causing-harm"}]
                             },
                         },
                     ],
                 },
             ],
-            "identifier": [{"system": _id_system("cin-assessment-factor"), "value": ref}],
+            "identifier": [{"system": _ID["cin-assessment-factor"], "value": ref}],
             "status": "final",
             "code": {
                 "coding": [
-                    {"system": _cs_url("record-type"), "code": "incident"},
+                    {"system": _CS["record-type"], "code": "incident"},
                     _coding("cin-assessment-factor", code),
                 ]
             },
@@ -811,7 +896,7 @@ class _ChildReader:
             + code_list("cin-assessment-factor")[code],
             "component": [
                 {
-                    "code": {"coding": [{"system": _cs_url("observation-component"), "code": "abuse-kind"}]},
+                    "code": {"coding": [{"system": _CS["observation-component"], "code": "abuse-kind"}]},
                     "valueCodeableConcept": _absent(),
                 }
             ],
@@ -819,28 +904,34 @@ class _ChildReader:
         self._effective(obs, when)
         return obs
 
-    def _risk_factor(self, fid: str, code: str, loc: str, when: str) -> dict[str, Any]:
-        known = code in code_list("cin-assessment-factor")
-        codings = [{"system": _cs_url("record-type"), "code": "risk-factor"}]
+    def _risk_factor(self, fid: str, code: str, when: str, parent: _Node | None, f: int) -> dict[str, Any]:
+        """The risk factor of the ``f``-th AssessmentFactors under ``parent``."""
+        codings = [{"system": _CS["record-type"], "code": "risk-factor"}]
         value: dict[str, Any]
-        if known:
-            cin = _coding("cin-assessment-factor", code)
+        template = _codings("cin-assessment-factor").get(code)
+        if template is not None:
+            cin = template.copy()
             codings.append(cin)
             hit = code_map("cin-assessment-factor-to-risk-factor").forward.get(code)
-            mapped = [{"system": _cs_url("risk-factor"), "code": hit[0]}] if hit else []
-            value = _cc(*mapped, cin)
+            value = {"coding": [{"system": _CS["risk-factor"], "code": hit[0]}, cin] if hit else [cin]}
+            subject = self._subject_for(code)
         else:
             self._add(
-                Loss.UNMAPPED_CODE, "AssessmentFactors", loc, "not a CIN assessment factor; kept as text", code=code
+                Loss.UNMAPPED_CODE,
+                "AssessmentFactors",
+                self._at(parent, "AssessmentFactors", f),
+                "not a CIN assessment factor; kept as text",
+                code=code,
             )
             value = {"text": code}
+            subject = self.child_id
         obs: dict[str, Any] = {
             "resourceType": "Observation",
             "id": fid,
-            "meta": {"profile": [_prof("DARiskFactor")]},
+            "meta": {"profile": [_PROFILE["DARiskFactor"]]},
             "status": "final",
             "code": {"coding": codings},
-            "subject": self._ref(self._subject_for(code) if known else self.child_id),
+            "subject": self._ref(subject),
             "performer": [{"reference": self.agency_ref}],
             "valueCodeableConcept": value,
         }
@@ -854,20 +945,21 @@ class _ChildReader:
         not_required = self._bool(el, "ICPCnotRequired", required=True)
         ext = [self._episode_ext(eid)]
         if target:
-            ext.append({"url": _ext_url("cin-icpc-target-date"), "valueDate": target})
+            ext.append({"url": _EXT["cin-icpc-target-date"], "valueDate": target})
         if icpc:
-            ext.append({"url": _ext_url("cin-initial-cpc-date"), "valueDate": icpc})
+            ext.append({"url": _EXT["cin-initial-cpc-date"], "valueDate": icpc})
         if not_required is not None:
-            ext.append({"url": _ext_url("cin-icpc-not-required"), "valueBoolean": not_required})
+            ext.append({"url": _EXT["cin-icpc-not-required"], "valueBoolean": not_required})
+        rid = self.ids.of(f"episode{_SEP}{n}{_SEP}section47{_SEP}{k}")
         ra: dict[str, Any] = {
             "resourceType": "RiskAssessment",
-            "id": self.ids.of(f"episode{_SEP}{n}{_SEP}section47{_SEP}{k}"),
-            "meta": {"profile": [_prof("DARiskAssessment")]},
+            "id": rid,
+            "meta": {"profile": [_PROFILE["DARiskAssessment"]]},
             "extension": ext,
             "status": "final" if (icpc or not_required) else "preliminary",
             "code": {"coding": [_coding("cin-activity", "section-47")]},
             "method": {
-                "coding": [{"system": _cs_url("risk-tool"), "code": "other"}],
+                "coding": [{"system": _CS["risk-tool"], "code": "other"}],
                 "text": "Section 47 enquiry (Children Act 1989)",
             },
             "subject": {"reference": self.child_ref},
@@ -877,21 +969,21 @@ class _ChildReader:
             ra["occurrenceDateTime"] = start
         else:
             ra["_occurrenceDateTime"] = _absent()
-        self.entries.append({"fullUrl": "urn:uuid:" + ra["id"], "resource": ra})
+        self.entries.append({"fullUrl": "urn:uuid:" + rid, "resource": ra})
 
     def _plan(self, pid: str, eid: str, kind: str, start: str, end: str) -> dict[str, Any]:
         plan: dict[str, Any] = {
             "resourceType": "CarePlan",
             "id": pid,
-            "meta": {"profile": [_prof("DAPlan")]},
+            "meta": {"profile": [_PROFILE["DAPlan"]]},
             "extension": [self._episode_ext(eid)],
             "status": "completed" if end else "active",
             "intent": "plan",
-            "category": [{"coding": [{"system": _cs_url("plan-type"), "code": kind}, _coding("cin-activity", kind)]}],
+            "category": [{"coding": [{"system": _CS["plan-type"], "code": kind}, _coding("cin-activity", kind)]}],
             "subject": {"reference": self.child_ref},
             "author": {"reference": self.agency_ref},
         }
-        period = {k: v for k, v in (("start", start), ("end", end)) if v}
+        period = _period(start, end)
         if period:
             plan["period"] = period
         return plan
@@ -899,46 +991,52 @@ class _ChildReader:
     def _cin_plan(self, el: _Node, eid: str, n: int, k: int) -> None:
         start = self._date(el, "CINPlanStartDate", required=True)
         end = self._date(el, "CINPlanEndDate")
-        self.entries.append(
-            entry(self._plan(self.ids.of(f"episode{_SEP}{n}{_SEP}cin-plan{_SEP}{k}"), eid, "cin-plan", start, end))
-        )
+        pid = self.ids.of(f"episode{_SEP}{n}{_SEP}cin-plan{_SEP}{k}")
+        self.entries.append({"fullUrl": "urn:uuid:" + pid, "resource": self._plan(pid, eid, "cin-plan", start, end)})
 
     def _cp_plan(self, el: _Node, eid: str, n: int, k: int) -> None:
         start = self._date(el, "CPPstartDate", required=True)
         end = self._date(el, "CPPendDate")
-        plan = self._plan(
-            self.ids.of(f"episode{_SEP}{n}{_SEP}cp-plan{_SEP}{k}"), eid, "child-protection-plan", start, end
-        )
-        initial, iloc = self._one(el, "InitialCategoryOfAbuse", required=True)
-        latest, lloc = self._one(el, "LatestCategoryOfAbuse", required=True)
+        pid = self.ids.of(f"episode{_SEP}{n}{_SEP}cp-plan{_SEP}{k}")
+        plan = self._plan(pid, eid, "child-protection-plan", start, end)
+        initial = self._one(el, "InitialCategoryOfAbuse", required=True)
+        latest = self._one(el, "LatestCategoryOfAbuse", required=True)
         if initial:
             plan["extension"].append(
                 {
-                    "url": _ext_url("cin-initial-category-of-abuse"),
+                    "url": _EXT["cin-initial-category-of-abuse"],
                     "valueCodeableConcept": self._code_cc(
-                        "cin-category-of-abuse", initial, iloc, "InitialCategoryOfAbuse"
+                        "cin-category-of-abuse", initial, el, "InitialCategoryOfAbuse"
                     ),
                 }
             )
         if latest:
-            plan["category"].append(self._code_cc("cin-category-of-abuse", latest, lloc, "LatestCategoryOfAbuse"))
-        count, cloc = self._one(el, "NumberOfPreviousCPP", required=True)
+            plan["category"].append(self._code_cc("cin-category-of-abuse", latest, el, "LatestCategoryOfAbuse"))
+        count = self._one(el, "NumberOfPreviousCPP", required=True)
         if count:
             if count.isdigit():
-                plan["extension"].append({"url": _ext_url("cin-previous-cpp-count"), "valueInteger": int(count)})
+                plan["extension"].append({"url": _EXT["cin-previous-cpp-count"], "valueInteger": int(count)})
             else:
-                self._add(Loss.INVALID_INPUT, "NumberOfPreviousCPP", cloc, "not a whole number; not converted")
+                self._add(
+                    Loss.INVALID_INPUT,
+                    "NumberOfPreviousCPP",
+                    self._at(el, "NumberOfPreviousCPP"),
+                    "not a whole number; not converted",
+                )
         reviews = _first(el, "Reviews")
         activities = []
-        for text, rloc in self._values(reviews, "CPPreviewDate") if reviews is not None else []:
+        for i, text in enumerate(self._values(reviews, "CPPreviewDate"), start=1):
             if not _is_date(text):
-                self._add(Loss.INVALID_INPUT, "CPPreviewDate", rloc, "CPPreviewDate is not a date; not converted")
+                self._add(
+                    Loss.INVALID_INPUT,
+                    "CPPreviewDate",
+                    self._at(reviews, "CPPreviewDate", i),
+                    "CPPreviewDate is not a date; not converted",
+                )
                 continue
             activities.append(
                 {
-                    "extension": [
-                        {"url": _ext_url("action-directed-at"), "valueReference": {"reference": self.child_ref}}
-                    ],
+                    "extension": [{"url": _EXT["action-directed-at"], "valueReference": {"reference": self.child_ref}}],
                     "detail": {
                         "code": {"coding": [_coding("cin-activity", "cpp-review")]},
                         "status": "completed",
@@ -949,7 +1047,33 @@ class _ChildReader:
             )
         if activities:
             plan["activity"] = activities
-        self.entries.append({"fullUrl": "urn:uuid:" + plan["id"], "resource": plan})
+        self.entries.append({"fullUrl": "urn:uuid:" + pid, "resource": plan})
+
+
+# What each container of a CINdetails becomes (its node, the episode id, the episode's and its own number).
+_EPISODE_PARTS: dict[str, Callable[[_ChildReader, _Node, str, int, int], None]] = {
+    "Assessments": _ChildReader._assessment,
+    "CINPlanDates": _ChildReader._cin_plan,
+    "Section47": _ChildReader._section47,
+    "ChildProtectionPlans": _ChildReader._cp_plan,
+}
+
+
+def _period(start: str, end: str) -> dict[str, str] | None:
+    """A Period of whichever of ``start`` and ``end`` are known (None for neither)."""
+    if not (start or end):
+        return None
+    period = {}
+    if start:
+        period["start"] = start
+    if end:
+        period["end"] = end
+    return period
+
+
+def _absent_value(url: str) -> dict[str, Any]:
+    """Extension ``url`` with an absent CodeableConcept value (data-absent-reason ``unknown``)."""
+    return {"url": url, "valueCodeableConcept": {"extension": [{"url": DAR, "valueCode": "unknown"}]}}
 
 
 _EPISODE_CODES = (
@@ -968,83 +1092,108 @@ def _first(parent: _Node | None, tag: str) -> _Node | None:
     return kids[0] if kids else None
 
 
-@lru_cache(maxsize=8192)
-def _is_date_cached(text: str) -> bool:
-    if not _DATE.fullmatch(text):
+_DATES_SEEN: set[str] = set()  # real dates met so far (emptied when large): a return's dates repeat a lot
+
+
+def _is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD."""
+    if text in _DATES_SEEN:
+        return True
+    if len(text) != 10 or not _DATE.fullmatch(text):
         return False
     try:
         date.fromisoformat(text)
     except ValueError:
         return False
+    if len(_DATES_SEEN) >= 65536:
+        _DATES_SEEN.clear()
+    _DATES_SEEN.add(text)
     return True
 
 
-def _is_date(text: str) -> bool:
-    """True for a real calendar date written YYYY-MM-DD."""
-    return _is_date_cached(text) if len(text) == 10 else False
+class _Layout(NamedTuple):
+    """The known children of one kind of container: leaf tags, and container tag -> mapping path."""
+
+    leaves: frozenset[str]
+    containers: dict[str, str]
 
 
-def _walk(
-    el: etree._Element, node: _Node, kinds: dict[str, bool], deferred: list[ReportEntry], root: bool = False
+@cache
+def _layout() -> dict[str, _Layout]:
+    """Container mapping path -> what may stand in it."""
+    leaves: dict[str, set[str]] = {path: set() for path, container in _kinds().items() if container}
+    containers: dict[str, dict[str, str]] = {path: {} for path in leaves}
+    for path, container in _kinds().items():
+        parent, _, tag = path.rpartition("/")
+        if parent in leaves:
+            if container:
+                containers[parent][tag] = path
+            else:
+                leaves[parent].add(tag)
+    return {path: _Layout(frozenset(leaves[path]), containers[path]) for path in leaves}
+
+
+def _walk(el: etree._Element, node: _Node, layout: dict[str, _Layout], deferred: list[ReportEntry]) -> None:
+    """Fill ``node``, a Child with its XPath, from its element ``el`` and note, in document order, every element
+    the mapping does not know (leaves only, never their values) and stray text. ``layout`` is ``_layout()``."""
+    text = el.text
+    if text and text.strip():
+        deferred.append(_stray_inside(el, node.loc))
+    _fill(el, node, layout, deferred, (el, node.loc))
+
+
+def _fill(
+    el: etree._Element,
+    node: _Node,
+    layout: dict[str, _Layout],
+    deferred: list[ReportEntry],
+    top: tuple[etree._Element, str],
 ) -> None:
-    """Fill ``node`` (a known container) from ``el`` and note, in document order, every element the mapping does
-    not know (leaves only, never their values) and stray text."""
-    if root:
-        text = el.text
-        if text and text.strip():
-            deferred.append(_stray_inside(el, node.loc))
-    kids = list(el)
-    tags = [c.tag for c in kids]
-    counts: dict[Any, int] | None = None
-    if len(set(tags)) != len(tags):  # a repeated tag: its XPaths carry positions
-        counts = {}
-        for tag in tags:
-            counts[tag] = counts.get(tag, 0) + 1
-    seen: dict[str, int] = {}
+    """``_walk`` for any known container ``node`` of the Child ``top`` (its element and XPath)."""
+    leaves, containers = layout[node.generic]
     groups = node.kids
-    loc_prefix = node.loc + "/"
-    generic_prefix = node.generic + "/"
-    for c, tag in zip(kids, tags, strict=True):
-        if tag.__class__ is not str:
-            continue
-        generic = generic_prefix + tag
-        kind = kinds.get(generic)
-        if counts is not None and counts[tag] > 1:
-            i = seen[tag] = seen.get(tag, 0) + 1
-            loc = f"{loc_prefix}{tag}[{i}]"
-        elif kind is False:  # a leaf's XPath is only needed to report it
-            loc = ""
-        else:
-            loc = loc_prefix + tag
-        if kind is False:
-            text = c.text
-            value = text.strip() if text else ""
+    for c in el:
+        tag = c.tag
+        if tag in leaves:
+            value = (c.text or "").strip()
             if tag in groups:
                 groups[tag].append(value)
             else:
                 groups[tag] = [value]
             tail = c.tail
             if tail and not tail.isspace():
-                deferred.append(_stray_after(c, loc or loc_prefix + tag))
+                deferred.append(_stray_after(c, _xpath(c, top)))
             if len(c):
-                _unknown_kids(c, loc or loc_prefix + tag, True, deferred)
-            continue
-        if kind is None:
-            _unknown(c, loc, True, deferred)
-            continue
-        sub = _Node(tag, loc, generic)
-        node.order.append(sub)
-        if tag in groups:
-            groups[tag].append(sub)
-        else:
-            groups[tag] = [sub]
-        text = c.text
-        if text and not text.isspace():
-            deferred.append(_stray_inside(c, loc))
-        tail = c.tail
-        if tail and not tail.isspace():
-            deferred.append(_stray_after(c, loc))
-        _walk(c, sub, kinds, deferred)
+                _unknown_kids(c, _xpath(c, top), True, deferred)
+        elif tag in containers:
+            sub = _Node(tag, containers[tag])
+            node.order.append(sub)
+            if tag in groups:
+                groups[tag].append(sub)
+            else:
+                groups[tag] = [sub]
+            text = c.text
+            if text and not text.isspace():
+                deferred.append(_stray_inside(c, _xpath(c, top)))
+            tail = c.tail
+            if tail and not tail.isspace():
+                deferred.append(_stray_after(c, _xpath(c, top)))
+            _fill(c, sub, layout, deferred, top)
+        elif tag.__class__ is str:  # not a comment, processing instruction or entity
+            _unknown(c, _xpath(c, top), True, deferred)
+
+
+def _xpath(el: etree._Element, top: tuple[etree._Element, str]) -> str:
+    """The XPath of ``el``, inside the Child ``top`` (its element and XPath), worked out from the XML: positions
+    where a tag repeats."""
+    top_el, top_loc = top
+    parent = el.getparent()
+    if el is top_el or parent is None:
+        return top_loc
+    tag = el.tag
+    same = [s for s in parent if s.tag == tag]
+    where = _xpath(parent, top)
+    return f"{where}/{tag}[{same.index(el) + 1}]" if len(same) > 1 else f"{where}/{tag}"
 
 
 def _unknown(el: etree._Element, loc: str, parent_known: bool, deferred: list[ReportEntry]) -> None:
@@ -1137,9 +1286,9 @@ def _walked(unit: _ChildUnit) -> tuple[_Node, list[ReportEntry]]:
     """The unit's walked tree and deferred entries, walking its XML first when it came as XML."""
     if isinstance(unit.node, _Node):
         return unit.node, unit.deferred
-    node = _Node("Child", unit.xpath, CHILD_PATH)
+    node = _Node("Child", CHILD_PATH, loc=unit.xpath)
     deferred: list[ReportEntry] = []
-    _walk(etree.fromstring(unit.node, _child_parser()), node, _kinds(), deferred, root=True)
+    _walk(etree.fromstring(unit.node, _child_parser()), node, _layout(), deferred)
     return node, deferred
 
 
@@ -1638,7 +1787,7 @@ class CinCensusFormat(Format):
         child_no = 0
         fields = mapping()["fields"]
         known = set(fields) | set(mapping()["containers"])
-        kinds = _kinds()
+        layout = _layout()
         # Only the elements the loop acts on are delivered (the root, and Header, Children and Child wherever they
         # are); the rest of the tree is looked at from those. Without a plain root name, every element is.
         root_tag = _root_tag(head)
@@ -1728,8 +1877,8 @@ class CinCensusFormat(Format):
                 deferred: list[ReportEntry] = []
                 content: _Node | bytes
                 if walk:
-                    content = _Node("Child", xpath, CHILD_PATH)
-                    _walk(elem, content, kinds, deferred, root=True)
+                    content = _Node("Child", CHILD_PATH, loc=xpath)
+                    _walk(elem, content, layout, deferred)
                     ids = _first(content, "ChildIdentifiers")
                     la_values = ids.kids.get("LAchildID") if ids is not None else None
                     la = la_values[0] if la_values else ""

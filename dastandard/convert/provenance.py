@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,7 @@ def build_provenance(
     """
     if fact_source not in FACT_SOURCES:
         raise ValueError(f"unknown fact-source {fact_source!r}")
+    urls = _urls()
     agents: list[dict[str, Any]] = []
     if agency_id:
         agents.append({"type": _participant("author"), "who": reference(agency_id)})
@@ -62,31 +64,45 @@ def build_provenance(
         agents.append({"type": _participant("assembler"), "who": {"display": "unknown source system"}})
     ext: list[dict[str, Any]] = [
         {
-            "url": extension_url("fact-source"),
-            "valueCodeableConcept": {"coding": [{"system": code_system_url("fact-source"), "code": fact_source}]},
+            "url": urls["fact-source"],
+            "valueCodeableConcept": {"coding": [{"system": urls["fact-source-codes"], "code": fact_source}]},
         }
     ]
     if fact_source_person_id:
-        ext.append({"url": extension_url("fact-source-person"), "valueReference": reference(fact_source_person_id)})
+        ext.append({"url": urls["fact-source-person"], "valueReference": reference(fact_source_person_id)})
     ext.extend(extensions)
     return {
         "resourceType": "Provenance",
         "id": resource_id,
-        "meta": {"profile": [profile_url("DAProvenance")]},
+        "meta": {"profile": [urls["profile"]]},
         "extension": ext,
-        "target": [reference(t) for t in targets],
+        "target": [{"reference": f"urn:uuid:{t}"} for t in targets],  # as ids.reference
         "recorded": recorded or _EPOCH,
         "agent": agents,
         "entity": [
             {
                 "role": "source",
-                "what": {"identifier": {"system": identifier_system("source-file"), "value": source_file}},
+                "what": {"identifier": {"system": urls["source-file"], "value": source_file}},
             },
             {
                 "role": "source",
-                "what": {"identifier": {"system": identifier_system("source-record"), "value": source_record}},
+                "what": {"identifier": {"system": urls["source-record"], "value": source_record}},
             },
         ],
+    }
+
+
+@cache
+def _urls() -> dict[str, str]:
+    """The standard's URLs a Provenance carries, looked up once per process (they depend only on the shipped
+    standard)."""
+    return {
+        "profile": profile_url("DAProvenance"),
+        "fact-source": extension_url("fact-source"),
+        "fact-source-codes": code_system_url("fact-source"),
+        "fact-source-person": extension_url("fact-source-person"),
+        "source-file": identifier_system("source-file"),
+        "source-record": identifier_system("source-record"),
     }
 
 
