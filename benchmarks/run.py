@@ -187,7 +187,7 @@ def _peer_python() -> Path | None:
     return python
 
 
-def bench_cin(out: Path, children: int, repeats: int = 3) -> dict[str, Any]:
+def bench_cin(out: Path, children: int, repeats: int = 5) -> dict[str, Any]:
     """CIN census XML to standard NDJSON with 1 and 2 processes (each the best of ``repeats``, in a fresh
     interpreter), and the csc-validator-be-cin ingest of the same file, once."""
     from dastandard.generate import CIN_FORMAT_VERSION, write_dataset

@@ -1,19 +1,25 @@
-"""Spreading a stream of batches over worker processes, with results in submission order.
+"""Spreading a stream of batches over worker processes, with results in submission order; writing output in a
+background thread.
 
 ``ordered_map`` keeps at most ``3 * jobs`` batches in flight, so memory stays bounded however long the stream is,
 and hands each result back as soon as it and every earlier one are done. A worker's exception is raised again,
 unchanged, where its result would have been.
+
+``background_writes`` lets the disk write of one chunk of output overlap the making of the next: the operating
+system copies the bytes while this process goes on converting.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,3 +76,73 @@ def ordered_map(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+# Output handed to the writing thread at once, and how many such chunks may wait: memory stays under 4 MiB.
+_CHUNK_BYTES = 1 << 20
+_CHUNKS_WAITING = 4
+
+
+class BackgroundWriter:
+    """A write-only stream that passes what is written to ``target`` from a background thread, in order, in chunks
+    of about 1 MiB (at most 4 waiting, so a slow disk slows the producer rather than filling memory).
+
+    A failure of ``target.write`` is raised again, unchanged, once: by the next ``write`` or by ``close``; nothing
+    written after a failure reaches ``target``, and later writes raise ``ValueError``. ``close`` waits until
+    everything is written; it does not close ``target``.
+    """
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self._target = target
+        self._chunk: list[bytes] = []
+        self._size = 0
+        self._chunks: queue.Queue[list[bytes] | None] = queue.Queue(_CHUNKS_WAITING)
+        self._error: BaseException | None = None  # set by the thread, once
+        self._reported = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._drain, name="dastandard-writer", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            if self._error is None:
+                try:
+                    self._target.write(b"".join(chunk))
+                except BaseException as exc:  # handed to the producer; the thread must keep draining
+                    self._error = exc
+
+    def _raise_failure(self) -> None:
+        """Raise a background failure the first time it is seen."""
+        if self._error is not None and not self._reported:
+            self._reported = True
+            raise self._error
+
+    def write(self, data: bytes) -> int:
+        """Queue ``data``; returns its length. Raises what a background write raised."""
+        self._raise_failure()
+        if self._closed or self._reported:
+            raise ValueError("write to a BackgroundWriter that is closed or has failed")
+        self._chunk.append(data)
+        self._size += len(data)
+        if self._size >= _CHUNK_BYTES:
+            self._chunks.put(self._chunk)
+            self._chunk, self._size = [], 0
+        return len(data)
+
+    def close(self) -> None:
+        """Write what is queued, stop the thread and raise what a background write raised (once)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._chunk:
+            self._chunks.put(self._chunk)
+            self._chunk = []
+        self._chunks.put(None)
+        self._thread.join()
+        self._raise_failure()
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

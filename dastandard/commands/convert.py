@@ -24,6 +24,7 @@ from typing import IO, Any
 import click
 
 from dastandard import errors
+from dastandard._parallel import BackgroundWriter
 from dastandard.commands.validate import default_jobs
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.registry import RegistryError, all_formats, detect_candidates, get_format
@@ -121,12 +122,14 @@ def convert_stream(
     seen = [0]
     encode = writer.record_encoder()
     try:
-        if encode is not None and opts.jobs > 1 and reader.reads_in_parallel:
-            for line in reader.read_encoded(source, name, report, encode, opts.jobs):
-                target.write(line)
-                report.records_out += 1
-                if tick:
-                    tick()
+        if encode is not None:  # line output: written by a background thread while the next records are made
+            jobs = opts.jobs if reader.reads_in_parallel else 1
+            with BackgroundWriter(target) as sink:
+                for line in reader.read_encoded(source, name, report, encode, jobs):
+                    sink.write(line)
+                    report.records_out += 1
+                    if tick:
+                        tick()
         else:
             writer.write(_counted(reader.read(source, name, report), tick, seen), target, report)
     except errors.FatalError as exc:
@@ -135,7 +138,7 @@ def convert_stream(
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: conversion failed: {type(exc).__name__}: {exc}")
     if not report.records_out:
         report.records_out = seen[0]
-    if report.records_in == 0 and seen[0] == 0 and any(e.kind is Loss.INVALID_INPUT for e in report.entries):
+    if report.records_in == 0 and report.records_out == 0 and any(e.kind is Loss.INVALID_INPUT for e in report.entries):
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: nothing could be converted (see the report)")
     if opts.strict and report.losses:
         return Outcome(
