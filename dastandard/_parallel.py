@@ -5,6 +5,9 @@ background thread.
 and hands each result back as soon as it and every earlier one are done. A worker's exception is raised again,
 unchanged, where its result would have been.
 
+``default_jobs`` is the number of workers when none is asked for: 1 for inputs under ``PARALLEL_THRESHOLD_BYTES``,
+else the usable CPUs, at most ``MAX_DEFAULT_JOBS``.
+
 ``background_writes`` lets the disk write of one chunk of output overlap the making of the next: the operating
 system copies the bytes while this process goes on converting.
 """
@@ -13,12 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
+from pathlib import Path
 from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
@@ -76,6 +81,56 @@ def ordered_map(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+MAX_DEFAULT_JOBS = 4
+
+# Below this many input bytes one process is faster: starting workers and loading the standard in each costs more
+# than it saves (measured on the bundled examples). See docs/ci.md.
+PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _input_bytes(inputs: Sequence[str], limit: int) -> int:
+    """Total size of the input files (folders walked), counting no further than ``limit``; unreadable ones count 0."""
+    total = 0
+    for item in inputs:
+        if item == "-":
+            return limit  # standard input has no size up front: let the workers decide
+        path = Path(item)
+        try:
+            if path.is_dir():
+                for folder, _dirs, names in os.walk(path):
+                    for name in names:
+                        with contextlib.suppress(OSError):
+                            total += (Path(folder) / name).stat().st_size
+                        if total >= limit:
+                            return total
+            else:
+                total += path.stat().st_size
+        except OSError:
+            continue
+        if total >= limit:
+            return total
+    return total
+
+
+def default_jobs(inputs: Sequence[str] = ()) -> int:
+    """Worker processes when ``--jobs`` is not given.
+
+    1 when the inputs add up to less than ``PARALLEL_THRESHOLD_BYTES``, else the usable CPUs, at most
+    ``MAX_DEFAULT_JOBS``.
+    """
+    if inputs and _input_bytes(inputs, PARALLEL_THRESHOLD_BYTES) < PARALLEL_THRESHOLD_BYTES:
+        return 1
+    return max(1, min(usable_cpus(), MAX_DEFAULT_JOBS))
 
 
 # Output handed to the writing thread at once, and how many such chunks may wait: memory stays under 4 MiB.

@@ -20,7 +20,7 @@ import yaml
 from lxml import etree
 
 import dastandard.commands.validate as validate_command
-from dastandard import errors
+from dastandard import _parallel, errors
 from dastandard.cli import cli, main
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer, Severity
@@ -140,18 +140,18 @@ def test_options_reach_the_engine(stub: StubEngine, capsys: pytest.CaptureFixtur
 
 
 def test_default_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(validate_command, "usable_cpus", lambda: 16)
+    monkeypatch.setattr(_parallel, "usable_cpus", lambda: 16)
     small = tmp_path / "small"
     small.mkdir()
     (small / "a.json").write_bytes(b"{}" * 100)
-    assert validate_command.default_jobs([str(small), str(tmp_path / "missing")]) == 1
+    assert _parallel.default_jobs([str(small), str(tmp_path / "missing")]) == 1
     big = tmp_path / "big.ndjson"
     with big.open("wb") as handle:
-        handle.truncate(validate_command.PARALLEL_THRESHOLD_BYTES)
-    assert validate_command.default_jobs([str(small), str(big)]) == validate_command.MAX_DEFAULT_JOBS
-    assert validate_command.default_jobs(["-"]) == validate_command.MAX_DEFAULT_JOBS
-    monkeypatch.setattr(validate_command, "usable_cpus", lambda: 2)
-    assert validate_command.default_jobs([str(big)]) == 2
+        handle.truncate(_parallel.PARALLEL_THRESHOLD_BYTES)
+    assert _parallel.default_jobs([str(small), str(big)]) == _parallel.MAX_DEFAULT_JOBS
+    assert _parallel.default_jobs(["-"]) == _parallel.MAX_DEFAULT_JOBS
+    monkeypatch.setattr(_parallel, "usable_cpus", lambda: 2)
+    assert _parallel.default_jobs([str(big)]) == 2
 
 
 def test_quiet_and_verbose(stub: StubEngine, capsys: pytest.CaptureFixture[str]) -> None:

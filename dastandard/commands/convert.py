@@ -24,8 +24,7 @@ from typing import IO, Any
 import click
 
 from dastandard import errors
-from dastandard._parallel import BackgroundWriter
-from dastandard.commands.validate import default_jobs
+from dastandard._parallel import BackgroundWriter, default_jobs
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.registry import RegistryError, all_formats, detect_candidates, get_format
 from dastandard.convert.report_render import render

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 import click
 
+from dastandard._parallel import MAX_DEFAULT_JOBS, default_jobs
 from dastandard.config import Settings, load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.findings import Finding, Severity
@@ -26,55 +27,6 @@ from dastandard.reporters import REPORTER_BY_NAME, Reporter, Summary, summarize
 
 INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")
 FAIL_ON_CHOICES = ("error", "warning", "info")
-MAX_DEFAULT_JOBS = 4
-
-
-# Below this many input bytes one process is faster: starting workers and loading the standard in each costs more
-# than it saves (measured on the bundled examples). See docs/ci.md.
-PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
-
-
-def usable_cpus() -> int:
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _input_bytes(inputs: Sequence[str], limit: int) -> int:
-    """Total size of the input files (folders walked), counting no further than ``limit``; unreadable ones count 0."""
-    total = 0
-    for item in inputs:
-        if item == "-":
-            return limit  # standard input has no size up front: let the workers decide
-        path = Path(item)
-        try:
-            if path.is_dir():
-                for folder, _dirs, names in os.walk(path):
-                    for name in names:
-                        with contextlib.suppress(OSError):
-                            total += (Path(folder) / name).stat().st_size
-                        if total >= limit:
-                            return total
-            else:
-                total += path.stat().st_size
-        except OSError:
-            continue
-        if total >= limit:
-            return total
-    return total
-
-
-def default_jobs(inputs: Sequence[str] = ()) -> int:
-    """Worker processes when ``--jobs`` is not given.
-
-    1 when the inputs add up to less than ``PARALLEL_THRESHOLD_BYTES``, else the usable CPUs, at most
-    ``MAX_DEFAULT_JOBS``.
-    """
-    if inputs and _input_bytes(inputs, PARALLEL_THRESHOLD_BYTES) < PARALLEL_THRESHOLD_BYTES:
-        return 1
-    return max(1, min(usable_cpus(), MAX_DEFAULT_JOBS))
 
 
 def _engine() -> Any:
