@@ -89,6 +89,12 @@ MAX_DEFAULT_JOBS = 4
 # than it saves (measured on the bundled examples). See docs/ci.md.
 PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
 
+# The default stated in the ``--jobs`` help of the commands that use ``default_jobs``.
+DEFAULT_JOBS_HELP = (
+    f"Default: 1 for inputs under {PARALLEL_THRESHOLD_BYTES // 2**20} MiB, "
+    f"else usable CPUs (at most {MAX_DEFAULT_JOBS})."
+)
+
 
 def usable_cpus() -> int:
     """CPUs this process may run on."""

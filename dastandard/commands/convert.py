@@ -24,7 +24,7 @@ from typing import IO, Any
 import click
 
 from dastandard import errors
-from dastandard._parallel import BackgroundWriter, default_jobs
+from dastandard._parallel import DEFAULT_JOBS_HELP, BackgroundWriter, default_jobs
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.registry import RegistryError, all_formats, detect_candidates, get_format
 from dastandard.convert.report_render import render
@@ -279,7 +279,7 @@ def _emit_report(reports: list[ConversionReport], report_fmt: str, report_file: 
     type=click.IntRange(min=1),
     default=None,
     help="Worker processes: for a folder, files converted at once; for one file read into NDJSON by a format that "
-    "can (cin-census), Bundles built at once. Default: 1 for inputs under 8 MiB, else usable CPUs (at most 4).",
+    f"can (cin-census), Bundles built at once. {DEFAULT_JOBS_HELP}",
 )
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @click.option(

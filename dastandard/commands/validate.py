@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 import click
 
-from dastandard._parallel import MAX_DEFAULT_JOBS, default_jobs
+from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
 from dastandard.config import Settings, load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.findings import Finding, Severity
@@ -177,7 +177,7 @@ def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help=f"Worker processes. Default: 1 for inputs under 8 MiB, else usable CPUs (at most {MAX_DEFAULT_JOBS}).",
+    help=f"Worker processes. {DEFAULT_JOBS_HELP}",
 )
 @click.option("--disable", multiple=True, metavar="RULE-ID", help="Do not run this rule (repeatable).")
 @click.option(
