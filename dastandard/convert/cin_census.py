@@ -346,6 +346,8 @@ class _ChildReader:
         self.agency_ref = ctx.agency_ref
         self.placeholders: dict[str, str] = {}
         self.reference_date = ctx.reference_date
+        self.birth = ""  # the child's birth date and whether it is unborn, set by _person
+        self.unborn = False
 
     # -- reporting helpers
     def _loc(self, node: _Node) -> str:
@@ -632,6 +634,8 @@ class _ChildReader:
             )
         birth = self._date(ids, "PersonBirthDate")
         expected = self._date(ids, "ExpectedPersonBirthDate")
+        self.birth = birth
+        self.unborn = bool(expected) and not birth
         if birth:
             p["birthDate"] = birth
         else:
@@ -818,13 +822,19 @@ class _ChildReader:
                     code=code,
                 )
             seen.add(code)
-            fid = self.ids.of(f"{key}{_SEP}factor{_SEP}{f}")
+            fkey = f"{key}{_SEP}factor{_SEP}{f}"
+            fid = self.ids.of(fkey)
             if code in DA_FACTORS:
                 res = self._da_concern(fid, code, when, f"{self.key[2]}/{n}/{k}/{f}")
             else:
                 res = self._risk_factor(fid, code, when, factors_el, f)
             basis.append(self._ref(fid))
             self.entries.append({"fullUrl": "urn:uuid:" + fid, "resource": res})
+            if code == "3A" and not self.unborn:
+                sid = self.ids.of(f"{fkey}{_SEP}victim-status")
+                self.entries.append(
+                    {"fullUrl": "urn:uuid:" + sid, "resource": self._child_victim_status(sid, fid, when)}
+                )
         if "21" in seen and len(seen) > 1:
             self._add(
                 Loss.INVALID_INPUT,
@@ -850,9 +860,25 @@ class _ChildReader:
         else:
             res["_effectiveDateTime"] = _absent()
 
+    def _child_is_16(self, when: str) -> bool:
+        """Whether the child is known to be 16 or over on ``when`` (both dates YYYY-MM-DD)."""
+        birth = self.birth
+        if not (birth and when):
+            return False
+        years = int(when[:4]) - int(birth[:4]) - (when[5:10] < birth[5:10])
+        return years >= 16
+
     def _da_concern(self, fid: str, code: str, when: str, ref: str) -> dict[str, Any]:
+        """The DAIncident of factor 3A, 3B or 3C. For 3A the child is the victim party only when known to be 16 or
+        over (DA Act 2021 s1(2)(a)); a younger child, or one of unknown age, is a victim under s3 instead
+        (``_child_victim_status``) and the incident's victim is not identified."""
         role = DA_FACTORS[code]
-        victim = self.child_id if role == "child" else self._placeholder(role)
+        if role != "child":
+            victim: dict[str, Any] = self._ref(self._placeholder(role))
+        elif self._child_is_16(when):
+            victim = self._ref(self.child_id)
+        else:
+            victim = _absent()
         obs: dict[str, Any] = {
             "resourceType": "Observation",
             "id": fid,
@@ -861,7 +887,7 @@ class _ChildReader:
                 {
                     "url": _EXT["incident-party"],
                     "extension": [
-                        {"url": "person", "valueReference": self._ref(victim)},
+                        {"url": "person", "valueReference": victim},
                         {
                             "url": "role",
                             "valueCodeableConcept": {"coding": [{"system": _CS["incident-role"], "code": "victim"}]},
@@ -901,6 +927,34 @@ class _ChildReader:
                 }
             ],
         }
+        self._effective(obs, when)
+        return obs
+
+    def _child_victim_status(self, sid: str, fid: str, when: str) -> dict[str, Any]:
+        """The child's DAChildVictimStatus for the factor 3A incident ``fid``: a direct victim (s1) when known to
+        be 16 or over, else a child victim (s3). The census says nothing of how the child was affected."""
+        direct = self._child_is_16(when)
+        obs: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": sid,
+            "meta": {"profile": [_PROFILE["DAChildVictimStatus"]]},
+            "status": "final",
+            "code": {"coding": [{"system": _CS["record-type"], "code": "child-victim-status"}]},
+            "subject": {"reference": self.child_ref},
+            "focus": [self._ref(fid)],
+            "performer": [{"reference": self.agency_ref}],
+            "valueCodeableConcept": {
+                "coding": [_coding("victim-status", "s1-direct-victim" if direct else "s3-child-victim")]
+            },
+        }
+        if not direct:  # how the child was affected and is related are not in the census (da-cvs-2)
+            obs["component"] = [
+                {
+                    "code": {"coding": [{"system": _CS["observation-component"], "code": part}]},
+                    "valueCodeableConcept": _absent(),
+                }
+                for part in ("basis", "related-to")
+            ]
         self._effective(obs, when)
         return obs
 
@@ -1352,6 +1406,13 @@ def _first_ext_value(res: dict[str, Any], url: str, key: str) -> Any:
     return None
 
 
+def _is_absent(value: Any) -> bool:
+    """Whether ``value`` is only a data-absent-reason (as ``_absent`` makes)."""
+    return (
+        isinstance(value, dict) and set(value) == {"extension"} and all(e.get("url") == DAR for e in value["extension"])
+    )
+
+
 def _cc_code(cc: Any, system: str) -> str:
     if not isinstance(cc, dict):
         return ""
@@ -1625,10 +1686,29 @@ class _ChildWriter:
                 code = _cc_code_or_text(cc, code_system_url("cin-assessment-factor"))
             if code:
                 codes.append(code)
+            if code == "3A":
+                self._victim_statuses_of(res)
         if codes:
             f = etree.SubElement(el, "FactorsIdentifiedAtAssessment")
             for c in codes:
                 _sub(f, "AssessmentFactors", c)
+
+    def _victim_statuses_of(self, incident: dict[str, Any]) -> None:
+        """Count as written the child victim statuses about a factor 3A ``incident`` that say no more than the
+        factor does (components only with absent values, no notes); richer ones stay unwritten and are reported as
+        losses."""
+        refs = {f"urn:uuid:{incident.get('id')}", f"Observation/{incident.get('id')}"}
+        for e in self.bundle.get("entry", []):
+            r = e.get("resource")
+            if (
+                isinstance(r, dict)
+                and r.get("resourceType") == "Observation"
+                and _cc_code(r.get("code"), code_system_url("record-type")) == "child-victim-status"
+                and all(_is_absent(c.get("valueCodeableConcept")) for c in r.get("component", []))
+                and not r.get("note")
+                and any(_ref(f) in refs for f in r.get("focus", []))
+            ):
+                self.used.add(id(r))
 
     def _cp_plan(self, el: etree._Element, r: dict[str, Any]) -> None:
         period = r.get("period", {})

@@ -11,6 +11,7 @@ import orjson
 import pytest
 from lxml import etree
 
+from dastandard.canonicals import DATA_ABSENT_REASON as DAR
 from dastandard.convert.base import ConversionReport, Loss
 from dastandard.convert.cin_census import NAME, CinCensusFormat, _KeyIds
 from dastandard.convert.ids import code_system_url, profile_url, stable_id
@@ -109,9 +110,11 @@ def test_domestic_abuse_factors_name_the_victim_and_other_factors_are_kept() -> 
     child = next(r for r in first if r["resourceType"] == "Patient" and "identifier" in r)
     incidents = [r for r in first if profile_url("DAIncident") in r["meta"]["profile"]]
     factor_of = {
-        next(c["code"] for c in r["code"]["coding"] if c["system"] == code_system_url("cin-assessment-factor")): r
+        c["code"]: r
         for r in first
         if r["resourceType"] == "Observation"
+        for c in r["code"]["coding"]
+        if c["system"] == code_system_url("cin-assessment-factor")
     }
     assert set(factor_of) == {"3A", "3B", "1B", "4B", "17A"}
     assert {next(c["code"] for c in r["code"]["coding"] if "cin-assessment" in c["system"]) for r in incidents} == {
@@ -120,11 +123,15 @@ def test_domestic_abuse_factors_name_the_victim_and_other_factors_are_kept() -> 
     }
 
     def victim(obs: dict[str, Any]) -> dict[str, Any]:
-        party = obs["extension"][0]["extension"]
-        ref = next(p["valueReference"]["reference"] for p in party if p["url"] == "person")
-        return by_id[ref.removeprefix("urn:uuid:")]
+        return by_id[party_person(obs)["reference"].removeprefix("urn:uuid:")]
 
-    assert victim(factor_of["3A"]) is child
+    # the child is 7: a victim under s3, not a party (DA Act 2021 s1(2)(a)); the incident's victim is unnamed
+    assert party_person(factor_of["3A"]) == {"extension": [{"url": DAR, "valueCode": "unknown"}]}
+    (status,) = statuses(first)
+    assert status["subject"]["reference"] == "urn:uuid:" + child["id"]
+    assert status["focus"] == [{"reference": "urn:uuid:" + factor_of["3A"]["id"]}]
+    assert status["valueCodeableConcept"]["coding"][0]["code"] == "s3-child-victim"
+    assert status["effectiveDateTime"] == "2023-07-14"
     carer = victim(factor_of["3B"])
     assert carer is not child and "identifier" not in carer
     rel = next(r for r in first if r["resourceType"] == "RelatedPerson")
@@ -144,6 +151,72 @@ def test_domestic_abuse_factors_name_the_victim_and_other_factors_are_kept() -> 
     unborn = next(r for r in second if r["resourceType"] == "Patient" and "identifier" in r)
     assert any(x["url"].endswith("/unborn") and x["valueBoolean"] for x in unborn["extension"])
     assert not report.entries or all(e.kind is not Loss.UNMAPPED_CODE for e in report.entries)
+
+
+def party_person(incident: dict[str, Any]) -> dict[str, Any]:
+    """The ``person`` of an incident's first (victim) party."""
+    party = incident["extension"][0]["extension"]
+    person: dict[str, Any] = next(p["valueReference"] for p in party if p["url"] == "person")
+    return person
+
+
+def statuses(rs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rs if profile_url("DAChildVictimStatus") in r["meta"]["profile"]]
+
+
+def _first_child_born(birth: str | None) -> list[dict[str, Any]]:
+    """The resources read from the first example Child with its birth date replaced (None: removed)."""
+    data = (EXAMPLES / "da-factors.xml").read_text()
+    line = "<PersonBirthDate>2016-02-11</PersonBirthDate>"
+    data = data.replace(line, f"<PersonBirthDate>{birth}</PersonBirthDate>" if birth else "")
+    bundles, _ = read(data.encode())
+    return resources(bundles[0])
+
+
+@pytest.mark.parametrize(
+    ("birth", "is_party", "status"),
+    [
+        ("2007-07-14", True, "s1-direct-victim"),  # 16 on the day the assessment was authorised
+        ("2007-07-15", False, "s3-child-victim"),  # 16 the day after
+        (None, False, "s3-child-victim"),  # age unknown: the Act's default for a child
+    ],
+)
+def test_factor_3a_makes_the_child_a_party_only_from_16(birth: str | None, is_party: bool, status: str) -> None:
+    rs = _first_child_born(birth)
+    child = next(r for r in rs if r["resourceType"] == "Patient" and "identifier" in r)
+    incident = next(
+        r for r in rs if r["resourceType"] == "Observation" and any(c["code"] == "3A" for c in r["code"]["coding"])
+    )
+    person = party_person(incident)
+    assert (person.get("reference") == "urn:uuid:" + child["id"]) is is_party
+    if not is_party:
+        assert person == {"extension": [{"url": DAR, "valueCode": "unknown"}]}
+    (found,) = statuses(rs)
+    assert found["valueCodeableConcept"]["coding"][0]["code"] == status
+
+
+def test_factor_3a_for_an_unborn_child_names_no_victim_and_no_status() -> None:
+    data = (EXAMPLES / "da-factors.xml").read_text()
+    data = data.replace(
+        "<PersonBirthDate>2016-02-11</PersonBirthDate>", "<ExpectedPersonBirthDate>2023-09-01</ExpectedPersonBirthDate>"
+    )
+    bundles, _ = read(data.encode())
+    rs = resources(bundles[0])
+    incident = next(r for r in rs if r["resourceType"] == "Observation" and r["code"]["coding"][1]["code"] == "3A")
+    assert party_person(incident) == {"extension": [{"url": DAR, "valueCode": "unknown"}]}
+    assert statuses(rs) == []
+
+
+def test_a_child_victim_status_read_from_3a_is_written_back_as_3a_without_loss() -> None:
+    bundles, _ = read((EXAMPLES / "da-factors.xml").read_bytes())
+    data, report = write(bundles)
+    assert b"<AssessmentFactors>3A</AssessmentFactors>" in data
+    assert not [e for e in report.entries if e.source_field == "Observation"]
+    # a status that says more than the census can (how the child was affected) is reported, not dropped
+    status = statuses(resources(bundles[0]))[0]
+    status["component"][0]["valueCodeableConcept"] = {"text": "hears"}
+    _, report = write(bundles)
+    assert [e.source_field for e in report.entries if e.kind is Loss.UNMAPPED_FIELD] == ["Observation"]
 
 
 def test_golden_example_output_and_report() -> None:
