@@ -592,18 +592,18 @@ class _ChildReader:
     def _absent_characteristics(
         self, ext: list[dict[str, Any]], *, sex: bool, ethnicity: bool, disability: bool
     ) -> None:
-        if sex:
-            ext.append(_absent_value(_EXT["person-sex"]))
-        if ethnicity:
-            ext.append(_absent_value(UKCORE_ETHNIC_EXT))
-            ext.append(_absent_value(_EXT["ethnicity-dfe"]))
-        for ext_id in _ABSENT_CHARACTERISTICS:
-            ext.append(_absent_value(_EXT[ext_id]))
+        """Append an absent (``unknown``) value for each characteristic the census does not hold, and for sex,
+        ethnicity and disability when the Child records none."""
+        before, after = _absent_urls(sex, ethnicity, disability)
+        ext += [
+            {"url": url, "valueCodeableConcept": {"extension": [{"url": DAR, "valueCode": "unknown"}]}}
+            for url in before
+        ]
         # pregnancy-status is complex: its required status part carries the absent reason
         ext.append({"url": _EXT["pregnancy-status"], "extension": [_absent_value("status")]})
-        ext.append(_absent_value(RELIGION_EXT))
-        if disability:
-            ext.append(_absent_value(DISABILITY_EXT))
+        ext += [
+            {"url": url, "valueCodeableConcept": {"extension": [{"url": DAR, "valueCode": "unknown"}]}} for url in after
+        ]
 
     def _person(self, ids: _Node | None, chars: _Node | None, la_child_id: str) -> dict[str, Any]:
         p = self._person_base(self.child_id)
@@ -1123,6 +1123,17 @@ def _period(start: str, end: str) -> dict[str, str] | None:
     if end:
         period["end"] = end
     return period
+
+
+@cache
+def _absent_urls(sex: bool, ethnicity: bool, disability: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The extensions ``_absent_characteristics`` states as absent, before and after pregnancy-status, in order."""
+    before = [_EXT["person-sex"]] if sex else []
+    if ethnicity:
+        before += [UKCORE_ETHNIC_EXT, _EXT["ethnicity-dfe"]]
+    before += [_EXT[ext_id] for ext_id in _ABSENT_CHARACTERISTICS]
+    after = [RELIGION_EXT, DISABILITY_EXT] if disability else [RELIGION_EXT]
+    return tuple(before), tuple(after)
 
 
 def _absent_value(url: str) -> dict[str, Any]:
