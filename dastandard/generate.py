@@ -651,7 +651,7 @@ def _write_lines(
 # --------------------------------------------------------------------------------------------------- CIN census
 
 # Bumped whenever the generated census return changes, so a cached return of an older shape is never reused.
-CIN_FORMAT_VERSION: Final = 2
+CIN_FORMAT_VERSION: Final = 3
 _CIN_LEA: Final = "999"
 _CIN_REFERENCE_DATE: Final = date(2026, 3, 31)
 _CIN_YEAR_START: Final = date(2025, 4, 1)
@@ -738,20 +738,20 @@ def census_header() -> CensusHeader:
     )
 
 
-def _factors(rng: random.Random, sixteen: date | None, when: date) -> list[str]:
+def _factors(rng: random.Random, born: bool) -> list[str]:
     """Factors identified at a completed assessment of a child living with domestic abuse.
 
-    3A (the child the subject of domestic abuse) is recorded only for a young person of 16 or over on ``when``
-    (``sixteen`` is their 16th birthday): the census reader makes 3A an incident with the child as its victim, and
-    under the Domestic Abuse Act 2021 s1(2)(a) both people must be 16 or over; a younger child's experience of the
-    abuse of a parent or carer is 3B.
+    3A (the child the subject of domestic abuse) is as common as in real returns for a child already born; the
+    census reader makes it a child victim status under the Domestic Abuse Act 2021 s3 for a child under 16 and an
+    incident with the child as a party from 16. Before birth the concern is recorded as the parent's or carer's
+    (3B).
     """
-    da_rates = (("3A", 0.45 if sixteen is not None and when >= sixteen else 0.0), ("3B", 0.85), ("3C", 0.04))
+    da_rates = (("3A", 0.45 if born else 0.0), ("3B", 0.85), ("3C", 0.04))
     da = [code for code, p in da_rates if rng.random() < p] or ["3B"]
     return da + [code for code, p in _OTHER_FACTORS if rng.random() < p]
 
 
-def _census_episode(rng: random.Random, referral: date, sixteen: date | None) -> tuple[dict[str, Any], date | None]:
+def _census_episode(rng: random.Random, referral: date, born: bool) -> tuple[dict[str, Any], date | None]:
     """One CINdetails (census element order) for a referral on ``referral``, and its closure date (None: open)."""
     end_of_year = _CIN_REFERENCE_DATE
     ep: dict[str, Any] = {"CINreferralDate": referral.isoformat(), "ReferralSource": _weighted(rng, _REFERRAL_SOURCES)}
@@ -767,7 +767,7 @@ def _census_episode(rng: random.Random, referral: date, sixteen: date | None) ->
         if rng.random() < 0.25:
             assessment["AssessmentInternalReviewDate"] = (start + (authorised - start) / 2).isoformat()
         assessment["AssessmentAuthorisationDate"] = authorised.isoformat()
-        assessment["FactorsIdentifiedAtAssessment"] = {"AssessmentFactors": _factors(rng, sixteen, authorised)}
+        assessment["FactorsIdentifiedAtAssessment"] = {"AssessmentFactors": _factors(rng, born)}
     ends: list[date] = [authorised] if authorised else []
     open_work = authorised is None
     s47: dict[str, Any] | None = None
@@ -864,7 +864,7 @@ def census_child(seed: int, index: int) -> dict[str, Any]:
     incidents = sorted(date.fromisoformat(i["effectiveDateTime"][:10]) for i in record["incidents"])
     ids: dict[str, Any] = {"LAchildID": la_id}
     chars: dict[str, Any] = {"Ethnicity": child["ethnicityDfe"]}
-    sixteen: date | None = None
+    born = False
     # a pre-birth referral after the latest incident, the baby not yet born at the reference date
     expected = incidents[-1] + timedelta(days=rng.randrange(200, 270))
     if expected > _CIN_REFERENCE_DATE and rng.random() < 0.3:
@@ -873,9 +873,9 @@ def census_child(seed: int, index: int) -> dict[str, Any]:
         chars["Ethnicity"] = "NOBT"
         incidents = incidents[-1:]
     else:
-        born = date.fromisoformat(child["birthDate"])
-        sixteen = born.replace(year=born.year + 16) if (born.month, born.day) != (2, 29) else date(born.year + 16, 3, 1)
-        age = (_CIN_REFERENCE_DATE - born).days // 365
+        birth = date.fromisoformat(child["birthDate"])
+        born = True
+        age = (_CIN_REFERENCE_DATE - birth).days // 365
         roll = rng.random()
         if age < 4:
             ids["UPNunknown"] = "UN1"
@@ -885,7 +885,7 @@ def census_child(seed: int, index: int) -> dict[str, Any]:
             ids |= {"UPN": _upn(rng), "FormerUPN": _upn(rng)}
         else:
             ids["UPNunknown"] = rng.choice(("UN2", "UN3", "UN5"))
-        ids["PersonBirthDate"] = born.isoformat()
+        ids["PersonBirthDate"] = birth.isoformat()
         ids["Sex"] = child["sex"]
         if child["disability"][0] == "NONE":
             chars["Disabilities"] = {"Disability": "NONE"}
@@ -897,12 +897,12 @@ def census_child(seed: int, index: int) -> dict[str, Any]:
             break
         if when <= closed:
             continue
-        episode, closed = _census_episode(rng, when + timedelta(days=rng.choice((0, 1, 1, 2, 3))), sixteen)
+        episode, closed = _census_episode(rng, when + timedelta(days=rng.choice((0, 1, 1, 2, 3))), born)
         if closed is None or closed >= _CIN_YEAR_START:  # the return holds the episodes open during the year
             episodes.append(episode)
     if not episodes:  # a re-referral during the year, after the episodes the return no longer holds
         referral = _CIN_YEAR_START + timedelta(days=rng.randrange(0, 330))
-        episodes.append(_census_episode(rng, referral, sixteen)[0])
+        episodes.append(_census_episode(rng, referral, born)[0])
     return {"ChildIdentifiers": ids, "ChildCharacteristics": chars, "CINdetails": episodes}
 
 
