@@ -1217,35 +1217,33 @@ def _fill(
     """``_walk`` for any known container ``node`` of the Child ``top`` (its element and XPath)."""
     leaves, containers = layout[node.generic]
     groups = node.kids
+    value: str | _Node
     for c in el:
         tag = c.tag
         if tag in leaves:
             value = (c.text or "").strip()
-            if tag in groups:
-                groups[tag].append(value)
-            else:
-                groups[tag] = [value]
-            tail = c.tail
-            if tail and not tail.isspace():
-                deferred.append(_stray_after(c, _xpath(c, top)))
-            if len(c):
-                _unknown_kids(c, _xpath(c, top), True, deferred)
         elif tag in containers:
-            sub = _Node(tag, containers[tag])
-            node.order.append(sub)
-            if tag in groups:
-                groups[tag].append(sub)
-            else:
-                groups[tag] = [sub]
+            value = _Node(tag, containers[tag])
+            node.order.append(value)
             text = c.text
             if text and not text.isspace():
                 deferred.append(_stray_inside(c, _xpath(c, top)))
-            tail = c.tail
-            if tail and not tail.isspace():
-                deferred.append(_stray_after(c, _xpath(c, top)))
-            _fill(c, sub, layout, deferred, top)
-        elif tag.__class__ is str:  # not a comment, processing instruction or entity
-            _unknown(c, _xpath(c, top), True, deferred)
+        else:
+            if tag.__class__ is str:  # not a comment, processing instruction or entity
+                _unknown(c, _xpath(c, top), True, deferred)
+            continue
+        group = groups.get(tag)
+        if group is None:
+            groups[tag] = [value]
+        else:
+            group.append(value)
+        tail = c.tail
+        if tail and not tail.isspace():
+            deferred.append(_stray_after(c, _xpath(c, top)))
+        if value.__class__ is _Node:
+            _fill(c, value, layout, deferred, top)
+        elif len(c):
+            _unknown_kids(c, _xpath(c, top), True, deferred)
 
 
 def _xpath(el: etree._Element, top: tuple[etree._Element, str]) -> str:
