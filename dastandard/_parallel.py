@@ -161,8 +161,15 @@ class BackgroundWriter:
         self._error: BaseException | None = None  # set by the thread, once
         self._reported = False
         self._closed = False
-        self._thread = threading.Thread(target=self._drain, name="dastandard-writer", daemon=True)
-        self._thread.start()
+        # started with the first chunk, so that worker processes forked before any output exists (the usual
+        # case: ``ordered_map`` starts its workers with its first batches) never inherit a running thread
+        self._thread: threading.Thread | None = None
+
+    def _hand_over(self, chunk: list[bytes] | None) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._drain, name="dastandard-writer", daemon=True)
+            self._thread.start()
+        self._chunks.put(chunk)
 
     def _drain(self) -> None:
         while (chunk := self._chunks.get()) is not None:
@@ -186,7 +193,7 @@ class BackgroundWriter:
         self._chunk.append(data)
         self._size += len(data)
         if self._size >= _CHUNK_BYTES:
-            self._chunks.put(self._chunk)
+            self._hand_over(self._chunk)
             self._chunk, self._size = [], 0
         return len(data)
 
@@ -196,10 +203,11 @@ class BackgroundWriter:
             return
         self._closed = True
         if self._chunk:
-            self._chunks.put(self._chunk)
+            self._hand_over(self._chunk)
             self._chunk = []
-        self._chunks.put(None)
-        self._thread.join()
+        if self._thread is not None:
+            self._chunks.put(None)
+            self._thread.join()
         self._raise_failure()
 
     def __enter__(self) -> BackgroundWriter:

@@ -76,3 +76,21 @@ def test_convert_reports_a_full_disk_as_a_failed_conversion_not_a_traceback() ->
     )
     assert outcome.status == errors.CONVERSION_FAILED
     assert "No space left on device" in outcome.message
+
+
+def test_no_thread_runs_until_a_chunk_is_ready(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(_parallel, "_CHUNK_BYTES", 8)
+    before = threading.active_count()
+    target = io.BytesIO()
+    sink = BackgroundWriter(target)
+    sink.write(b"1234")  # under a chunk: nothing to hand over yet
+    assert threading.active_count() == before
+    sink.write(b"5678")
+    sink.close()
+    assert target.getvalue() == b"12345678"
+    assert threading.active_count() == before  # the thread ended with close
+    empty = io.BytesIO()
+    BackgroundWriter(empty).close()
+    assert empty.getvalue() == b""
