@@ -595,15 +595,10 @@ class _ChildReader:
         """Append an absent (``unknown``) value for each characteristic the census does not hold, and for sex,
         ethnicity and disability when the Child records none."""
         before, after = _absent_urls(sex, ethnicity, disability)
-        ext += [
-            {"url": url, "valueCodeableConcept": {"extension": [{"url": DAR, "valueCode": "unknown"}]}}
-            for url in before
-        ]
+        ext += map(_absent_value, before)
         # pregnancy-status is complex: its required status part carries the absent reason
         ext.append({"url": _EXT["pregnancy-status"], "extension": [_absent_value("status")]})
-        ext += [
-            {"url": url, "valueCodeableConcept": {"extension": [{"url": DAR, "valueCode": "unknown"}]}} for url in after
-        ]
+        ext += map(_absent_value, after)
 
     def _person(self, ids: _Node | None, chars: _Node | None, la_child_id: str) -> dict[str, Any]:
         p = self._person_base(self.child_id)
@@ -812,6 +807,7 @@ class _ChildReader:
         basis: list[dict[str, str]] = []
         seen: set[str] = set()
         when = authorised or start
+        direct = self._child_is_16(when)  # factor 3A makes the child a party only from 16
         for f, code in enumerate(self._values(factors_el, "AssessmentFactors"), start=1):
             if code in seen:
                 self._add(
@@ -825,15 +821,15 @@ class _ChildReader:
             fkey = f"{key}{_SEP}factor{_SEP}{f}"
             fid = self.ids.of(fkey)
             if code in DA_FACTORS:
-                res = self._da_concern(fid, code, when, f"{self.key[2]}/{n}/{k}/{f}")
+                res = self._da_concern(fid, code, when, f"{self.key[2]}/{n}/{k}/{f}", direct)
             else:
                 res = self._risk_factor(fid, code, when, factors_el, f)
             basis.append(self._ref(fid))
             self.entries.append({"fullUrl": "urn:uuid:" + fid, "resource": res})
-            if code == "3A" and not self.unborn:
+            if DA_FACTORS.get(code) == "child" and not self.unborn:
                 sid = self.ids.of(f"{fkey}{_SEP}victim-status")
                 self.entries.append(
-                    {"fullUrl": "urn:uuid:" + sid, "resource": self._child_victim_status(sid, fid, when)}
+                    {"fullUrl": "urn:uuid:" + sid, "resource": self._child_victim_status(sid, fid, when, direct)}
                 )
         if "21" in seen and len(seen) > 1:
             self._add(
@@ -868,14 +864,14 @@ class _ChildReader:
         years = int(when[:4]) - int(birth[:4]) - (when[5:10] < birth[5:10])
         return years >= 16
 
-    def _da_concern(self, fid: str, code: str, when: str, ref: str) -> dict[str, Any]:
+    def _da_concern(self, fid: str, code: str, when: str, ref: str, direct: bool) -> dict[str, Any]:
         """The DAIncident of factor 3A, 3B or 3C. For 3A the child is the victim party only when known to be 16 or
-        over (DA Act 2021 s1(2)(a)); a younger child, or one of unknown age, is a victim under s3 instead
-        (``_child_victim_status``) and the incident's victim is not identified."""
+        over (``direct``, DA Act 2021 s1(2)(a)); a younger child, or one of unknown age, is a victim under s3
+        instead (``_child_victim_status``) and the incident's victim is not identified."""
         role = DA_FACTORS[code]
         if role != "child":
             victim: dict[str, Any] = self._ref(self._placeholder(role))
-        elif self._child_is_16(when):
+        elif direct:
             victim = self._ref(self.child_id)
         else:
             victim = _absent()
@@ -930,10 +926,10 @@ class _ChildReader:
         self._effective(obs, when)
         return obs
 
-    def _child_victim_status(self, sid: str, fid: str, when: str) -> dict[str, Any]:
+    def _child_victim_status(self, sid: str, fid: str, when: str, direct: bool) -> dict[str, Any]:
         """The child's DAChildVictimStatus for the factor 3A incident ``fid``: a direct victim (s1) when known to
-        be 16 or over, else a child victim (s3). The census says nothing of how the child was affected."""
-        direct = self._child_is_16(when)
+        be 16 or over (``direct``), else a child victim (s3). The census says nothing of how the child was
+        affected."""
         obs: dict[str, Any] = {
             "resourceType": "Observation",
             "id": sid,
@@ -1695,7 +1691,7 @@ class _ChildWriter:
                 code = _cc_code_or_text(cc, code_system_url("cin-assessment-factor"))
             if code:
                 codes.append(code)
-            if code == "3A":
+            if DA_FACTORS.get(code) == "child":
                 self._victim_statuses_of(res)
         if codes:
             f = etree.SubElement(el, "FactorsIdentifiedAtAssessment")
