@@ -1,7 +1,7 @@
 """Canonical URLs of other publishers that the standard uses, defined once.
 
 The standard's own canonical base comes from ``profiles/package.json`` (see ``dastandard.standard``); the
-external canonicals the profiles may name are listed in ``profiles/external-canonicals.json``. These constants
+external canonicals the profiles may name are listed in ``profiles/generated/external-canonicals.json``. These constants
 are the ones the Python code needs by name.
 """
 

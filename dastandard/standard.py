@@ -2,6 +2,10 @@
 
 ``standard()`` returns the process-wide read-only index. The canonical base URL, package name and version are
 read from ``profiles/package.json``: no other module spells them out.
+
+``profiles/`` holds two kinds of resource, told apart by folder: ``profiles/generated/`` is written by
+``scripts/regen.py`` (never edited by hand), everything else in ``profiles/`` is hand-written. Both are loaded
+alike; ``Artifact.generated`` says which kind a resource is.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ from typing import Any
 import orjson
 
 from dastandard._resources import data_path, read_json
+
+# The sub-folder of ``profiles/`` that holds generated files only.
+GENERATED_FOLDER = "generated"
+# The list of other publishers' canonicals the artifacts may name (written by the profile generator).
+EXTERNAL_CANONICALS_FILE = f"{GENERATED_FOLDER}/external-canonicals.json"
 
 CONFORMANCE_TYPES = (
     "ImplementationGuide",
@@ -40,6 +49,11 @@ class Artifact:
     def title(self) -> str:
         return str(self.resource.get("title") or self.resource.get("name") or self.id)
 
+    @property
+    def generated(self) -> bool:
+        """True for a resource written by the generators (under ``profiles/generated/``), False if hand-written."""
+        return (data_path("profiles") / GENERATED_FOLDER) in self.path.parents
+
 
 @dataclass(frozen=True)
 class Standard:
@@ -64,6 +78,12 @@ class Standard:
         return iter(
             sorted((a for a in self.artifacts.values() if a.resource_type == resource_type), key=lambda a: a.id)
         )
+
+
+def external_canonicals() -> dict[str, Any]:
+    """The canonicals of other publishers the artifacts may name; OSError or ValueError if the file is unreadable."""
+    data: dict[str, Any] = read_json("profiles", EXTERNAL_CANONICALS_FILE)
+    return data
 
 
 def _iter_resource_files(root: Path) -> Iterator[Path]:

@@ -3,7 +3,8 @@
 The source is the FHIR.js npm package (``fhir@4.12.0``), whose ``profiles/types.json`` and
 ``profiles/valuesets.json`` are generated from the FHIR R4 (4.0.1) specification. The script fetches the package
 with ``npm pack`` into a temporary folder (or reads an unpacked copy given with ``--from``), keeps only what
-validation needs and writes a compact, sorted JSON file. Run it again only to regenerate the shipped plan::
+validation needs and writes a compact, sorted JSON file. It is the ``base-plan`` step of ``scripts/regen.py``,
+which runs only with ``--network``; to build from a local copy instead::
 
     python scripts/build_base_plan.py [--from path/to/node_modules/fhir] [--out validators/fhir-r4-base.json]
 
@@ -30,6 +31,7 @@ from typing import Any
 
 PACKAGE = "fhir@4.12.0"
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "validators" / "fhir-r4-base.json"
 
 _YEAR = r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)"
 _TZ = r"(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
@@ -142,20 +144,24 @@ def compile_plan(types: dict[str, Any], valuesets: dict[str, Any]) -> dict[str, 
     }
 
 
+def render(package: Path) -> bytes:
+    """The plan file's exact content, compiled from an unpacked ``fhir`` package folder."""
+    profiles = package / "profiles"
+    types = json.loads((profiles / "types.json").read_text(encoding="utf-8"))
+    valuesets = json.loads((profiles / "valuesets.json").read_text(encoding="utf-8"))
+    plan = compile_plan(types, valuesets)
+    return (json.dumps(plan, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n").encode("utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", type=Path, help="an unpacked fhir package folder")
-    parser.add_argument("--out", type=Path, default=ROOT / "validators" / "fhir-r4-base.json")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        package = args.source or fetch_package(Path(tmp))
-        profiles = package / "profiles"
-        types = json.loads((profiles / "types.json").read_text(encoding="utf-8"))
-        valuesets = json.loads((profiles / "valuesets.json").read_text(encoding="utf-8"))
-    plan = compile_plan(types, valuesets)
-    text = json.dumps(plan, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    args.out.write_text(text + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({len(text) // 1024} KiB, {len(plan['types'])} types)", file=sys.stderr)
+        content = render(args.source or fetch_package(Path(tmp)))
+    args.out.write_bytes(content)
+    print(f"wrote {args.out} ({len(content) // 1024} KiB)", file=sys.stderr)
     return 0
 
 

@@ -4549,21 +4549,13 @@ def render() -> dict[Path, str]:
     return files
 
 
-def main(argv: Sequence[str]) -> int:
-    check = "--check" in argv
-    stale: list[str] = []
-    for path, text in render().items():
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(str(path.relative_to(ROOT)))
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    if stale:
-        print("out of date (run python scripts/build_examples.py):", *stale, sep="\n  ", file=sys.stderr)
-        return 1
-    return 0
+def main(argv: Sequence[str] | None = None) -> int:
+    """``regen.py --only examples`` (passing ``--check`` through)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import regen
+
+    return regen.main(["--only", "examples", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,12 +1,12 @@
-"""Write ``profiles/ImplementationGuide/dastandard.json``, listing every conformance resource under ``profiles/``.
+"""Write ``profiles/generated/ImplementationGuide/dastandard.json``, listing every conformance resource in profiles/.
 
-Run it after adding or removing an artifact; ``--check`` exits 1 if the guide on disk is out of date. Output is
-deterministic: resources are listed by type, then id, and the date is the package's fixed publication date.
+It lists generated and hand-written resources alike. ``render()`` is the ``ig`` step of ``scripts/regen.py``;
+``python scripts/build_ig.py [--check]`` runs that one step. Output is deterministic: resources are listed by
+type, then id, and the date is the package's fixed publication date.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "profiles"
-IG_PATH = PROFILES / "ImplementationGuide" / "dastandard.json"
+IG_PATH = PROFILES / "generated" / "ImplementationGuide" / "dastandard.json"
 IG_ID = "dastandard"
 LISTED_TYPES = ("StructureDefinition", "CodeSystem", "ValueSet", "ConceptMap", "SearchParameter")
 UKCORE_IG = "https://fhir.hl7.org.uk/ImplementationGuide/hl7.fhir.r4.ukcore.stu2"
@@ -96,20 +96,11 @@ def render(root: Path = PROFILES) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the guide on disk is out of date")
-    args = parser.parse_args(argv)
-    text = render()
-    current = IG_PATH.read_text(encoding="utf-8") if IG_PATH.is_file() else None
-    if current == text:
-        return 0
-    if args.check:
-        print(f"out of date: {IG_PATH.relative_to(ROOT)} (run python scripts/build_ig.py)")
-        return 1
-    IG_PATH.parent.mkdir(parents=True, exist_ok=True)
-    IG_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote: {IG_PATH.relative_to(ROOT)}")
-    return 0
+    """``regen.py --only ig`` (passing ``--check`` through)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import regen
+
+    return regen.main(["--only", "ig", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

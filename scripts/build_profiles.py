@@ -1,16 +1,16 @@
-"""Generate the standard's conformance resources under ``profiles/`` (the single source of those JSON files).
+"""Generate the standard's conformance resources under ``profiles/generated/`` (the single source of those files).
 
-Run ``python scripts/build_profiles.py`` to (re)write every CodeSystem, ValueSet, ConceptMap and
-StructureDefinition, and ``profiles/external-canonicals.json``; ``--check`` exits 1 if any file on disk differs
-from what this script would write. The ImplementationGuide is written by ``scripts/build_ig.py``, which lists
-whatever is under ``profiles/`` (including concept maps that converters add by hand).
+``render()`` returns every CodeSystem, ValueSet, ConceptMap and StructureDefinition, and
+``profiles/generated/external-canonicals.json``, as exact bytes. It is the ``profiles`` step of
+``scripts/regen.py``; ``python scripts/build_profiles.py [--check]`` runs that one step. The ImplementationGuide is
+written by the ``ig`` step (``scripts/build_ig.py``), which lists everything under ``profiles/``, including the
+hand-written converter code lists and maps outside ``profiles/generated/``.
 
 The canonical base, version and publisher come from ``profiles/package.json``; nothing here spells them out.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -18,32 +18,35 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from profile_sources.common import PROFILES, Context, write_all
-from profile_sources.structures import structure_definitions
-from profile_sources.terminology import terminology
+from profile_sources import RESOURCE_SOURCES
+from profile_sources.common import GENERATED, PROFILES, Context, dump
 
 
 def build(ctx: Context) -> dict[Path, dict[str, Any]]:
-    """Every generated resource, keyed by its path relative to ``profiles/``."""
+    """Every generated resource, keyed by its path relative to ``profiles/generated/``."""
     out: dict[Path, dict[str, Any]] = {}
-    for resource in [*terminology(ctx), *structure_definitions(ctx)]:
-        path = Path(resource["resourceType"]) / f"{resource['id']}.json"
-        if path in out:
-            raise ValueError(f"duplicate artifact {path}")
-        out[path] = resource
+    for source in RESOURCE_SOURCES:
+        for resource in source(ctx):
+            path = Path(resource["resourceType"]) / f"{resource['id']}.json"
+            if path in out:
+                raise ValueError(f"duplicate artifact {path}")
+            out[path] = resource
     out[Path("external-canonicals.json")] = ctx.external_canonicals()
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="report files that are out of date; write nothing")
-    args = parser.parse_args(argv)
+def render() -> dict[Path, bytes]:
+    """Absolute path -> exact file content for every resource this generator owns."""
     manifest = json.loads((PROFILES / "package.json").read_text(encoding="utf-8"))
-    stale = write_all(build(Context.from_manifest(manifest)), check=args.check)
-    for path in stale:
-        print(f"{'out of date' if args.check else 'wrote'}: profiles/{path}")
-    return 1 if args.check and stale else 0
+    resources = build(Context.from_manifest(manifest))
+    return {GENERATED / path: dump(resource).encode("utf-8") for path, resource in resources.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``regen.py --only profiles`` (passing ``--check`` through)."""
+    import regen
+
+    return regen.main(["--only", "profiles", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

@@ -199,17 +199,13 @@ def render() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def main(argv: Sequence[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if current != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run python scripts/gen_traceability.py", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    return 0
+def main(argv: Sequence[str] | None = None) -> int:
+    """``regen.py --only traceability`` (passing ``--check`` through)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import regen
+
+    return regen.main(["--only", "traceability", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,21 +1,21 @@
 """Append newly issued rule ids to validators/rule-ids.lock; never remove or rename a line.
 
-Usage: python scripts/update_rule_lock.py [--check] [--lock FILE] [--rules-dir DIR]
-
-Reads every ``validators/rules/*.json`` file, and appends ``<ID> <name>`` for each id the lock lacks. Exits 1
-(and changes nothing) when a locked id has a different name in the catalog, since names are fixed once issued;
-with ``--check`` it also exits 1 when an id would be appended, without writing.
+Reads every ``validators/rules/*.json`` file, and appends ``<ID> <name>`` for each id the lock lacks. ``render()``
+is the ``rule-lock`` step of ``scripts/regen.py``; it fails (and nothing is written) when a locked id has a
+different name in the catalog, since names are fixed once issued. ``python scripts/update_rule_lock.py
+[--check]`` runs that one step.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCK = ROOT / "validators" / "rule-ids.lock"
+RULES_DIR = ROOT / "validators" / "rules"
 LINE = re.compile(r"^(DA\d{4}) ([a-z0-9]+(?:-[a-z0-9]+)*)$")
 
 
@@ -44,36 +44,35 @@ def read_catalog(rules_dir: Path) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report; exit 1 if the lock is out of date")
-    parser.add_argument("--lock", type=Path, default=ROOT / "validators" / "rule-ids.lock")
-    parser.add_argument("--rules-dir", type=Path, default=ROOT / "validators" / "rules")
-    args = parser.parse_args(argv)
+def render(lock: Path = LOCK, rules_dir: Path = RULES_DIR) -> str:
+    """The lock text with every id the catalog issued since appended, in catalog order.
+
+    Raises ValueError for a malformed lock or rule file, and when a locked id has a different name in the
+    catalog (names are fixed once issued).
+    """
+    text = lock.read_text(encoding="utf-8") if lock.exists() else ""
+    locked = read_lock(lock) if lock.exists() else {}
     try:
-        locked = read_lock(args.lock) if args.lock.exists() else {}
-        issued = read_catalog(args.rules_dir)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        issued = read_catalog(rules_dir)
+    except (OSError, KeyError, TypeError) as exc:
+        raise ValueError(f"cannot read the rule catalog: {exc}") from exc
     renamed = [f"{i}: locked as {locked[i]!r}, catalog says {n!r}" for i, n in issued.items() if locked.get(i, n) != n]
     if renamed:
-        print("error: rule names are fixed once issued:\n  " + "\n  ".join(renamed), file=sys.stderr)
-        return 1
+        raise ValueError("rule names are fixed once issued: " + "; ".join(renamed))
     new = [(i, n) for i, n in issued.items() if i not in locked]
     if not new:
-        print(f"{args.lock}: up to date ({len(locked)} ids)")
-        return 0
-    if args.check:
-        print(f"{args.lock}: missing {', '.join(i for i, _ in new)}; run scripts/update_rule_lock.py", file=sys.stderr)
-        return 1
-    text = args.lock.read_text(encoding="utf-8") if args.lock.exists() else ""
+        return text
     if text and not text.endswith("\n"):
         text += "\n"
-    text += "".join(f"{i} {n}\n" for i, n in new)
-    args.lock.write_text(text, encoding="utf-8")
-    print(f"{args.lock}: added {', '.join(i for i, _ in new)}")
-    return 0
+    return text + "".join(f"{i} {n}\n" for i, n in new)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``regen.py --only rule-lock`` (passing ``--check`` through)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import regen
+
+    return regen.main(["--only", "rule-lock", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

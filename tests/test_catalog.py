@@ -135,15 +135,12 @@ def test_update_rule_lock_appends_only(tmp_path: Path) -> None:
     lock = tmp_path / "rule-ids.lock"
     lock.write_text("# header\nDA0001 retired-long-ago\n", encoding="utf-8")
     (rules_dir / "syntax.json").write_text(json.dumps([{"id": "DA0002", "name": "new-rule"}]), encoding="utf-8")
-    args = ["--lock", str(lock), "--rules-dir", str(rules_dir)]
-    assert lock_script.main([*args, "--check"]) == 1
-    assert lock.read_text(encoding="utf-8") == "# header\nDA0001 retired-long-ago\n"
-    assert lock_script.main(args) == 0
-    assert lock.read_text(encoding="utf-8") == "# header\nDA0001 retired-long-ago\nDA0002 new-rule\n"
-    assert lock_script.main([*args, "--check"]) == 0
+    assert lock_script.render(lock, rules_dir) == "# header\nDA0001 retired-long-ago\nDA0002 new-rule\n"
+    lock.write_text(lock_script.render(lock, rules_dir), encoding="utf-8")
+    assert lock_script.render(lock, rules_dir) == lock.read_text(encoding="utf-8")
     (rules_dir / "syntax.json").write_text(json.dumps([{"id": "DA0002", "name": "renamed"}]), encoding="utf-8")
-    assert lock_script.main(args) == 1
-    assert lock.read_text(encoding="utf-8").endswith("DA0002 new-rule\n")
+    with pytest.raises(ValueError, match="fixed once issued"):
+        lock_script.render(lock, rules_dir)
 
 
 # ------------------------------------------------------------------------------------- documentation content

@@ -1,13 +1,12 @@
 """The logical record: its schema, its validation and its conversion to and from a DACaseBundle.
 
 Golden files: ``examples/logical/<case>.logical.json`` must convert to ``<case>.expected.bundle.json`` (compared as
-parsed JSON). Set ``DASTANDARD_UPDATE_GOLDEN=1`` to rewrite the expected Bundles after a deliberate change.
+parsed JSON). ``python scripts/regen.py`` rewrites the expected Bundles after a deliberate change.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,8 +108,6 @@ def test_example_is_valid(name: str) -> None:
 def test_example_converts_to_expected_bundle(name: str) -> None:
     bundle = logical_to_bundle(case(name), source=f"{name}.logical.json")
     expected_path = EXAMPLES / f"{name}.expected.bundle.json"
-    if os.environ.get("DASTANDARD_UPDATE_GOLDEN"):
-        expected_path.write_bytes(orjson.dumps(bundle, option=orjson.OPT_INDENT_2) + b"\n")
     assert bundle == load(expected_path)
 
 

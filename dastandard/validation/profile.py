@@ -995,12 +995,11 @@ def profile_checker() -> ProfileChecker:
     """The process-wide checker, compiled from ``profiles/`` on first use."""
     global _CHECKER
     if _CHECKER is None:
-        from dastandard._resources import read_json
-        from dastandard.standard import standard
+        from dastandard.standard import external_canonicals, standard
 
         std = standard()
         try:
-            external = read_json("profiles", "external-canonicals.json")
+            external = external_canonicals()
         except (OSError, ValueError):
             external = {}
         _CHECKER = ProfileChecker((a.resource for a in std.artifacts.values()), std.canonical, external)

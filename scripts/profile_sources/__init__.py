@@ -1,0 +1,18 @@
+"""The sources of the generated conformance resources, one module per profile or code-list family.
+
+``RESOURCE_SOURCES`` lists, in output order, the functions that each return some resources for a ``Context``.
+To add a source, write a module with such a function and append it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from profile_sources.common import Context
+from profile_sources.structures import structure_definitions
+from profile_sources.terminology import terminology
+
+ResourceSource = Callable[[Context], Iterable[dict[str, Any]]]
+
+RESOURCE_SOURCES: tuple[ResourceSource, ...] = (terminology, structure_definitions)

@@ -10,6 +10,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "profiles"
+# Everything a generator writes lives under profiles/generated/; the other files in profiles/ are hand-written.
+GENERATED = PROFILES / "generated"
+# The resource folders build_profiles.py owns under GENERATED (the ImplementationGuide is written by build_ig.py).
+GENERATED_TYPES = ("CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition")
 
 # The publication date of this version of the artifacts (kept fixed so output is deterministic).
 DATE = "2026-11-23"
@@ -139,7 +143,7 @@ class Context:
         return {
             "description": (
                 "Canonical URLs of other publishers that the dastandard artifacts refer to. Code systems listed "
-                "under codeSystemFragments are shipped in profiles/CodeSystem as offline fragments (content "
+                "under codeSystemFragments are shipped in profiles/generated/CodeSystem as offline fragments (content "
                 "fragment) under their real canonical URL; everything else here is resolved from the FHIR R4 core "
                 "package (hl7.fhir.r4.core 4.0.1) or UK Core (fhir.r4.ukcore.stu2). namespacePrefixes name the "
                 "namespaces of converter source fields used as ConceptMap group sources; they are not artifacts."
@@ -172,18 +176,3 @@ class Context:
 def dump(resource: Mapping[str, Any]) -> str:
     """Deterministic JSON text: two-space indent, key order as built, trailing newline."""
     return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_all(resources: Mapping[Path, Mapping[str, Any]], *, check: bool) -> list[Path]:
-    """Write (or, with ``check``, compare) every resource; return the paths that differ from disk."""
-    stale: list[Path] = []
-    for relative in sorted(resources):
-        target = PROFILES / relative
-        text = dump(resources[relative])
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
-            continue
-        stale.append(relative)
-        if not check:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-    return stale

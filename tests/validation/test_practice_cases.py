@@ -2,15 +2,15 @@
 
 ``clean_case()`` builds one complete, clean ``DACaseBundle`` covering every profile (a woman causing harm to her
 ex-partner, two children, a new partner). Each ``BAD_PRACTICE[rule_id]`` mutates a copy so that exactly that
-practice rule fires; each ``BAD_RETURN[rule_id]`` builds the records of a small return. Run this file as a script
-to rewrite tests/validation/data/clean_case.json, clean_same_sex.json and examples/invalid/DA3*.json, DA4*.ndjson.
+practice rule fires; each ``BAD_RETURN[rule_id]`` builds the records of a small return. ``expected_files()`` is the
+``practice-cases`` step of ``scripts/regen.py``, which rewrites tests/validation/data/clean_case.json,
+clean_same_sex.json and examples/invalid/DA3*.json, DA4*.ndjson.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -1002,7 +1002,7 @@ def test_committed_examples_match_their_builders() -> None:
         for p, content in expected_files().items()
         if not p.is_file() or p.read_bytes() != content
     ]
-    assert not stale, f"regenerate with: python {Path(__file__).relative_to(ROOT)} ({stale})"
+    assert not stale, f"regenerate with: python scripts/regen.py ({stale})"
 
 
 def test_every_practice_and_return_rule_has_a_builder() -> None:
@@ -1012,9 +1012,3 @@ def test_every_practice_and_return_rule_has_a_builder() -> None:
     assert sorted(BAD_PRACTICE) == sorted(RULE_IDS)
     assert sorted(BAD_RETURN) == sorted(RETURN_RULE_IDS)
 
-
-if __name__ == "__main__":
-    for path, content in expected_files().items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    sys.exit(0)

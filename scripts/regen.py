@@ -1,0 +1,289 @@
+"""Rebuild every generated artifact of the repository, in dependency order; ``--check`` reports drift instead.
+
+Usage::
+
+    python scripts/regen.py                 # rewrite whatever is out of date
+    python scripts/regen.py --check         # write nothing; exit 1 listing every drifted file
+    python scripts/regen.py --only profiles --only ig
+    python scripts/regen.py --network       # also rebuild the FHIR base plan (fetches fhir@4.12.0 with npm)
+
+Each generator is one ``Step``: a function that returns the exact bytes of every file the step owns, plus the
+folders whose other files are stale (deleted on a rebuild, reported by ``--check``). The steps run in the order
+of ``STEPS``: a later step reads what an earlier one wrote (the guide lists the profiles, the rule pages and the
+traceability table read the examples). The base plan is built from an npm package, so it runs only with
+``--network``; every other step works offline. Exit status: 0 when everything is (or now is) up to date, 1 when
+``--check`` found drift, 2 when a generator failed (the error names the step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+SCRIPTS = Path(__file__).resolve().parent
+ROOT = SCRIPTS.parent
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
+
+from profile_sources.common import GENERATED, GENERATED_TYPES  # noqa: E402
+
+Files = dict[Path, bytes]
+
+
+class StepError(Exception):
+    """A generator could not produce its files (for example a renamed rule id); the message says why."""
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A folder whose files matching ``pattern`` all belong to one step: any it does not produce is stale."""
+
+    folder: Path
+    pattern: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One generator: ``render`` returns absolute path -> exact bytes for every file it writes."""
+
+    name: str
+    summary: str
+    render: Callable[[], Files]
+    owns: tuple[Owned, ...] = ()
+    network: bool = False
+
+
+@dataclass
+class Drift:
+    """What differs between one step's output and the files on disk (paths relative to the repository)."""
+
+    step: str
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [
+            *(f"{self.step}: out of date: {p}" for p in self.changed),
+            *(f"{self.step}: missing: {p}" for p in self.missing),
+            *(f"{self.step}: not generated (stale): {p}" for p in self.stale),
+        ]
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.missing or self.stale)
+
+
+def _text(files: Mapping[Path, str]) -> Files:
+    return {path: text.encode("utf-8") for path, text in files.items()}
+
+
+def _load_file_module(name: str, path: Path) -> ModuleType:
+    """Import a module that lives outside any package (a test module holding example builders)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise StepError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# ------------------------------------------------------------------------------------------------------- steps
+
+
+def profiles() -> Files:
+    """CodeSystems, ValueSets, StructureDefinitions and the external-canonicals list, from scripts/profile_sources."""
+    from build_profiles import render
+
+    return render()
+
+
+def implementation_guide() -> Files:
+    """The ImplementationGuide listing every conformance resource under profiles/ (generated and hand-written)."""
+    import build_ig
+
+    return {build_ig.IG_PATH: build_ig.render().encode("utf-8")}
+
+
+def rule_lock() -> Files:
+    """validators/rule-ids.lock with every newly issued rule id appended (never renamed or removed)."""
+    import update_rule_lock
+
+    try:
+        return {update_rule_lock.LOCK: update_rule_lock.render().encode("utf-8")}
+    except ValueError as exc:
+        raise StepError(str(exc)) from exc
+
+
+def base_plan() -> Files:
+    """validators/fhir-r4-base.json compiled from the FHIR.js npm package (needs npm and the network)."""
+    import build_base_plan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            package = build_base_plan.fetch_package(Path(tmp))
+        except (OSError, subprocess.CalledProcessError, StopIteration) as exc:
+            raise StepError(f"cannot fetch {build_base_plan.PACKAGE} with npm: {exc}") from exc
+        return {build_base_plan.DEFAULT_OUT: build_base_plan.render(package)}
+
+
+def logical_schema() -> Files:
+    """validators/logical-record.schema.json from the logical record's section definitions."""
+    from dastandard.logical import SCHEMA_FILE, build_schema
+
+    text = json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+    return {ROOT / "validators" / SCHEMA_FILE: text.encode("utf-8")}
+
+
+def examples() -> Files:
+    """examples/fhir/case-*.json and examples/cases.json (the synthetic example cases)."""
+    import build_examples
+
+    return _text(build_examples.render())
+
+
+def practice_cases() -> Files:
+    """The practice-rule test records (tests/validation/data) and examples/invalid, from their builders."""
+    module = _load_file_module("practice_case_builders", ROOT / "tests" / "validation" / "test_practice_cases.py")
+    files: Files = module.expected_files()
+    return files
+
+
+def logical_golden() -> Files:
+    """examples/logical/<case>.expected.bundle.json: each logical example converted to a DACaseBundle."""
+    import orjson
+
+    from dastandard.logical import logical_to_bundle
+
+    folder = ROOT / "examples" / "logical"
+    files: Files = {}
+    for source in sorted(folder.glob("*.logical.json")):
+        name = source.name.removesuffix(".logical.json")
+        bundle = logical_to_bundle(orjson.loads(source.read_bytes()), source=source.name)
+        files[folder / f"{name}.expected.bundle.json"] = orjson.dumps(bundle, option=orjson.OPT_INDENT_2) + b"\n"
+    return files
+
+
+def rule_docs() -> Files:
+    """docs/rules/: the catalog index and one page per rule."""
+    import gen_rule_docs
+
+    from dastandard.catalog import catalog
+
+    return _text({gen_rule_docs.DEFAULT_OUT / name: text for name, text in gen_rule_docs.render(catalog()).items()})
+
+
+def traceability() -> Files:
+    """docs/traceability.md: learning point -> profile elements -> rule ids -> example files."""
+    import gen_traceability
+
+    return {gen_traceability.OUTPUT: gen_traceability.render().encode("utf-8")}
+
+
+STEPS: tuple[Step, ...] = (
+    Step("profiles", "conformance resources", profiles, tuple(Owned(GENERATED / t, "*.json") for t in GENERATED_TYPES)),
+    Step("ig", "ImplementationGuide", implementation_guide, (Owned(GENERATED / "ImplementationGuide", "*.json"),)),
+    Step("rule-lock", "rule id lock", rule_lock),
+    Step("base-plan", "FHIR R4 base structure plan", base_plan, network=True),
+    Step("logical-schema", "logical record JSON Schema", logical_schema),
+    Step("examples", "example cases", examples, (Owned(ROOT / "examples" / "fhir", "case-*.json"),)),
+    Step("practice-cases", "practice-rule test records", practice_cases),
+    Step("logical-golden", "logical record golden Bundles", logical_golden),
+    Step("rule-docs", "rule documentation", rule_docs, (Owned(ROOT / "docs" / "rules", "*.md"),)),
+    Step("traceability", "traceability table", traceability),
+)
+
+
+# ---------------------------------------------------------------------------------------------------- running
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def compare(step: Step, files: Mapping[Path, bytes]) -> Drift:
+    """How the files on disk differ from ``files`` and the folders ``step`` owns."""
+    drift = Drift(step.name)
+    for path in sorted(files):
+        if not path.is_file():
+            drift.missing.append(_relative(path))
+        elif path.read_bytes() != files[path]:
+            drift.changed.append(_relative(path))
+    for owned in step.owns:
+        for path in sorted(owned.folder.glob(owned.pattern)):
+            if path.is_file() and path not in files:
+                drift.stale.append(_relative(path))
+    return drift
+
+
+def apply(files: Mapping[Path, bytes], drift: Drift) -> None:
+    """Write the changed and missing files of ``drift`` and delete its stale ones."""
+    for relative in [*drift.changed, *drift.missing]:
+        path = ROOT / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(files[path])
+    for relative in drift.stale:
+        (ROOT / relative).unlink()
+
+
+def run(steps: Iterable[Step], *, check: bool, echo: Callable[[str], None] = print) -> list[Drift]:
+    """Run ``steps`` in order; rebuild (or with ``check`` only compare); return the drift found before writing.
+
+    A step's error is raised as StepError naming the step; nothing after it runs.
+    """
+    found: list[Drift] = []
+    for step in steps:
+        try:
+            files = step.render()
+        except StepError as exc:
+            raise StepError(f"{step.name}: {exc}") from exc
+        drift = compare(step, files)
+        if drift:
+            found.append(drift)
+            if not check:
+                apply(files, drift)
+        for line in drift.lines():
+            echo(line if check else line.replace(": out of date: ", ": rewrote: ", 1))
+    return found
+
+
+def select(names: Sequence[str], *, network: bool) -> list[Step]:
+    """The steps to run, in dependency order: the named ones (all by default), without network steps unless asked."""
+    unknown = sorted(set(names) - {s.name for s in STEPS})
+    if unknown:
+        raise StepError(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(s.name for s in STEPS)}")
+    return [s for s in STEPS if (s.name in names if names else network or not s.network)]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 listing every drifted file")
+    parser.add_argument("--only", action="append", default=[], metavar="STEP", help="run only this step (repeatable)")
+    parser.add_argument("--network", action="store_true", help="include steps that fetch their source (base-plan)")
+    parser.add_argument("--list", action="store_true", help="list the steps in order and exit")
+    args = parser.parse_args(argv)
+    if args.list:
+        for step in STEPS:
+            print(f"{step.name:16} {step.summary}{' (needs --network)' if step.network else ''}")
+        return 0
+    try:
+        found = run(select(args.only, network=args.network), check=args.check)
+    except StepError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.check and found:
+        print("drift found: run python scripts/regen.py", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
