@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from profile_sources.common import Context
-from profile_sources.structures import structure_definitions
+from profile_sources.structure_definitions import structure_definitions
 from profile_sources.terminology import terminology
 
 ResourceSource = Callable[[Context], Iterable[dict[str, Any]]]
