@@ -9,10 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from profile_sources.code_systems import code_systems
 from profile_sources.common import Context
+from profile_sources.concept_maps import concept_maps
+from profile_sources.fragments import fragments
 from profile_sources.structure_definitions import structure_definitions
-from profile_sources.terminology import terminology
+from profile_sources.value_sets import value_sets
 
 ResourceSource = Callable[[Context], Iterable[dict[str, Any]]]
 
-RESOURCE_SOURCES: tuple[ResourceSource, ...] = (terminology, structure_definitions)
+RESOURCE_SOURCES: tuple[ResourceSource, ...] = (
+    code_systems,
+    fragments,
+    value_sets,
+    concept_maps,
+    structure_definitions,
+)

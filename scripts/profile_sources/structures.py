@@ -1,7 +1,8 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""StructureDefinitions: the standard's extensions and profiles (differentials only).
+"""The building blocks of the StructureDefinitions (differentials only): elements, slices, extensions, profiles.
 
-Every element carries a short and a definition; elements that hold a case-review learning point carry a
+The extensions are defined in ``extensions.py`` and ``cin_extensions.py``, each profile in its own module of
+``structure_definitions/``. Every element carries a short and a definition; elements that hold a case-review learning point carry a
 ``learning`` mapping (see docs/traceability.md).
 """
 

@@ -1,4 +1,3 @@
-
 """The DAContactArrangement profile."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """The DAHistoryCheck profile."""
 
 from __future__ import annotations

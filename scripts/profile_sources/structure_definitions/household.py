@@ -1,4 +1,3 @@
-
 """The DAHousehold profile."""
 
 from __future__ import annotations

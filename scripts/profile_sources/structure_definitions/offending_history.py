@@ -1,4 +1,3 @@
-
 """The DAOffendingHistory profile."""
 
 from __future__ import annotations
