@@ -137,10 +137,12 @@ def base_plan() -> Files:
 
 def logical_schema() -> Files:
     """validators/logical-record.schema.json from the logical record's section definitions."""
-    from dastandard.logical import SCHEMA_FILE, build_schema
+    from dastandard.logical import build_schema
 
-    text = json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
-    return {ROOT / "validators" / SCHEMA_FILE: text.encode("utf-8")}
+    schema = build_schema()
+    file_name = str(schema["$id"]).rsplit("/", 1)[-1]  # the schema's $id ends with its file name
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return {ROOT / "validators" / file_name: text.encode("utf-8")}
 
 
 def examples() -> Files:
@@ -172,6 +174,64 @@ def logical_golden() -> Files:
     return files
 
 
+# Converter golden outputs: (input under examples/, reader format, writer format, output under examples/).
+CONVERSIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("police-csv/notification.csv", "police-csv", "ndjson", "police-csv/notification.expected.ndjson"),
+    ("marac/referral.marac.json", "marac-json", "ndjson", "marac/referral.expected.ndjson"),
+    ("cin-census/da-factors.xml", "cin-census", "ndjson", "cin-census/da-factors.expected.ndjson"),
+)
+# Outputs written from Bundles that are themselves golden or example files: (inputs, writer format, output).
+BUNDLE_OUTPUTS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("police-csv/notification.expected.ndjson",), "encompass", "encompass/notifications.expected.json"),
+    (
+        ("police-csv/notification.expected.ndjson", "fhir/case-01-post-separation-contact.json"),
+        "chronology-csv",
+        "chronology/chronology.expected.csv",
+    ),
+    (
+        ("police-csv/notification.expected.ndjson", "fhir/case-01-post-separation-contact.json"),
+        "chronology-html",
+        "chronology/chronology.expected.html",
+    ),
+)
+
+
+def converter_golden() -> Files:
+    """The converters' expected outputs under examples/, through the registered formats' read and write."""
+    import io
+
+    from dastandard.convert.base import ConversionReport
+    from dastandard.convert.registry import get_format
+
+    examples_dir = ROOT / "examples"
+    files: Files = {}
+
+    def convert(data: bytes, name: str, reader: str, writer: str) -> bytes:
+        report = ConversionReport()
+        bundles = list(get_format(reader).read(io.BytesIO(data), name, report))
+        out = io.BytesIO()
+        get_format(writer).write(bundles, out, report)
+        return out.getvalue()
+
+    for source, reader, writer, target in CONVERSIONS:
+        path = examples_dir / source
+        files[examples_dir / target] = convert(path.read_bytes(), path.name, reader, writer)
+    for sources, writer, target in BUNDLE_OUTPUTS:
+        lines = b"".join(_ndjson_lines(examples_dir / s, files) for s in sources)
+        files[examples_dir / target] = convert(lines, Path(target).name, "ndjson", writer)
+    return files
+
+
+def _ndjson_lines(path: Path, produced: Mapping[Path, bytes]) -> bytes:
+    """``path`` as NDJSON lines (a ``.json`` file holds one document), taken from ``produced`` if just built."""
+    import orjson
+
+    data = produced.get(path) or path.read_bytes()
+    if path.suffix == ".json":
+        return orjson.dumps(orjson.loads(data)) + b"\n"
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
 def rule_docs() -> Files:
     """docs/rules/: the catalog index and one page per rule."""
     import gen_rule_docs
@@ -197,6 +257,7 @@ STEPS: tuple[Step, ...] = (
     Step("examples", "example cases", examples, (Owned(ROOT / "examples" / "fhir", "case-*.json"),)),
     Step("practice-cases", "practice-rule test records", practice_cases),
     Step("logical-golden", "logical record golden Bundles", logical_golden),
+    Step("converter-golden", "converter golden outputs", converter_golden),
     Step("rule-docs", "rule documentation", rule_docs, (Owned(ROOT / "docs" / "rules", "*.md"),)),
     Step("traceability", "traceability table", traceability),
 )

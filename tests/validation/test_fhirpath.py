@@ -25,7 +25,7 @@ SENTINEL = object()
 
 def _invariants() -> list[tuple[str, str, str, str]]:
     found = []
-    for path in sorted((ROOT / "profiles" / "StructureDefinition").glob("*.json")):
+    for path in sorted((ROOT / "profiles" / "generated" / "StructureDefinition").glob("*.json")):
         sd = json.loads(path.read_text(encoding="utf-8"))
         for element in sd.get("differential", {}).get("element", []):
             for constraint in element.get("constraint", []):
