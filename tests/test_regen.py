@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -63,3 +64,13 @@ def test_a_failing_step_is_named() -> None:
 
     with pytest.raises(regen.StepError, match=r"^demo: renamed rule$"):
         regen.run([regen.Step("demo", "demo", broken)], check=True)
+
+
+def test_tests_only_compare_and_never_write_golden_files() -> None:
+    """Regeneration has one road: no test module doubles as a script or rewrites files under an environment flag."""
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^if __name__ == .__main__.:", text, re.M) or re.search(r"environ\S*\(\s*.DASTANDARD_", text):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DAAbuseClassification profile."""
+"""DAAbuseClassification (Abuse classification), a profile of Observation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, component_slices, el, record_cod
 
 
 def build(b: Builder) -> JSON:
+    """The DAAbuseClassification StructureDefinition."""
     ctx = b.ctx
     person = ctx.sd("DAPerson")
     household = ctx.sd("DAHousehold")

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DAAdultAssessment profile."""
+"""DAAdultAssessment (Adult assessment), a profile of Observation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, component_slices, el, ref, simpl
 
 
 def build(b: Builder) -> JSON:
+    """The DAAdultAssessment StructureDefinition."""
     ctx = b.ctx
     person = ctx.sd("DAPerson")
     agency = ctx.sd("DAAgency")

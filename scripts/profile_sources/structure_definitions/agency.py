@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DAAgency profile."""
+"""DAAgency (Agency), a profile of Organization."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, el
 
 
 def build(b: Builder) -> JSON:
+    """The DAAgency StructureDefinition."""
     return b.profile(
         "DAAgency",
         "Agency",

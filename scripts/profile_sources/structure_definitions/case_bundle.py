@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DACaseBundle profile."""
+"""DACaseBundle (Case bundle), a profile of Bundle."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, el, inv
 
 
 def build(b: Builder) -> JSON:
+    """The DACaseBundle StructureDefinition."""
     return b.profile(
         "DACaseBundle",
         "Case bundle",

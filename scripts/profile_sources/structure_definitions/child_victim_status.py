@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DAChildVictimStatus profile."""
+"""DAChildVictimStatus (Child victim status), a profile of Observation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, component_slices, el, inv, recor
 
 
 def build(b: Builder) -> JSON:
+    """The DAChildVictimStatus StructureDefinition."""
     ctx = b.ctx
     person = ctx.sd("DAPerson")
     incident = ctx.sd("DAIncident")

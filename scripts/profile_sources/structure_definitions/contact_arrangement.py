@@ -1,4 +1,4 @@
-"""The DAContactArrangement profile."""
+"""DAContactArrangement (Contact arrangement), a profile of Observation."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from profile_sources.structures import Builder, component_slices, el, ref, simpl
 
 
 def build(b: Builder) -> JSON:
+    """The DAContactArrangement StructureDefinition."""
     ctx = b.ctx
     person = ctx.sd("DAPerson")
     cc = [t("CodeableConcept")]

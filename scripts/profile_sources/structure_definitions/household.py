@@ -1,4 +1,4 @@
-"""The DAHousehold profile."""
+"""DAHousehold (Household), a profile of Group."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from profile_sources.structures import Builder, el, ext_root, ref
 
 
 def build(b: Builder) -> JSON:
+    """The DAHousehold StructureDefinition."""
     ctx = b.ctx
     person = ctx.sd("DAPerson")
     return b.profile(

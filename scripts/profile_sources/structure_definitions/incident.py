@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DAIncident profile."""
+"""DAIncident (Incident), a profile of Observation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, component_slices, el, ext_root, 
 
 
 def build(b: Builder) -> JSON:
+    """The DAIncident StructureDefinition."""
     ctx = b.ctx
     person = ctx.sd("DAPerson")
     agency = ctx.sd("DAAgency")

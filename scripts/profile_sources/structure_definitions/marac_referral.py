@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DAMaracReferral profile."""
+"""DAMaracReferral (MARAC referral), a profile of ServiceRequest."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, el, ext_root, record_code, ref
 
 
 def build(b: Builder) -> JSON:
+    """The DAMaracReferral StructureDefinition."""
     ctx = b.ctx
     person = ctx.sd("DAPerson")
     agency = ctx.sd("DAAgency")

@@ -1,4 +1,4 @@
-"""The DAOffendingHistory profile."""
+"""DAOffendingHistory (Offending history), a profile of Observation."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from profile_sources.structures import Builder, el, ref, simple_obs
 
 
 def build(b: Builder) -> JSON:
+    """The DAOffendingHistory StructureDefinition."""
     ctx = b.ctx
     agency = ctx.sd("DAAgency")
     return simple_obs(

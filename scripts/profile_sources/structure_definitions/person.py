@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DAPerson profile."""
+"""DAPerson (Person), a profile of Patient."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from profile_sources.structures import Builder, el, ext_root, inv, t
 
 
 def build(b: Builder) -> JSON:
+    """The DAPerson StructureDefinition."""
     ctx = b.ctx
     cc = [t("CodeableConcept")]
     nhs_value = "value"

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DAProvenance profile."""
+"""DAProvenance (Provenance), a profile of Provenance."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, el, ext_root, ref
 
 
 def build(b: Builder) -> JSON:
+    """The DAProvenance StructureDefinition."""
     ctx = b.ctx
     agency = ctx.sd("DAAgency")
     practitioner = FHIR_SD + "Practitioner"

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DARelationship profile."""
+"""DARelationship (Relationship), a profile of RelatedPerson."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, el, ext_root, ref
 
 
 def build(b: Builder) -> JSON:
+    """The DARelationship StructureDefinition."""
     ctx = b.ctx
     person = ctx.sd("DAPerson")
     return b.profile(

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (element definitions are prose; each is kept on one line)
-"""The DARiskFactor profile."""
+"""DARiskFactor (Risk factor), a profile of Observation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from profile_sources.structures import Builder, simple_obs
 
 
 def build(b: Builder) -> JSON:
+    """The DARiskFactor StructureDefinition."""
     return simple_obs(
         b,
         "DARiskFactor",
