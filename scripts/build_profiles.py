@@ -19,6 +19,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from profile_sources.common import PROFILES, Context, write_all
+from profile_sources.practice_value_sets import practice_value_sets
 from profile_sources.structures import structure_definitions
 from profile_sources.terminology import terminology
 
@@ -26,7 +27,7 @@ from profile_sources.terminology import terminology
 def build(ctx: Context) -> dict[Path, dict[str, Any]]:
     """Every generated resource, keyed by its path relative to ``profiles/``."""
     out: dict[Path, dict[str, Any]] = {}
-    for resource in [*terminology(ctx), *structure_definitions(ctx)]:
+    for resource in [*terminology(ctx), *practice_value_sets(ctx), *structure_definitions(ctx)]:
         path = Path(resource["resourceType"]) / f"{resource['id']}.json"
         if path in out:
             raise ValueError(f"duplicate artifact {path}")

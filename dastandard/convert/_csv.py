@@ -25,9 +25,17 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from dastandard._resources import read_json
-from dastandard.canonicals import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM, V3_ACT_CODE, V3_CONFIDENTIALITY
 from dastandard.convert.base import ConversionReport, Loss, ReportEntry
-from dastandard.convert.ids import code_system_url, extension_url, profile_url, reference, stable_id
+from dastandard.model.ids import code_system_url, extension_url, profile_url, reference, stable_id
+from dastandard.model.urls import (
+    DATA_ABSENT_REASON,
+    NHS_NUMBER_SYSTEM,
+    PATIENT_DISABILITY,
+    PATIENT_RELIGION,
+    UKCORE_ETHNIC_CATEGORY,
+    V3_ACT_CODE,
+    V3_CONFIDENTIALITY,
+)
 from dastandard.standard import standard
 
 # ---------------------------------------------------------------------------------------------------- CSV cells
@@ -353,9 +361,9 @@ def age_on(birth_date: str, on: str) -> int | None:
 
 # ---------------------------------------------------------------------------------------------------- FHIR fragments
 
-UKCORE_ETHNIC_CATEGORY = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
-PATIENT_RELIGION = "http://hl7.org/fhir/StructureDefinition/patient-religion"
-PATIENT_DISABILITY = "http://hl7.org/fhir/StructureDefinition/patient-disability"
+UKCORE_ETHNIC_CATEGORY = UKCORE_ETHNIC_CATEGORY
+PATIENT_RELIGION = PATIENT_RELIGION
+PATIENT_DISABILITY = PATIENT_DISABILITY
 NHS_NUMBER = NHS_NUMBER_SYSTEM
 
 

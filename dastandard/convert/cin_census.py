@@ -31,9 +31,9 @@ from lxml import etree
 
 from dastandard._parallel import batched, ordered_map
 from dastandard._resources import read_json
-from dastandard.canonicals import DATA_ABSENT_REASON, V3_ACT_CODE, V3_CONFIDENTIALITY
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.ids import (
+from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.ids import (
     code_system_url,
     extension_url,
     full_url,
@@ -41,15 +41,23 @@ from dastandard.convert.ids import (
     profile_url,
     stable_id,
 )
-from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.urls import (
+    DATA_ABSENT_REASON,
+    PATIENT_DISABILITY,
+    PATIENT_RELIGION,
+    UKCORE_ETHNIC_CATEGORY,
+    V3_ACT_CODE,
+    V3_CONFIDENTIALITY,
+    WORKFLOW_EPISODE_OF_CARE,
+)
 from dastandard.standard import standard
 
 NAME = "cin-census"
 DAR = DATA_ABSENT_REASON
-EPISODE_EXT = "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare"
-RELIGION_EXT = "http://hl7.org/fhir/StructureDefinition/patient-religion"
-DISABILITY_EXT = "http://hl7.org/fhir/StructureDefinition/patient-disability"
-UKCORE_ETHNIC_EXT = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
+EPISODE_EXT = WORKFLOW_EPISODE_OF_CARE
+RELIGION_EXT = PATIENT_RELIGION
+DISABILITY_EXT = PATIENT_DISABILITY
+UKCORE_ETHNIC_EXT = UKCORE_ETHNIC_CATEGORY
 CONFIDENTIALITY = V3_CONFIDENTIALITY
 ACT_CODE = V3_ACT_CODE
 CHILD_PATH = "/Message/Children/Child"

@@ -26,8 +26,9 @@ from dastandard._resources import read_json
 from dastandard.convert import _csv
 from dastandard.convert._csv import absent, coding, ext, meta, sub
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.ids import entry, identifier_system, profile_url, reference, stable_id
 from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.ids import entry, identifier_system, profile_url, reference, stable_id
+from dastandard.model.urls import PROVENANCE_PARTICIPANT_TYPE
 
 SPEC = "marac-referral/fields.json"
 
@@ -238,7 +239,7 @@ class _Mapper:
                     "type": {
                         "coding": [
                             {
-                                "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                                "system": PROVENANCE_PARTICIPANT_TYPE,
                                 "code": "informant",
                             }
                         ]

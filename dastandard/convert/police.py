@@ -20,7 +20,8 @@ from typing import IO, Any, ClassVar
 from dastandard.convert import _csv
 from dastandard.convert._csv import Column, absent, coding, ext, meta, sub
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.ids import (
+from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.ids import (
     code_system_url,
     entry,
     extension_url,
@@ -29,7 +30,6 @@ from dastandard.convert.ids import (
     reference,
     stable_id,
 )
-from dastandard.convert.provenance import as_instant, build_provenance
 
 SPEC = "police-notification"
 RISK_QUESTIONS = range(1, 28)

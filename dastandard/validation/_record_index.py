@@ -20,43 +20,13 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from dastandard.canonicals import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM
-from dastandard.convert.ids import extension_url, identifier_system
+from dastandard.model.fragments import as_bool, as_list, as_map, as_str
+from dastandard.model.ids import extension_url, identifier_system
+from dastandard.model.urls import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM
 
 DAR_URL = DATA_ABSENT_REASON
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-EMPTY: Mapping[str, Any] = {}
-
-
-# --- tolerant accessors -------------------------------------------------------------------------------------------
-
-
-def as_map(value: Any) -> Mapping[str, Any]:
-    """``value`` if it is a JSON object, else an empty mapping."""
-    cls = type(value)
-    if cls is dict:  # the common case, without the slower Mapping (ABC) check
-        return value  # type: ignore[no-any-return]
-    if value is None or cls is list or cls is str:
-        return EMPTY
-    return value if isinstance(value, Mapping) else EMPTY
-
-
-def as_list(value: Any) -> list[Any]:
-    """``value`` if it is a JSON array, else an empty list."""
-    return value if isinstance(value, list) else []
-
-
-def as_str(value: Any) -> str | None:
-    """``value`` if it is a non-blank string, else ``None``."""
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def as_bool(value: Any) -> bool | None:
-    """``value`` if it is a JSON boolean, else ``None``."""
-    return value if isinstance(value, bool) else None
-
 
 # The result of parse_date depends only on the first ten characters (``YYYY-MM-DD``), so those key a small cache.
 _DATES: dict[str, date | None] = {}

@@ -21,6 +21,7 @@ from typing import Any
 
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer
+from dastandard.model.urls import PATIENT_DISABILITY, PATIENT_RELIGION, UKCORE_ETHNIC_CATEGORY
 from dastandard.validation._record_index import (
     DAR_URL,
     Entry,
@@ -125,9 +126,9 @@ NOT_CONNECTED = frozenset(
 SEPARATED = frozenset({"separated", "separation"})
 NO_DIRECT_CONTACT = frozenset({"none", "indirect"})  # contact-type codes with no face-to-face contact
 UNKNOWN_PREGNANCY = frozenset({"unknown", "asked-unknown", "not-asked"})
-UKCORE_ETHNIC = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
-RELIGION_URL = "http://hl7.org/fhir/StructureDefinition/patient-religion"
-DISABILITY_URL = "http://hl7.org/fhir/StructureDefinition/patient-disability"
+UKCORE_ETHNIC = UKCORE_ETHNIC_CATEGORY
+RELIGION_URL = PATIENT_RELIGION
+DISABILITY_URL = PATIENT_DISABILITY
 
 
 # --- registry -----------------------------------------------------------------------------------------------------

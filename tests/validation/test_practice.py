@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from dastandard.catalog import catalog
 from dastandard.config import Settings
-from dastandard.convert.ids import extension_url
 from dastandard.findings import Finding, Layer, Severity
+from dastandard.model.ids import extension_url
 from dastandard.validation.practice import RULE_IDS, check_record
 
 ROOT = Path(__file__).resolve().parents[2]

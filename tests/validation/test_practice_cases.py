@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from dastandard.convert.ids import (
+from dastandard.model.ids import (
     code_system_url,
     extension_url,
     full_url,
