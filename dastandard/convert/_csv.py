@@ -32,7 +32,6 @@ from dastandard.model.urls import (
     NHS_NUMBER_SYSTEM,
     PATIENT_DISABILITY,
     PATIENT_RELIGION,
-    UKCORE_ETHNIC_CATEGORY,
     V3_ACT_CODE,
     V3_CONFIDENTIALITY,
 )
@@ -361,9 +360,6 @@ def age_on(birth_date: str, on: str) -> int | None:
 
 # ---------------------------------------------------------------------------------------------------- FHIR fragments
 
-UKCORE_ETHNIC_CATEGORY = UKCORE_ETHNIC_CATEGORY
-PATIENT_RELIGION = PATIENT_RELIGION
-PATIENT_DISABILITY = PATIENT_DISABILITY
 NHS_NUMBER = NHS_NUMBER_SYSTEM
 
 

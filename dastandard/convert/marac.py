@@ -28,7 +28,7 @@ from dastandard.convert._csv import absent, coding, ext, meta, sub
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.provenance import as_instant, build_provenance
 from dastandard.model.ids import entry, identifier_system, profile_url, reference, stable_id
-from dastandard.model.urls import PROVENANCE_PARTICIPANT_TYPE
+from dastandard.model.urls import PROVENANCE_PARTICIPANT_TYPE, UKCORE_ETHNIC_CATEGORY
 
 SPEC = "marac-referral/fields.json"
 
@@ -166,7 +166,7 @@ class _Mapper:
         person["maritalStatus"] = unasked["maritalStatus"]
         person["extension"] = [
             ext("person-sex", valueCodeableConcept={"coding": [sex.coding()]} if sex else absent("unknown")),
-            {"url": _csv.UKCORE_ETHNIC_CATEGORY, "valueCodeableConcept": absent("not-asked")},
+            {"url": UKCORE_ETHNIC_CATEGORY, "valueCodeableConcept": absent("not-asked")},
             *unasked["extension"],
         ]
         return person

@@ -30,6 +30,7 @@ from dastandard.model.ids import (
     reference,
     stable_id,
 )
+from dastandard.model.urls import UKCORE_ETHNIC_CATEGORY
 
 SPEC = "police-notification"
 RISK_QUESTIONS = range(1, 28)
@@ -386,7 +387,7 @@ class _Reader:
         mapped = self._code("ethnicity_self", row.number, ethnicity) if ethnicity.strip() else None
         extensions.append(
             {
-                "url": _csv.UKCORE_ETHNIC_CATEGORY,
+                "url": UKCORE_ETHNIC_CATEGORY,
                 "valueCodeableConcept": {"coding": [mapped.coding()]} if mapped else absent("not-asked"),
             }
         )
@@ -861,7 +862,7 @@ class _Writer:
         for item in person.get("extension", []):
             if item.get("url") == extension_url("person-sex"):
                 out["sex"] = self._coded("sex", item.get("valueCodeableConcept"), loc)
-            elif item.get("url") == _csv.UKCORE_ETHNIC_CATEGORY:
+            elif item.get("url") == UKCORE_ETHNIC_CATEGORY:
                 out["ethnicity_self"] = self._coded("ethnicity_self", item.get("valueCodeableConcept"), loc)
         prefix = f"{PERCEIVED_PREFIX}{out['party_id']}: "
         for note in notes:

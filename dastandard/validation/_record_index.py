@@ -22,6 +22,8 @@ from typing import Any
 
 from dastandard.model.fragments import as_bool, as_list, as_map, as_str
 from dastandard.model.ids import extension_url, identifier_system
+from dastandard.model.practice_codes import PERSON_CAUSING_HARM
+from dastandard.model.practice_codes import VICTIM as VICTIM_ROLE
 from dastandard.model.urls import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM
 
 DAR_URL = DATA_ABSENT_REASON
@@ -152,6 +154,51 @@ def value_codes(element: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(out) if out else NO_CODES
 
 
+Coded = tuple[str | None, str]
+"""A ``(system, code)`` pair; a bare ``valueCode`` has system ``None`` (its element implies the system)."""
+
+NO_CODINGS: frozenset[Coded] = frozenset()
+
+
+def _add_codings(concept: Any, out: set[Coded]) -> None:
+    """Add ``(system, code)`` of every coded Coding of a CodeableConcept (or a list of them, or a bare Coding)."""
+    for item in concept if isinstance(concept, list) else (concept,):
+        item_map = item if type(item) is dict else as_map(item)
+        for coding in (item_map, *as_list(item_map.get("coding"))):
+            coding_map = coding if type(coding) is dict else as_map(coding)
+            code = coding_map.get("code")
+            if isinstance(code, str) and code.strip():
+                system = coding_map.get("system")
+                out.add((system if isinstance(system, str) else None, code))
+
+
+def _add_value_codings(element: Mapping[str, Any], out: set[Coded]) -> None:
+    """Add the ``(system, code)`` pairs of an element's ``value[x]`` to ``out``."""
+    for key in ("valueCodeableConcept", "valueCoding"):
+        value = element.get(key)
+        if value is not None:
+            _add_codings(value, out)
+    code = element.get("valueCode")
+    if isinstance(code, str) and code.strip():
+        out.add((None, code))
+
+
+def codings_of(concept: Any) -> frozenset[Coded]:
+    """Every ``(system, code)`` in a CodeableConcept (or a list of them, or a bare Coding)."""
+    if concept is None:
+        return NO_CODINGS
+    out: set[Coded] = set()
+    _add_codings(concept, out)
+    return frozenset(out) if out else NO_CODINGS
+
+
+def value_codings(element: Mapping[str, Any]) -> frozenset[Coded]:
+    """``(system, code)`` pairs carried by an element's ``value[x]`` (CodeableConcept, Coding or code)."""
+    out: set[Coded] = set()
+    _add_value_codings(element, out)
+    return frozenset(out) if out else NO_CODINGS
+
+
 def absent_reason(element: Any) -> str | None:
     """The data-absent-reason code on an element or inside its ``valueCodeableConcept``, else ``None``."""
     element_map = as_map(element)
@@ -280,6 +327,14 @@ def component_codes(resource: Mapping[str, Any], code: str) -> frozenset[str]:
     return frozenset(out) if out else NO_CODES
 
 
+def component_codings(resource: Mapping[str, Any], code: str) -> frozenset[Coded]:
+    """The union of ``(system, code)`` value pairs of the components named ``code``."""
+    out: set[Coded] = set()
+    for comp in component_values(resource, code):
+        _add_value_codings(comp, out)
+    return frozenset(out) if out else NO_CODINGS
+
+
 def component_bool(resource: Mapping[str, Any], code: str) -> bool | None:
     """The ``valueBoolean`` of the first component named ``code``, else ``None``."""
     for comp in component_values(resource, code):
@@ -311,8 +366,8 @@ def age_on(birth: date | None, on: date | None) -> int | None:
 
 # --- the index ----------------------------------------------------------------------------------------------------
 
-PCH = "person-causing-harm"
-VICTIM = "victim"
+PCH = PERSON_CAUSING_HARM.code
+VICTIM = VICTIM_ROLE.code
 
 
 @dataclass(slots=True)
@@ -403,13 +458,13 @@ class Incident:
 
 @dataclass(slots=True)
 class Relationship:
-    """A ``DARelationship``: ``b`` is ``codes`` to ``a``, with dated status episodes."""
+    """A ``DARelationship``: ``b`` is ``codings`` to ``a``, with dated status episodes (status as codings)."""
 
     entry: Entry
     a: str | None
     b: str | None
-    codes: frozenset[str]
-    episodes: list[tuple[frozenset[str], date | None, date | None]]
+    codings: frozenset[Coded]
+    episodes: list[tuple[frozenset[Coded], date | None, date | None]]
     verified: date | None
 
     def links(self, x: str, y: str) -> bool:
@@ -805,7 +860,7 @@ class RecordIndex:
 
     def _relationship(self, entry: Entry, urls: _Urls) -> Relationship:
         res = entry.res
-        episodes: list[tuple[frozenset[str], date | None, date | None]] = []
+        episodes: list[tuple[frozenset[Coded], date | None, date | None]] = []
         related: Mapping[str, Any] | None = None
         verified: Mapping[str, Any] | None = None
         exts = res.get("extension")
@@ -817,11 +872,11 @@ class RecordIndex:
                 ext_map = ext if type(ext) is dict else as_map(ext)
                 url = ext_map.get("url")
                 if url == episode_url:
-                    status: set[str] = set()
+                    status: set[Coded] = set()
                     for sub in sub_extensions(ext_map, "status"):
-                        _add_value_codes(sub, status)
+                        _add_value_codings(sub, status)
                     start, end = period_of(sub_value(ext_map, "period", "valuePeriod"))
-                    episodes.append((frozenset(status) if status else value_codes(ext_map), start, end))
+                    episodes.append((frozenset(status) if status else value_codings(ext_map), start, end))
                 elif url == related_url:
                     if related is None:
                         related = ext_map
@@ -831,7 +886,7 @@ class RecordIndex:
             entry,
             self.resolve(res.get("patient")),
             self.resolve(related.get("valueReference")) if related else None,
-            codes_of(res.get("relationship")),
+            codings_of(res.get("relationship")),
             episodes,
             _verified_of(verified) if verified is not None else None,
         )

@@ -9,7 +9,8 @@ absent, unresolvable references as pointing nowhere, unreadable dates as unknown
 cannot find stays silent rather than guessing. No rule reads sex or gender to decide a person's role (learning
 point L14): roles come only from incident parties and relationships. Time-dependent rules measure against a
 reference date (the ``reference-date`` param, else ``Bundle.timestamp``, else the latest date in the record), never
-the wall clock. Codes are matched on their code value; see docs/practice-rules.md for the code lists.
+the wall clock. Codes are matched on system and code against the named lists of ``dastandard.model.practice_codes``
+(ValueSets ``practice-*`` in ``profiles/``); see docs/practice-rules.md.
 """
 
 from __future__ import annotations
@@ -21,22 +22,54 @@ from typing import Any
 
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer
-from dastandard.model.urls import PATIENT_DISABILITY, PATIENT_RELIGION, UKCORE_ETHNIC_CATEGORY
+from dastandard.model.fragments import as_bool, as_list, as_map, as_str
+from dastandard.model.practice_codes import (
+    CHILD_VICTIM,
+    CLOSED_EPISODE,
+    COERCIVE_KINDS,
+    CONTROL_BASIS,
+    DA_INDICATORS,
+    DAY_CONTACT,
+    HIGH_RISK,
+    MARAC_ACTION_PLAN,
+    NEW_PARTNER,
+    NO_DIRECT_CONTACT,
+    NO_KNOWN_HISTORY,
+    NOT_A_VICTIM,
+    NOT_CONNECTED,
+    NOT_OFFERED,
+    OPEN_EPISODE,
+    OVERNIGHT_CONTACT,
+    PARENTAL_CONFLICT,
+    PARTNER_RELATIONSHIPS,
+    PHYSICAL_KINDS,
+    SAFETY_PLAN,
+    SELF_REPORTED,
+    SEPARATED,
+    SPECIALIST_AGENCIES,
+    SPECIALIST_SERVICES,
+    UNKNOWN_PREGNANCY,
+)
+from dastandard.model.urls import (
+    DATA_ABSENT_REASON_SYSTEM,
+    EPISODE_OF_CARE_STATUS,
+    PATIENT_DISABILITY,
+    PATIENT_RELIGION,
+    UKCORE_ETHNIC_CATEGORY,
+)
 from dastandard.validation._record_index import (
     DAR_URL,
+    PCH,
+    VICTIM,
     Entry,
     Incident,
     Person,
     RecordIndex,
     absent_reason,
     add_months,
-    as_bool,
-    as_list,
-    as_map,
-    as_str,
-    codes_of,
+    codings_of,
     component_bool,
-    component_codes,
+    component_codings,
     effective_date,
     ext_url,
     extensions,
@@ -48,88 +81,10 @@ from dastandard.validation._record_index import (
     sub_extensions,
     sub_value,
     value_codes,
+    value_codings,
 )
 
 __all__ = ["RULE_IDS", "check_record"]
-
-# --- code lists (matched on code value) ---------------------------------------------------------------------------
-
-PCH = "person-causing-harm"
-VICTIM = "victim"
-PHYSICAL_KINDS = frozenset(
-    {
-        "physical-sexual",
-        "physical",
-        "physical-abuse",
-        "sexual",
-        "sexual-abuse",
-        "physical-or-sexual",
-        "violent-threatening",
-        "violent-or-threatening",
-        "strangulation",
-        "non-fatal-strangulation",
-    }
-)
-COERCIVE_KINDS = frozenset({"controlling-or-coercive", "controlling-coercive", "coercive-control"})
-DA_INDICATORS = frozenset({"fear", "control", "injury", "power-imbalance", "coercive-control"})
-CHILD_VICTIM = frozenset({"s3-child-victim", "s1-direct-victim"})
-NOT_A_VICTIM = "not-a-victim"
-CLOSED_EPISODE = frozenset({"finished", "cancelled"})
-OPEN_EPISODE = frozenset({"active", "planned", "waitlist", "onhold"})
-SPECIALIST_SERVICES = frozenset({"idva", "childrens-da-service", "by-and-for-service", "refuge"})
-SPECIALIST_AGENCIES = frozenset({"idva-service", "childrens-da-service", "by-and-for-service", "refuge"})
-PARTNER_CODES = frozenset(
-    {
-        "partner",
-        "intimate-partner",
-        "ex-partner",
-        "former-partner",
-        "current-partner",
-        "new-partner",
-        "spouse",
-        "ex-spouse",
-        "former-spouse",
-        "civil-partner",
-        "former-civil-partner",
-        "fiance",
-        "engaged",
-        "former-intimate-partner",
-        "married",
-        "civil-partners",
-        "agreed-to-marry",
-        "civil-partnership-agreement",
-        "intimate-relationship",
-        "SPS",
-        "HUSB",
-        "WIFE",
-        "DOMPART",
-        "SIGOTHR",
-        "FMRSPS",
-    }
-)
-NOT_CONNECTED = frozenset(
-    {
-        "not-connected",
-        "household-member",
-        "same-household",
-        "friend",
-        "FRND",
-        "neighbour",
-        "NBOR",
-        "acquaintance",
-        "colleague",
-        "professional",
-        "lodger",
-        "unrelated",
-    }
-)
-SEPARATED = frozenset({"separated", "separation"})
-NO_DIRECT_CONTACT = frozenset({"none", "indirect"})  # contact-type codes with no face-to-face contact
-UNKNOWN_PREGNANCY = frozenset({"unknown", "asked-unknown", "not-asked"})
-UKCORE_ETHNIC = UKCORE_ETHNIC_CATEGORY
-RELIGION_URL = PATIENT_RELIGION
-DISABILITY_URL = PATIENT_DISABILITY
-
 
 # --- registry -----------------------------------------------------------------------------------------------------
 
@@ -235,7 +190,7 @@ def _child_victims(ctx: _Ctx) -> dict[str, Entry]:
     if out is None:
         out = memo["child-victims"] = {}
         for entry in ctx.idx.kind("child-victim-status"):
-            if value_codes(entry.res) & CHILD_VICTIM and (child := _subject(ctx, entry)):
+            if CHILD_VICTIM.matches(value_codings(entry.res)) and (child := _subject(ctx, entry)):
                 out.setdefault(child, entry)
     return out
 
@@ -300,12 +255,13 @@ def _incident_without_kind(ctx: _Ctx) -> Iterator[Finding]:
 def _only_physical_kinds(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     kinds = frozenset().union(*(inc.kinds for inc in idx.incidents)) if idx.incidents else frozenset()
-    if not kinds or not kinds <= PHYSICAL_KINDS:
+    kind_codings = frozenset().union(*(component_codings(inc.entry.res, "abuseKind") for inc in idx.incidents))
+    if not kinds or not kind_codings <= PHYSICAL_KINDS:
         return
     if idx.of_type("RiskAssessment"):
         return
     for entry in idx.kind("abuse-classification"):
-        if component_codes(entry.res, "basis") & {"control", "coercive-control"}:
+        if CONTROL_BASIS.matches(component_codings(entry.res, "basis")):
             return
     last = idx.incidents[-1]
     yield ctx.finding(
@@ -392,7 +348,7 @@ def _not_personally_connected(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     connected: set[frozenset[str]] = set()
     for rel in idx.relationships:
-        if rel.a and rel.b and (not rel.codes or rel.codes - NOT_CONNECTED):
+        if rel.a and rel.b and (not rel.codings or rel.codings - NOT_CONNECTED):
             connected.add(frozenset((rel.a, rel.b)))
     for inc in idx.incidents:
         for harm, victim in sorted(_pairs(inc)):
@@ -411,16 +367,16 @@ def _parental_conflict_with_indicators(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     incidents = {inc.entry.key: inc for inc in idx.incidents}
     for entry in idx.kind("abuse-classification"):
-        if "parental-conflict" not in value_codes(entry.res):
+        if PARENTAL_CONFLICT not in value_codings(entry.res):
             continue
-        indicators = set(component_codes(entry.res, "basis") & DA_INDICATORS)
+        indicators = {code for _, code in component_codings(entry.res, "basis") & DA_INDICATORS}
         for key in idx.resolve_all(entry.res.get("focus")):
             inc = incidents.get(key)
             if inc is None:
                 continue
             if component_bool(inc.entry.res, "injury"):
                 indicators.add("injury")
-            if inc.kinds & COERCIVE_KINDS:
+            if COERCIVE_KINDS.matches(component_codings(inc.entry.res, "abuseKind")):
                 indicators.add("control")
         if indicators:
             yield ctx.finding(
@@ -524,7 +480,7 @@ def _child_victim_without_support(ctx: _Ctx) -> Iterator[Finding]:
     supported: set[str] = set()
     for entry in ctx.idx.of_type("EpisodeOfCare"):
         outcome = first_extension(entry.res, "offer-outcome")
-        if outcome is not None and "not-offered" in value_codes(outcome):
+        if outcome is not None and NOT_OFFERED in value_codings(outcome):
             continue
         supported.update(ctx.idx.resolve_all(entry.res.get("patient")))
     for child, status in sorted(_child_victims(ctx).items()):
@@ -548,9 +504,9 @@ def _closed_without_follow_up(ctx: _Ctx) -> Iterator[Finding]:
             by_child.setdefault(child, []).append(entry)
     for child, episodes in sorted(by_child.items()):
         statuses = [as_str(e.res.get("status")) for e in episodes]
-        if any(s in OPEN_EPISODE for s in statuses):
+        if any((EPISODE_OF_CARE_STATUS, s) in OPEN_EPISODE for s in statuses):
             continue
-        closed = [e for e, s in zip(episodes, statuses, strict=True) if s in CLOSED_EPISODE]
+        closed = [e for e, s in zip(episodes, statuses, strict=True) if (EPISODE_OF_CARE_STATUS, s) in CLOSED_EPISODE]
         if not closed:
             continue
         followed = False
@@ -598,11 +554,15 @@ def _characteristic_present(res: Mapping[str, Any], names: tuple[str, ...] = CHA
             if name in ("age", "marital-status"):
                 continue
             if name == "ethnicity":
-                urls: tuple[str, ...] = (UKCORE_ETHNIC, ext_url("ethnicity-ons-2021"), ext_url("ethnicity-dfe"))
+                urls: tuple[str, ...] = (
+                    UKCORE_ETHNIC_CATEGORY,
+                    ext_url("ethnicity-ons-2021"),
+                    ext_url("ethnicity-dfe"),
+                )
             elif name == "religion":
-                urls = (RELIGION_URL,)
+                urls = (PATIENT_RELIGION,)
             elif name == "disability":
-                urls = (DISABILITY_URL,)
+                urls = (PATIENT_DISABILITY,)
             elif name == "sex":
                 urls = (ext_url("person-sex"),)
             else:
@@ -684,7 +644,7 @@ def _pregnancy_unknown(ctx: _Ctx) -> Iterator[Finding]:
             if any(value_codes(h) and absent_reason(h) is None for h in holders):
                 continue
             reason = next((r for h in holders if (r := absent_reason(h))), None)
-        if reason is None or reason in UNKNOWN_PREGNANCY or reason == "missing":
+        if reason is None or (DATA_ABSENT_REASON_SYSTEM, reason) in UNKNOWN_PREGNANCY or reason == "missing":
             yield ctx.finding(
                 "DA3302",
                 f"Pregnancy status of adult victim {person.entry.label} (aged {years}) is unknown; pregnancy and a "
@@ -785,17 +745,17 @@ def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
     for entry in idx.kind("risk-factor"):
         day = effective_date(entry.res)
         who = _subject(ctx, entry)
-        if day and who and value_codes(entry.res) & SEPARATED:
+        if day and who and SEPARATED.matches(value_codings(entry.res)):
             separations.setdefault(who, []).append(day)
     for entry in idx.kind("contact-arrangement"):
         adult = next(iter(idx.resolve_all(entry.res.get("focus"))), None)
         if adult not in harm or adult is None:
             continue
         supervised = component_bool(entry.res, "supervised")
-        kind = component_codes(entry.res, "arrangementType")
+        kind = component_codings(entry.res, "arrangementType")
         if kind and kind <= NO_DIRECT_CONTACT:
             continue
-        if supervised is True or (supervised is None and not kind & {"overnight", "day"}):
+        if supervised is True or (supervised is None and not kind & {OVERNIGHT_CONTACT, DAY_CONTACT}):
             continue
         start, end = period_of(entry.res.get("effectivePeriod"))
         dates = list(separations.get(adult, ()))
@@ -862,10 +822,10 @@ def _new_partner_without_history_check(ctx: _Ctx) -> Iterator[Finding]:
     ref = idx.reference_date()
     intimate: set[str] = set()
     for rel in idx.relationships:
-        if rel.codes & PARTNER_CODES or rel.episodes:
+        if rel.codings & PARTNER_RELATIONSHIPS or rel.episodes:
             intimate.update(p for p in (rel.a, rel.b) if p)
     for entry in idx.kind("risk-factor"):
-        if "new-partner" in value_codes(entry.res):
+        if NEW_PARTNER in value_codings(entry.res):
             intimate.update(idx.resolve_all(entry.res.get("focus")))
     checked = {key for entry in idx.kind("history-check") for key in idx.resolve_all(entry.res.get("subject"))}
     flagged: set[str] = set()
@@ -960,17 +920,17 @@ def _escalation_without_review(ctx: _Ctx) -> Iterator[Finding]:
 def _high_risk_entry(ctx: _Ctx) -> Entry | None:
     idx = ctx.idx
     for entry in idx.of_type("RiskAssessment"):
-        levels: set[str] = set()
+        levels: set[tuple[str | None, str]] = set()
         for pred in as_list(entry.res.get("prediction")):
-            levels |= codes_of(as_map(pred).get("qualitativeRisk"))
+            levels |= codings_of(as_map(pred).get("qualitativeRisk"))
         judgement = first_extension(entry.res, "professional-judgement")
         if judgement is not None:
             for sub in sub_extensions(judgement, "level"):
-                levels |= value_codes(sub)
-        if "high" in levels:
+                levels |= value_codings(sub)
+        if HIGH_RISK in levels:
             return entry
     for inc in idx.incidents:
-        if "high" in inc.risk:
+        if inc.risk and HIGH_RISK in component_codings(inc.entry.res, "riskLevel"):
             return inc.entry
     referrals = idx.kind("marac-referral")
     return referrals[0] if referrals else None
@@ -983,10 +943,10 @@ def _high_risk_without_specialist(ctx: _Ctx) -> Iterator[Finding]:
     if high is None:
         return
     for entry in idx.of_type("EpisodeOfCare"):
-        if codes_of(entry.res.get("type")) & SPECIALIST_SERVICES:
+        if SPECIALIST_SERVICES.matches(codings_of(entry.res.get("type"))):
             return
         agency = idx.entry(idx.resolve(entry.res.get("managingOrganization")))
-        if agency is not None and codes_of(agency.res.get("type")) & SPECIALIST_AGENCIES:
+        if agency is not None and SPECIALIST_AGENCIES.matches(codings_of(agency.res.get("type"))):
             return
     yield ctx.finding(
         "DA3502",
@@ -1011,7 +971,7 @@ def _marac_without_child_action(ctx: _Ctx) -> Iterator[Finding]:
         actioned: set[str] = set()
         for plan in plans:
             based = set(idx.resolve_all(plan.res.get("basedOn")))
-            if referral.key not in based and "marac-action-plan" not in codes_of(plan.res.get("category")):
+            if referral.key not in based and MARAC_ACTION_PLAN not in codings_of(plan.res.get("category")):
                 continue
             actioned |= _plan_targets(ctx, plan)[1]
         for child in sorted(children - actioned):
@@ -1056,7 +1016,7 @@ def _safety_plan_on_non_abusing_parent(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     harm, victims = idx.roles()
     for plan in idx.of_type("CarePlan"):
-        if "safety-plan" not in codes_of(plan.res.get("category")):
+        if SAFETY_PLAN not in codings_of(plan.res.get("category")):
             continue
         per_activity, union = _plan_targets(ctx, plan)
         if not per_activity or not all(per_activity):
@@ -1174,24 +1134,24 @@ def _incident_not_shared(ctx: _Ctx) -> Iterator[Finding]:
 @_rule("DA3704")
 def _no_concerns_on_self_report(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
-    findings = [e for e in idx.kind("child-victim-status") if NOT_A_VICTIM in value_codes(e.res)]
-    findings += [e for e in idx.kind("abuse-classification") if "parental-conflict" in value_codes(e.res)]
+    findings = [e for e in idx.kind("child-victim-status") if NOT_A_VICTIM in value_codings(e.res)]
+    findings += [e for e in idx.kind("abuse-classification") if PARENTAL_CONFLICT in value_codings(e.res)]
     if not findings:
         return
-    sources: dict[str, list[tuple[frozenset[str], str | None, date | None]]] = {}
+    sources: dict[str, list[tuple[frozenset[tuple[str | None, str]], str | None, date | None]]] = {}
     for prov in idx.of_type("Provenance"):
-        how: frozenset[str] = frozenset()
+        how: frozenset[tuple[str | None, str]] = frozenset()
         for _, ext in extensions(prov.res, "fact-source"):
-            how |= value_codes(ext)
+            how |= value_codings(ext)
         who_ext = first_extension(prov.res, "fact-source-person")
         who = idx.resolve(who_ext.get("valueReference")) if who_ext else None
         for key in idx.resolve_all(prov.res.get("target")):
             sources.setdefault(key, []).append((how, who, parse_date(prov.res.get("recorded"))))
-    history_offending = any(value_codes(e.res) - {"no-known-history"} for e in idx.kind("offending-history"))
+    history_offending = any(value_codings(e.res) - {NO_KNOWN_HISTORY} for e in idx.kind("offending-history"))
     for entry in findings:
         facts = sources.get(entry.key)
         if not facts or not all(
-            how == {"self-reported"} and who is not None and idx.is_adult(who, day) for how, who, day in facts
+            how == {SELF_REPORTED} and who is not None and idx.is_adult(who, day) for how, who, day in facts
         ):
             continue
         day = effective_date(entry.res)
@@ -1201,7 +1161,7 @@ def _no_concerns_on_self_report(ctx: _Ctx) -> Iterator[Finding]:
             or any(inc.day is None or day is None or inc.day <= day for inc in idx.incidents)
         )
         if history:
-            label = "not a victim" if NOT_A_VICTIM in value_codes(entry.res) else "parental conflict"
+            label = "not a victim" if NOT_A_VICTIM in value_codings(entry.res) else "parental conflict"
             yield ctx.finding(
                 "DA3704",
                 f"'{label}' finding rests only on a parent's own report while a history of abuse exists.",
