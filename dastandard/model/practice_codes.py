@@ -33,12 +33,15 @@ CLOSED_EPISODE: Final[CodeList] = external_codes(
 OPEN_EPISODE: Final[CodeList] = external_codes(
     "episode-of-care-open", EPISODE_OF_CARE_STATUS, "active", "planned", "waitlist", "onhold"
 )
+ACTIVE_EPISODE: Final[CodeList] = external_codes("episode-of-care-active", EPISODE_OF_CARE_STATUS, "active")
 
 # --- single codes of the standard's own CodeSystems -----------------------------------------------------------------
 PERSON_CAUSING_HARM: Final[Code] = own_code("incident-role", "person-causing-harm")
 VICTIM: Final[Code] = own_code("incident-role", "victim")
 NOT_A_VICTIM: Final[Code] = own_code("victim-status", "not-a-victim")
 PARENTAL_CONFLICT: Final[Code] = own_code("abuse-classification", "parental-conflict")
+INJURY_INDICATOR: Final[Code] = own_code("classification-basis", "injury")
+CONTROL_INDICATOR: Final[Code] = own_code("classification-basis", "control")
 NOT_OFFERED: Final[Code] = own_code("offer-outcome", "not-offered")
 NEW_PARTNER: Final[Code] = own_code("risk-factor", "new-partner")
 HIGH_RISK: Final[Code] = own_code("risk-level", "high")
@@ -64,6 +67,7 @@ CODE_LISTS: Final[tuple[CodeList, ...]] = (
     UNKNOWN_PREGNANCY,
     CLOSED_EPISODE,
     OPEN_EPISODE,
+    ACTIVE_EPISODE,
 )
 """Every named list the practice rules use."""
 
@@ -72,6 +76,8 @@ SINGLE_CODES: Final[tuple[Code, ...]] = (
     VICTIM,
     NOT_A_VICTIM,
     PARENTAL_CONFLICT,
+    INJURY_INDICATOR,
+    CONTROL_INDICATOR,
     NOT_OFFERED,
     NEW_PARTNER,
     HIGH_RISK,

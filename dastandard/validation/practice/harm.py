@@ -8,7 +8,9 @@ from dastandard.findings import Finding
 from dastandard.model.practice_codes import (
     COERCIVE_KINDS,
     CONTROL_BASIS,
+    CONTROL_INDICATOR,
     DA_INDICATORS,
+    INJURY_INDICATOR,
     NOT_CONNECTED,
     PARENTAL_CONFLICT,
     PHYSICAL_KINDS,
@@ -172,9 +174,9 @@ def _parental_conflict_with_indicators(ctx: _Ctx) -> Iterator[Finding]:
             if inc is None:
                 continue
             if component_bool(inc.entry.res, "injury"):
-                indicators.add("injury")
+                indicators.add(INJURY_INDICATOR.code)
             if COERCIVE_KINDS.matches(component_codings(inc.entry.res, "abuseKind")):
-                indicators.add("control")
+                indicators.add(CONTROL_INDICATOR.code)
         if indicators:
             yield ctx.finding(
                 "DA3109",

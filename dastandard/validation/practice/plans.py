@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from dastandard.findings import Finding
 from dastandard.model.practice_codes import (
+    ACTIVE_EPISODE,
     SAFETY_PLAN,
 )
+from dastandard.model.urls import EPISODE_OF_CARE_STATUS
 from dastandard.validation._record_index import (
     codings_of,
     first_extension,
@@ -55,7 +57,7 @@ def _active_without_contact(ctx: _Ctx) -> Iterator[Finding]:
     if ref is None:
         return
     for entry in ctx.idx.of_type("EpisodeOfCare"):
-        if entry.res.get("status") != "active":
+        if (EPISODE_OF_CARE_STATUS, entry.res.get("status")) not in ACTIVE_EPISODE:
             continue
         last = first_extension(entry.res, "last-contact")
         contact = parse_date(last.get("valueDateTime")) or parse_date(last.get("valueDate")) if last else None
