@@ -33,6 +33,8 @@ from dastandard._parallel import batched, ordered_map
 from dastandard._resources import read_json
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.codes import displays
+from dastandard.model.fragments import absent
 from dastandard.model.ids import (
     code_system_url,
     extension_url,
@@ -112,11 +114,8 @@ def code_map(cm_id: str) -> CodeMap:
 
 @cache
 def code_list(cs_id: str) -> dict[str, str]:
-    """Code -> display of a shipped CodeSystem."""
-    art = standard().get(code_system_url(cs_id))
-    if art is None:
-        raise LookupError(f"CodeSystem {cs_id} is not shipped")
-    return {c["code"]: c.get("display", "") for c in art.resource.get("concept", [])}
+    """Code -> display of a shipped CodeSystem (``LookupError`` if it is not shipped)."""
+    return dict(displays(cs_id))
 
 
 @cache
@@ -167,7 +166,8 @@ def _coding(cs_id: str, code: str) -> dict[str, str]:
 
 
 def _absent(reason: str = "unknown") -> dict[str, Any]:
-    return {"extension": [{"url": DAR, "valueCode": reason}]}
+    """An absent value: ``unknown`` unless another data-absent-reason is given."""
+    return absent(reason)
 
 
 # --------------------------------------------------------------------------------------------------- reading

@@ -32,16 +32,14 @@ class CodeList(frozenset[Code]):
     """A named, immutable set of ``Code`` values; ``codes`` gives the bare code values (for messages)."""
 
     name: str
+    codes: frozenset[str]
+    """The code values alone (for messages and cheap pre-checks; a match is always on system and code)."""
 
     def __new__(cls, name: str, codes: Iterable[Code]) -> CodeList:
         made = super().__new__(cls, codes)
         made.name = name
+        made.codes = frozenset(c.code for c in made)
         return made
-
-    @property
-    def codes(self) -> frozenset[str]:
-        """The code values alone."""
-        return frozenset(c.code for c in self)
 
     def matches(self, codings: Iterable[tuple[str | None, str]]) -> bool:
         """Whether any ``(system, code)`` pair is in this list."""

@@ -101,3 +101,19 @@ def test_no_module_spells_out_a_practice_code_list() -> None:
             if any(len(strings & codes) >= 2 for codes in lists):
                 offending.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {sorted(strings)}")
     assert offending == []
+
+
+KERNEL = {"dastandard._resources", "dastandard.standard", "dastandard.errors", "dastandard.findings"}
+
+
+def test_the_model_imports_only_the_kernel() -> None:
+    offending = []
+    for path in _sources(MODEL):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.startswith("dastandard") and name not in KERNEL and not name.startswith("dastandard.model"):
+                    offending.append(f"{path.name}: {name}")
+    assert offending == []

@@ -58,8 +58,10 @@ def _incident_without_kind(ctx: _Ctx) -> Iterator[Finding]:
 def _only_physical_kinds(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     kinds = frozenset().union(*(inc.kinds for inc in idx.incidents)) if idx.incidents else frozenset()
+    if not kinds or not kinds <= PHYSICAL_KINDS.codes:  # cheap pre-check on the code values the index holds
+        return
     kind_codings = frozenset().union(*(component_codings(inc.entry.res, "abuseKind") for inc in idx.incidents))
-    if not kinds or not kind_codings <= PHYSICAL_KINDS:
+    if not kind_codings <= PHYSICAL_KINDS:
         return
     if idx.of_type("RiskAssessment"):
         return
