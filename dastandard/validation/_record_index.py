@@ -7,7 +7,9 @@ between persons and household membership over time.
 
 Error policy: the index never raises on malformed or partial input. An element of the wrong JSON type is treated
 as absent; a reference that does not resolve inside the Bundle resolves to ``None``; a date that cannot be read
-is ``None``. Codes are matched on their ``code`` value only (system conformance is the profile layer's job).
+is ``None``. ``codings_of``, ``value_codings`` and ``component_codings`` give ``(system, code)`` pairs for matching
+against the named code lists of ``dastandard.model``; a party's role counts only when coded in ``incident-role``.
+The ``*_codes`` readers give bare code values, for presence checks and messages.
 """
 
 from __future__ import annotations
@@ -368,6 +370,7 @@ def age_on(birth: date | None, on: date | None) -> int | None:
 
 PCH = PERSON_CAUSING_HARM.code
 VICTIM = VICTIM_ROLE.code
+_INCIDENT_ROLE = PERSON_CAUSING_HARM.system  # a party's role counts only when coded in the incident-role system
 
 
 @dataclass(slots=True)
@@ -419,7 +422,7 @@ class Party:
     """One ``incident-party`` of an incident."""
 
     person: str | None
-    role: str | None
+    role: str | None  # an incident-role code; a role coded in any other system is not a role
     rationale: str | None
     exposure: frozenset[str]
     ext_pos: int
@@ -829,7 +832,7 @@ class RecordIndex:
         )
 
     def _party(self, ext: Mapping[str, Any], pos: int) -> Party:
-        roles: set[str] = set()
+        roles: set[Coded] = set()
         exposure: set[str] = set()
         person: Any = None
         rationale: Any = None
@@ -840,7 +843,7 @@ class RecordIndex:
                 sub_map = sub if type(sub) is dict else as_map(sub)
                 name = sub_map.get("url")
                 if name == "role":
-                    _add_value_codes(sub_map, roles)
+                    _add_value_codings(sub_map, roles)
                 elif name == "exposure":
                     _add_value_codes(sub_map, exposure)
                 elif name == "person":
@@ -852,7 +855,7 @@ class RecordIndex:
                     have_rationale = True
         return Party(
             self.resolve(person) if person is not None else None,
-            min(roles) if roles else None,
+            min((code for system, code in roles if system == _INCIDENT_ROLE), default=None),
             as_str(rationale),
             frozenset(exposure) if exposure else NO_CODES,
             pos,
