@@ -1,15 +1,10 @@
-"""Canonical URLs of other publishers that the standard uses, defined once.
+"""Temporary re-export of the canonicals now defined in ``dastandard.model.urls``.
 
-The standard's own canonical base comes from ``profiles/package.json`` (see ``dastandard.standard``); the
-external canonicals the profiles may name are listed in ``profiles/generated/external-canonicals.json``. These constants
-are the ones the Python code needs by name.
+Deprecated: import from ``dastandard.model.urls``. This module goes away once nothing imports it.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from dastandard.model.urls import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM, V3_ACT_CODE, V3_CONFIDENTIALITY
 
-DATA_ABSENT_REASON: Final = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
-NHS_NUMBER_SYSTEM: Final = "https://fhir.nhs.uk/Id/nhs-number"
-V3_CONFIDENTIALITY: Final = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
-V3_ACT_CODE: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+__all__ = ["DATA_ABSENT_REASON", "NHS_NUMBER_SYSTEM", "V3_ACT_CODE", "V3_CONFIDENTIALITY"]

@@ -34,7 +34,6 @@ __all__ = ["Partition", "PartitionResult", "check_partition", "find_partitions",
 
 _HEAD = 65536  # as the engine: an NDJSON file whose first 64 KiB are blank is empty
 _READ = 1024 * 1024
-_DEFAULT_MAX_RECORD = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +162,12 @@ def _range_lines(handle: IO[bytes], part: Partition, max_record: int) -> Iterato
 
 
 def _max_record(settings: Settings) -> int:
+    """The configured ``DA0005`` ``max_record_bytes``; an unusable configured value falls back to the catalog's
+    default (the one place the limit is defined)."""
     try:
         return int(settings.param("DA0005", "max_record_bytes"))
     except (KeyError, TypeError, ValueError):
-        return _DEFAULT_MAX_RECORD
+        return int(DEFAULT_SETTINGS.param("DA0005", "max_record_bytes"))
 
 
 def check_partition(

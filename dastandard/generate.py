@@ -28,10 +28,10 @@ from typing import IO, Any, Final
 
 import orjson
 
-from dastandard.canonicals import NHS_NUMBER_SYSTEM
 from dastandard.convert.cin_census import CensusHeader, census_bundle
-from dastandard.convert.ids import identifier_system
 from dastandard.logical import RECORD_TYPE, RECORD_VERSION, logical_to_bundle
+from dastandard.model.ids import identifier_system
+from dastandard.model.urls import NHS_NUMBER_SYSTEM, PATIENT_RELIGION
 
 FLAWS: Final = frozenset({"missing-characteristic", "child-not-spoken-with", "unlinked-repeat-incident"})
 
@@ -86,7 +86,7 @@ _NON_PHYSICAL_KINDS: Final = (
 _ANCHOR: Final = date(2025, 9, 30)
 _SOURCE: Final = "dastandard generate"
 _CHUNK: Final = 32  # cases per slice handed to a worker
-_RELIGION_URL: Final = "http://hl7.org/fhir/StructureDefinition/patient-religion"
+_RELIGION_URL: Final = PATIENT_RELIGION
 
 
 def _nhs_number(rng: random.Random) -> str:

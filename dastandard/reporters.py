@@ -27,16 +27,17 @@ import orjson
 from dastandard import __version__
 from dastandard.catalog import Rule, catalog
 from dastandard.findings import Finding, Severity
+from dastandard.model.urls import FHIR_CORE_EXTENSION_BASE, SARIF_SCHEMA
 from dastandard.standard import standard
 
 _ORDERED_SEVERITIES = (Severity.FATAL, Severity.ERROR, Severity.WARNING, Severity.INFO)
 
-HL7_EXT = "http://hl7.org/fhir/StructureDefinition/"
+HL7_EXT = FHIR_CORE_EXTENSION_BASE
 EXT_ISSUE_LINE = HL7_EXT + "operationoutcome-issue-line"
 EXT_ISSUE_COL = HL7_EXT + "operationoutcome-issue-col"
 EXT_MESSAGE_ID = HL7_EXT + "operationoutcome-message-id"
 EXT_FILE = HL7_EXT + "operationoutcome-file"
-SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_SCHEMA_URI = SARIF_SCHEMA
 # How a finding about the whole export (return-level, no file) is labelled in text and JUnit output.
 EXPORT_LABEL = "(export)"
 

@@ -12,13 +12,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from profile_sources.common import DATE  # the package's one publication date
+
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "profiles"
 IG_PATH = PROFILES / "generated" / "ImplementationGuide" / "dastandard.json"
 IG_ID = "dastandard"
 LISTED_TYPES = ("StructureDefinition", "CodeSystem", "ValueSet", "ConceptMap", "SearchParameter")
 UKCORE_IG = "https://fhir.hl7.org.uk/ImplementationGuide/hl7.fhir.r4.ukcore.stu2"
-DATE = "2026-11-23"
 
 
 def artifacts(root: Path = PROFILES) -> list[dict[str, Any]]:

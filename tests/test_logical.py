@@ -16,7 +16,6 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from dastandard.convert.base import ConversionReport, Loss
-from dastandard.convert.ids import identifier_system
 from dastandard.logical import (
     SCHEMA_FILE,
     SECTIONS,
@@ -26,6 +25,7 @@ from dastandard.logical import (
     validate_logical,
     value_set_codes,
 )
+from dastandard.model.ids import identifier_system
 from dastandard.standard import standard
 
 ROOT = Path(__file__).resolve().parent.parent

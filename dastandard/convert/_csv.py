@@ -25,9 +25,16 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from dastandard._resources import read_json
-from dastandard.canonicals import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM, V3_ACT_CODE, V3_CONFIDENTIALITY
 from dastandard.convert.base import ConversionReport, Loss, ReportEntry
-from dastandard.convert.ids import code_system_url, extension_url, profile_url, reference, stable_id
+from dastandard.model.fragments import absent, own_extension
+from dastandard.model.ids import profile_url, reference, stable_id
+from dastandard.model.urls import (
+    NHS_NUMBER_SYSTEM,
+    PATIENT_DISABILITY,
+    PATIENT_RELIGION,
+    V3_ACT_CODE,
+    V3_CONFIDENTIALITY,
+)
 from dastandard.standard import standard
 
 # ---------------------------------------------------------------------------------------------------- CSV cells
@@ -353,20 +360,7 @@ def age_on(birth_date: str, on: str) -> int | None:
 
 # ---------------------------------------------------------------------------------------------------- FHIR fragments
 
-UKCORE_ETHNIC_CATEGORY = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
-PATIENT_RELIGION = "http://hl7.org/fhir/StructureDefinition/patient-religion"
-PATIENT_DISABILITY = "http://hl7.org/fhir/StructureDefinition/patient-disability"
 NHS_NUMBER = NHS_NUMBER_SYSTEM
-
-
-def coding(code_system_id: str, code: str) -> dict[str, Any]:
-    """A CodeableConcept with one coding of one of the standard's own CodeSystems."""
-    return {"coding": [{"system": code_system_url(code_system_id), "code": code}]}
-
-
-def absent(reason: str) -> dict[str, Any]:
-    """The ``extension`` array of an element whose value is absent for ``reason`` (data-absent-reason code)."""
-    return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": reason}]}
 
 
 def meta(profile_id: str) -> dict[str, Any]:
@@ -382,11 +376,6 @@ def bundle_security(very_restricted: bool = False) -> list[dict[str, str]]:
     ]
 
 
-def ext(extension_id: str, **value: Any) -> dict[str, Any]:
-    """An extension of the standard's: ``ext("risk-score", valueInteger=3)``."""
-    return {"url": extension_url(extension_id), **value}
-
-
 def relationship(person_a: str, person_b: str, relationship_coding: dict[str, Any], code: str) -> dict[str, Any]:
     """A DARelationship saying what ``person_b`` is to ``person_a`` (both resource ids), with a deterministic id."""
     return {
@@ -395,13 +384,8 @@ def relationship(person_a: str, person_b: str, relationship_coding: dict[str, An
         "meta": meta("DARelationship"),
         "patient": reference(person_a),
         "relationship": [{"coding": [relationship_coding]}],
-        "extension": [ext("related-person", valueReference=reference(person_b))],
+        "extension": [own_extension("related-person", valueReference=reference(person_b))],
     }
-
-
-def sub(name: str, **value: Any) -> dict[str, Any]:
-    """A sub-extension of a complex extension (relative url)."""
-    return {"url": name, **value}
 
 
 def unasked_characteristics() -> dict[str, Any]:
@@ -410,11 +394,11 @@ def unasked_characteristics() -> dict[str, Any]:
     return {
         "maritalStatus": not_asked,
         "extension": [
-            ext("gender-identity", valueCodeableConcept=not_asked),
-            ext("sexual-orientation", valueCodeableConcept=not_asked),
+            own_extension("gender-identity", valueCodeableConcept=not_asked),
+            own_extension("sexual-orientation", valueCodeableConcept=not_asked),
             {"url": PATIENT_RELIGION, "valueCodeableConcept": not_asked},
             {"url": PATIENT_DISABILITY, "valueCodeableConcept": not_asked},
-            ext("pregnancy-status", extension=[{"url": "status", "valueCodeableConcept": not_asked}]),
+            own_extension("pregnancy-status", extension=[{"url": "status", "valueCodeableConcept": not_asked}]),
         ],
     }
 

@@ -22,7 +22,7 @@ from typing import IO, Any, ClassVar
 
 from dastandard.convert import _csv
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.ids import extension_url, identifier_system
+from dastandard.model.ids import extension_url, identifier_system
 
 MATCH_SYSTEMS = (_csv.NHS_NUMBER, identifier_system("la-child-id"), identifier_system("police-person-id"))
 CHILD_ROLES = ("child-present", "child-not-present")

@@ -31,9 +31,11 @@ from lxml import etree
 
 from dastandard._parallel import batched, ordered_map
 from dastandard._resources import read_json
-from dastandard.canonicals import DATA_ABSENT_REASON, V3_ACT_CODE, V3_CONFIDENTIALITY
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.ids import (
+from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.codes import displays
+from dastandard.model.fragments import absent
+from dastandard.model.ids import (
     code_system_url,
     extension_url,
     full_url,
@@ -41,15 +43,23 @@ from dastandard.convert.ids import (
     profile_url,
     stable_id,
 )
-from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.urls import (
+    DATA_ABSENT_REASON,
+    PATIENT_DISABILITY,
+    PATIENT_RELIGION,
+    UKCORE_ETHNIC_CATEGORY,
+    V3_ACT_CODE,
+    V3_CONFIDENTIALITY,
+    WORKFLOW_EPISODE_OF_CARE,
+)
 from dastandard.standard import standard
 
 NAME = "cin-census"
 DAR = DATA_ABSENT_REASON
-EPISODE_EXT = "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare"
-RELIGION_EXT = "http://hl7.org/fhir/StructureDefinition/patient-religion"
-DISABILITY_EXT = "http://hl7.org/fhir/StructureDefinition/patient-disability"
-UKCORE_ETHNIC_EXT = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
+EPISODE_EXT = WORKFLOW_EPISODE_OF_CARE
+RELIGION_EXT = PATIENT_RELIGION
+DISABILITY_EXT = PATIENT_DISABILITY
+UKCORE_ETHNIC_EXT = UKCORE_ETHNIC_CATEGORY
 CONFIDENTIALITY = V3_CONFIDENTIALITY
 ACT_CODE = V3_ACT_CODE
 CHILD_PATH = "/Message/Children/Child"
@@ -104,11 +114,8 @@ def code_map(cm_id: str) -> CodeMap:
 
 @cache
 def code_list(cs_id: str) -> dict[str, str]:
-    """Code -> display of a shipped CodeSystem."""
-    art = standard().get(code_system_url(cs_id))
-    if art is None:
-        raise LookupError(f"CodeSystem {cs_id} is not shipped")
-    return {c["code"]: c.get("display", "") for c in art.resource.get("concept", [])}
+    """Code -> display of a shipped CodeSystem (``LookupError`` if it is not shipped)."""
+    return dict(displays(cs_id))
 
 
 @cache
@@ -159,7 +166,8 @@ def _coding(cs_id: str, code: str) -> dict[str, str]:
 
 
 def _absent(reason: str = "unknown") -> dict[str, Any]:
-    return {"extension": [{"url": DAR, "valueCode": reason}]}
+    """An absent value: ``unknown`` unless another data-absent-reason is given."""
+    return absent(reason)
 
 
 # --------------------------------------------------------------------------------------------------- reading

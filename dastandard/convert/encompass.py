@@ -19,7 +19,7 @@ import orjson
 
 from dastandard.convert import _csv
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.ids import code_system_url, extension_url, identifier_system
+from dastandard.model.ids import code_system_url, extension_url, identifier_system
 
 NOT_PROJECTED = (
     "deliberately not projected: Operation Encompass notifications carry only the child, the school, "

@@ -24,10 +24,12 @@ import orjson
 
 from dastandard._resources import read_json
 from dastandard.convert import _csv
-from dastandard.convert._csv import absent, coding, ext, meta, sub
+from dastandard.convert._csv import meta
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.ids import entry, identifier_system, profile_url, reference, stable_id
 from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.fragments import absent, own_concept, own_extension, sub_extension
+from dastandard.model.ids import entry, identifier_system, profile_url, reference, stable_id
+from dastandard.model.urls import PROVENANCE_PARTICIPANT_TYPE, UKCORE_ETHNIC_CATEGORY
 
 SPEC = "marac-referral/fields.json"
 
@@ -164,8 +166,8 @@ class _Mapper:
         unasked = _csv.unasked_characteristics()
         person["maritalStatus"] = unasked["maritalStatus"]
         person["extension"] = [
-            ext("person-sex", valueCodeableConcept={"coding": [sex.coding()]} if sex else absent("unknown")),
-            {"url": _csv.UKCORE_ETHNIC_CATEGORY, "valueCodeableConcept": absent("not-asked")},
+            own_extension("person-sex", valueCodeableConcept={"coding": [sex.coding()]} if sex else absent("unknown")),
+            {"url": UKCORE_ETHNIC_CATEGORY, "valueCodeableConcept": absent("not-asked")},
             *unasked["extension"],
         ]
         return person
@@ -186,7 +188,7 @@ class _Mapper:
             "resourceType": "Organization",
             "id": agency_id,
             "meta": meta("DAAgency"),
-            "type": [{"coding": [agency_type.coding()]} if agency_type else coding("agency-type", "other")],
+            "type": [{"coding": [agency_type.coding()]} if agency_type else own_concept("agency-type", "other")],
         }
         if self.text("referrer.agency_name"):
             referrer["name"] = self.text("referrer.agency_name")
@@ -199,7 +201,7 @@ class _Mapper:
                     "resourceType": "Organization",
                     "id": marac_id,
                     "meta": meta("DAAgency"),
-                    "type": [coding("agency-type", "marac")],
+                    "type": [own_concept("agency-type", "marac")],
                     "name": self.text("marac_name"),
                 }
             )
@@ -238,7 +240,7 @@ class _Mapper:
                     "type": {
                         "coding": [
                             {
-                                "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                                "system": PROVENANCE_PARTICIPANT_TYPE,
                                 "code": "informant",
                             }
                         ]
@@ -296,28 +298,28 @@ class _Mapper:
             answer = self.code(answer_key)
             if answer:
                 extensions.append(
-                    ext(
+                    own_extension(
                         "risk-item",
                         extension=[
-                            sub("question", valueInteger=number),
-                            sub("answer", valueCodeableConcept={"coding": [answer.coding()]}),
+                            sub_extension("question", valueInteger=number),
+                            sub_extension("answer", valueCodeableConcept={"coding": [answer.coding()]}),
                         ],
                     )
                 )
         score = self.text("risk.score")
         if score.isdigit():
-            extensions.append(ext("risk-score", valueInteger=int(score)))
+            extensions.append(own_extension("risk-score", valueInteger=int(score)))
         elif score:
             self._add(Loss.INVALID_INPUT, "risk.score", "not a whole number; not converted")
         judgement = self.text("risk.professional_judgement")
         level = self.code("risk.level")
         if judgement:
-            parts = [sub("reason", valueString=judgement)]
+            parts = [sub_extension("reason", valueString=judgement)]
             if level:
-                parts.insert(0, sub("level", valueCodeableConcept={"coding": [level.coding()]}))
-            extensions.append(ext("professional-judgement", extension=parts))
+                parts.insert(0, sub_extension("level", valueCodeableConcept={"coding": [level.coding()]}))
+            extensions.append(own_extension("professional-judgement", extension=parts))
         for criterion in criteria:
-            extensions.append(ext("marac-criterion", valueCodeableConcept={"coding": [criterion.coding()]}))
+            extensions.append(own_extension("marac-criterion", valueCodeableConcept={"coding": [criterion.coding()]}))
         if extensions:
             assessment["extension"] = extensions
         if level:
@@ -343,7 +345,7 @@ class _Mapper:
             "identifier": [{"system": identifier_system("marac-referral-id"), "value": ref}],
             "status": "active",
             "intent": "order",
-            "code": coding("record-type", "marac-referral"),
+            "code": own_concept("record-type", "marac-referral"),
             "subject": reference(victim_id),
             "requester": reference(agency_id),
         }
@@ -358,8 +360,8 @@ class _Mapper:
             request["supportingInfo"] = [reference(risk["id"])]
         if self.text("reason"):
             request["note"] = [{"text": self.text("reason")}]
-        extensions = [ext("marac-person-causing-harm", valueReference=reference(pch_id))]
-        extensions += [ext("marac-child", valueReference=reference(c)) for c in child_ids]
+        extensions = [own_extension("marac-person-causing-harm", valueReference=reference(pch_id))]
+        extensions += [own_extension("marac-child", valueReference=reference(c)) for c in child_ids]
         given = self.text("consent.given").upper()
         basis_code = self.text("consent.basis_without_consent")
         basis: _csv.Mapped | None = None
@@ -382,7 +384,9 @@ class _Mapper:
         elif given:
             self._add(Loss.INVALID_INPUT, "consent.given", "expected YES or NO; not converted")
         extensions.append(
-            ext("sharing-basis", valueCodeableConcept={"coding": [basis.coding()]} if basis else absent("unknown"))
+            own_extension(
+                "sharing-basis", valueCodeableConcept={"coding": [basis.coding()]} if basis else absent("unknown")
+            )
         )
         request["extension"] = extensions
         return request

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from dastandard.convert import _csv
-from dastandard.convert._csv import Column, absent, coding, ext, meta, sub
+from dastandard.convert._csv import Column, meta
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.ids import (
+from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.fragments import absent, own_concept, own_extension, sub_extension
+from dastandard.model.ids import (
     code_system_url,
     entry,
     extension_url,
@@ -29,7 +31,7 @@ from dastandard.convert.ids import (
     reference,
     stable_id,
 )
-from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.model.urls import UKCORE_ETHNIC_CATEGORY
 
 SPEC = "police-notification"
 RISK_QUESTIONS = range(1, 28)
@@ -261,7 +263,7 @@ class _Reader:
             "id": force_id,
             "meta": meta("DAAgency"),
             "identifier": [{"system": identifier_system(SYSTEM_FORCE), "value": force_code}],
-            "type": [coding("agency-type", "police")],
+            "type": [own_concept("agency-type", "police")],
         }
         if inc.get("force_name", "").strip():
             force["name"] = inc["force_name"].strip()
@@ -380,13 +382,15 @@ class _Reader:
         sex = values.get("sex", "")
         mapped = self._code("sex", row.number, sex) if sex.strip() else None
         extensions.append(
-            ext("person-sex", valueCodeableConcept={"coding": [mapped.coding()]} if mapped else absent("unknown"))
+            own_extension(
+                "person-sex", valueCodeableConcept={"coding": [mapped.coding()]} if mapped else absent("unknown")
+            )
         )
         ethnicity = values.get("ethnicity_self", "")
         mapped = self._code("ethnicity_self", row.number, ethnicity) if ethnicity.strip() else None
         extensions.append(
             {
-                "url": _csv.UKCORE_ETHNIC_CATEGORY,
+                "url": UKCORE_ETHNIC_CATEGORY,
                 "valueCodeableConcept": {"coding": [mapped.coding()]} if mapped else absent("not-asked"),
             }
         )
@@ -431,16 +435,16 @@ class _Reader:
                 _loc(row.number, "child_present"),
                 "given for a party who is not a child; not converted",
             )
-        parts: list[dict[str, Any]] = [sub("person", valueReference=reference(person_id))]
+        parts: list[dict[str, Any]] = [sub_extension("person", valueReference=reference(person_id))]
         if mapped:
-            parts.append(sub("role", valueCodeableConcept={"coding": [mapped.coding()]}))
+            parts.append(sub_extension("role", valueCodeableConcept={"coding": [mapped.coding()]}))
         else:
-            parts.append(sub("role", valueCodeableConcept=absent("unknown")))
+            parts.append(sub_extension("role", valueCodeableConcept=absent("unknown")))
         for exposure in self._codes("child_witnessed", row.number, values.get("child_witnessed", "")):
-            parts.append(sub("exposure", valueCodeableConcept={"coding": [exposure.coding()]}))
+            parts.append(sub_extension("exposure", valueCodeableConcept={"coding": [exposure.coding()]}))
         injured = self._yes_no("injured", row.number, values.get("injured", ""))
         if injured is not None:
-            parts.append(sub("injured", valueBoolean=injured))
+            parts.append(sub_extension("injured", valueBoolean=injured))
         school_name = values.get("school_name", "").strip()
         school_urn = values.get("school_urn", "").strip()
         if school_name or school_urn:
@@ -450,15 +454,15 @@ class _Reader:
                     "resourceType": "Organization",
                     "id": school_id,
                     "meta": meta("DAAgency"),
-                    "type": [coding("agency-type", "school")],
+                    "type": [own_concept("agency-type", "school")],
                 }
                 if school_urn:
                     school["identifier"] = [{"system": identifier_system(SYSTEM_SCHOOL), "value": school_urn}]
                 if school_name:
                     school["name"] = school_name
                 agencies.append(school)
-            parts.append(sub("school", valueReference=reference(school_id)))
-        return ext("incident-party", extension=parts), role
+            parts.append(sub_extension("school", valueReference=reference(school_id)))
+        return own_extension("incident-party", extension=parts), role
 
     def _relationships(self, pending: list[tuple[int, str, str]], party_ids: dict[str, str]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -505,7 +509,7 @@ class _Reader:
             "id": incident_id,
             "meta": meta("DAIncident"),
             "status": "final",
-            "code": coding("record-type", "incident"),
+            "code": own_concept("record-type", "incident"),
             "identifier": [
                 {
                     "system": identifier_system(SYSTEM_INCIDENT_REF),
@@ -527,7 +531,7 @@ class _Reader:
         components: list[dict[str, Any]] = []
 
         def component(slice_name: str, **value: Any) -> None:
-            components.append({"code": coding(INCIDENT_COMPONENT, slice_name), **value})
+            components.append({"code": own_concept(INCIDENT_COMPONENT, slice_name), **value})
 
         for kind in self._codes("abuse_kinds", row_of("abuse_kinds"), inc.get("abuse_kinds", "")):
             component("abuse-kind", valueCodeableConcept={"coding": [kind.coding()]})
@@ -554,7 +558,7 @@ class _Reader:
         extensions = list(parties)
         if inc.get("crime_ref", "").strip():
             extensions.append(
-                ext(
+                own_extension(
                     "crime-reference",
                     valueIdentifier={"system": identifier_system(SYSTEM_CRIME_REF), "value": inc["crime_ref"].strip()},
                 )
@@ -613,11 +617,11 @@ class _Reader:
             answered += 1
             yes += answer.code == "yes"
             extensions.append(
-                ext(
+                own_extension(
                     "risk-item",
                     extension=[
-                        sub("question", valueInteger=n),
-                        sub("answer", valueCodeableConcept={"coding": [answer.coding()]}),
+                        sub_extension("question", valueInteger=n),
+                        sub_extension("answer", valueCodeableConcept={"coding": [answer.coding()]}),
                     ],
                 )
             )
@@ -625,7 +629,7 @@ class _Reader:
         if score_text:
             if score_text.isdigit():
                 score = int(score_text)
-                extensions.append(ext("risk-score", valueInteger=score))
+                extensions.append(own_extension("risk-score", valueInteger=score))
                 if answered and score != yes:
                     self._add(
                         Loss.INVALID_INPUT,
@@ -670,7 +674,7 @@ class _Reader:
             "id": sharing_id,
             "meta": meta("DAInformationSharing"),
             "status": "completed",
-            "category": [coding("record-type", "information-sharing")],
+            "category": [own_concept("record-type", "information-sharing")],
             "sender": reference(force_id),
             "about": [reference(incident_id)],
         }
@@ -704,7 +708,7 @@ class _Reader:
                     "shared without consent but no lawful basis is recorded",
                 )
         value = {"coding": [basis.coding()]} if basis else absent("unknown")
-        sharing["extension"] = [ext("sharing-basis", valueCodeableConcept=value)]
+        sharing["extension"] = [own_extension("sharing-basis", valueCodeableConcept=value)]
         return sharing
 
 
@@ -861,7 +865,7 @@ class _Writer:
         for item in person.get("extension", []):
             if item.get("url") == extension_url("person-sex"):
                 out["sex"] = self._coded("sex", item.get("valueCodeableConcept"), loc)
-            elif item.get("url") == _csv.UKCORE_ETHNIC_CATEGORY:
+            elif item.get("url") == UKCORE_ETHNIC_CATEGORY:
                 out["ethnicity_self"] = self._coded("ethnicity_self", item.get("valueCodeableConcept"), loc)
         prefix = f"{PERCEIVED_PREFIX}{out['party_id']}: "
         for note in notes:

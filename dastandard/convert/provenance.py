@@ -10,9 +10,10 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dastandard.convert.ids import code_system_url, extension_url, identifier_system, profile_url, reference
+from dastandard.model.ids import code_system_url, extension_url, identifier_system, profile_url, reference
+from dastandard.model.urls import PROVENANCE_PARTICIPANT_TYPE
 
-_PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+_PARTICIPANT = PROVENANCE_PARTICIPANT_TYPE
 _EPOCH = "1970-01-01T00:00:00Z"
 _UK = ZoneInfo("Europe/London")
 

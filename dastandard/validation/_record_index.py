@@ -7,7 +7,9 @@ between persons and household membership over time.
 
 Error policy: the index never raises on malformed or partial input. An element of the wrong JSON type is treated
 as absent; a reference that does not resolve inside the Bundle resolves to ``None``; a date that cannot be read
-is ``None``. Codes are matched on their ``code`` value only (system conformance is the profile layer's job).
+is ``None``. ``codings_of``, ``value_codings`` and ``component_codings`` give ``(system, code)`` pairs for matching
+against the named code lists of ``dastandard.model``; a party's role counts only when coded in ``incident-role``.
+The ``*_codes`` readers give bare code values, for presence checks and messages.
 """
 
 from __future__ import annotations
@@ -20,43 +22,15 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from dastandard.canonicals import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM
-from dastandard.convert.ids import extension_url, identifier_system
+from dastandard.model.fragments import as_bool, as_list, as_map, as_str
+from dastandard.model.ids import extension_url, identifier_system
+from dastandard.model.practice_codes import PERSON_CAUSING_HARM
+from dastandard.model.practice_codes import VICTIM as VICTIM_ROLE
+from dastandard.model.urls import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM
 
 DAR_URL = DATA_ABSENT_REASON
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-EMPTY: Mapping[str, Any] = {}
-
-
-# --- tolerant accessors -------------------------------------------------------------------------------------------
-
-
-def as_map(value: Any) -> Mapping[str, Any]:
-    """``value`` if it is a JSON object, else an empty mapping."""
-    cls = type(value)
-    if cls is dict:  # the common case, without the slower Mapping (ABC) check
-        return value  # type: ignore[no-any-return]
-    if value is None or cls is list or cls is str:
-        return EMPTY
-    return value if isinstance(value, Mapping) else EMPTY
-
-
-def as_list(value: Any) -> list[Any]:
-    """``value`` if it is a JSON array, else an empty list."""
-    return value if isinstance(value, list) else []
-
-
-def as_str(value: Any) -> str | None:
-    """``value`` if it is a non-blank string, else ``None``."""
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def as_bool(value: Any) -> bool | None:
-    """``value`` if it is a JSON boolean, else ``None``."""
-    return value if isinstance(value, bool) else None
-
 
 # The result of parse_date depends only on the first ten characters (``YYYY-MM-DD``), so those key a small cache.
 _DATES: dict[str, date | None] = {}
@@ -180,6 +154,51 @@ def value_codes(element: Mapping[str, Any]) -> frozenset[str]:
     out: set[str] = set()
     _add_value_codes(element, out)
     return frozenset(out) if out else NO_CODES
+
+
+Coded = tuple[str | None, str]
+"""A ``(system, code)`` pair; a bare ``valueCode`` has system ``None`` (its element implies the system)."""
+
+NO_CODINGS: frozenset[Coded] = frozenset()
+
+
+def _add_codings(concept: Any, out: set[Coded]) -> None:
+    """Add ``(system, code)`` of every coded Coding of a CodeableConcept (or a list of them, or a bare Coding)."""
+    for item in concept if isinstance(concept, list) else (concept,):
+        item_map = item if type(item) is dict else as_map(item)
+        for coding in (item_map, *as_list(item_map.get("coding"))):
+            coding_map = coding if type(coding) is dict else as_map(coding)
+            code = coding_map.get("code")
+            if isinstance(code, str) and code.strip():
+                system = coding_map.get("system")
+                out.add((system if isinstance(system, str) else None, code))
+
+
+def _add_value_codings(element: Mapping[str, Any], out: set[Coded]) -> None:
+    """Add the ``(system, code)`` pairs of an element's ``value[x]`` to ``out``."""
+    for key in ("valueCodeableConcept", "valueCoding"):
+        value = element.get(key)
+        if value is not None:
+            _add_codings(value, out)
+    code = element.get("valueCode")
+    if isinstance(code, str) and code.strip():
+        out.add((None, code))
+
+
+def codings_of(concept: Any) -> frozenset[Coded]:
+    """Every ``(system, code)`` in a CodeableConcept (or a list of them, or a bare Coding)."""
+    if concept is None:
+        return NO_CODINGS
+    out: set[Coded] = set()
+    _add_codings(concept, out)
+    return frozenset(out) if out else NO_CODINGS
+
+
+def value_codings(element: Mapping[str, Any]) -> frozenset[Coded]:
+    """``(system, code)`` pairs carried by an element's ``value[x]`` (CodeableConcept, Coding or code)."""
+    out: set[Coded] = set()
+    _add_value_codings(element, out)
+    return frozenset(out) if out else NO_CODINGS
 
 
 def absent_reason(element: Any) -> str | None:
@@ -310,6 +329,14 @@ def component_codes(resource: Mapping[str, Any], code: str) -> frozenset[str]:
     return frozenset(out) if out else NO_CODES
 
 
+def component_codings(resource: Mapping[str, Any], code: str) -> frozenset[Coded]:
+    """The union of ``(system, code)`` value pairs of the components named ``code``."""
+    out: set[Coded] = set()
+    for comp in component_values(resource, code):
+        _add_value_codings(comp, out)
+    return frozenset(out) if out else NO_CODINGS
+
+
 def component_bool(resource: Mapping[str, Any], code: str) -> bool | None:
     """The ``valueBoolean`` of the first component named ``code``, else ``None``."""
     for comp in component_values(resource, code):
@@ -341,8 +368,9 @@ def age_on(birth: date | None, on: date | None) -> int | None:
 
 # --- the index ----------------------------------------------------------------------------------------------------
 
-PCH = "person-causing-harm"
-VICTIM = "victim"
+PCH = PERSON_CAUSING_HARM.code
+VICTIM = VICTIM_ROLE.code
+_INCIDENT_ROLE = PERSON_CAUSING_HARM.system  # a party's role counts only when coded in the incident-role system
 
 
 @dataclass(slots=True)
@@ -394,7 +422,7 @@ class Party:
     """One ``incident-party`` of an incident."""
 
     person: str | None
-    role: str | None
+    role: str | None  # an incident-role code; a role coded in any other system is not a role
     rationale: str | None
     exposure: frozenset[str]
     ext_pos: int
@@ -433,13 +461,13 @@ class Incident:
 
 @dataclass(slots=True)
 class Relationship:
-    """A ``DARelationship``: ``b`` is ``codes`` to ``a``, with dated status episodes."""
+    """A ``DARelationship``: ``b`` is ``codings`` to ``a``, with dated status episodes (status as codings)."""
 
     entry: Entry
     a: str | None
     b: str | None
-    codes: frozenset[str]
-    episodes: list[tuple[frozenset[str], date | None, date | None]]
+    codings: frozenset[Coded]
+    episodes: list[tuple[frozenset[Coded], date | None, date | None]]
     verified: date | None
 
     def links(self, x: str, y: str) -> bool:
@@ -804,7 +832,7 @@ class RecordIndex:
         )
 
     def _party(self, ext: Mapping[str, Any], pos: int) -> Party:
-        roles: set[str] = set()
+        roles: set[Coded] = set()
         exposure: set[str] = set()
         person: Any = None
         rationale: Any = None
@@ -815,7 +843,7 @@ class RecordIndex:
                 sub_map = sub if type(sub) is dict else as_map(sub)
                 name = sub_map.get("url")
                 if name == "role":
-                    _add_value_codes(sub_map, roles)
+                    _add_value_codings(sub_map, roles)
                 elif name == "exposure":
                     _add_value_codes(sub_map, exposure)
                 elif name == "person":
@@ -827,7 +855,7 @@ class RecordIndex:
                     have_rationale = True
         return Party(
             self.resolve(person) if person is not None else None,
-            min(roles) if roles else None,
+            min((code for system, code in roles if system == _INCIDENT_ROLE), default=None),
             as_str(rationale),
             frozenset(exposure) if exposure else NO_CODES,
             pos,
@@ -835,7 +863,7 @@ class RecordIndex:
 
     def _relationship(self, entry: Entry, urls: _Urls) -> Relationship:
         res = entry.res
-        episodes: list[tuple[frozenset[str], date | None, date | None]] = []
+        episodes: list[tuple[frozenset[Coded], date | None, date | None]] = []
         related: Mapping[str, Any] | None = None
         verified: Mapping[str, Any] | None = None
         exts = res.get("extension")
@@ -847,11 +875,11 @@ class RecordIndex:
                 ext_map = ext if type(ext) is dict else as_map(ext)
                 url = ext_map.get("url")
                 if url == episode_url:
-                    status: set[str] = set()
+                    status: set[Coded] = set()
                     for sub in sub_extensions(ext_map, "status"):
-                        _add_value_codes(sub, status)
+                        _add_value_codings(sub, status)
                     start, end = period_of(sub_value(ext_map, "period", "valuePeriod"))
-                    episodes.append((frozenset(status) if status else value_codes(ext_map), start, end))
+                    episodes.append((frozenset(status) if status else value_codings(ext_map), start, end))
                 elif url == related_url:
                     if related is None:
                         related = ext_map
@@ -861,7 +889,7 @@ class RecordIndex:
             entry,
             self.resolve(res.get("patient")),
             self.resolve(related.get("valueReference")) if related else None,
-            codes_of(res.get("relationship")),
+            codings_of(res.get("relationship")),
             episodes,
             _verified_of(verified) if verified is not None else None,
         )

@@ -18,13 +18,14 @@ from typing import Any
 import orjson
 
 from dastandard.config import Settings
+from dastandard.model.urls import XHTML_NAMESPACE
 from dastandard.validation import fhirpath
 from dastandard.validation.baseplan import BasePlan, base_plan
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 _UPPER = re.compile(r"[A-Z]")
 _ABSOLUTE = re.compile(r"^(urn:uuid:[0-9a-fA-F-]{36}|urn:oid:[0-9.]+|[a-zA-Z][a-zA-Z0-9+.-]*://\S+)$")
-_XHTML_NS = "http://www.w3.org/1999/xhtml"
+_XHTML_NS = XHTML_NAMESPACE
 # R4 Narrative.div: the allowed elements (narrative.html; the HL7 validator's XhtmlValidator list).
 _XHTML_ALLOWED = frozenset(
     [

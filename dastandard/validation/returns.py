@@ -23,15 +23,10 @@ from typing import Any
 
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer
-from dastandard.validation._record_index import (
-    RecordIndex,
-    as_list,
-    as_map,
-    as_str,
-    identity_keys,
-    value_codes,
-)
-from dastandard.validation.practice import CHARACTERISTICS, CHILD_VICTIM, PCH, VICTIM, characteristics_recorded
+from dastandard.model.fragments import as_list, as_map, as_str
+from dastandard.model.practice_codes import CHILD_VICTIM
+from dastandard.validation._record_index import PCH, VICTIM, RecordIndex, identity_keys, value_codings
+from dastandard.validation.practice import CHARACTERISTICS, characteristics_recorded
 
 __all__ = ["RETURN_RULE_IDS", "IncidentKey", "RecordSummary", "ReturnChecks", "summarize"]
 
@@ -130,7 +125,7 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
     by_incident = {inc.entry.key: inc for inc in idx.incidents}
     for entry in idx.kind("child-victim-status"):
         child = ident(idx.resolve(entry.res.get("subject")))
-        if not child or not value_codes(entry.res) & CHILD_VICTIM:
+        if not child or not CHILD_VICTIM.matches(value_codings(entry.res)):
             continue
         for focus in idx.resolve_all(entry.res.get("focus")):
             focused = by_incident.get(focus)

@@ -13,6 +13,7 @@ from profile_sources.code_systems import code_systems
 from profile_sources.common import Context
 from profile_sources.concept_maps import concept_maps
 from profile_sources.fragments import fragments
+from profile_sources.practice_value_sets import practice_value_sets
 from profile_sources.structure_definitions import structure_definitions
 from profile_sources.value_sets import value_sets
 
@@ -22,6 +23,7 @@ RESOURCE_SOURCES: tuple[ResourceSource, ...] = (
     code_systems,
     fragments,
     value_sets,
+    practice_value_sets,
     concept_maps,
     structure_definitions,
 )

@@ -11,11 +11,11 @@ import orjson
 import pytest
 from lxml import etree
 
-from dastandard.canonicals import DATA_ABSENT_REASON as DAR
 from dastandard.convert.base import ConversionReport, Loss
 from dastandard.convert.cin_census import NAME, CinCensusFormat, _KeyIds
-from dastandard.convert.ids import code_system_url, profile_url, stable_id
 from dastandard.generate import census_bundles, write_dataset
+from dastandard.model.ids import code_system_url, profile_url, stable_id
+from dastandard.model.urls import DATA_ABSENT_REASON as DAR
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "reference" / "cin-census"

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from dastandard.catalog import catalog
 from dastandard.config import Settings
-from dastandard.convert.ids import extension_url
 from dastandard.findings import Finding, Layer, Severity
+from dastandard.model.ids import extension_url
 from dastandard.validation.practice import RULE_IDS, check_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +115,13 @@ def test_sex_and_gender_are_read_only_for_completeness() -> None:
     import ast
     import re
 
-    tree = ast.parse((ROOT / "dastandard" / "validation" / "practice.py").read_text(encoding="utf-8"))
+    package = ROOT / "dastandard" / "validation" / "practice"
+    tree = ast.Module(
+        body=[
+            node for path in sorted(package.glob("*.py")) for node in ast.parse(path.read_text(encoding="utf-8")).body
+        ],
+        type_ignores=[],
+    )
     allowed: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.name == "_characteristic_present":

@@ -17,7 +17,9 @@ from typing import Any
 
 import orjson
 
-from dastandard.convert.ids import (
+from dastandard.model.fragments import absent, coding, concept, extension, own_extension
+from dastandard.model.fragments import sub_extension as sub
+from dastandard.model.ids import (
     code_system_url,
     extension_url,
     full_url,
@@ -25,11 +27,12 @@ from dastandard.convert.ids import (
     profile_url,
     stable_id,
 )
+from dastandard.model.urls import DATA_ABSENT_REASON
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
 INVALID = ROOT / "examples" / "invalid"
-DAR = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+DAR = DATA_ABSENT_REASON
 
 Res = dict[str, Any]
 
@@ -46,21 +49,13 @@ def ref(name: str) -> dict[str, str]:
 
 
 def cc(system: str, code: str) -> Res:
-    url = system if system.startswith("http") else code_system_url(system)
-    return {"coding": [{"system": url, "code": code}]}
-
-
-def absent(code: str) -> Res:
-    return {"extension": [{"url": DAR, "valueCode": code}]}
+    """A CodeableConcept of one coding: ``system`` is a canonical URL or the id of one of the standard's own."""
+    return concept(coding(system if system.startswith("http") else code_system_url(system), code))
 
 
 def ext(ext_id: str, **value: Any) -> Res:
-    url = ext_id if ext_id.startswith("http") else extension_url(ext_id)
-    return {"url": url, **value}
-
-
-def sub(name: str, **value: Any) -> Res:
-    return {"url": name, **value}
+    """An extension by absolute URL or by the id of one of the standard's own."""
+    return extension(ext_id, **value) if ext_id.startswith("http") else own_extension(ext_id, **value)
 
 
 def comp(slice_name: str, **value: Any) -> Res:

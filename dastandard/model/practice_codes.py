@@ -1,0 +1,91 @@
+"""The named code lists and single codes the safeguarding-practice rules (``DA3xxx``) match on.
+
+Every list is a ValueSet shipped in ``profiles/ValueSet/practice-*.json`` (or, for the status codes of a core
+FHIR element, an explicitly declared external code list); single codes are checked against the standard's own
+CodeSystems when this module is imported. Rules match on system AND code.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from dastandard.model.codes import Code, CodeList, external_codes, own_code, value_set
+from dastandard.model.urls import EPISODE_OF_CARE_STATUS
+
+# --- named lists (ValueSets of the standard) ---------------------------------------------------------------------
+PHYSICAL_KINDS: Final[CodeList] = value_set("practice-physical-abuse-kind")
+COERCIVE_KINDS: Final[CodeList] = value_set("practice-coercive-abuse-kind")
+DA_INDICATORS: Final[CodeList] = value_set("practice-abuse-indicator")
+CONTROL_BASIS: Final[CodeList] = value_set("practice-control-basis")
+CHILD_VICTIM: Final[CodeList] = value_set("practice-child-victim-status")
+SPECIALIST_SERVICES: Final[CodeList] = value_set("practice-specialist-service")
+SPECIALIST_AGENCIES: Final[CodeList] = value_set("practice-specialist-agency")
+PARTNER_RELATIONSHIPS: Final[CodeList] = value_set("practice-partner-relationship")
+NOT_CONNECTED: Final[CodeList] = value_set("practice-not-personally-connected")
+SEPARATED: Final[CodeList] = value_set("practice-separation")
+NO_DIRECT_CONTACT: Final[CodeList] = value_set("practice-no-direct-contact")
+UNKNOWN_PREGNANCY: Final[CodeList] = value_set("practice-pregnancy-unknown-reason")
+
+# --- external code lists (status codes of core FHIR elements; the element implies the system) ---------------------
+CLOSED_EPISODE: Final[CodeList] = external_codes(
+    "episode-of-care-closed", EPISODE_OF_CARE_STATUS, "finished", "cancelled"
+)
+OPEN_EPISODE: Final[CodeList] = external_codes(
+    "episode-of-care-open", EPISODE_OF_CARE_STATUS, "active", "planned", "waitlist", "onhold"
+)
+ACTIVE_EPISODE: Final[CodeList] = external_codes("episode-of-care-active", EPISODE_OF_CARE_STATUS, "active")
+
+# --- single codes of the standard's own CodeSystems -----------------------------------------------------------------
+PERSON_CAUSING_HARM: Final[Code] = own_code("incident-role", "person-causing-harm")
+VICTIM: Final[Code] = own_code("incident-role", "victim")
+NOT_A_VICTIM: Final[Code] = own_code("victim-status", "not-a-victim")
+PARENTAL_CONFLICT: Final[Code] = own_code("abuse-classification", "parental-conflict")
+INJURY_INDICATOR: Final[Code] = own_code("classification-basis", "injury")
+CONTROL_INDICATOR: Final[Code] = own_code("classification-basis", "control")
+NOT_OFFERED: Final[Code] = own_code("offer-outcome", "not-offered")
+NEW_PARTNER: Final[Code] = own_code("risk-factor", "new-partner")
+HIGH_RISK: Final[Code] = own_code("risk-level", "high")
+MARAC_ACTION_PLAN: Final[Code] = own_code("plan-type", "marac-action-plan")
+SAFETY_PLAN: Final[Code] = own_code("plan-type", "safety-plan")
+SELF_REPORTED: Final[Code] = own_code("fact-source", "self-reported")
+NO_KNOWN_HISTORY: Final[Code] = own_code("offending-history", "no-known-history")
+OVERNIGHT_CONTACT: Final[Code] = own_code("contact-type", "overnight")
+DAY_CONTACT: Final[Code] = own_code("contact-type", "day")
+
+CODE_LISTS: Final[tuple[CodeList, ...]] = (
+    PHYSICAL_KINDS,
+    COERCIVE_KINDS,
+    DA_INDICATORS,
+    CONTROL_BASIS,
+    CHILD_VICTIM,
+    SPECIALIST_SERVICES,
+    SPECIALIST_AGENCIES,
+    PARTNER_RELATIONSHIPS,
+    NOT_CONNECTED,
+    SEPARATED,
+    NO_DIRECT_CONTACT,
+    UNKNOWN_PREGNANCY,
+    CLOSED_EPISODE,
+    OPEN_EPISODE,
+    ACTIVE_EPISODE,
+)
+"""Every named list the practice rules use."""
+
+SINGLE_CODES: Final[tuple[Code, ...]] = (
+    PERSON_CAUSING_HARM,
+    VICTIM,
+    NOT_A_VICTIM,
+    PARENTAL_CONFLICT,
+    INJURY_INDICATOR,
+    CONTROL_INDICATOR,
+    NOT_OFFERED,
+    NEW_PARTNER,
+    HIGH_RISK,
+    MARAC_ACTION_PLAN,
+    SAFETY_PLAN,
+    SELF_REPORTED,
+    NO_KNOWN_HISTORY,
+    OVERNIGHT_CONTACT,
+    DAY_CONTACT,
+)
+"""Every single code the practice rules use."""

@@ -1,0 +1,140 @@
+"""DA35xx: risk and MARAC: escalation, high risk and actions for the children."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from dastandard.findings import Finding
+from dastandard.model.fragments import as_list, as_map
+from dastandard.model.practice_codes import (
+    HIGH_RISK,
+    MARAC_ACTION_PLAN,
+    SPECIALIST_AGENCIES,
+    SPECIALIST_SERVICES,
+)
+from dastandard.validation._record_index import (
+    Entry,
+    Incident,
+    add_months,
+    codings_of,
+    component_codings,
+    extensions,
+    first_extension,
+    parse_date,
+    sub_extensions,
+    value_codings,
+)
+from dastandard.validation.practice._base import (
+    _Ctx,
+    _name,
+    _pairs,
+    _plan_targets,
+    _rule,
+)
+
+# --- DA35xx risk and MARAC ----------------------------------------------------------------------------------------
+
+
+@_rule("DA3501")
+def _escalation_without_review(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    count = max(2, ctx.int_param("DA3501", "incidents", 3))
+    months = ctx.int_param("DA3501", "months", 12)
+    by_pair: dict[tuple[str, str], list[Incident]] = {}
+    for inc in idx.incidents:
+        if inc.day:
+            for pair in _pairs(inc):
+                by_pair.setdefault(pair, []).append(inc)
+    reviews: dict[str, list[date]] = {}
+    for entry in idx.kind("marac-referral"):
+        day = parse_date(entry.res.get("authoredOn"))
+        for who in idx.resolve_all(entry.res.get("subject")):
+            if day:
+                reviews.setdefault(who, []).append(day)
+    for entry in idx.of_type("RiskAssessment"):
+        day = parse_date(entry.res.get("occurrenceDateTime"))
+        for who in idx.resolve_all(entry.res.get("subject")):
+            if day:
+                reviews.setdefault(who, []).append(day)
+    for (harm, victim), incs in sorted(by_pair.items()):
+        for i in range(len(incs) - count + 1):
+            first, nth = incs[i], incs[i + count - 1]
+            assert first.day and nth.day
+            if nth.day <= add_months(first.day, months):
+                if not any(day >= nth.day for day in reviews.get(victim, ())):
+                    yield ctx.finding(
+                        "DA3501",
+                        f"{count} incidents between {_name(ctx, harm)} and {_name(ctx, victim)} within {months} "
+                        f"months (by {nth.day.isoformat()}) with no risk review or MARAC referral since.",
+                        nth.entry,
+                        incidents=tuple(inc.entry.label for inc in incs[i : i + count]),
+                    )
+                break
+
+
+def _high_risk_entry(ctx: _Ctx) -> Entry | None:
+    idx = ctx.idx
+    for entry in idx.of_type("RiskAssessment"):
+        levels: set[tuple[str | None, str]] = set()
+        for pred in as_list(entry.res.get("prediction")):
+            levels |= codings_of(as_map(pred).get("qualitativeRisk"))
+        judgement = first_extension(entry.res, "professional-judgement")
+        if judgement is not None:
+            for sub in sub_extensions(judgement, "level"):
+                levels |= value_codings(sub)
+        if HIGH_RISK in levels:
+            return entry
+    for inc in idx.incidents:
+        if inc.risk and HIGH_RISK in component_codings(inc.entry.res, "riskLevel"):
+            return inc.entry
+    referrals = idx.kind("marac-referral")
+    return referrals[0] if referrals else None
+
+
+@_rule("DA3502")
+def _high_risk_without_specialist(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    high = _high_risk_entry(ctx)
+    if high is None:
+        return
+    for entry in idx.of_type("EpisodeOfCare"):
+        if SPECIALIST_SERVICES.matches(codings_of(entry.res.get("type"))):
+            return
+        agency = idx.entry(idx.resolve(entry.res.get("managingOrganization")))
+        if agency is not None and SPECIALIST_AGENCIES.matches(codings_of(agency.res.get("type"))):
+            return
+    yield ctx.finding(
+        "DA3502",
+        "High-risk case (high risk level or MARAC referral) with no specialist domestic abuse service involved "
+        "(IDVA, children's DA service, by-and-for service or refuge).",
+        high,
+    )
+
+
+@_rule("DA3503")
+def _marac_without_child_action(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    plans = idx.of_type("CarePlan")
+    for referral in idx.kind("marac-referral"):
+        day = parse_date(referral.res.get("authoredOn"))
+        children = {
+            key for _, ext in extensions(referral.res, "marac-child") if (key := idx.resolve(ext.get("valueReference")))
+        }
+        for _, member in idx.members_on(day) if day else ():
+            if idx.is_child(member.person, day):
+                children.add(member.person or "")
+        actioned: set[str] = set()
+        for plan in plans:
+            based = set(idx.resolve_all(plan.res.get("basedOn")))
+            if referral.key not in based and MARAC_ACTION_PLAN not in codings_of(plan.res.get("category")):
+                continue
+            actioned |= _plan_targets(ctx, plan)[1]
+        for child in sorted(children - actioned):
+            yield ctx.finding(
+                "DA3503",
+                f"MARAC referral has no action for child {_name(ctx, child)} in the household; MARAC supports "
+                "adults unless the children are actioned too.",
+                referral,
+                child=_name(ctx, child),
+            )
