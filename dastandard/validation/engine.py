@@ -26,16 +26,20 @@ import orjson
 from dastandard._parallel import collector_eased, ease_collector
 from dastandard.catalog import catalog
 from dastandard.config import Settings
+from dastandard.fhir.detect import HEAD_BYTES, detect_shape
+from dastandard.fhir.positions import index_positions, line_col, parse_path, position_in
 from dastandard.findings import Finding, Layer, Severity
 from dastandard.validation._record_index import shared_index
-from dastandard.validation.positions import index_positions, line_col, parse_path, position_in
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 FORMATS = ("fhir-json", "fhir-xml", "ndjson", "logical")
 LOGICAL_RECORD_TYPE = "dastandard-logical-record"
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
-_HEAD = 65536
+_HEAD = HEAD_BYTES
+# What the engine calls each container shape of dastandard.fhir.detect ("json" is FHIR JSON or a logical record,
+# told apart once parsed).
+_FORMAT_OF_SHAPE: dict[str | None, str] = {"json": "json", "ndjson": "ndjson", "xml": "fhir-xml"}
 # Records go to the workers in batches of at most this many units or bytes: small enough that the workers finish
 # together (a 200-record file makes about a dozen batches), large enough that each costs one round trip.
 _BATCH_UNITS = 64
@@ -71,7 +75,9 @@ class Emitter:
         self.findings: list[Finding] = []
         self._text: str | None = None
         self._index: dict[tuple[Any, ...], int] = {}
-        self._xml_lines: dict[tuple[Any, ...], int] | None = None
+        # Source line of every element of an XML record, keyed by JSON path, recorded by the one parse (``_parse``).
+        self.xml_lines: dict[tuple[Any, ...], int] | None = None
+        self._xml_index: dict[tuple[Any, ...], int] | None = None
         self.json_root: tuple[Any, ...] = ()  # JSON segments of the current record inside the text
 
     def add(
@@ -136,20 +142,19 @@ class Emitter:
         return line + unit.line - 1, column
 
     def _xml_position(self, segments: tuple[Any, ...]) -> tuple[int | None, int | None]:
-        from dastandard.fhirxml import FhirXmlError, parse_fhir_xml
-
-        if self._xml_lines is None:
-            self._xml_lines = {}
-            with contextlib.suppress(FhirXmlError):
-                parse_fhir_xml(self.unit.data if self.unit else b"", lines=self._xml_lines)
-        lines = self._xml_lines
+        """The line of the deepest element on ``segments`` that the XML parse recorded (no second parse)."""
+        if self._xml_index is None:
+            index: dict[tuple[Any, ...], int] = {}
+            for path, source_line in (self.xml_lines or {}).items():
+                index.setdefault(path[1:], source_line)  # keys without the root resource type, first element wins
+            self._xml_index = index
         key = tuple(segments)
         while key:
-            for candidate, line in lines.items():
-                if candidate[1:] == key:
-                    return line, None
+            found = self._xml_index.get(key)
+            if found is not None:
+                return found, None
             key = key[:-1]
-        return (1, None) if lines else (None, None)
+        return (1, None) if self._xml_index else (None, None)
 
 
 def _layer(rule_id: str) -> Layer:
@@ -229,14 +234,16 @@ def _read_file(path: Path, settings: Settings, input_format: str | None) -> Iter
         yield emitter.findings
         return
     with handle:
-        fmt = input_format
-        if fmt is None and path.suffix.lower() in (".ndjson", ".jsonl"):
-            fmt = "ndjson"
-        yield from _read_stream(label, handle, settings, fmt, size=size)
+        yield from _read_stream(label, handle, settings, input_format, size=size, path=path)
 
 
 def _read_stream(
-    label: str, handle: IO[bytes], settings: Settings, input_format: str | None, size: int | None
+    label: str,
+    handle: IO[bytes],
+    settings: Settings,
+    input_format: str | None,
+    size: int | None,
+    path: Path | None = None,
 ) -> Iterator[Unit | list[Finding]]:
     emitter = Emitter(settings, None, label, None)
     max_file = _param(settings, "DA0005", "max_file_bytes", 256 * 1024 * 1024)
@@ -251,7 +258,7 @@ def _read_stream(
         emitter.add("DA0002", "the input is empty", line=1, column=1)
         yield emitter.findings
         return
-    fmt = input_format or _detect(head)
+    fmt = input_format or _FORMAT_OF_SHAPE.get(detect_shape(head, path))
     if fmt is None:
         emitter.add(
             "DA0006",
@@ -280,30 +287,6 @@ def _read_stream(
         yield emitter.findings
         return
     yield Unit(label, None, 1, data, "json" if fmt in ("fhir-json", "json") else fmt)
-
-
-def _detect(head: bytes) -> str | None:
-    text = head
-    for bom in (codecs.BOM_UTF8,):
-        if text.startswith(bom):
-            text = text[len(bom) :]
-    if text.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "json"  # reported as an encoding problem when parsed
-    stripped = text.lstrip()
-    if stripped.startswith(b"<"):
-        return "fhir-xml"
-    if stripped.startswith(b"{"):
-        first, sep, rest = stripped.partition(b"\n")
-        if sep and rest.strip():
-            try:
-                parsed = orjson.loads(first)
-            except orjson.JSONDecodeError:
-                return "json"
-            return "ndjson" if isinstance(parsed, dict) else "json"
-        return "json"
-    if stripped.startswith(b"["):
-        return "json"  # reported as not-an-object
-    return None
 
 
 def _lines(head: bytes, handle: IO[bytes], max_record: int) -> Iterator[bytes | None]:
@@ -412,14 +395,17 @@ def check_unit(unit: Unit, settings: Settings, want_summary: bool) -> UnitResult
 
 def _parse(unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
     if unit.fmt == "fhir-xml":
-        from dastandard.fhirxml import FhirXmlError, parse_fhir_xml
+        from dastandard.fhir.xml import FhirXmlError, parse_fhir_xml
 
+        lines: dict[tuple[Any, ...], int] = {}
         try:
-            return parse_fhir_xml(unit.data)
+            record = parse_fhir_xml(unit.data, lines=lines)
         except FhirXmlError as exc:
             rule = "DA0031" if exc.hostile else ("DA0030" if exc.message.startswith("malformed") else "DA0032")
             emitter.add(rule, exc.message, line=exc.line, column=exc.column)
             return None
+        emitter.xml_lines = lines
+        return record
     try:
         doc = orjson.loads(unit.data)
     except orjson.JSONDecodeError as exc:

@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 
 from dastandard.config import Settings
-from dastandard.validation import fhirpath
-from dastandard.validation.baseplan import BasePlan, base_plan
+from dastandard.fhir import fhirpath
+from dastandard.fhir.baseplan import BasePlan, base_plan
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 _UPPER = re.compile(r"[A-Z]")
@@ -864,7 +864,7 @@ class _Context:
         return False
 
     def narrative(self, div: str, path: tuple[Any, ...], label: str) -> None:
-        from dastandard.fhirxml import FhirXmlError, parse_xml_document
+        from dastandard.fhir.xml import FhirXmlError, parse_xml_document
 
         try:
             root = parse_xml_document(div.encode("utf-8"))

@@ -13,9 +13,9 @@ import orjson
 import pytest
 
 from dastandard.config import Settings
+from dastandard.fhir.positions import index_positions, line_col, locate, parse_path, position_in
 from dastandard.findings import Layer, Severity
 from dastandard.validation import iter_findings, validate
-from dastandard.validation.positions import index_positions, line_col, locate, parse_path, position_in
 
 ROOT = Path(__file__).resolve().parents[2]
 INVALID = ROOT / "examples" / "invalid"
