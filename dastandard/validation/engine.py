@@ -17,7 +17,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from importlib import import_module
 from pathlib import Path
 from typing import IO, Any
 
@@ -423,16 +422,8 @@ def _parse(unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
 
 
 def _logical(doc: dict[str, Any], unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
-    try:
-        logical = import_module("dastandard.logical")
-    except ImportError:
-        emitter.add(
-            "DA0040",
-            "logical records cannot be checked: the dastandard.logical module is not available",
-            line=unit.line,
-            column=1,
-        )
-        return None
+    from dastandard import logical
+
     had_errors = False
     try:
         for json_path, message in logical.validate_logical(doc):
@@ -470,9 +461,8 @@ def _practice_and_summary(
     _run_practice(record, unit, emitter, settings)
     if not want_summary:
         return None
-    returns = _plugin("returns")
-    if returns is None:
-        return None
+    from dastandard.validation import returns
+
     try:
         return returns.summarize(record, file=unit.file, record_no=unit.record)
     except Exception as exc:
@@ -484,17 +474,9 @@ def _practice_and_summary(
         return None
 
 
-def _plugin(name: str) -> Any:
-    try:
-        return import_module(f"dastandard.validation.{name}")
-    except ImportError:
-        return None
-
-
 def _run_practice(record: dict[str, Any], unit: Unit, emitter: Emitter, settings: Settings) -> None:
-    practice = _plugin("practice")
-    if practice is None:
-        return
+    from dastandard.validation import practice
+
     try:
         for finding in practice.check_record(record, settings=settings, file=unit.file, record_no=unit.record):
             emitter.external(finding)
@@ -539,12 +521,11 @@ def _unpack_finding(t: _PackedFinding) -> Finding:
 def _warm_up() -> None:
     """Load the plans and compile the profiles before the first record (worker initializer, and serial runs)."""
     with contextlib.suppress(Exception):
+        from dastandard.validation import practice, returns  # noqa: F401  (loaded now, not at the first record)
         from dastandard.validation.profile import profile_checker
 
         structure_checker()
         profile_checker()
-        _plugin("practice")
-        _plugin("returns")
 
 
 def _worker_start() -> None:
@@ -581,15 +562,15 @@ def run(
         emitter.add("DA0006", f"unknown input format {input_format!r}; expected one of {', '.join(FORMATS)}")
         yield from emitter.findings
         return
-    returns = _plugin("returns")
+    from dastandard.validation import returns
+
     checks = None
-    if returns is not None:
-        try:
-            checks = returns.ReturnChecks(settings)
-        except Exception as exc:
-            emitter = Emitter(settings, None, "", None)
-            emitter.add("DA0900", f"internal error starting the return checks: {type(exc).__name__}: {exc}")
-            yield from emitter.findings
+    try:
+        checks = returns.ReturnChecks(settings)
+    except Exception as exc:
+        emitter = Emitter(settings, None, "", None)
+        emitter.add("DA0900", f"internal error starting the return checks: {type(exc).__name__}: {exc}")
+        yield from emitter.findings
     want_summary = checks is not None
     items = iter_units(inputs, settings, input_format, files)
     if jobs <= 1:

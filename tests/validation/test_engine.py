@@ -23,7 +23,7 @@ EXPECTED: dict[str, list[str]] = json.loads((INVALID / "expected.json").read_tex
 OWN_EXAMPLES = sorted(p for p in INVALID.iterdir() if p.name[:3] in ("DA0", "DA1", "DA2"))
 # Examples whose rule needs a run-time condition (an unreadable file, a size limit, a missing module, a crashing
 # check, a profile made by the test: test_engine_profiles.py); each has its own test.
-CONDITIONAL = {"DA0001.json", "DA0005.ndjson", "DA0040.json", "DA0900.json", "DA2007.json", "DA2016.json"}
+CONDITIONAL = {"DA0001.json", "DA0005.ndjson", "DA0900.json", "DA2007.json", "DA2016.json"}
 
 
 def rule_ids(*inputs: Any, **kwargs: Any) -> list[str]:
@@ -335,20 +335,6 @@ def test_da0005_example_with_a_record_limit() -> None:
     findings = validate([INVALID / "DA0005.ndjson"], settings=limit).findings
     assert [(f.rule_id, f.record) for f in findings] == [("DA0005", 2)]
     assert validate([INVALID / "DA0005.ndjson"]).findings == ()
-
-
-def test_da0040_example_without_the_logical_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dastandard.validation import engine
-
-    real = engine.import_module
-
-    def missing(name: str) -> Any:
-        if name == "dastandard.logical":
-            raise ImportError(name)
-        return real(name)
-
-    monkeypatch.setattr(engine, "import_module", missing)
-    assert rule_ids(INVALID / "DA0040.json") == ["DA0040"]
 
 
 def test_da0900_example_with_a_failing_check(monkeypatch: pytest.MonkeyPatch) -> None:
