@@ -1,10 +1,10 @@
 """The format registry: built-in formats plus third-party formats from the ``dastandard.formats`` entry points.
 
-Built-in formats are imported here by plain imports and listed in ``BUILTIN_FORMATS``. A built-in that cannot be
-instantiated is recorded in ``load_errors()`` (the test suite treats that as an error); a third-party plugin that
-cannot be loaded becomes a ``RuntimeWarning`` and is left out. ``detect_format`` returns a name only when exactly
-one readable format claims the input; the FHIR formats decide through ``dastandard.fhir.detect.detect_shape``, the
-detector validation uses too.
+Built-in formats are imported by plain imports in ``builtin_formats`` (on first use) and listed there. A built-in
+that cannot be instantiated is recorded in ``load_errors()`` (the test suite treats that as an error); a
+third-party plugin that cannot be loaded becomes a ``RuntimeWarning`` and is left out. ``detect_format`` returns a
+name only when exactly one readable format claims the input; the FHIR formats decide through
+``dastandard.fhir.detect.detect_shape``, the detector validation uses too.
 """
 
 from __future__ import annotations
@@ -15,30 +15,33 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from dastandard.convert.base import Format
-from dastandard.convert.chronology import ChronologyCsvFormat, ChronologyHtmlFormat
-from dastandard.convert.cin_census import CinCensusFormat
-from dastandard.convert.encompass import EncompassFormat
-from dastandard.convert.fhir_formats import FhirJsonFormat, FhirXmlFormat, NdjsonFormat
-from dastandard.convert.logical_format import LogicalFormat
-from dastandard.convert.marac import MaracCsvFormat, MaracJsonFormat
-from dastandard.convert.police import PoliceCsvFormat
 
 ENTRY_POINT_GROUP = "dastandard.formats"
 
-# Built-in formats, in listing order.
-BUILTIN_FORMATS: tuple[type[Format], ...] = (
-    FhirJsonFormat,
-    FhirXmlFormat,
-    NdjsonFormat,
-    LogicalFormat,
-    CinCensusFormat,
-    PoliceCsvFormat,
-    EncompassFormat,
-    ChronologyCsvFormat,
-    ChronologyHtmlFormat,
-    MaracJsonFormat,
-    MaracCsvFormat,
-)
+
+def builtin_formats() -> tuple[type[Format], ...]:
+    """The built-in formats, in listing order (imported on first use, so importing the registry stays cheap)."""
+    from dastandard.convert.chronology import ChronologyCsvFormat, ChronologyHtmlFormat
+    from dastandard.convert.cin_census import CinCensusFormat
+    from dastandard.convert.encompass import EncompassFormat
+    from dastandard.convert.fhir_formats import FhirJsonFormat, FhirXmlFormat, NdjsonFormat
+    from dastandard.convert.logical_format import LogicalFormat
+    from dastandard.convert.marac import MaracCsvFormat, MaracJsonFormat
+    from dastandard.convert.police import PoliceCsvFormat
+
+    return (
+        FhirJsonFormat,
+        FhirXmlFormat,
+        NdjsonFormat,
+        LogicalFormat,
+        CinCensusFormat,
+        PoliceCsvFormat,
+        EncompassFormat,
+        ChronologyCsvFormat,
+        ChronologyHtmlFormat,
+        MaracJsonFormat,
+        MaracCsvFormat,
+    )
 
 
 class RegistryError(LookupError):
@@ -55,7 +58,7 @@ def _plugin_class(loaded: object, spec: str) -> type[Format]:
 def _registry() -> tuple[dict[str, Format], tuple[str, ...]]:
     formats: dict[str, Format] = {}
     errors: list[str] = []
-    for cls in BUILTIN_FORMATS:
+    for cls in builtin_formats():
         try:
             fmt = cls()
         except Exception as exc:  # a built-in that fails to start is reported, not fatal
@@ -85,7 +88,7 @@ def load_errors() -> tuple[str, ...]:
 
 
 def all_formats() -> list[Format]:
-    """Every loaded format, built-ins first (in BUILTIN_FORMATS order), then plugins by name."""
+    """Every loaded format, built-ins first (in ``builtin_formats`` order), then plugins by name."""
     return list(_registry()[0].values())
 
 

@@ -16,10 +16,10 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cin-census" / "da-
 
 def test_every_builtin_format_loads() -> None:
     assert registry.load_errors() == ()
-    for cls in registry.BUILTIN_FORMATS:
+    for cls in registry.builtin_formats():
         assert issubclass(cls, Format), cls
     names = registry.format_names()
-    assert len(names) == len(set(names)) == len(registry.BUILTIN_FORMATS)
+    assert len(names) == len(set(names)) == len(registry.builtin_formats())
     assert "cin-census" in names
 
 
@@ -97,7 +97,8 @@ class Broken(Format):
 
 
 def test_a_builtin_that_cannot_start_is_a_load_error_not_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "BUILTIN_FORMATS", (*registry.BUILTIN_FORMATS, Broken))
+    builtins = registry.builtin_formats()
+    monkeypatch.setattr(registry, "builtin_formats", lambda: (*builtins, Broken))
     registry._registry.cache_clear()
     try:
         assert any(err.startswith(f"{__name__}:Broken: RuntimeError") for err in registry.load_errors())
