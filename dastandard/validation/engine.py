@@ -13,10 +13,13 @@ import codecs
 import contextlib
 import os
 import sys
+import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,6 +35,7 @@ from dastandard.validation._record_index import shared_index
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 FORMATS = ("fhir-json", "fhir-xml", "ndjson", "logical")
+RULE_LAYER_GROUP = "dastandard.rule_layers"
 LOGICAL_RECORD_TYPE = "dastandard-logical-record"
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -474,18 +478,49 @@ def _practice_and_summary(
         return None
 
 
+RecordCheck = Callable[..., Iterable[Finding]]
+
+
+@cache
+def plugin_rule_layers() -> tuple[tuple[str, RecordCheck], ...]:
+    """Rule layers of other packages, from the ``dastandard.rule_layers`` entry points, by entry-point name.
+
+    Each entry point names a callable ``check(record, *, settings, file, record_no) -> Iterable[Finding]`` (the
+    signature of ``dastandard.validation.practice.check_record``); it runs after the practice rules on every record.
+    One that cannot be loaded, or is not callable, is a ``RuntimeWarning`` and is left out.
+    """
+    layers: list[tuple[str, RecordCheck]] = []
+    for ep in sorted(entry_points(group=RULE_LAYER_GROUP), key=lambda e: e.name):
+        try:
+            check = ep.load()
+        except Exception as exc:  # plugins must never crash the tool
+            warnings.warn(
+                f"rule layer plugin {ep.name!r} ({ep.value}) could not be loaded: {exc}", RuntimeWarning, stacklevel=2
+            )
+            continue
+        if not callable(check):
+            warnings.warn(f"rule layer plugin {ep.name!r} ({ep.value}) is not callable", RuntimeWarning, stacklevel=2)
+            continue
+        layers.append((ep.name, check))
+    return tuple(layers)
+
+
 def _run_practice(record: dict[str, Any], unit: Unit, emitter: Emitter, settings: Settings) -> None:
+    """The practice rules, then every plugin rule layer; a failure in one is a DA0900 finding, the rest still run."""
     from dastandard.validation import practice
 
-    try:
-        for finding in practice.check_record(record, settings=settings, file=unit.file, record_no=unit.record):
-            emitter.external(finding)
-    except Exception as exc:
-        emitter.add(
-            "DA0900",
-            f"internal error in a practice check: {type(exc).__name__}: {exc}",
-            resource=resource_label(record),
-        )
+    layers: list[tuple[str, RecordCheck]] = [("practice", practice.check_record), *plugin_rule_layers()]
+    for name, check in layers:
+        try:
+            for finding in check(record, settings=settings, file=unit.file, record_no=unit.record):
+                emitter.external(finding)
+        except Exception as exc:
+            what = "a practice check" if name == "practice" else f"rule layer {name!r}"
+            emitter.add(
+                "DA0900",
+                f"internal error in {what}: {type(exc).__name__}: {exc}",
+                resource=resource_label(record),
+            )
 
 
 # What crosses between processes: units as plain tuples of their fields (the raw record bytes, never parsed
@@ -526,6 +561,7 @@ def _warm_up() -> None:
 
         structure_checker()
         profile_checker()
+        plugin_rule_layers()
 
 
 def _worker_start() -> None:

@@ -346,3 +346,50 @@ def test_da0900_example_with_a_failing_check(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(structure.StructureChecker, "check", broken)
     [finding] = validate([INVALID / "DA0900.json"]).findings
     assert finding.rule_id == "DA0900" and "ZeroDivisionError" in finding.message
+
+
+# ---------------------------------------------------------------------------------- rule layers from entry points
+
+
+class _RuleLayerEntryPoint:
+    def __init__(self, name: str, target: Any) -> None:
+        self.name, self.value, self._target = name, f"tests:{name}", target
+
+    def load(self) -> Any:
+        if isinstance(self._target, Exception):
+            raise self._target
+        return self._target
+
+
+def _extra_layer(record: Any, *, settings: Settings, file: str, record_no: int | None) -> Any:
+    from dastandard.findings import Finding
+
+    yield Finding("DA9001", Severity.INFO, Layer.PRACTICE, "seen by a plugin", file=file, record=record_no)
+
+
+def _failing_layer(record: Any, *, settings: Settings, file: str, record_no: int | None) -> Any:
+    raise RuntimeError("plugin fault")
+
+
+def test_rule_layers_come_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dastandard.validation import engine
+
+    def fake_entry_points(group: str) -> list[Any]:
+        assert group == engine.RULE_LAYER_GROUP
+        return [
+            _RuleLayerEntryPoint("extra", _extra_layer),
+            _RuleLayerEntryPoint("failing", _failing_layer),
+            _RuleLayerEntryPoint("missing", ImportError("no such module")),
+        ]
+
+    monkeypatch.setattr(engine, "entry_points", fake_entry_points)
+    engine.plugin_rule_layers.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="'missing'"):
+            findings = validate([sorted((ROOT / "examples" / "fhir").glob("*.json"))[0]])
+        rules = [f.rule_id for f in findings.findings]
+        assert "DA9001" in rules
+        faults = [f for f in findings.findings if f.rule_id == "DA0900"]
+        assert len(faults) == 1 and "rule layer 'failing'" in faults[0].message
+    finally:
+        engine.plugin_rule_layers.cache_clear()
