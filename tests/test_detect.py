@@ -16,7 +16,8 @@ import dastandard
 from dastandard.config import DEFAULT_SETTINGS
 from dastandard.convert.registry import detect_candidates, detect_format
 from dastandard.fhir.detect import HEAD_BYTES, detect_shape
-from dastandard.validation.engine import Unit, iter_units
+from dastandard.validation.inputs import iter_units
+from dastandard.validation.units import Unit
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "examples" / "fhir-formats" / "separation-and-contact.bundle.json"

@@ -5,6 +5,7 @@
 - ``dastandard.fhir.fhirpath``: the FHIRPath subset the profiles' invariants use.
 - ``dastandard.fhir.positions``: JSON paths back to lines and columns in the original text.
 - ``dastandard.fhir.detect``: the one input-format detector used by validation and conversion.
+- ``dastandard.fhir.ndjson``: NDJSON split into lines with a bound on each line's length.
 
 These modules import only the kernel (``dastandard._resources`` and similar), never a wing.
 """
