@@ -393,3 +393,27 @@ def test_rule_layers_come_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> 
         assert len(faults) == 1 and "rule layer 'failing'" in faults[0].message
     finally:
         engine.plugin_rule_layers.cache_clear()
+
+
+def test_xml_findings_are_located_from_the_one_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines of XML findings come from the element lines recorded while parsing; the input is parsed once."""
+    from dastandard.fhir import xml
+
+    calls: list[bool] = []
+    real = xml.parse_fhir_xml
+
+    def counting(data: bytes, **kwargs: Any) -> Any:
+        calls.append("lines" in kwargs)
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(xml, "parse_fhir_xml", counting)
+    source = tmp_path / "p.xml"
+    source.write_text(
+        '<Patient xmlns="http://hl7.org/fhir">\n<id value="p"/>\n\n'
+        '<birthDate value="1990-13-45"/>\n<gender value="nonsense"/>\n</Patient>\n',
+        encoding="utf-8",
+    )
+    findings = validate([source]).findings
+    located = {f.path: f.line for f in findings if f.path.startswith("Patient.")}
+    assert located.get("Patient.birthDate") == 4 and located.get("Patient.gender") == 5, findings
+    assert calls == [True]
