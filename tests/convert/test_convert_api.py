@@ -88,3 +88,21 @@ def test_a_folder_converts_file_by_file_in_worker_processes(tmp_path: Path) -> N
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in result.outputs) == ["a.xml", "sub/b.xml"]
     assert ticks == ["2 converting 2 files", "tick", "tick"]
     assert [Path(r.source).name for r in result.reports] == ["a.json", "b.json"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("broken.json", b'{"resourceType": "Patient",\n'),
+        ("lines.ndjson", b"not json\n{also not\n"),
+        ("broken.xml", b'<Patient xmlns="http://hl7.org/fhir"><id value="p"/>'),
+    ],
+)
+def test_nothing_converted_from_unreadable_content_is_a_failure(name: str, content: bytes, tmp_path: Path) -> None:
+    """Once: a malformed FHIR JSON file gave an empty output and status 0."""
+    source = tmp_path / name
+    source.write_bytes(content)
+    out = tmp_path / "out.ndjson"
+    result = dastandard.convert(source, out, to="ndjson", jobs=1)
+    assert result.status == errors.CONVERSION_FAILED and "nothing could be converted" in result.problems[0]
+    assert not out.exists()
