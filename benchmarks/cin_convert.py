@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from dastandard.commands.convert import Options, convert_file
+from dastandard.convert.pipeline import Options, convert_file
 
 
 def main(source: Path, target: Path, jobs: int, repeats: int) -> None:

@@ -1,21 +1,21 @@
 """The ``dastandard`` command line.
 
-Each subcommand lives in ``dastandard.commands.<name>``; this module only assembles them and turns a
-FatalError into its message and exit code (never a traceback).
+Each subcommand lives in ``dastandard.commands.<name>``; this module only assembles them (plain imports, in help
+order) and turns a FatalError into its message and exit code (never a traceback).
 """
 
 from __future__ import annotations
 
 import sys
-from importlib import import_module
 
 import click
 
 from dastandard import __version__
+from dastandard.commands import convert, explain, formats, generate, profiles, rules, validate
 from dastandard.errors import FatalError
 
 # Subcommand modules, in help order. Each exposes a click command or group named ``command``.
-_COMMAND_MODULES = ("validate", "rules", "explain", "convert", "formats", "profiles", "generate")
+_COMMAND_MODULES = (validate, rules, explain, convert, formats, profiles, generate)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -24,8 +24,8 @@ def cli() -> None:
     """Validate and convert domestic abuse records about children against the dastandard FHIR R4 standard."""
 
 
-for _name in _COMMAND_MODULES:
-    cli.add_command(import_module(f"dastandard.commands.{_name}").command)
+for _module in _COMMAND_MODULES:
+    cli.add_command(_module.command)
 
 
 def main(argv: list[str] | None = None) -> None:

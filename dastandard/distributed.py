@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from dastandard.config import DEFAULT_SETTINGS, Settings
+from dastandard.fhir.detect import HEAD_BYTES
 from dastandard.findings import Finding
 from dastandard.validation import engine
+from dastandard.validation.inputs import walk_inputs
+from dastandard.validation.units import Emitter, Unit
 
 __all__ = ["Partition", "PartitionResult", "check_partition", "find_partitions", "validate_partitions"]
 
-_HEAD = 65536  # as the engine: an NDJSON file whose first 64 KiB are blank is empty
 _READ = 1024 * 1024
 
 
@@ -64,7 +66,7 @@ def _expand(paths_or_glob: str | Path | Sequence[str | Path]) -> list[str]:
         if glob.has_magic(text):
             out.extend(sorted(glob.glob(text)))  # noqa: PTH207 - absolute patterns; Path.glob takes relative ones
         elif Path(text).is_dir():
-            out.extend(str(p) for p in engine.walk_inputs(Path(text)))
+            out.extend(str(p) for p in walk_inputs(Path(text)))
         else:
             out.append(text)
     return out
@@ -180,7 +182,7 @@ def check_partition(
     except OSError as exc:
         findings: list[Finding] = []
         if part.start == 0:
-            emitter = engine.Emitter(settings, None, part.file, None)
+            emitter = Emitter(settings, None, part.file, None)
             emitter.add("DA0001", f"cannot open input: {exc.strerror or exc}")
             findings = emitter.findings
         return PartitionResult(tuple(findings), (), 0)
@@ -189,9 +191,9 @@ def check_partition(
 def _check_open(handle: IO[bytes], part: Partition, settings: Settings, want_summary: bool) -> PartitionResult:
     findings: list[Finding] = []
     summaries: list[Any] = []
-    if not handle.read(_HEAD).strip():
+    if not handle.read(HEAD_BYTES).strip():  # as validation: an input whose head is blank is empty
         if part.start == 0:
-            emitter = engine.Emitter(settings, None, part.file, None)
+            emitter = Emitter(settings, None, part.file, None)
             emitter.add("DA0002", "the input is empty", line=1, column=1)
             findings.extend(emitter.findings)
         return PartitionResult(tuple(findings), (), 0)
@@ -200,11 +202,11 @@ def _check_open(handle: IO[bytes], part: Partition, settings: Settings, want_sum
     for line_no, line in enumerate(_range_lines(handle, part, max_record), start=part.first_line):
         lines += 1
         if line is None:
-            emitter = engine.Emitter(settings, None, part.file, line_no)
+            emitter = Emitter(settings, None, part.file, line_no)
             emitter.add("DA0005", f"NDJSON line is over the limit of {max_record} bytes", line=line_no, column=1)
             findings.extend(emitter.findings)
         elif line.strip():
-            unit = engine.Unit(part.file, line_no, line_no, line.rstrip(b"\r"), "ndjson-line")
+            unit = Unit(part.file, line_no, line_no, line.rstrip(b"\r"), "ndjson-line")
             result = engine.check_unit(unit, settings, want_summary)
             findings.extend(result.findings)
             if result.summary is not None:
@@ -291,10 +293,10 @@ def iter_validate_partitions(
                     try:
                         checks.add(summary)
                     except Exception as exc:
-                        emitter = engine.Emitter(settings, None, "", None)
+                        emitter = Emitter(settings, None, "", None)
                         emitter.add("DA0900", f"internal error in the return checks: {type(exc).__name__}: {exc}")
                         yield from emitter.findings
-    emitter = engine.Emitter(settings, None, "", None)
+    emitter = Emitter(settings, None, "", None)
     try:
         for finding in checks.finish():
             emitter.external(finding)

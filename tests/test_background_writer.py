@@ -66,7 +66,7 @@ def test_convert_reports_a_full_disk_as_a_failed_conversion_not_a_traceback() ->
     from pathlib import Path
 
     from dastandard import errors
-    from dastandard.commands.convert import Options, convert_stream
+    from dastandard.convert.pipeline import Options, convert_stream
 
     source = (Path(__file__).parent.parent / "examples" / "cin-census" / "da-factors.xml").read_bytes()
     target = _FailsOnSecondWrite()

@@ -196,17 +196,6 @@ def test_unwritable_output_leaves_nothing(stub: StubEngine, capsys: pytest.Captu
     assert list(folder.iterdir()) == []
 
 
-def test_missing_engine_is_reported_without_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def no_module(name: str) -> Any:
-        raise ImportError(name)
-
-    monkeypatch.setattr(validate_command, "import_module", no_module)
-    code, _, err = run(["validate", "a.json"], capsys)
-    assert code == 1 and "engine is missing" in err and "Traceback" not in err
-
-
 # ---------------------------------------------------------------------------------------------------- hooks
 
 

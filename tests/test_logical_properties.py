@@ -225,6 +225,6 @@ def test_fhir_json_ndjson_json_is_identity(docs: list[dict[str, Any]]) -> None:
 @SETTINGS
 @given(logical_records())
 def test_fhir_xml_round_trip_is_identity(doc: dict[str, Any]) -> None:
-    pytest.importorskip("dastandard.fhirxml")
+    pytest.importorskip("dastandard.fhir.xml")
     bundle = logical_to_bundle(doc)
     assert _read(FhirXmlFormat(), _write(FhirXmlFormat(), [bundle])) == [bundle]

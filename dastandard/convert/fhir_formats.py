@@ -10,7 +10,6 @@ single-document formats (JSON, XML) refuse a second document with ``FatalError``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from importlib import import_module
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -18,12 +17,10 @@ import orjson
 
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.errors import CONVERSION_FAILED, fatal
+from dastandard.fhir.detect import detect_shape, is_resource, strip_head
+from dastandard.fhir.xml import FHIR_NS, FhirXmlError, parse_fhir_xml, to_fhir_xml
 
 _BOM = b"\xef\xbb\xbf"
-
-
-def strip_head(head: bytes) -> bytes:
-    return head.removeprefix(_BOM).lstrip()
 
 
 def _invalid(report: ConversionReport, location: str, message: str) -> None:
@@ -41,34 +38,6 @@ def parse_json_document(data: bytes, report: ConversionReport, line: int | None 
         at_line = line if line is not None else exc.lineno
         _invalid(report, f"line {at_line}, column {exc.colno}", f"not valid JSON: {exc.msg}")
         return None
-
-
-def _is_resource(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("resourceType"), str)
-
-
-def _first_line_is_resource(head: bytes) -> bool:
-    first = strip_head(head).split(b"\n", 1)[0].strip()
-    try:
-        return _is_resource(orjson.loads(first))
-    except orjson.JSONDecodeError:
-        return False
-
-
-def _looks_ndjson(head: bytes, path: Path | None) -> bool:
-    body = strip_head(head)
-    if not body.startswith(b"{") or b'"resourceType"' not in body:
-        return False
-    if path is not None and path.suffix.lower() in (".ndjson", ".jsonl"):
-        return True
-    if path is not None and path.suffix.lower() == ".json":
-        return False
-    lines = [line.strip() for line in body.split(b"\n")]
-    if len(lines) == 1 or (len(lines) == 2 and not lines[1]):
-        # one line: a compact document. If the head cut it short it may be the first of many; reading a single
-        # compact document as NDJSON gives the same result, so NDJSON claims it only when it is cut short.
-        return not _first_line_is_resource(head) and body.startswith(b'{"resourceType"') and b"\n" not in body
-    return _first_line_is_resource(head) and any(line.startswith(b"{") for line in lines[1:])
 
 
 def collect_one(bundles: Iterable[dict[str, Any]], format_name: str) -> dict[str, Any] | None:
@@ -92,10 +61,10 @@ class FhirJsonFormat(Format):
     def sniff(self, head: bytes, path: Path | None) -> bool:
         body = strip_head(head)
         return (
-            body.startswith(b"{")
+            detect_shape(head, path) == "json"
+            and body.startswith(b"{")
             and b'"resourceType"' in body
             and b"dastandard-logical-record" not in body
-            and not _looks_ndjson(head, path)
         )
 
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
@@ -104,7 +73,7 @@ class FhirJsonFormat(Format):
         document = parse_json_document(source.read(), report)
         if document is None:
             return
-        if not _is_resource(document):
+        if not is_resource(document):
             _invalid(report, "$", "not a FHIR resource (no resourceType)")
             return
         yield document
@@ -128,7 +97,7 @@ class NdjsonFormat(Format):
     can_write: ClassVar[bool] = True
 
     def sniff(self, head: bytes, path: Path | None) -> bool:
-        return _looks_ndjson(head, path)
+        return detect_shape(head, path) == "ndjson" and b'"resourceType"' in head
 
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
         """Yield one resource per non-blank line; a bad line is reported (``line N``) and skipped."""
@@ -140,7 +109,7 @@ class NdjsonFormat(Format):
             document = parse_json_document(line, report, line=number)
             if document is None:
                 continue
-            if not _is_resource(document):
+            if not is_resource(document):
                 _invalid(report, f"line {number}", "not a FHIR resource (no resourceType)")
                 continue
             yield document
@@ -160,13 +129,8 @@ def ndjson_line(document: dict[str, Any]) -> bytes:
     return orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)
 
 
-def _fhirxml() -> tuple[Callable[[bytes], dict[str, Any]], Callable[[dict[str, Any]], bytes], type[Exception]]:
-    module = import_module("dastandard.fhirxml")
-    return module.parse_fhir_xml, module.to_fhir_xml, module.FhirXmlError
-
-
 class FhirXmlFormat(Format):
-    """One FHIR resource (normally a DACaseBundle) as FHIR XML (``dastandard.fhirxml``)."""
+    """One FHIR resource (normally a DACaseBundle) as FHIR XML (``dastandard.fhir.xml``)."""
 
     name: ClassVar[str] = "fhir-xml"
     description: ClassVar[str] = "FHIR R4 XML: one Bundle or resource per file"
@@ -175,32 +139,27 @@ class FhirXmlFormat(Format):
     can_write: ClassVar[bool] = True
 
     def sniff(self, head: bytes, path: Path | None) -> bool:
-        body = strip_head(head)
-        return body.startswith(b"<") and b'xmlns="http://hl7.org/fhir"' in body
+        return detect_shape(head, path) == "xml" and f'xmlns="{FHIR_NS}"'.encode() in head
 
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
         """Yield the one resource; unreadable or hostile XML is reported with its line and column."""
-        parse, _, error_type = _fhirxml()
         report.records_in += 1
         try:
-            document = parse(source.read())
-        except error_type as exc:
-            line = getattr(exc, "line", None)
-            column = getattr(exc, "column", None)
-            location = f"line {line}, column {column}" if line else "document"
-            _invalid(report, location, f"not valid FHIR XML: {getattr(exc, 'message', exc)}")
+            document = parse_fhir_xml(source.read())
+        except FhirXmlError as exc:
+            location = f"line {exc.line}, column {exc.column}" if exc.line else "document"
+            _invalid(report, location, f"not valid FHIR XML: {exc.message}")
             return
         yield document
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """Write the one document as FHIR XML; a document that cannot be serialised is a FatalError."""
-        _, serialise, error_type = _fhirxml()
         document = collect_one(bundles, self.name)
         if document is None:
             return
         try:
-            data = serialise(document)
-        except error_type as exc:
+            data = to_fhir_xml(document)
+        except FhirXmlError as exc:
             fatal(f"cannot write FHIR XML: {exc}", CONVERSION_FAILED)
         target.write(data)
         report.records_out += 1

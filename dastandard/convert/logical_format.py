@@ -16,8 +16,9 @@ from typing import IO, Any, ClassVar
 import orjson
 
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.fhir_formats import collect_one, parse_json_document, strip_head
+from dastandard.convert.fhir_formats import collect_one, parse_json_document
 from dastandard.errors import CONVERSION_FAILED, fatal
+from dastandard.fhir.detect import detect_shape, strip_head
 from dastandard.logical import RECORD_TYPE, SECTIONS, bundle_to_logical, logical_to_bundle, validate_logical
 
 
@@ -32,7 +33,12 @@ class LogicalFormat(Format):
 
     def sniff(self, head: bytes, path: Path | None) -> bool:
         body = strip_head(head)
-        return body.startswith(b"{") and b'"recordType"' in body and RECORD_TYPE.encode() in body
+        return (
+            detect_shape(head, path) == "json"
+            and body.startswith(b"{")
+            and b'"recordType"' in body
+            and RECORD_TYPE.encode() in body
+        )
 
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
         """Yield the record as one DACaseBundle, or report every problem (JSON path) and yield nothing."""

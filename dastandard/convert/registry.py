@@ -1,16 +1,16 @@
 """The format registry: built-in formats plus third-party formats from the ``dastandard.formats`` entry points.
 
-Built-in formats are listed as ``"module:Class"`` strings and imported lazily, so a missing or broken module never
-breaks the import of this module. A built-in that cannot be loaded is recorded in ``load_errors()`` (the test
-suite treats that as an error); a third-party plugin that cannot be loaded becomes a ``RuntimeWarning`` and is
-left out. ``detect_format`` returns a name only when exactly one readable format claims the input.
+Built-in formats are imported by plain imports in ``builtin_formats`` (on first use) and listed there. A built-in
+that cannot be instantiated is recorded in ``load_errors()`` (the test suite treats that as an error); a
+third-party plugin that cannot be loaded becomes a ``RuntimeWarning`` and is left out. ``detect_format`` returns a
+name only when exactly one readable format claims the input; the FHIR formats decide through
+``dastandard.fhir.detect.detect_shape``, the detector validation uses too.
 """
 
 from __future__ import annotations
 
 import warnings
 from functools import cache
-from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -18,48 +18,56 @@ from dastandard.convert.base import Format
 
 ENTRY_POINT_GROUP = "dastandard.formats"
 
-# Built-in formats, in listing order.
-BUILTIN_FORMATS: tuple[str, ...] = (
-    "dastandard.convert.fhir_formats:FhirJsonFormat",
-    "dastandard.convert.fhir_formats:FhirXmlFormat",
-    "dastandard.convert.fhir_formats:NdjsonFormat",
-    "dastandard.convert.logical_format:LogicalFormat",
-    "dastandard.convert.cin_census:CinCensusFormat",
-    "dastandard.convert.police:PoliceCsvFormat",
-    "dastandard.convert.encompass:EncompassFormat",
-    "dastandard.convert.chronology:ChronologyCsvFormat",
-    "dastandard.convert.chronology:ChronologyHtmlFormat",
-    "dastandard.convert.marac:MaracJsonFormat",
-    "dastandard.convert.marac:MaracCsvFormat",
-)
+
+def builtin_formats() -> tuple[type[Format], ...]:
+    """The built-in formats, in listing order (imported on first use, so importing the registry stays cheap)."""
+    from dastandard.convert.chronology import ChronologyCsvFormat, ChronologyHtmlFormat
+    from dastandard.convert.cin_census import CinCensusFormat
+    from dastandard.convert.encompass import EncompassFormat
+    from dastandard.convert.fhir_formats import FhirJsonFormat, FhirXmlFormat, NdjsonFormat
+    from dastandard.convert.logical_format import LogicalFormat
+    from dastandard.convert.marac import MaracCsvFormat, MaracJsonFormat
+    from dastandard.convert.police import PoliceCsvFormat
+
+    return (
+        FhirJsonFormat,
+        FhirXmlFormat,
+        NdjsonFormat,
+        LogicalFormat,
+        CinCensusFormat,
+        PoliceCsvFormat,
+        EncompassFormat,
+        ChronologyCsvFormat,
+        ChronologyHtmlFormat,
+        MaracJsonFormat,
+        MaracCsvFormat,
+    )
 
 
 class RegistryError(LookupError):
     """A format name is not registered."""
 
 
-def _load(spec: str) -> type[Format]:
-    module_name, _, class_name = spec.partition(":")
-    cls = getattr(import_module(module_name), class_name)
-    if not (isinstance(cls, type) and issubclass(cls, Format)):
+def _plugin_class(loaded: object, spec: str) -> type[Format]:
+    if not (isinstance(loaded, type) and issubclass(loaded, Format)):
         raise TypeError(f"{spec} is not a dastandard.convert.base.Format subclass")
-    return cls
+    return loaded
 
 
 @cache
 def _registry() -> tuple[dict[str, Format], tuple[str, ...]]:
     formats: dict[str, Format] = {}
     errors: list[str] = []
-    for spec in BUILTIN_FORMATS:
+    for cls in builtin_formats():
         try:
-            fmt = _load(spec)()
-        except Exception as exc:  # a built-in that fails to load is reported, not fatal
-            errors.append(f"{spec}: {type(exc).__name__}: {exc}")
+            fmt = cls()
+        except Exception as exc:  # a built-in that fails to start is reported, not fatal
+            errors.append(f"{cls.__module__}:{cls.__qualname__}: {type(exc).__name__}: {exc}")
             continue
         formats.setdefault(fmt.name, fmt)
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
-            fmt = _load(ep.value)()
+            fmt = _plugin_class(ep.load(), ep.value)()
         except Exception as exc:  # plugins must never crash the tool
             warnings.warn(
                 f"format plugin {ep.name!r} ({ep.value}) could not be loaded: {exc}", RuntimeWarning, stacklevel=2
@@ -75,12 +83,12 @@ def _registry() -> tuple[dict[str, Format], tuple[str, ...]]:
 
 
 def load_errors() -> tuple[str, ...]:
-    """Built-in formats that could not be loaded, as ``"module:Class: error"`` lines."""
+    """Built-in formats that could not be started, as ``"module:Class: error"`` lines."""
     return _registry()[1]
 
 
 def all_formats() -> list[Format]:
-    """Every loaded format, built-ins first (in BUILTIN_FORMATS order), then plugins by name."""
+    """Every loaded format, built-ins first (in ``builtin_formats`` order), then plugins by name."""
     return list(_registry()[0].values())
 
 

@@ -1,359 +1,50 @@
-"""The validation engine: inputs -> records -> layered checks -> ordered findings.
+"""The validation engine: records -> layered checks -> ordered findings.
 
-Inputs are read lazily: files one at a time, NDJSON line by line, folders walked in sorted order (hidden entries
-skipped). Problems reading or parsing an input become syntax findings (DA0xxx) with a location; nothing raises.
-Each parsed record (a Bundle or a single resource) goes through the structure layer, the profile layer and the
-practice rules; an exception inside a pluggable check becomes one DA0900 finding. With ``jobs > 1`` records are
-checked in a process pool in chunks; results are yielded in input order, identical to ``jobs=1``.
+Inputs are read by ``dastandard.validation.inputs`` into records (``Unit``). Each record is decoded and parsed
+(problems are syntax findings, DA0xxx), then goes through the structure layer, the profile layer, the practice
+rules and any rule layer of another package (``dastandard.rule_layers`` entry points); an exception inside a
+check becomes one DA0900 finding. With ``jobs > 1`` records are checked in a process pool in chunks; results are
+yielded in input order, identical to ``jobs=1``.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
-import os
-import sys
+import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from importlib import import_module
+from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
 from dastandard._parallel import collector_eased, ease_collector
-from dastandard.catalog import catalog
 from dastandard.config import Settings
+from dastandard.fhir.positions import line_col, parse_path
 from dastandard.findings import Finding, Layer, Severity
 from dastandard.validation._record_index import shared_index
-from dastandard.validation.positions import index_positions, line_col, parse_path, position_in
+from dastandard.validation.inputs import iter_units
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
+from dastandard.validation.units import Emitter, Unit
 
 FORMATS = ("fhir-json", "fhir-xml", "ndjson", "logical")
+RULE_LAYER_GROUP = "dastandard.rule_layers"
 LOGICAL_RECORD_TYPE = "dastandard-logical-record"
-STDIN = "-"
-STDIN_LABEL = "<stdin>"
-_HEAD = 65536
 # Records go to the workers in batches of at most this many units or bytes: small enough that the workers finish
 # together (a 200-record file makes about a dozen batches), large enough that each costs one round trip.
 _BATCH_UNITS = 64
 _BATCH_BYTES = 1024 * 1024
-_LAYER_OF = {"0": Layer.SYNTAX, "1": Layer.STRUCTURE, "2": Layer.PROFILE, "3": Layer.PRACTICE, "4": Layer.RETURN}
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One record to check: the raw bytes of a file (or of one NDJSON line) and how to read them."""
-
-    file: str
-    record: int | None
-    line: int  # 1-based line of the record's first byte within the file
-    data: bytes
-    fmt: str  # fhir-json, fhir-xml, ndjson-line, json (fhir-json or logical, decided after parsing), logical
 
 
 @dataclass(frozen=True, slots=True)
 class UnitResult:
     findings: tuple[Finding, ...]
     summary: Any  # a returns.RecordSummary, or None
-
-
-class Emitter:
-    """Builds findings for one unit, applying settings and computing positions only for reported findings."""
-
-    def __init__(self, settings: Settings, unit: Unit | None, file: str, record: int | None) -> None:
-        self.settings = settings
-        self.unit = unit
-        self.file = file
-        self.record = record
-        self.findings: list[Finding] = []
-        self._text: str | None = None
-        self._index: dict[tuple[Any, ...], int] = {}
-        self._xml_lines: dict[tuple[Any, ...], int] | None = None
-        self.json_root: tuple[Any, ...] = ()  # JSON segments of the current record inside the text
-
-    def add(
-        self,
-        rule_id: str,
-        message: str,
-        *,
-        path: str = "",
-        segments: tuple[Any, ...] | None = None,
-        line: int | None = None,
-        column: int | None = None,
-        resource: str = "",
-    ) -> None:
-        settings = self.settings
-        if not settings.enabled(rule_id):
-            return
-        if line is None and segments is not None:
-            line, column = self.position(segments)
-        finding = Finding(
-            rule_id=rule_id,
-            severity=settings.severity_of(rule_id),
-            layer=_layer(rule_id),
-            message=message,
-            file=self.file,
-            path=path,
-            line=line,
-            column=column,
-            record=self.record,
-            resource=resource,
-        )
-        if not settings.is_suppressed(finding):
-            self.findings.append(finding)
-
-    def issues(self, issues: Iterable[Issue]) -> None:
-        for rule_id, segments, message, label in issues:
-            self.add(rule_id, message, path=format_path(segments), segments=segments[1:], resource=label)
-
-    def external(self, finding: Finding) -> None:
-        """Accept a finding produced by a pluggable check; fill in file/record/position when missing."""
-        settings = self.settings
-        if not settings.enabled(finding.rule_id) or settings.is_suppressed(finding):
-            return
-        if finding.line is None and finding.path:
-            line, column = self.position(parse_path(finding.path))
-            finding = replace(finding, line=line, column=column)
-        if not finding.file:
-            finding = replace(finding, file=self.file)
-        if finding.record is None and self.record is not None:
-            finding = replace(finding, record=self.record)
-        self.findings.append(finding)
-
-    def position(self, segments: tuple[Any, ...]) -> tuple[int | None, int | None]:
-        unit = self.unit
-        if unit is None:
-            return None, None
-        if unit.fmt == "fhir-xml":
-            return self._xml_position(segments)
-        if self._text is None:
-            self._text = unit.data.decode("utf-8", errors="replace")
-            self._index = index_positions(self._text)
-        line, column = line_col(self._text, position_in(self._index, (*self.json_root, *segments)))
-        return line + unit.line - 1, column
-
-    def _xml_position(self, segments: tuple[Any, ...]) -> tuple[int | None, int | None]:
-        from dastandard.fhirxml import FhirXmlError, parse_fhir_xml
-
-        if self._xml_lines is None:
-            self._xml_lines = {}
-            with contextlib.suppress(FhirXmlError):
-                parse_fhir_xml(self.unit.data if self.unit else b"", lines=self._xml_lines)
-        lines = self._xml_lines
-        key = tuple(segments)
-        while key:
-            for candidate, line in lines.items():
-                if candidate[1:] == key:
-                    return line, None
-            key = key[:-1]
-        return (1, None) if lines else (None, None)
-
-
-def _layer(rule_id: str) -> Layer:
-    entry = catalog().get(rule_id)
-    if entry is not None:
-        return entry.layer
-    return _LAYER_OF.get(rule_id[2:3], Layer.SYNTAX)
-
-
-def format_path(segments: Sequence[Any]) -> str:
-    """``("Bundle", "entry", 2, "resource")`` -> ``Bundle.entry[2].resource``."""
-    out: list[str] = []
-    for seg in segments:
-        if isinstance(seg, int):
-            out.append(f"[{seg}]")
-        else:
-            out.append(f".{seg}" if out else str(seg))
-    return "".join(out)
-
-
-# ---------------------------------------------------------------- inputs
-
-
-def _param(settings: Settings, rule_id: str, name: str, default: int) -> int:
-    try:
-        return int(settings.param(rule_id, name))
-    except (KeyError, TypeError, ValueError):
-        return default
-
-
-def iter_units(
-    inputs: Sequence[str | Path], settings: Settings, input_format: str | None, files: list[str] | None = None
-) -> Iterator[Unit | list[Finding]]:
-    """Yield each record to check, or a list of input-level findings, in input order.
-
-    The label of every file opened is appended to ``files`` when it is given.
-    """
-    seen = files if files is not None else []
-    for item in inputs:
-        if str(item) == STDIN:
-            seen.append(STDIN_LABEL)
-            yield from _read_stream(STDIN_LABEL, sys.stdin.buffer, settings, input_format, size=None)
-            continue
-        path = Path(item)
-        if path.is_dir():
-            for file in walk_inputs(path):
-                seen.append(str(file))
-                yield from _read_file(file, settings, input_format)
-        else:
-            seen.append(str(path))
-            yield from _read_file(path, settings, input_format)
-
-
-def walk_inputs(root: Path) -> Iterator[Path]:
-    """Every file below ``root`` in sorted order, hidden entries and symlinked folders skipped."""
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from walk_inputs(Path(entry.path))
-        elif entry.is_file():
-            yield Path(entry.path)
-
-
-def _read_file(path: Path, settings: Settings, input_format: str | None) -> Iterator[Unit | list[Finding]]:
-    label = str(path)
-    try:
-        size = path.stat().st_size
-        handle = path.open("rb")
-    except OSError as exc:
-        emitter = Emitter(settings, None, label, None)
-        emitter.add("DA0001", f"cannot open input: {exc.strerror or exc}")
-        yield emitter.findings
-        return
-    with handle:
-        fmt = input_format
-        if fmt is None and path.suffix.lower() in (".ndjson", ".jsonl"):
-            fmt = "ndjson"
-        yield from _read_stream(label, handle, settings, fmt, size=size)
-
-
-def _read_stream(
-    label: str, handle: IO[bytes], settings: Settings, input_format: str | None, size: int | None
-) -> Iterator[Unit | list[Finding]]:
-    emitter = Emitter(settings, None, label, None)
-    max_file = _param(settings, "DA0005", "max_file_bytes", 256 * 1024 * 1024)
-    max_record = _param(settings, "DA0005", "max_record_bytes", 32 * 1024 * 1024)
-    try:
-        head = handle.read(_HEAD)
-    except OSError as exc:
-        emitter.add("DA0001", f"cannot read input: {exc.strerror or exc}")
-        yield emitter.findings
-        return
-    if not head.strip():
-        emitter.add("DA0002", "the input is empty", line=1, column=1)
-        yield emitter.findings
-        return
-    fmt = input_format or _detect(head)
-    if fmt is None:
-        emitter.add(
-            "DA0006",
-            "the input format could not be detected (expected FHIR JSON, FHIR XML or NDJSON)",
-            line=1,
-            column=1,
-        )
-        yield emitter.findings
-        return
-    if fmt == "ndjson":
-        yield from _ndjson_units(label, head, handle, settings, max_record)
-        return
-    if size is not None and size > max_file:
-        emitter.add("DA0005", f"the input is {size} bytes, over the limit of {max_file} bytes", line=1, column=1)
-        yield emitter.findings
-        return
-    try:
-        rest = handle.read(max_file + 1 - len(head)) if len(head) <= max_file else b""
-    except OSError as exc:
-        emitter.add("DA0001", f"cannot read input: {exc.strerror or exc}")
-        yield emitter.findings
-        return
-    data = head + rest
-    if len(data) > max_file:
-        emitter.add("DA0005", f"the input is over the limit of {max_file} bytes", line=1, column=1)
-        yield emitter.findings
-        return
-    yield Unit(label, None, 1, data, "json" if fmt in ("fhir-json", "json") else fmt)
-
-
-def _detect(head: bytes) -> str | None:
-    text = head
-    for bom in (codecs.BOM_UTF8,):
-        if text.startswith(bom):
-            text = text[len(bom) :]
-    if text.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "json"  # reported as an encoding problem when parsed
-    stripped = text.lstrip()
-    if stripped.startswith(b"<"):
-        return "fhir-xml"
-    if stripped.startswith(b"{"):
-        first, sep, rest = stripped.partition(b"\n")
-        if sep and rest.strip():
-            try:
-                parsed = orjson.loads(first)
-            except orjson.JSONDecodeError:
-                return "json"
-            return "ndjson" if isinstance(parsed, dict) else "json"
-        return "json"
-    if stripped.startswith(b"["):
-        return "json"  # reported as not-an-object
-    return None
-
-
-def _lines(head: bytes, handle: IO[bytes], max_record: int) -> Iterator[bytes | None]:
-    """Split a stream into lines without holding more than one line (plus a read chunk) in memory.
-
-    An over-long line yields ``None`` and is skipped up to its newline.
-    """
-    buffer, start, eof = head, 0, False
-    while True:
-        newline = buffer.find(b"\n", start)
-        while newline < 0 and not eof and len(buffer) - start <= max_record:
-            chunk = handle.read(_HEAD)
-            if not chunk:
-                eof = True
-                break
-            searched = len(buffer) - start
-            buffer, start = buffer[start:] + chunk, 0
-            newline = buffer.find(b"\n", searched)
-        if newline >= 0:
-            line = buffer[start:newline]
-            start = newline + 1
-            yield None if len(line) > max_record else line
-        elif len(buffer) - start > max_record:
-            yield None
-            buffer, start = b"", 0
-            while not eof:
-                chunk = handle.read(_HEAD)
-                if not chunk:
-                    eof = True
-                    break
-                cut = chunk.find(b"\n")
-                if cut >= 0:
-                    buffer = chunk[cut + 1 :]
-                    break
-        else:
-            if start < len(buffer):
-                yield buffer[start:]
-            return
-
-
-def _ndjson_units(
-    label: str, head: bytes, handle: IO[bytes], settings: Settings, max_record: int
-) -> Iterator[Unit | list[Finding]]:
-    for line_no, line in enumerate(_lines(head, handle, max_record), start=1):
-        if line is None:
-            emitter = Emitter(settings, None, label, line_no)
-            emitter.add("DA0005", f"NDJSON line is over the limit of {max_record} bytes", line=line_no, column=1)
-            yield emitter.findings
-        elif line.strip():
-            yield Unit(label, line_no, line_no, line.rstrip(b"\r"), "ndjson-line")
 
 
 # ---------------------------------------------------------------- checking one unit
@@ -412,14 +103,17 @@ def check_unit(unit: Unit, settings: Settings, want_summary: bool) -> UnitResult
 
 def _parse(unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
     if unit.fmt == "fhir-xml":
-        from dastandard.fhirxml import FhirXmlError, parse_fhir_xml
+        from dastandard.fhir.xml import FhirXmlError, parse_fhir_xml
 
+        lines: dict[tuple[Any, ...], int] = {}
         try:
-            return parse_fhir_xml(unit.data)
+            record = parse_fhir_xml(unit.data, lines=lines)
         except FhirXmlError as exc:
             rule = "DA0031" if exc.hostile else ("DA0030" if exc.message.startswith("malformed") else "DA0032")
             emitter.add(rule, exc.message, line=exc.line, column=exc.column)
             return None
+        emitter.xml_lines = lines
+        return record
     try:
         doc = orjson.loads(unit.data)
     except orjson.JSONDecodeError as exc:
@@ -437,16 +131,8 @@ def _parse(unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
 
 
 def _logical(doc: dict[str, Any], unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
-    try:
-        logical = import_module("dastandard.logical")
-    except ImportError:
-        emitter.add(
-            "DA0040",
-            "logical records cannot be checked: the dastandard.logical module is not available",
-            line=unit.line,
-            column=1,
-        )
-        return None
+    from dastandard import logical
+
     had_errors = False
     try:
         for json_path, message in logical.validate_logical(doc):
@@ -484,9 +170,8 @@ def _practice_and_summary(
     _run_practice(record, unit, emitter, settings)
     if not want_summary:
         return None
-    returns = _plugin("returns")
-    if returns is None:
-        return None
+    from dastandard.validation import returns
+
     try:
         return returns.summarize(record, file=unit.file, record_no=unit.record)
     except Exception as exc:
@@ -498,26 +183,49 @@ def _practice_and_summary(
         return None
 
 
-def _plugin(name: str) -> Any:
-    try:
-        return import_module(f"dastandard.validation.{name}")
-    except ImportError:
-        return None
+RecordCheck = Callable[..., Iterable[Finding]]
+
+
+@cache
+def plugin_rule_layers() -> tuple[tuple[str, RecordCheck], ...]:
+    """Rule layers of other packages, from the ``dastandard.rule_layers`` entry points, by entry-point name.
+
+    Each entry point names a callable ``check(record, *, settings, file, record_no) -> Iterable[Finding]`` (the
+    signature of ``dastandard.validation.practice.check_record``); it runs after the practice rules on every record.
+    One that cannot be loaded, or is not callable, is a ``RuntimeWarning`` and is left out.
+    """
+    layers: list[tuple[str, RecordCheck]] = []
+    for ep in sorted(entry_points(group=RULE_LAYER_GROUP), key=lambda e: e.name):
+        try:
+            check = ep.load()
+        except Exception as exc:  # plugins must never crash the tool
+            warnings.warn(
+                f"rule layer plugin {ep.name!r} ({ep.value}) could not be loaded: {exc}", RuntimeWarning, stacklevel=2
+            )
+            continue
+        if not callable(check):
+            warnings.warn(f"rule layer plugin {ep.name!r} ({ep.value}) is not callable", RuntimeWarning, stacklevel=2)
+            continue
+        layers.append((ep.name, check))
+    return tuple(layers)
 
 
 def _run_practice(record: dict[str, Any], unit: Unit, emitter: Emitter, settings: Settings) -> None:
-    practice = _plugin("practice")
-    if practice is None:
-        return
-    try:
-        for finding in practice.check_record(record, settings=settings, file=unit.file, record_no=unit.record):
-            emitter.external(finding)
-    except Exception as exc:
-        emitter.add(
-            "DA0900",
-            f"internal error in a practice check: {type(exc).__name__}: {exc}",
-            resource=resource_label(record),
-        )
+    """The practice rules, then every plugin rule layer; a failure in one is a DA0900 finding, the rest still run."""
+    from dastandard.validation import practice
+
+    layers: list[tuple[str, RecordCheck]] = [("practice", practice.check_record), *plugin_rule_layers()]
+    for name, check in layers:
+        try:
+            for finding in check(record, settings=settings, file=unit.file, record_no=unit.record):
+                emitter.external(finding)
+        except Exception as exc:
+            what = "a practice check" if name == "practice" else f"rule layer {name!r}"
+            emitter.add(
+                "DA0900",
+                f"internal error in {what}: {type(exc).__name__}: {exc}",
+                resource=resource_label(record),
+            )
 
 
 # What crosses between processes: units as plain tuples of their fields (the raw record bytes, never parsed
@@ -553,12 +261,12 @@ def _unpack_finding(t: _PackedFinding) -> Finding:
 def _warm_up() -> None:
     """Load the plans and compile the profiles before the first record (worker initializer, and serial runs)."""
     with contextlib.suppress(Exception):
+        from dastandard.validation import practice, returns  # noqa: F401  (loaded now, not at the first record)
         from dastandard.validation.profile import profile_checker
 
         structure_checker()
         profile_checker()
-        _plugin("practice")
-        _plugin("returns")
+        plugin_rule_layers()
 
 
 def _worker_start() -> None:
@@ -595,15 +303,15 @@ def run(
         emitter.add("DA0006", f"unknown input format {input_format!r}; expected one of {', '.join(FORMATS)}")
         yield from emitter.findings
         return
-    returns = _plugin("returns")
+    from dastandard.validation import returns
+
     checks = None
-    if returns is not None:
-        try:
-            checks = returns.ReturnChecks(settings)
-        except Exception as exc:
-            emitter = Emitter(settings, None, "", None)
-            emitter.add("DA0900", f"internal error starting the return checks: {type(exc).__name__}: {exc}")
-            yield from emitter.findings
+    try:
+        checks = returns.ReturnChecks(settings)
+    except Exception as exc:
+        emitter = Emitter(settings, None, "", None)
+        emitter.add("DA0900", f"internal error starting the return checks: {type(exc).__name__}: {exc}")
+        yield from emitter.findings
     want_summary = checks is not None
     items = iter_units(inputs, settings, input_format, files)
     if jobs <= 1:

@@ -18,14 +18,14 @@ from typing import Any
 import orjson
 
 from dastandard.config import Settings
-from dastandard.model.urls import XHTML_NAMESPACE
-from dastandard.validation import fhirpath
-from dastandard.validation.baseplan import BasePlan, base_plan
+from dastandard.fhir import fhirpath
+from dastandard.fhir.baseplan import BasePlan, base_plan
+from dastandard.fhir.xml import XHTML_NS
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 _UPPER = re.compile(r"[A-Z]")
 _ABSOLUTE = re.compile(r"^(urn:uuid:[0-9a-fA-F-]{36}|urn:oid:[0-9.]+|[a-zA-Z][a-zA-Z0-9+.-]*://\S+)$")
-_XHTML_NS = XHTML_NAMESPACE
+_XHTML_NS = XHTML_NS
 # R4 Narrative.div: the allowed elements (narrative.html; the HL7 validator's XhtmlValidator list).
 _XHTML_ALLOWED = frozenset(
     [
@@ -865,7 +865,7 @@ class _Context:
         return False
 
     def narrative(self, div: str, path: tuple[Any, ...], label: str) -> None:
-        from dastandard.fhirxml import FhirXmlError, parse_xml_document
+        from dastandard.fhir.xml import FhirXmlError, parse_xml_document
 
         try:
             root = parse_xml_document(div.encode("utf-8"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dastandard.validation.baseplan import (
+from dastandard.fhir.baseplan import (
     MARK_EXTENSION,
     MARK_NARRATIVE,
     MARK_REFERENCE,

@@ -16,11 +16,10 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cin-census" / "da-
 
 def test_every_builtin_format_loads() -> None:
     assert registry.load_errors() == ()
-    for spec in registry.BUILTIN_FORMATS:
-        module, _, cls = spec.partition(":")
-        assert issubclass(getattr(import_module(module), cls), Format), spec
+    for cls in registry.builtin_formats():
+        assert issubclass(cls, Format), cls
     names = registry.format_names()
-    assert len(names) == len(set(names)) == len(registry.BUILTIN_FORMATS)
+    assert len(names) == len(set(names)) == len(registry.builtin_formats())
     assert "cin-census" in names
 
 
@@ -66,6 +65,10 @@ class _EntryPoint:
     def __init__(self, name: str, value: str) -> None:
         self.name, self.value = name, value
 
+    def load(self) -> Any:
+        module, _, attr = self.value.partition(":")
+        return getattr(import_module(module), attr)
+
 
 def test_broken_plugin_is_a_warning_and_a_good_one_is_listed(monkeypatch: pytest.MonkeyPatch) -> None:
     def fake_entry_points(group: str) -> list[Any]:
@@ -86,11 +89,19 @@ def test_broken_plugin_is_a_warning_and_a_good_one_is_listed(monkeypatch: pytest
         registry._registry.cache_clear()
 
 
-def test_a_missing_builtin_is_a_registry_error_not_an_import_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "BUILTIN_FORMATS", (*registry.BUILTIN_FORMATS, "dastandard.convert.nope:Nope"))
+class Broken(Format):
+    name: ClassVar[str] = "broken-builtin"
+
+    def __init__(self) -> None:
+        raise RuntimeError("cannot start")
+
+
+def test_a_builtin_that_cannot_start_is_a_load_error_not_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    builtins = registry.builtin_formats()
+    monkeypatch.setattr(registry, "builtin_formats", lambda: (*builtins, Broken))
     registry._registry.cache_clear()
     try:
-        assert any(err.startswith("dastandard.convert.nope:Nope") for err in registry.load_errors())
+        assert any(err.startswith(f"{__name__}:Broken: RuntimeError") for err in registry.load_errors())
         assert "cin-census" in registry.format_names()
     finally:
         registry._registry.cache_clear()

@@ -13,9 +13,9 @@ import orjson
 import pytest
 
 from dastandard.config import Settings
+from dastandard.fhir.positions import index_positions, line_col, locate, parse_path, position_in
 from dastandard.findings import Layer, Severity
 from dastandard.validation import iter_findings, validate
-from dastandard.validation.positions import index_positions, line_col, locate, parse_path, position_in
 
 ROOT = Path(__file__).resolve().parents[2]
 INVALID = ROOT / "examples" / "invalid"
@@ -23,7 +23,7 @@ EXPECTED: dict[str, list[str]] = json.loads((INVALID / "expected.json").read_tex
 OWN_EXAMPLES = sorted(p for p in INVALID.iterdir() if p.name[:3] in ("DA0", "DA1", "DA2"))
 # Examples whose rule needs a run-time condition (an unreadable file, a size limit, a missing module, a crashing
 # check, a profile made by the test: test_engine_profiles.py); each has its own test.
-CONDITIONAL = {"DA0001.json", "DA0005.ndjson", "DA0040.json", "DA0900.json", "DA2007.json", "DA2016.json"}
+CONDITIONAL = {"DA0001.json", "DA0005.ndjson", "DA0900.json", "DA2007.json", "DA2016.json"}
 
 
 def rule_ids(*inputs: Any, **kwargs: Any) -> list[str]:
@@ -337,20 +337,6 @@ def test_da0005_example_with_a_record_limit() -> None:
     assert validate([INVALID / "DA0005.ndjson"]).findings == ()
 
 
-def test_da0040_example_without_the_logical_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dastandard.validation import engine
-
-    real = engine.import_module
-
-    def missing(name: str) -> Any:
-        if name == "dastandard.logical":
-            raise ImportError(name)
-        return real(name)
-
-    monkeypatch.setattr(engine, "import_module", missing)
-    assert rule_ids(INVALID / "DA0040.json") == ["DA0040"]
-
-
 def test_da0900_example_with_a_failing_check(monkeypatch: pytest.MonkeyPatch) -> None:
     from dastandard.validation import structure
 
@@ -360,3 +346,74 @@ def test_da0900_example_with_a_failing_check(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(structure.StructureChecker, "check", broken)
     [finding] = validate([INVALID / "DA0900.json"]).findings
     assert finding.rule_id == "DA0900" and "ZeroDivisionError" in finding.message
+
+
+# ---------------------------------------------------------------------------------- rule layers from entry points
+
+
+class _RuleLayerEntryPoint:
+    def __init__(self, name: str, target: Any) -> None:
+        self.name, self.value, self._target = name, f"tests:{name}", target
+
+    def load(self) -> Any:
+        if isinstance(self._target, Exception):
+            raise self._target
+        return self._target
+
+
+def _extra_layer(record: Any, *, settings: Settings, file: str, record_no: int | None) -> Any:
+    from dastandard.findings import Finding
+
+    yield Finding("DA9001", Severity.INFO, Layer.PRACTICE, "seen by a plugin", file=file, record=record_no)
+
+
+def _failing_layer(record: Any, *, settings: Settings, file: str, record_no: int | None) -> Any:
+    raise RuntimeError("plugin fault")
+
+
+def test_rule_layers_come_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dastandard.validation import engine
+
+    def fake_entry_points(group: str) -> list[Any]:
+        assert group == engine.RULE_LAYER_GROUP
+        return [
+            _RuleLayerEntryPoint("extra", _extra_layer),
+            _RuleLayerEntryPoint("failing", _failing_layer),
+            _RuleLayerEntryPoint("missing", ImportError("no such module")),
+        ]
+
+    monkeypatch.setattr(engine, "entry_points", fake_entry_points)
+    engine.plugin_rule_layers.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="'missing'"):
+            findings = validate([sorted((ROOT / "examples" / "fhir").glob("*.json"))[0]])
+        rules = [f.rule_id for f in findings.findings]
+        assert "DA9001" in rules
+        faults = [f for f in findings.findings if f.rule_id == "DA0900"]
+        assert len(faults) == 1 and "rule layer 'failing'" in faults[0].message
+    finally:
+        engine.plugin_rule_layers.cache_clear()
+
+
+def test_xml_findings_are_located_from_the_one_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines of XML findings come from the element lines recorded while parsing; the input is parsed once."""
+    from dastandard.fhir import xml
+
+    calls: list[bool] = []
+    real = xml.parse_fhir_xml
+
+    def counting(data: bytes, **kwargs: Any) -> Any:
+        calls.append("lines" in kwargs)
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(xml, "parse_fhir_xml", counting)
+    source = tmp_path / "p.xml"
+    source.write_text(
+        '<Patient xmlns="http://hl7.org/fhir">\n<id value="p"/>\n\n'
+        '<birthDate value="1990-13-45"/>\n<gender value="nonsense"/>\n</Patient>\n',
+        encoding="utf-8",
+    )
+    findings = validate([source]).findings
+    located = {f.path: f.line for f in findings if f.path.startswith("Patient.")}
+    assert located.get("Patient.birthDate") == 4 and located.get("Patient.gender") == 5, findings
+    assert calls == [True]

@@ -16,7 +16,7 @@ from fhirpathpy.models import models
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dastandard.validation import fhirpath
+from dastandard.fhir import fhirpath
 from dastandard.validation.profile import _compile_fhirpath
 
 ROOT = Path(__file__).resolve().parents[2]

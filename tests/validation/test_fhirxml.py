@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dastandard.fhirxml import FhirXmlError, parse_fhir_xml, to_fhir_xml
+from dastandard.fhir.xml import FhirXmlError, parse_fhir_xml, to_fhir_xml
 
 BUNDLE = {
     "resourceType": "Bundle",

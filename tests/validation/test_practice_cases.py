@@ -1006,4 +1006,3 @@ def test_every_practice_and_return_rule_has_a_builder() -> None:
 
     assert sorted(BAD_PRACTICE) == sorted(RULE_IDS)
     assert sorted(BAD_RETURN) == sorted(RETURN_RULE_IDS)
-

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from dastandard.validation.baseplan import ABSTRACT_RESOURCES, BasePlan, ElementDef, base_plan
+from dastandard.fhir.baseplan import ABSTRACT_RESOURCES, BasePlan, ElementDef, base_plan
 
 FHIR_NS = "http://hl7.org/fhir"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

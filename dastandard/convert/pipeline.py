@@ -1,0 +1,400 @@
+"""The conversion pipeline: one input (file, folder or stream) to one output in a registered format.
+
+``convert`` is the library entry point behind ``dastandard convert`` (and ``dastandard.convert``). It chooses the
+reader (``--from`` or detection through the registry, whose FHIR formats use ``dastandard.fhir.detect``), writes
+every output to a temporary file in the target's folder and moves it into place only when its conversion
+succeeded, so no partial output is ever left behind, and converts the files of a folder in a process pool when
+``jobs > 1``. With ``strict`` any loss (anything in a report that is not ``mapped``) is an error: nothing is written
+and the status is ``CONVERSION_LOSSY_STRICT``. Statuses are those of ``dastandard.errors``.
+
+Error policy: a problem that stops the run before anything is converted (an unknown or unwritable target format,
+a missing input, a file given where a folder is needed or the reverse, a folder with nothing to convert, standard
+input that cannot be read, an in-memory output that cannot be written) raises ``FatalError`` with its status. A
+problem with one input (unreadable, undetectable, invalid, lossy under ``strict``, a defect in a format) never
+raises: it is the ``ConversionResult``'s status and message, and its report says what happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from dastandard import errors
+from dastandard._parallel import BackgroundWriter, default_jobs
+from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.registry import RegistryError, all_formats, detect_candidates, get_format
+from dastandard.fhir.detect import HEAD_BYTES
+
+STDIO = "-"
+
+Tick = Callable[[], None]
+ProgressFactory = Callable[[int | None, str], AbstractContextManager[Tick | None]]
+"""``progress(total, label)``: a context giving a callable to call once per record (one input) or file (a folder),
+or None for no progress display. ``total`` is None when unknown."""
+
+# The status a run ends with when several inputs failed differently: the first of these that occurred.
+_STATUS_ORDER = (
+    errors.UNKNOWN_FORMAT,
+    errors.CONVERSION_LOSSY_STRICT,
+    errors.INPUT_UNREADABLE,
+    errors.OUTPUT_UNWRITABLE,
+    errors.CONVERSION_FAILED,
+)
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every single conversion needs; picklable so that ``--jobs`` can send it to worker processes."""
+
+    from_name: str | None
+    to_name: str
+    strict: bool
+    cin_year: int | None = None
+    jobs: int = 1  # worker processes within one input, for a reader that can use them (reads_in_parallel)
+
+
+@dataclass
+class Outcome:
+    """The result of one conversion: the report, the exit status, a message, and the finished temporary file."""
+
+    report: ConversionReport
+    status: int = errors.OK
+    message: str = ""
+    temp: str | None = None
+
+
+def _configured(fmt: Format, opts: Options) -> Format:
+    """A copy of ``fmt`` with the format-specific options applied (``--cin-year`` for formats that have it)."""
+    if opts.cin_year is not None and hasattr(fmt, "cin_year"):
+        fmt = copy.copy(fmt)
+        fmt.cin_year = opts.cin_year
+    return fmt
+
+
+def _resolve_reader(head: bytes, path: Path | None, opts: Options) -> tuple[Format | None, str]:
+    if opts.from_name:
+        try:
+            fmt = get_format(opts.from_name)
+        except RegistryError as exc:
+            return None, str(exc)
+        if not fmt.can_read:
+            return None, f"format {fmt.name!r} cannot be read"
+        return _configured(fmt, opts), ""
+    candidates = detect_candidates(head, path)
+    if len(candidates) == 1:
+        return _configured(get_format(candidates[0]), opts), ""
+    where = str(path) if path else "standard input"
+    if candidates:
+        return None, f"cannot tell the format of {where}: it could be {', '.join(candidates)}; use --from"
+    readable = ", ".join(f.name for f in all_formats() if f.can_read)
+    return None, f"cannot tell the format of {where}; use --from (readable formats: {readable})"
+
+
+def _counted(
+    bundles: Iterable[dict[str, Any]], tick: Callable[[], None] | None, seen: list[int]
+) -> Iterator[dict[str, Any]]:
+    for bundle in bundles:
+        seen[0] += 1
+        if tick:
+            tick()
+        yield bundle
+
+
+def convert_stream(
+    source: IO[bytes],
+    name: str,
+    path: Path | None,
+    target: IO[bytes],
+    opts: Options,
+    tick: Callable[[], None] | None = None,
+) -> Outcome:
+    """Convert one input stream into ``target``. Never raises: every failure is an Outcome status and message."""
+    report = ConversionReport(source=name, target_format=opts.to_name)
+    head = source.read(HEAD_BYTES)
+    source.seek(0)
+    reader, problem = _resolve_reader(head, path, opts)
+    if reader is None:
+        return Outcome(report, errors.UNKNOWN_FORMAT, problem)
+    report.source_format = reader.name
+    try:
+        writer = _configured(get_format(opts.to_name), opts)
+    except RegistryError as exc:
+        return Outcome(report, errors.UNKNOWN_FORMAT, str(exc))
+    if not writer.can_write:
+        return Outcome(report, errors.UNKNOWN_FORMAT, f"format {writer.name!r} cannot be written")
+    seen = [0]
+    encode = writer.record_encoder()
+    try:
+        if encode is not None:  # line output: written by a background thread while the next records are made
+            jobs = opts.jobs if reader.reads_in_parallel else 1
+            with BackgroundWriter(target) as sink:
+                for line in reader.read_encoded(source, name, report, encode, jobs):
+                    sink.write(line)
+                    report.records_out += 1
+                    if tick:
+                        tick()
+        else:
+            writer.write(_counted(reader.read(source, name, report), tick, seen), target, report)
+    except errors.FatalError as exc:
+        return Outcome(report, exc.status, f"{name}: {exc.message}")
+    except Exception as exc:  # a defect in a format must not become a traceback
+        return Outcome(report, errors.CONVERSION_FAILED, f"{name}: conversion failed: {type(exc).__name__}: {exc}")
+    if not report.records_out:
+        report.records_out = seen[0]
+    if report.records_out == 0 and any(e.kind is Loss.INVALID_INPUT for e in report.entries):
+        # Nothing came out and something could not be read: a failure, never an empty output and status 0.
+        return Outcome(report, errors.CONVERSION_FAILED, f"{name}: nothing could be converted (see the report)")
+    if opts.strict and report.losses:
+        return Outcome(
+            report,
+            errors.CONVERSION_LOSSY_STRICT,
+            f"{name}: --strict and the conversion would lose or alter data ({len(report.losses)} entries)",
+        )
+    return Outcome(report)
+
+
+def convert_file(src: str, dst: str, opts: Options, tick: Callable[[], None] | None = None) -> Outcome:
+    """Convert ``src`` into a temporary file beside ``dst`` (returned in ``Outcome.temp`` on success only).
+
+    ``tick`` is called once per record written, for a progress bar in a single process.
+    """
+    src_path, dst_path = Path(src), Path(dst)
+    try:
+        source = src_path.open("rb")
+    except OSError as exc:
+        return Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc.strerror}")
+    try:
+        dst_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=dst_path.parent, prefix=f".{dst_path.name}.", suffix=".part")
+    except OSError as exc:
+        source.close()
+        return Outcome(
+            ConversionReport(source=src), errors.OUTPUT_UNWRITABLE, f"cannot write in {dst_path.parent}: {exc.strerror}"
+        )
+    with source, os.fdopen(fd, "wb") as target:
+        try:
+            outcome = convert_stream(source, src_path.name, src_path, target, opts, tick)
+        except OSError as exc:
+            outcome = Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc}")
+    outcome.report.source = src
+    if outcome.status == errors.OK:
+        outcome.temp = temp
+    else:
+        Path(temp).unlink(missing_ok=True)
+    return outcome
+
+
+def _commit(temp: str, dst: Path) -> str:
+    try:
+        Path(temp).chmod(_umask_mode())
+        Path(temp).replace(dst)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        return f"cannot write {dst}: {exc.strerror}"
+    return ""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in its folder; FatalError OUTPUT_UNWRITABLE on failure."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        Path(temp).chmod(_umask_mode())
+        Path(temp).replace(path)
+    except OSError as exc:
+        errors.fatal(f"cannot write {path}: {exc.strerror}", errors.OUTPUT_UNWRITABLE)
+
+
+def _batch_inputs(folder: Path, opts: Options) -> list[Path]:
+    """Files in ``folder`` (recursively, sorted) that the source format, or any readable format, claims by name."""
+    if opts.from_name:
+        try:
+            exts = get_format(opts.from_name).extensions
+        except RegistryError as exc:
+            errors.fatal(str(exc), errors.UNKNOWN_FORMAT)
+    else:
+        exts = tuple(e for f in all_formats() if f.can_read for e in f.extensions)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    if exts:
+        files = [p for p in files if any(p.name.lower().endswith(e.lower()) for e in exts)]
+    return files
+
+
+def _output_name(rel: Path, to_fmt: Format) -> Path:
+    ext = to_fmt.extensions[0] if to_fmt.extensions else rel.suffix
+    name = rel.name
+    for known in sorted((e for f in all_formats() for e in f.extensions), key=len, reverse=True):
+        if name.lower().endswith(known.lower()):
+            name = name[: -len(known)]
+            break
+    return rel.with_name(name + ext)
+
+
+@dataclass
+class ConversionResult:
+    """What ``convert`` did: one report per input (in input order), the outputs written, and the exit status.
+
+    ``status`` is ``errors.OK`` when every input converted; otherwise ``problems`` holds one message per failed
+    input (and, when ``strict`` stopped a batch, a last line saying nothing was written).
+    """
+
+    reports: list[ConversionReport]
+    outputs: list[Path] = field(default_factory=list)
+    status: int = errors.OK
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every input converted and every output was written."""
+        return self.status == errors.OK
+
+
+@contextlib.contextmanager
+def _no_progress(total: int | None, label: str) -> Iterator[Tick | None]:
+    yield None
+
+
+def convert(
+    source: str | Path,
+    target: str | Path,
+    *,
+    to: str,
+    source_format: str | None = None,
+    strict: bool = False,
+    cin_year: int | None = None,
+    jobs: int | None = None,
+    progress: ProgressFactory | None = None,
+) -> ConversionResult:
+    """Convert ``source`` into the format ``to`` at ``target``.
+
+    ``source`` is a file, a folder (every file below it whose name the source format claims, or any readable
+    format's when ``source_format`` is None; ``target`` is then a folder mirroring the relative paths, with the
+    target format's first extension) or ``"-"`` for standard input; ``target`` is a file, a folder or ``"-"`` for
+    standard output. ``source_format`` None detects the format of each input from its content. ``cin_year`` is
+    passed to formats that have that option. ``jobs`` worker processes (None: as ``dastandard._parallel``'s
+    ``default_jobs``) convert the files of a folder at once, or build the records of one input for a reader that
+    can. See the module docstring for what raises and what is a status.
+    """
+    source_text, target_text = str(source), str(target)
+    workers = jobs or default_jobs([source_text])
+    opts = Options(source_format, to, strict, cin_year, workers)
+    show = progress or _no_progress
+    try:
+        to_fmt = get_format(to)
+    except RegistryError as exc:
+        errors.fatal(str(exc), errors.UNKNOWN_FORMAT)
+    if not to_fmt.can_write:
+        errors.fatal(f"format {to!r} cannot be written", errors.UNKNOWN_FORMAT)
+    src = Path(source_text)
+    if source_text != STDIO and not src.exists():
+        errors.fatal(f"cannot read {source_text}: no such file or folder", errors.INPUT_UNREADABLE)
+    if source_text != STDIO and src.is_dir():
+        return _convert_folder(src, Path(target_text), opts, to_fmt, workers, show)
+    if STDIO in (source_text, target_text):
+        return _convert_in_memory(source_text, target_text, opts, show)
+    dst = Path(target_text)
+    if dst.is_dir():
+        errors.fatal(
+            f"{target_text} is a folder; give a file name (a folder output needs a folder INPUT)", errors.USAGE
+        )
+    with show(None, src.name) as tick:
+        outcome = convert_file(str(src), str(dst), opts, tick)
+    return _finish([outcome], [dst])
+
+
+def _convert_in_memory(source: str, target: str, opts: Options, show: ProgressFactory) -> ConversionResult:
+    try:
+        data = sys.stdin.buffer.read() if source == STDIO else Path(source).read_bytes()
+    except OSError as exc:
+        errors.fatal(f"cannot read {source}: {exc.strerror}", errors.INPUT_UNREADABLE)
+    name = "<stdin>" if source == STDIO else Path(source).name
+    path = None if source == STDIO else Path(source)
+    buffer = io.BytesIO()
+    with show(None, name) as tick:
+        outcome = convert_stream(io.BytesIO(data), name, path, buffer, opts, tick)
+    outputs: list[Path] = []
+    if outcome.status == errors.OK:
+        if target == STDIO:
+            sys.stdout.buffer.write(buffer.getvalue())
+            sys.stdout.buffer.flush()
+        else:
+            write_atomic(Path(target), buffer.getvalue())
+            outputs.append(Path(target))
+    result = _finish([outcome], [])
+    result.outputs = outputs
+    return result
+
+
+def _convert_folder(
+    src: Path, dst: Path, opts: Options, to_fmt: Format, jobs: int, show: ProgressFactory
+) -> ConversionResult:
+    if dst.exists() and not dst.is_dir():
+        errors.fatal(f"{dst} is a file; a folder INPUT needs a folder OUTPUT", errors.USAGE)
+    files = _batch_inputs(src, opts)
+    if not files:
+        errors.fatal(f"no convertible files in {src}", errors.INPUT_UNREADABLE)
+    targets = [dst / _output_name(f.relative_to(src), to_fmt) for f in files]
+    outcomes: list[Outcome] = []
+    with show(len(files), f"converting {len(files)} files") as tick:
+        if jobs > 1 and len(files) > 1:
+            one_each = dataclasses.replace(opts, jobs=1)  # the files share the workers; none starts its own
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for outcome in pool.map(convert_file, map(str, files), map(str, targets), [one_each] * len(files)):
+                    outcomes.append(outcome)
+                    if tick:
+                        tick()
+        else:
+            for f, t in zip(files, targets, strict=True):
+                outcomes.append(convert_file(str(f), str(t), opts))
+                if tick:
+                    tick()
+    return _finish(outcomes, targets)
+
+
+def _finish(outcomes: list[Outcome], targets: list[Path]) -> ConversionResult:
+    """Commit the outputs (all or, under strict, none) and work out the run's status and messages."""
+    strict_failed = any(o.status == errors.CONVERSION_LOSSY_STRICT for o in outcomes)
+    written: list[Path] = []
+    for outcome, target in zip(outcomes, targets, strict=False):
+        if outcome.temp is None:
+            continue
+        if strict_failed:
+            Path(outcome.temp).unlink(missing_ok=True)
+            continue
+        problem = _commit(outcome.temp, target)
+        if problem:
+            outcome.status, outcome.message = errors.OUTPUT_UNWRITABLE, problem
+            outcome.report.add(ReportEntry(Loss.INVALID_INPUT, "(output)", str(target), problem))
+        else:
+            written.append(target)
+    result = ConversionResult([o.report for o in outcomes], written)
+    failed = [o for o in outcomes if o.status != errors.OK]
+    if not failed:
+        return result
+    result.status = min(
+        (o.status for o in failed),
+        key=lambda s: _STATUS_ORDER.index(s) if s in _STATUS_ORDER else len(_STATUS_ORDER),
+    )
+    result.problems = [o.message for o in failed if o.message]
+    if strict_failed and len(outcomes) > 1:
+        result.problems.append("--strict: no output was written")
+    return result
