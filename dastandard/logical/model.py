@@ -8,11 +8,17 @@ ValueSets shipped in ``profiles/`` (a ValueSet not shipped yet is tolerated).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Final
 
-from dastandard.canonicals import V3_ACT_CODE, V3_CONFIDENTIALITY
+from dastandard.canonicals import (
+    OBSERVATION_CATEGORY,
+    PROVENANCE_PARTICIPANT_TYPE,
+    V3_ACT_CODE,
+    V3_CONFIDENTIALITY,
+    WORKFLOW_EPISODE_OF_CARE,
+)
 from dastandard.convert.ids import code_system_url, extension_url
 from dastandard.standard import standard
 
@@ -40,6 +46,8 @@ STRING_PATTERN: Final = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\
 _EXTERNAL_SYSTEMS: Final[Mapping[str, str]] = {
     "nhs-ethnic-category": "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland",
     "encounter-class": ACT_CODE_SYSTEM,
+    "observation-category": OBSERVATION_CATEGORY,
+    "provenance-agent-type": PROVENANCE_PARTICIPANT_TYPE,
 }
 
 
@@ -59,11 +67,17 @@ def record_type_system() -> str:
 
 @cache
 def value_set_codes(value_set: str) -> dict[str, str] | None:
-    """``{code: system}`` of a shipped ValueSet, or None when it is not shipped yet or cannot be expanded here."""
+    """``{code: system}`` of a shipped ValueSet (else of the standard's CodeSystem of the same id), or None.
+
+    None means the code list is not shipped yet or cannot be expanded here; its codes are then not checked.
+    """
     std = standard()
     artifact = std.get(std.url("ValueSet", value_set))
     if artifact is None:
-        return None
+        own = std.get(code_system_url(value_set))  # a code list with no ValueSet yet: its own CodeSystem
+        if own is None or own.resource.get("resourceType") != "CodeSystem":
+            return None
+        return dict.fromkeys(_code_system_codes(own.resource.get("concept", [])), code_system_url(value_set))
     codes: dict[str, str] = {}
     for include in artifact.resource.get("compose", {}).get("include", []):
         system = include.get("system")
@@ -83,6 +97,15 @@ def _code_system_codes(concepts: Sequence[Mapping[str, Any]]) -> Iterator[str]:
     for concept in concepts:
         yield str(concept["code"])
         yield from _code_system_codes(concept.get("concept", []))
+
+
+@cache
+def code_system_codes(system: str) -> frozenset[str] | None:
+    """The codes of a CodeSystem the standard ships, by canonical URL, or None when it is not shipped."""
+    artifact = standard().get(system)
+    if artifact is None or artifact.resource.get("resourceType") != "CodeSystem":
+        return None
+    return frozenset(_code_system_codes(artifact.resource.get("concept", [])))
 
 
 def system_for(value_set: str, code: str) -> str:
@@ -119,6 +142,7 @@ VALUE_SUFFIX: Final[Mapping[str, str]] = {
     "period": "Period",
     "identifier": "Identifier",
     "characteristic": "CodeableConcept",
+    "telecom": "ContactPoint",
 }
 
 STR = Val("string")
@@ -133,6 +157,7 @@ NAME = Val("name")
 ADDRESS = Val("address")
 DATE_OR_ABSENT = Val("date-or-absent")
 ANNOTATION = Val("annotation")
+TELECOM = Val("telecom")
 
 
 def code(value_set: str) -> Val:
@@ -160,9 +185,14 @@ class Field:
 
 @dataclass(frozen=True)
 class At(Field):
-    """A value at a fixed element path; an int in the path is a list index."""
+    """A value at a fixed element path; an int in the path is a list index.
+
+    ``start`` > 0 makes a list field take the elements from that index on (the first ones belong to other
+    fields, e.g. the record type's coding in ``code.coding``).
+    """
 
     path: tuple[str | int, ...] = ()
+    start: int = 0
 
 
 @dataclass(frozen=True)
@@ -218,6 +248,23 @@ def _notes() -> At:
     return At("notes", "Free-text notes (Annotation.text).", ANNOTATION, many=True, path=("note",))
 
 
+def _active(doc: str) -> At:
+    return At("active", doc, BOOL, path=("active",))
+
+
+def _telecom() -> At:
+    return At("telecom", "Contact points (phone, email, ...).", TELECOM, many=True, path=("telecom",))
+
+
+def _episode() -> Ext:
+    return Ext(
+        "episode",
+        "The service episode this belongs to (local id).",
+        ref("serviceEpisodes"),
+        url=WORKFLOW_EPISODE_OF_CARE,
+    )
+
+
 def _obs_effective() -> tuple[Field, ...]:
     return (
         At("effectiveDateTime", "When it happened or was found (dateTime).", DATETIME, path=("effectiveDateTime",)),
@@ -232,6 +279,7 @@ _LAST_VERIFIED = Complex(
     fields=(
         Ext("date", "When the details were last verified.", DATETIME, required=True, url="date"),
         Ext("by", "The agency (local id) that verified them.", ref("agencies"), url="by"),
+        Ext("source", "How the details are known.", code("fact-source"), url="source"),
     ),
 )
 
@@ -309,11 +357,47 @@ _CHARACTERISTICS = (
     ),
 )
 
+
+def _completed(section: Section) -> Section:
+    """Add the fields every resource of its type can carry when the section does not name them itself."""
+    keys = {f.key for f in section.fields}
+    extra: list[Field] = []
+    if section.identifier and "identifiers" not in keys:
+        extra.append(At("identifiers", "Further identifiers of the record.", IDENT, many=True, path=("identifier",)))
+    if section.resource_type == "Observation":
+        extra.append(
+            At(
+                "categories",
+                "Observation categories (e.g. social-history).",
+                code("observation-category"),
+                many=True,
+                path=("category",),
+            )
+        )
+        if section.record_type:
+            extra.append(
+                At(
+                    "kindCodings",
+                    "Further codings of the record's kind beside the record type (e.g. a CIN assessment factor).",
+                    Val("coding", "record-type"),
+                    many=True,
+                    path=("code", "coding"),
+                    start=1,
+                )
+            )
+        if "agency" not in keys:
+            extra.append(At("agency", "The agency that recorded it (local id).", _AGENCY, path=("performer", 0)))
+    noted = ("Observation", "ServiceRequest", "CarePlan", "RiskAssessment", "Communication")
+    if section.resource_type in noted and "notes" not in keys:
+        extra.append(_notes())
+    return replace(section, fields=(*section.fields, *extra)) if extra else section
+
+
 _AGENCY = ref("agencies")
 _PERSON = ref("persons")
 
 
-SECTIONS: Final[tuple[Section, ...]] = (
+_DECLARED: Final[tuple[Section, ...]] = (
     Section(
         "agencies",
         "DAAgency",
@@ -323,6 +407,8 @@ SECTIONS: Final[tuple[Section, ...]] = (
             At("name", "The agency's name.", STR, path=("name",)),
             At("types", "Agency types.", code("agency-type"), many=True, required=True, path=("type",)),
             At("identifiers", "Agency identifiers (ODS code, LA code).", IDENT, many=True, path=("identifier",)),
+            _active("Whether the agency's record is in active use."),
+            _telecom(),
         ),
     ),
     Section(
@@ -339,7 +425,9 @@ SECTIONS: Final[tuple[Section, ...]] = (
                 many=True,
                 path=("identifier",),
             ),
+            _active("Whether the person's record is in active use."),
             At("name", "The person's name.", NAME, path=("name", 0)),
+            _telecom(),
             At("birthDate", "Date of birth, or why it is absent.", DATE_OR_ABSENT, required=True, path=("birthDate",)),
             At(
                 "administrativeGender",
@@ -349,6 +437,12 @@ SECTIONS: Final[tuple[Section, ...]] = (
             ),
             Ext("unborn", "True for an unborn child.", BOOL, url="unborn"),
             Ext("expectedBirthDate", "Expected date of birth of an unborn child.", DATE, url="expected-birth-date"),
+            Ext(
+                "upnUnknown",
+                "Why a child has no unique pupil number (CIN census UPN unknown reason).",
+                code("cin-upn-unknown"),
+                url="cin-upn-unknown",
+            ),
             *_CHARACTERISTICS,
             Ext(
                 "childrenInContact",
@@ -373,6 +467,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
         "Households and their membership over time.",
         (
             At("name", "A label for the household.", STR, path=("name",)),
+            At("quantity", "The number of members.", INT, path=("quantity",)),
             Items(
                 "members",
                 "Members of the household over time.",
@@ -382,12 +477,19 @@ SECTIONS: Final[tuple[Section, ...]] = (
                 fields=(
                     At("person", "The member (local id of a person).", _PERSON, required=True, path=("entity",)),
                     At("period", "When the person joined and left.", PERIOD, path=("period",)),
+                    At("inactive", "Whether the person is no longer a member.", BOOL, path=("inactive",)),
                     Complex(
                         "membershipChange",
                         "Why the person left and where they (or the children) went.",
                         url="membership-change",
                         fields=(
                             Ext("reason", "Why the person left.", code("membership-change-reason"), url="reason"),
+                            Ext(
+                                "newHousehold",
+                                "The household they moved to (local id).",
+                                ref("households"),
+                                url="newHousehold",
+                            ),
                             Ext("destination", "Where they went.", STR, url="destination"),
                         ),
                     ),
@@ -414,6 +516,13 @@ SECTIONS: Final[tuple[Section, ...]] = (
                 path=("relationship",),
             ),
             At("period", "When the relationship existed.", PERIOD, path=("period",)),
+            _active("Whether the relationship record is in active use."),
+            Ext(
+                "parentalResponsibility",
+                "Whether person B has parental responsibility for person A.",
+                BOOL,
+                url="parental-responsibility",
+            ),
             Complex(
                 "episodes",
                 "Dated status episodes: together, separated, reconciled.",
@@ -679,10 +788,45 @@ SECTIONS: Final[tuple[Section, ...]] = (
         (
             _status("RiskAssessment status (e.g. final)."),
             At("tool", "The risk assessment tool.", code("risk-tool"), required=True, path=("method",)),
+            At("code", "The kind of assessment (e.g. a CIN census activity).", code("cin-activity"), path=("code",)),
+            _episode(),
+            Ext(
+                "assessmentAuthorised", "When the CIN assessment was authorised.", DATE, url="cin-assessment-authorised"
+            ),
+            Ext(
+                "assessmentInternalReview",
+                "When the CIN assessment was internally reviewed.",
+                DATE,
+                url="cin-assessment-internal-review",
+            ),
+            Ext(
+                "icpcTargetDate",
+                "The target date of the initial child protection conference.",
+                DATE,
+                url="cin-icpc-target-date",
+            ),
+            Ext(
+                "initialCpcDate",
+                "The date of the initial child protection conference.",
+                DATE,
+                url="cin-initial-cpc-date",
+            ),
+            Ext(
+                "icpcNotRequired",
+                "Whether no initial child protection conference was required.",
+                BOOL,
+                url="cin-icpc-not-required",
+            ),
             At("victim", "The person assessed (local id).", _PERSON, required=True, path=("subject",)),
             At("date", "When the assessment was made.", DATETIME, required=True, path=("occurrenceDateTime",)),
             At("agency", "The assessing agency (local id).", _AGENCY, path=("performer",)),
-            At("incidents", "The incidents assessed (local ids).", ref("incidents"), many=True, path=("basis",)),
+            At(
+                "incidents",
+                "The incidents and risk factors the assessment rests on (local ids).",
+                ref("incidents", "riskFactors"),
+                many=True,
+                path=("basis",),
+            ),
             At("level", "The risk level.", code("risk-level"), path=("prediction", 0, "qualitativeRisk")),
             Ext("toolVersion", "The tool version.", STR, url="risk-tool-version"),
             Complex(
@@ -725,6 +869,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
             At("victim", "The victim referred (local id).", _PERSON, required=True, path=("subject",)),
             At("authoredOn", "When the referral was made.", DATETIME, required=True, path=("authoredOn",)),
             At("referrer", "The referring agency (local id).", _AGENCY, path=("requester",)),
+            At("performers", "The agencies asked to act (local ids).", _AGENCY, many=True, path=("performer",)),
             At("criteria", "The MARAC criteria met.", code("marac-criterion"), many=True, path=("reasonCode",)),
             At(
                 "supportingInfo",
@@ -755,7 +900,35 @@ SECTIONS: Final[tuple[Section, ...]] = (
         (
             _status("CarePlan status (e.g. active)."),
             At("planType", "The kind of plan.", code("plan-type"), required=True, path=("category", 0)),
+            At(
+                "categories",
+                "Further categories of the plan (e.g. the CIN category of abuse).",
+                code("cin-category-of-abuse"),
+                many=True,
+                path=("category",),
+                start=1,
+            ),
+            At("title", "The plan's title.", STR, path=("title",)),
             At("subject", "The child or victim the plan is for (local id).", _PERSON, required=True, path=("subject",)),
+            At(
+                "author",
+                "The agency or person responsible for the plan (local id).",
+                ref("agencies", "persons"),
+                path=("author",),
+            ),
+            _episode(),
+            Ext(
+                "initialCategoryOfAbuse",
+                "The initial category of abuse of a child protection plan (CIN census).",
+                code("cin-category-of-abuse"),
+                url="cin-initial-category-of-abuse",
+            ),
+            Ext(
+                "previousCppCount",
+                "The number of previous child protection plans (CIN census).",
+                INT,
+                url="cin-previous-cpp-count",
+            ),
             At("period", "When the plan applies.", PERIOD, path=("period",)),
             At(
                 "basedOn",
@@ -787,6 +960,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
                         path=("detail", "status"),
                     ),
                     At("description", "What is to be done.", STR, path=("detail", "description")),
+                    At("scheduled", "When the action is scheduled.", PERIOD, path=("detail", "scheduledPeriod")),
                     At("agency", "The agency responsible (local id).", _AGENCY, path=("detail", "performer", 0)),
                 ),
             ),
@@ -908,6 +1082,25 @@ SECTIONS: Final[tuple[Section, ...]] = (
             At("agency", "The agency providing it (local id).", _AGENCY, path=("managingOrganization",)),
             At("period", "When the service was provided.", PERIOD, path=("period",)),
             Ext("lastContact", "The last contact with the person.", DATETIME, url="last-contact"),
+            Ext(
+                "referralSource",
+                "The source of the referral (CIN census).",
+                code("cin-referral-source"),
+                url="cin-referral-source",
+            ),
+            Ext("primaryNeed", "The primary need (CIN census).", code("cin-primary-need"), url="cin-primary-need"),
+            Ext(
+                "referralNfa",
+                "Whether the referral led to no further action (CIN census).",
+                BOOL,
+                url="cin-referral-nfa",
+            ),
+            Ext(
+                "initialCpcDate",
+                "The date of the initial child protection conference.",
+                DATE,
+                url="cin-initial-cpc-date",
+            ),
             Complex(
                 "attendance",
                 "Sessions offered, attended and missed.",
@@ -975,8 +1168,27 @@ SECTIONS: Final[tuple[Section, ...]] = (
                 path=("target",),
             ),
             At("recorded", "When the source recorded them (instant).", INSTANT, required=True, path=("recorded",)),
-            At(
-                "agency", "The agency the facts came from (local id).", _AGENCY, required=True, path=("agent", 0, "who")
+            Items(
+                "agents",
+                "Who took part: the agency the facts came from, and any assembler or informant.",
+                many=True,
+                required=True,
+                path="agent",
+                fields=(
+                    At(
+                        "type",
+                        "How the agent took part (author, assembler, informant, ...).",
+                        code("provenance-agent-type"),
+                        path=("type",),
+                    ),
+                    At(
+                        "who",
+                        "The agency or person (local id), or a display naming them.",
+                        ref("agencies", "persons"),
+                        required=True,
+                        path=("who",),
+                    ),
+                ),
             ),
             Items(
                 "sources",
@@ -991,11 +1203,35 @@ SECTIONS: Final[tuple[Section, ...]] = (
             ),
             Ext("factSource", "How the facts are known.", code("fact-source"), url="fact-source"),
             Ext("factSourcePerson", "Who reported them, for a report (local id).", _PERSON, url="fact-source-person"),
+            Complex(
+                "cinHeader",
+                "The CIN census header the facts came from.",
+                url="cin-header",
+                fields=(
+                    Ext("collection", "Collection.", STR, url="Collection"),
+                    Ext("year", "Year.", STR, url="Year"),
+                    Ext("referenceDate", "ReferenceDate.", STR, url="ReferenceDate"),
+                ),
+            ),
+            Complex(
+                "cinHeaderSource",
+                "The source block of the CIN census header.",
+                url="cin-header-source",
+                fields=(
+                    Ext("sourceLevel", "SourceLevel.", STR, url="SourceLevel"),
+                    Ext("lea", "LEA.", STR, url="LEA"),
+                    Ext("softwareCode", "SoftwareCode.", STR, url="SoftwareCode"),
+                    Ext("release", "Release.", STR, url="Release"),
+                    Ext("serialNo", "SerialNo.", STR, url="SerialNo"),
+                    Ext("dateTime", "DateTime.", STR, url="DateTime"),
+                ),
+            ),
         ),
         identifier=False,
     ),
 )
 
+SECTIONS: Final[tuple[Section, ...]] = tuple(_completed(s) for s in _DECLARED)
 SECTION_BY_KEY: Final[Mapping[str, Section]] = {s.key: s for s in SECTIONS}
 DISCLOSURE_KINDS: Final = ("disclosure", "retraction")
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from dastandard.canonicals import DATA_ABSENT_REASON
 from dastandard.convert.base import ConversionReport, Loss, ReportEntry
-from dastandard.convert.ids import extension_url, identifier_system, profile_url, stable_id
+from dastandard.convert.ids import extension_url, full_url, identifier_system, profile_url, stable_id
 from dastandard.logical.model import (
     ABSENT_REASONS,
     ACT_CODE_SYSTEM,
@@ -72,6 +72,103 @@ class _In:
 _MISSING: Final = object()
 
 
+def _absent_reason(extensions: Any) -> str | None:
+    """The reason of a lone data-absent-reason extension, else None."""
+    if isinstance(extensions, list) and len(extensions) == 1:
+        ext = extensions[0]
+        if (
+            isinstance(ext, dict)
+            and len(ext) == 2
+            and ext.get("url") == DATA_ABSENT_REASON
+            and ext.get("valueCode") in ABSENT_REASONS
+        ):
+            return str(ext["valueCode"])
+    return None
+
+
+def _coding_value(val: Val, coding: Any, inn: _In, loc: str, *, further: bool = False) -> Any:
+    """A code string, or a coding object when the Coding has a display or another code system."""
+    if (
+        not isinstance(coding, dict)
+        or not isinstance(coding.get("code"), str)
+        or not isinstance(coding.get("system"), str)
+    ):
+        inn.rest(loc, coding)
+        return _MISSING
+    the_code = coding["code"]
+    out: dict[str, Any] = {"code": the_code}
+    if further or coding["system"] != system_for(val.value_set, the_code):
+        out["system"] = coding["system"]
+    if isinstance(coding.get("display"), str):
+        out["display"] = coding["display"]
+    inn.rest(loc, {k: v for k, v in coding.items() if k not in ("system", "code", "display")})
+    return the_code if len(out) == 1 else out
+
+
+def _concept_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
+    if not isinstance(fv, dict):
+        inn.lost(loc, "CodeableConcept", "not a CodeableConcept")
+        return _MISSING
+    rest = dict(fv)
+    out: dict[str, Any] = {}
+    if "extension" in rest:
+        reason = _absent_reason(rest["extension"])
+        if reason is not None:
+            out["absentReason"] = reason
+            rest.pop("extension")
+    codings = rest.pop("coding", None)
+    if isinstance(codings, list) and codings:
+        first = _coding_value(val, codings[0], inn, f"{loc}.coding[0]")
+        if first is not _MISSING:
+            out.update({"code": first} if isinstance(first, str) else first)
+        further = [_coding_value(val, c, inn, f"{loc}.coding[{i}]", further=True) for i, c in enumerate(codings)][1:]
+        if further:
+            out["codings"] = [c for c in further if c is not _MISSING]
+    elif codings is not None:
+        inn.rest(f"{loc}.coding", codings)
+    if isinstance(rest.get("text"), str):
+        out["text"] = rest.pop("text")
+    inn.rest(loc, rest)
+    if not out:
+        return _MISSING
+    return out["code"] if set(out) == {"code"} else out
+
+
+def _reference_value(fv: Any, inn: _In, loc: str) -> Any:
+    if not isinstance(fv, dict):
+        inn.rest(loc, fv)
+        return _MISSING
+    rest = dict(fv)
+    out: dict[str, Any] = {}
+    if isinstance(rest.get("reference"), str):
+        local = inn.ids.get(rest["reference"])
+        if local is None:
+            inn.lost(f"{loc}.reference", "reference", "refers to nothing in the Bundle")
+        else:
+            out["id"] = local
+        rest.pop("reference")
+    if isinstance(rest.get("display"), str):
+        out["display"] = rest.pop("display")
+    if "extension" in rest:
+        reason = _absent_reason(rest["extension"])
+        if reason is not None:
+            out["absentReason"] = reason
+            rest.pop("extension")
+    inn.rest(loc, rest)
+    if not out:
+        return _MISSING
+    return out["id"] if set(out) == {"id"} else out
+
+
+_ALLOWED: Final[Mapping[str, tuple[str, ...]]] = {
+    "period": ("start", "end"),
+    "identifier": ("use", "system", "value"),
+    "name": ("use", "text", "family", "given"),
+    "address": ("use", "text", "line", "city", "district", "postalCode", "country", "period"),
+    "telecom": ("system", "value", "use"),
+}
+
+
 def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
     kind = val.kind
     expected = {"string": str, "boolean": bool, "integer": int, "date": str, "dateTime": str, "instant": str}
@@ -82,32 +179,9 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
             return _MISSING
         return fv
     if kind in ("code", "characteristic"):
-        if not isinstance(fv, dict):
-            inn.lost(loc, "CodeableConcept", "not a CodeableConcept")
-            return _MISSING
-        rest = dict(fv)
-        if kind == "characteristic" and set(rest) == {"extension"} and len(rest["extension"]) == 1:
-            ext = rest["extension"][0]
-            if (
-                isinstance(ext, dict)
-                and ext.get("url") == DATA_ABSENT_REASON
-                and ext.get("valueCode") in ABSENT_REASONS
-                and len(ext) == 2
-            ):
-                return {"absentReason": ext["valueCode"]}
-        codings = rest.pop("coding", None)
-        if not isinstance(codings, list) or not codings:
-            inn.rest(loc, fv)
-            return _MISSING
-        the_code = _from_coding(val, codings[0], inn, f"{loc}.coding[0]")
-        inn.rest(f"{loc}.coding", [None, *codings[1:]])
-        text = rest.pop("text", None) if kind == "characteristic" else None
-        inn.rest(loc, rest)
-        if the_code is _MISSING:
-            return _MISSING
-        return {"code": the_code, "text": text} if isinstance(text, str) else the_code
+        return _concept_value(val, fv, inn, loc)
     if kind == "coding":
-        return _from_coding(val, fv, inn, loc)
+        return _coding_value(val, fv, inn, loc)
     if kind == "annotation":
         if not isinstance(fv, dict) or not isinstance(fv.get("text"), str):
             inn.rest(loc, fv)
@@ -127,26 +201,17 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
         inn.lost(loc, "category", "not a disclosure or retraction category")
         return _MISSING
     if kind == "ref":
-        if not isinstance(fv, dict) or not isinstance(fv.get("reference"), str):
-            inn.rest(loc, fv)
-            return _MISSING
-        local = inn.ids.get(fv["reference"])
-        inn.rest(loc, {k: v for k, v in fv.items() if k != "reference"})
-        if local is None:
-            inn.lost(f"{loc}.reference", "reference", "refers to nothing in the Bundle")
-            return _MISSING
-        return local
-    allowed = {
-        "period": ("start", "end"),
-        "identifier": ("system", "value"),
-        "name": ("text", "family", "given"),
-        "address": ("use", "text", "line", "city", "district", "postalCode", "country", "period"),
-    }.get(kind)
+        return _reference_value(fv, inn, loc)
+    allowed = _ALLOWED.get(kind)
     if allowed is None or not isinstance(fv, dict):
         inn.rest(loc, fv)
         return _MISSING
     kept = {k: copy.deepcopy(v) for k, v in fv.items() if k in allowed}
     rest = {k: v for k, v in fv.items() if k not in allowed}
+    if kind == "identifier" and "assigner" in rest:
+        assigner = _reference_value(rest.pop("assigner"), inn, f"{loc}.assigner")
+        if assigner is not _MISSING:
+            kept["assigner"] = assigner
     if kind == "address" and isinstance(rest.get("extension"), list):
         exts = list(rest.pop("extension"))
         for index, ext in enumerate(exts):
@@ -160,7 +225,7 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
                 exts[index] = None
                 break
         inn.rest(f"{loc}.extension", exts)
-    if kind == "identifier" and "value" not in kept:
+    if kind in ("identifier", "telecom") and "value" not in kept:
         inn.rest(loc, fv)
         return _MISSING
     inn.rest(loc, rest)
@@ -173,14 +238,13 @@ def _from_coding(val: Val, coding: Any, inn: _In, loc: str) -> Any:
         return _MISSING
     the_code = coding["code"]
     system = coding.get("system")
-    expected = record_type_system() if val.kind == "record-kind" else system_for(val.value_set, the_code)
-    if system != expected:
+    if system != record_type_system():
         inn.report.add(
             ReportEntry(
                 Loss.LOSSY_CODE,
                 "system",
                 f"{loc}.system",
-                f"code system {system!r} is not the one the logical record implies ({expected})",
+                f"code system {system!r} is not the one the logical record implies ({record_type_system()})",
                 code=the_code,
             )
         )
@@ -239,6 +303,8 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
                     return {"absentReason": exts[0]["valueCode"]}
                 inn.rest(f"{loc}._{name}", raw)
             return _MISSING
+        if f.start:
+            return _take_tail(f, res, inn, here)
         raw = _take_path(res, f.path)
         if raw is _MISSING:
             return _MISSING
@@ -324,6 +390,24 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
     raise TypeError(f"unknown field type {type(f).__name__}")
 
 
+def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
+    """Take the elements of the list at ``f.path`` from index ``f.start`` on (the first ones are other fields')."""
+    assert f.val is not None
+    parent: Any = res
+    for seg in f.path:
+        if isinstance(parent, dict) and isinstance(seg, str) and seg in parent:
+            parent = parent[seg]
+        else:
+            return _MISSING
+    if not isinstance(parent, list) or len(parent) <= f.start:
+        return _MISSING
+    tail = parent[f.start :]
+    del parent[f.start :]
+    values = [_from_fhir_value(f.val, v, inn, f"{here}[{f.start + i}]") for i, v in enumerate(tail)]
+    kept = [v for v in values if v is not _MISSING]
+    return kept or _MISSING
+
+
 def _take_extension(f: Field, ext: dict[str, Any], inn: _In, where: str) -> Any:
     if isinstance(f, Complex):
         work = {k: copy.deepcopy(v) for k, v in ext.items() if k != "url"}
@@ -370,24 +454,35 @@ def _section_of(resource: Mapping[str, Any]) -> Section | None:
     return None
 
 
+def _security_code(coding: Any, system: str) -> Any:
+    """The logical form of one security coding of ``system`` (a code, or a code with its display), or None."""
+    if not isinstance(coding, dict) or coding.get("system") != system or not isinstance(coding.get("code"), str):
+        return None
+    if set(coding) == {"system", "code"}:
+        return coding["code"]
+    if set(coding) == {"system", "code", "display"} and isinstance(coding["display"], str):
+        return {"code": coding["code"], "display": coding["display"]}
+    return None
+
+
 def _security_from(codings: Any) -> tuple[dict[str, Any] | None, list[Any]]:
-    """Split meta.security into the logical form and the codings it cannot hold."""
+    """Split meta.security into the logical form and the codings it cannot hold (displays are kept)."""
     if not isinstance(codings, list):
         return None, [codings]
     confidentiality = None
-    labels: list[str] = []
+    labels: list[Any] = []
     rest: list[Any] = []
-    for coding in codings:
-        if isinstance(coding, dict) and set(coding) == {"system", "code"} and isinstance(coding["code"], str):
-            if coding["system"] == CONFIDENTIALITY_SYSTEM and confidentiality is None:
-                confidentiality = coding["code"]
-                rest.append(None)
-                continue
-            if coding["system"] == ACT_CODE_SYSTEM:
-                labels.append(coding["code"])
-                rest.append(None)
-                continue
-        rest.append(coding)
+    for index, coding in enumerate(codings):
+        conf = _security_code(coding, CONFIDENTIALITY_SYSTEM) if index == 0 else None
+        label = _security_code(coding, ACT_CODE_SYSTEM) if index > 0 else None
+        if conf is not None:
+            confidentiality = conf
+            rest.append(None)
+        elif label is not None:
+            labels.append(label)
+            rest.append(None)
+        else:
+            rest.append(coding)
     if confidentiality is None:
         return None, codings
     return {"confidentiality": confidentiality, "labels": labels}, rest
@@ -397,21 +492,29 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
     """Convert a DACaseBundle to a logical record; report everything it cannot hold, with its location.
 
     The Provenance that ``logical_to_bundle`` adds for the conversion itself is recognised and not copied into
-    the record (it is made again on the next conversion). Never raises on bad input.
+    the record (it is made again on the next conversion). A Bundle without security labels is reported at
+    ``Bundle.meta.security`` (the record then lacks ``security`` and does not validate): labels are never guessed.
+    Never raises on bad input.
     """
     report = report if report is not None else ConversionReport()
     inn = _In(report)
     work = copy.deepcopy(dict(bundle))
     case_id = ""
+    doc: dict[str, Any] = {"recordType": RECORD_TYPE, "version": RECORD_VERSION, "caseId": case_id}
     identifier = work.pop("identifier", None)
     if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
-        case_id = identifier.pop("value")
-        if identifier.get("system") == identifier_system("case-reference"):
-            identifier.pop("system")
+        case_id = doc["caseId"] = identifier.pop("value")
+        system = identifier.pop("system", None)
+        if isinstance(system, str) and system != identifier_system("case-reference"):
+            doc["caseIdSystem"] = system
+        elif system is not None:
+            inn.rest("Bundle.identifier.system", None if system == identifier_system("case-reference") else system)
         inn.rest("Bundle.identifier", identifier)
     else:
         inn.lost("Bundle.identifier", "identifier", "the Bundle has no case reference")
-    doc: dict[str, Any] = {"recordType": RECORD_TYPE, "version": RECORD_VERSION, "caseId": case_id}
+    bundle_id = work.pop("id", None)
+    if isinstance(bundle_id, str) and bundle_id != stable_id(case_id, "#bundle"):
+        doc["bundleId"] = bundle_id
     timestamp = work.pop("timestamp", None)
     if isinstance(timestamp, str):
         doc["extractedAt"] = timestamp
@@ -426,10 +529,15 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
         inn.rest("Bundle.meta", meta)
     if bundle_security is not None:
         doc["security"] = bundle_security
+    else:
+        inn.lost(
+            "Bundle.meta.security",
+            "security",
+            "the Bundle has no confidentiality label first in meta.security; the logical record needs one",
+        )
     for key, expected in (("resourceType", "Bundle"), ("type", "collection")):
         if work.get(key) == expected:
             work.pop(key)
-    work.pop("id", None)  # the Bundle id is derived from the case reference
     entries = work.pop("entry", [])
     inn.rest("Bundle", work)
     if not isinstance(entries, list):
@@ -437,8 +545,10 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
         entries = []
 
     conversion_id = stable_id(case_id, CONVERSION_PROVENANCE_KEY)
-    plan: list[tuple[int, Section, dict[str, Any], str]] = []
+    plan: list[tuple[int, Section, dict[str, Any], str, str | None]] = []
     used: set[str] = set()
+    per_section: dict[str, int] = {}
+    labelled = True
     for index, entry in enumerate(entries):
         loc = f"Bundle.entry[{index}]"
         resource = entry.get("resource") if isinstance(entry, dict) else None
@@ -459,21 +569,37 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
         if section is None:
             inn.rest(f"{loc}.resource", resource)
             continue
-        local = _local_id(resource, section, index)
-        if local in used:
-            local = str(resource.get("id") or f"entry-{index}")
-        used.add(local)
+        position = per_section.get(section.key, 0)
+        per_section[section.key] = position + 1
+        local, derived = _local_id(resource, section, index, case_id, position)
+        if section.identifier:
+            if local in used:
+                local, derived = str(resource.get("id") or f"entry-{index}"), False
+            used.add(local)
         for key in _ref_keys(entry, resource):
             inn.ids[key] = local
-        plan.append((index, section, entry, local))
+        resource_id = None if derived else str(resource.get("id"))
+        meta_of = resource.get("meta")
+        labelled = labelled and isinstance(meta_of, dict) and "security" in meta_of
+        plan.append((index, section, entry, local, resource_id))
 
-    for index, section, entry, local in plan:
+    if not labelled and plan:
+        doc["labelEntries"] = False
+    for index, section, entry, local, resource_id in plan:
         loc = f"Bundle.entry[{index}]"
         inn.rest(loc, {k: v for k, v in entry.items() if k not in ("resource", "fullUrl")})
-        item = _resource_to_item(
-            section, copy.deepcopy(entry["resource"]), local, bundle_security, inn, f"{loc}.resource"
-        )
+        if entry.get("fullUrl") != full_url(str(entry["resource"].get("id"))):
+            inn.lost(f"{loc}.fullUrl", "fullUrl", "not urn:uuid: and the resource id")
+        labels = bundle_security if labelled else None
+        resource = copy.deepcopy(entry["resource"])
+        item = _resource_to_item(section, resource, local, resource_id is None, labels, inn, f"{loc}.resource")
+        if resource_id is not None:
+            item = {**({"id": item.pop("id")} if "id" in item else {}), "resourceId": resource_id, **item}
         doc.setdefault(section.key, []).append(item)
+    keys = [section.key for _, section, _, _, _ in plan]
+    rank = {s.key: i for i, s in enumerate(SECTIONS)}
+    if keys != sorted(keys, key=rank.__getitem__):
+        doc["entryOrder"] = keys
     report.records_out += 1
     return doc
 
@@ -487,48 +613,93 @@ def _ref_keys(entry: Mapping[str, Any], resource: Mapping[str, Any]) -> list[str
     return keys
 
 
-def _local_id(resource: Mapping[str, Any], section: Section, index: int) -> str:
-    for ident in resource.get("identifier", []) if isinstance(resource.get("identifier"), list) else []:
+def _local_id(
+    resource: Mapping[str, Any], section: Section, index: int, case_id: str, position: int
+) -> tuple[str, bool]:
+    """The item's local id, and whether the resource id is derived from it (else it is kept as resourceId).
+
+    The id is derived when the resource's first identifier is exactly the local-id identifier and its id is the
+    stable id of the case reference and that local id (Provenance: of its position in the section).
+    """
+    rid = resource.get("id")
+    raw_identifiers = resource.get("identifier")
+    identifiers: list[Any] = raw_identifiers if isinstance(raw_identifiers, list) else []
+    if not section.identifier:
+        return "", rid == stable_id(case_id, f"#{section.key}-{position}")
+    first = identifiers[0] if identifiers else None
+    if (
+        isinstance(first, dict)
+        and set(first) == {"system", "value"}
+        and first["system"] == identifier_system("local-id")
+        and isinstance(first["value"], str)
+        and re.match(LOCAL_ID_PATTERN, first["value"])
+        and rid == stable_id(case_id, first["value"])
+    ):
+        return str(first["value"]), True
+    for ident in identifiers:
         if (
             isinstance(ident, dict)
             and ident.get("system") == identifier_system("local-id")
             and isinstance(ident.get("value"), str)
+            and re.match(LOCAL_ID_PATTERN, ident["value"])
         ):
-            return str(ident["value"])
-    rid = resource.get("id")
+            return str(ident["value"]), False
     if isinstance(rid, str) and re.match(LOCAL_ID_PATTERN, rid):
-        return rid
-    return f"{section.key}-{index}"
+        return rid, False
+    return f"{section.key}-{index}", False
 
 
 def _resource_to_item(
-    section: Section, res: dict[str, Any], local: str, bundle_security: dict[str, Any] | None, inn: _In, loc: str
+    section: Section,
+    res: dict[str, Any],
+    local: str,
+    derived: bool,
+    bundle_security: dict[str, Any] | None,
+    inn: _In,
+    loc: str,
 ) -> dict[str, Any]:
+    """Read one resource of ``section`` into a logical item.
+
+    ``derived``: the resource id derives from ``local`` (its first identifier is then the local-id one, dropped
+    here); ``bundle_security``: the labels entries inherit (None when entries carry only their own).
+    """
     item: dict[str, Any] = {"id": local} if section.identifier else {}
-    res.pop("resourceType", None)
     res.pop("id", None)
+    res.pop("resourceType", None)
     identifiers = res.get("identifier")
-    if isinstance(identifiers, list):
-        res["identifier"] = [
-            None if isinstance(i, dict) and i.get("system") == identifier_system("local-id") else i for i in identifiers
-        ]
-        if all(i is None for i in res["identifier"]):
-            res.pop("identifier")
+    if derived and section.identifier and isinstance(identifiers, list):
+        if len(identifiers) > 1:
+            res["identifier"] = identifiers[1:]
         else:
-            res["identifier"] = [i for i in res["identifier"] if i is not None]
+            res.pop("identifier")
     meta = res.pop("meta", None)
     if isinstance(meta, dict):
         profiles = meta.pop("profile", None)
         if profiles != [profile_url(section.profile)] and profiles is not None:
             inn.rest(f"{loc}.meta.profile", [p for p in profiles if p != profile_url(section.profile)])
-        security, rest_security = _security_from(meta.pop("security", None)) if "security" in meta else (None, [])
-        inn.rest(f"{loc}.meta.security", rest_security)
-        if security is not None and security != bundle_security:
-            item["security"] = security
+        if "security" in meta:
+            security, rest_security = _security_from(meta.pop("security"))
+            inn.rest(f"{loc}.meta.security", rest_security)
+            if security is not None and security != bundle_security:
+                item["security"] = security
+        elif bundle_security is not None:
+            inn.lost(f"{loc}.meta.security", "security", "an entry without labels where the others carry them")
         inn.rest(f"{loc}.meta", meta)
     for key, expected in fixed_elements(section).items():
         if res.get(key) == expected:
             res.pop(key)
+        elif key == "code" and _starts_with_record_type(res.get(key), expected):
+            res[key]["coding"][0] = None
     item.update(_take_fields(section.fields, res, inn, loc))
     inn.rest(loc, res)
     return item
+
+
+def _starts_with_record_type(value: Any, expected: Mapping[str, Any]) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) == {"coding"}
+        and isinstance(value["coding"], list)
+        and bool(value["coding"])
+        and value["coding"][0] == expected["coding"][0]
+    )

@@ -22,6 +22,7 @@ from dastandard.logical.model import (
     RECORD_TYPE,
     RECORD_VERSION,
     SCHEMA_FILE,
+    SECTION_BY_KEY,
     SECTIONS,
     STRING_PATTERN,
     Complex,
@@ -29,7 +30,9 @@ from dastandard.logical.model import (
     Items,
     Section,
     Val,
-    code,
+    code_system_codes,
+    ref,
+    system_for,
     value_set_codes,
 )
 from dastandard.standard import standard
@@ -64,6 +67,85 @@ def _period_schema(doc: str) -> dict[str, Any]:
     }
 
 
+def _fhir_code(doc: str) -> dict[str, Any]:
+    """A code of a FHIR-required code list (checked by FHIR validation, not copied here)."""
+    return {"type": "string", "pattern": CODE_PATTERN, "description": doc}
+
+
+def _code_schema(val: Val, doc: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": CODE_PATTERN, "x-valueSet": val.value_set, "description": doc}
+
+
+def _coding_properties(val: Val) -> dict[str, Any]:
+    return {
+        "code": _code_schema(val, "The code."),
+        "system": {
+            "type": "string",
+            "format": "uri",
+            "description": "The code system, when it is not the one the code list implies.",
+        },
+        "display": {"type": "string", "pattern": STRING_PATTERN, "description": "The display, as written."},
+    }
+
+
+def _coding_schema(val: Val) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "A code with its display or its own code system.",
+        "properties": _coding_properties(val),
+        "required": ["code"],
+        "additionalProperties": False,
+    }
+
+
+def _concept_schema(val: Val) -> dict[str, Any]:
+    further = {
+        "type": "object",
+        "description": "A further coding of the same concept (another code system).",
+        "properties": {
+            **_coding_properties(val),
+            "system": {"type": "string", "format": "uri", "description": "The code system."},
+        },
+        "required": ["code", "system"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "description": "A code with its display, further codings and text, or why it is absent.",
+        "properties": {
+            **_coding_properties(val),
+            "codings": {"type": "array", "items": further, "minItems": 1, "description": "Further codings."},
+            "text": {"type": "string", "pattern": STRING_PATTERN, "description": "The text as written."},
+            "absentReason": _ABSENT_SCHEMA["properties"]["absentReason"],
+        },
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
+
+
+def _local_id_schema(val: Val) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": LOCAL_ID_PATTERN,
+        "x-references": list(val.targets) or ["*"],
+        "description": "A local id.",
+    }
+
+
+def _reference_schema(val: Val) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "A reference with a display, or only a display, or why it is absent.",
+        "properties": {
+            "id": _local_id_schema(val),
+            "display": {"type": "string", "pattern": STRING_PATTERN, "description": "Text naming the target."},
+            "absentReason": _ABSENT_SCHEMA["properties"]["absentReason"],
+        },
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
+
+
 def _value_schema(val: Val, doc: str) -> dict[str, Any]:
     kind = val.kind
     if kind in ("string", "annotation"):
@@ -75,14 +157,32 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
     if kind in ("date", "dateTime", "instant"):
         pattern = {"date": DATE_PATTERN, "dateTime": DATETIME_PATTERN, "instant": INSTANT_PATTERN}[kind]
         return {"type": "string", "pattern": pattern, "description": doc}
-    if kind in ("code", "coding", "record-kind"):
+    if kind == "record-kind":
         return {"type": "string", "pattern": CODE_PATTERN, "x-valueSet": val.value_set, "description": doc}
-    if kind == "ref":
+    if kind in ("code", "characteristic"):
         return {
-            "type": "string",
-            "pattern": LOCAL_ID_PATTERN,
-            "x-references": list(val.targets) or ["*"],
             "description": doc,
+            "oneOf": [_code_schema(val, "A code from the named code list."), _concept_schema(val)],
+        }
+    if kind == "coding":
+        return {
+            "description": doc,
+            "oneOf": [_code_schema(val, "A code from the named code list."), _coding_schema(val)],
+        }
+    if kind == "ref":
+        return {"description": doc, "oneOf": [_local_id_schema(val), _reference_schema(val)]}
+    if kind == "telecom":
+        text = {"type": "string", "pattern": STRING_PATTERN}
+        return {
+            "type": "object",
+            "description": doc,
+            "properties": {
+                "system": _fhir_code("The kind of contact point (FHIR contact-point-system)."),
+                "value": {**text, "description": "The number or address."},
+                "use": _fhir_code("The use (FHIR contact-point-use)."),
+            },
+            "required": ["value"],
+            "additionalProperties": False,
         }
     if kind == "period":
         return _period_schema(doc)
@@ -91,30 +191,16 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
             "type": "object",
             "description": doc,
             "properties": {
+                "use": _fhir_code("The identifier's use (FHIR identifier-use)."),
                 "system": {"type": "string", "format": "uri", "description": "The identifier namespace (a URI)."},
                 "value": {"type": "string", "pattern": STRING_PATTERN, "description": "The identifier value."},
+                "assigner": {
+                    "description": "The agency that assigned it.",
+                    "oneOf": [_local_id_schema(ref("agencies")), _reference_schema(ref("agencies"))],
+                },
             },
             "required": ["value"],
             "additionalProperties": False,
-        }
-    if kind == "characteristic":
-        coded = _value_schema(code(val.value_set), "The code.")
-        return {
-            "description": doc,
-            "oneOf": [
-                {**coded, "description": "A code from the named code list."},
-                {
-                    "type": "object",
-                    "description": "A code with the text the person used.",
-                    "properties": {
-                        "code": coded,
-                        "text": {"type": "string", "pattern": STRING_PATTERN, "description": "Text."},
-                    },
-                    "required": ["code", "text"],
-                    "additionalProperties": False,
-                },
-                dict(_ABSENT_SCHEMA),
-            ],
         }
     if kind == "date-or-absent":
         return {
@@ -126,6 +212,7 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
             "type": "object",
             "description": doc,
             "properties": {
+                "use": _fhir_code("The name's use (FHIR name-use)."),
                 "text": {"type": "string", "pattern": STRING_PATTERN, "description": "The full name as written."},
                 "family": {"type": "string", "pattern": STRING_PATTERN, "description": "Family name."},
                 "given": {
@@ -192,23 +279,48 @@ def _security_schema(doc: str, *, top: bool) -> dict[str, Any]:
         "description": doc,
         "properties": {
             "confidentiality": {
-                "type": "string",
-                "pattern": CODE_PATTERN,
-                "x-valueSet": "confidentiality",
-                "description": "v3-Confidentiality code (R restricted, V very restricted).",
+                "description": "v3-Confidentiality code (R restricted, V very restricted), with its display if any.",
+                "oneOf": [_code_schema(_SECURITY_CODE, "The code."), _label_schema(_SECURITY_CODE)],
             },
             "labels": {
                 "type": "array",
-                "items": {"type": "string", "pattern": CODE_PATTERN},
-                "description": "v3-ActCode security labels (SDV: sensitive domestic violence).",
+                "items": {"oneOf": [{"type": "string", "pattern": CODE_PATTERN}, _label_schema(None)]},
+                "description": "v3-ActCode security labels (SDV: sensitive domestic violence), displays kept.",
             },
         },
         "required": ["confidentiality", "labels"],
         "additionalProperties": False,
     }
     if top:
-        schema["properties"]["labels"]["contains"] = {"const": "SDV"}
+        schema["properties"]["labels"]["contains"] = {
+            "oneOf": [
+                {"const": "SDV"},
+                {
+                    "type": "object",
+                    "properties": {"code": {"const": "SDV", "description": "The SDV label."}},
+                    "required": ["code"],
+                },
+            ]
+        }
     return schema
+
+
+def _label_schema(val: Val | None) -> dict[str, Any]:
+    coded = (
+        _code_schema(val, "The code.")
+        if val
+        else {"type": "string", "pattern": CODE_PATTERN, "description": "The code."}
+    )
+    return {
+        "type": "object",
+        "description": "A security code with its display.",
+        "properties": {
+            "code": coded,
+            "display": {"type": "string", "pattern": STRING_PATTERN, "description": "The display, as written."},
+        },
+        "required": ["code", "display"],
+        "additionalProperties": False,
+    }
 
 
 def build_schema() -> dict[str, Any]:
@@ -227,13 +339,38 @@ def build_schema() -> dict[str, Any]:
             "description": "When the record was extracted (Bundle.timestamp and the conversion Provenance).",
         },
         "security": _security_schema("Security labels of the whole record (meta.security).", top=True),
+        "labelEntries": {
+            "type": "boolean",
+            "description": "Whether every entry carries the record's security labels (the default) or only its own.",
+        },
+        "caseIdSystem": {
+            "type": "string",
+            "format": "uri",
+            "description": "The system of the case reference, when it is not the standard's case-reference system.",
+        },
+        "bundleId": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9\\-\\.]{1,64}$",
+            "description": "The Bundle id, when it is not derived from the case reference.",
+        },
+        "entryOrder": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[a-zA-Z]+$", "description": "A section key."},
+            "description": "The section of each Bundle entry in turn, when the entries are not in section order.",
+        },
     }
     item_extra = {
         "id": {"type": "string", "pattern": LOCAL_ID_PATTERN, "description": "Local id, unique in the record."},
         "security": _security_schema("Security labels of this item when they differ from the record's.", top=False),
+        "resourceId": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9\\-\\.]{1,64}$",
+            "description": "The FHIR resource id, when it is not derived from the case reference and the local id; "
+            "the resource then carries no local-id identifier of its own.",
+        },
     }
     for section in SECTIONS:
-        extra = item_extra if section.identifier else {"security": item_extra["security"]}
+        extra = item_extra if section.identifier else {k: v for k, v in item_extra.items() if k != "id"}
         properties[section.key] = {
             "type": "array",
             "description": section.doc,
@@ -312,9 +449,13 @@ def validate_logical(doc: Any) -> Iterator[tuple[str, str]]:
         yield from _check_value(
             _SECURITY_CODE, doc["security"].get("confidentiality"), ("security", "confidentiality"), owners
         )
+    yield from _check_entry_order(doc)
+    labelled = doc.get("labelEntries", True) is not False
+    if not labelled and all("security" in item for _, _, item in _iter_items(doc)):
+        yield "$.labelEntries", "false only when some item carries no labels of its own; leave it out otherwise"
     for section, index, item in _iter_items(doc):
         if isinstance(item.get("security"), dict):
-            if item["security"] == doc.get("security"):
+            if labelled and item["security"] == doc.get("security"):
                 yield (
                     _json_path([section.key, index, "security"]),
                     "the same as the record's security labels; give an item's labels only when they differ",
@@ -328,9 +469,38 @@ def validate_logical(doc: Any) -> Iterator[tuple[str, str]]:
                 yield from _check_value(val, value, path, owners)
 
 
+def _check_entry_order(doc: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    order = doc.get("entryOrder")
+    if not isinstance(order, list):
+        return
+    counts = {s.key: len(doc[s.key]) for s in SECTIONS if isinstance(doc.get(s.key), list)}
+    unknown = sorted({key for key in order if key not in SECTION_BY_KEY})
+    if unknown:
+        yield "$.entryOrder", f"names no section: {', '.join(map(str, unknown))}"
+        return
+    named = {key: order.count(key) for key in set(order)}
+    if {k: v for k, v in counts.items() if v} != named:
+        yield "$.entryOrder", "must name each section once for every item it holds"
+
+
 def _check_value(
     val: Val, value: Any, path: tuple[str | int, ...], owners: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
+    if val.kind == "ref" and isinstance(value, dict):
+        value = value.get("id")
+        path = (*path, "id")
+    if val.kind == "identifier" and isinstance(value, dict) and "assigner" in value:
+        yield from _check_value(ref("agencies"), value["assigner"], (*path, "assigner"), owners)
+        return
+    if val.kind in ("code", "coding", "characteristic") and isinstance(value, dict):
+        for index, coding in enumerate(value.get("codings", ())):
+            if isinstance(coding, dict):
+                yield from _check_system_code(coding, (*path, "codings", index))
+        if isinstance(value.get("system"), str) and value["system"] != system_for(
+            val.value_set, str(value.get("code"))
+        ):
+            yield from _check_system_code(value, path)
+            return
     if val.kind == "ref" and isinstance(value, str):
         target = owners.get(value)
         if target is None:
@@ -343,3 +513,10 @@ def _check_value(
             codes = value_set_codes(val.value_set)
             if codes is not None and the_code not in codes:
                 yield _json_path(path), f"code {the_code!r} is not in the value set {val.value_set}"
+
+
+def _check_system_code(coding: Mapping[str, Any], path: tuple[str | int, ...]) -> Iterator[tuple[str, str]]:
+    """A code given with its own system must be in that CodeSystem when the standard ships it."""
+    codes = code_system_codes(str(coding.get("system")))
+    if codes is not None and coding.get("code") not in codes:
+        yield _json_path(path), f"code {coding.get('code')!r} is not in the code system {coding.get('system')}"
