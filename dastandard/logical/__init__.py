@@ -25,9 +25,9 @@ from dastandard.logical.model import (
     system_for,
     value_set_codes,
 )
-from dastandard.logical.reader import bundle_to_logical
+from dastandard.logical.reader import bundle_to_logical, read_resource
 from dastandard.logical.schema import build_schema, validate_logical
-from dastandard.logical.writer import logical_to_bundle
+from dastandard.logical.writer import build_resource, logical_to_bundle
 
 __all__ = [
     "ABSENT_REASONS",
@@ -44,9 +44,11 @@ __all__ = [
     "Items",
     "Section",
     "Val",
+    "build_resource",
     "build_schema",
     "bundle_to_logical",
     "logical_to_bundle",
+    "read_resource",
     "system_for",
     "validate_logical",
     "value_set_codes",

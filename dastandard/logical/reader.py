@@ -26,6 +26,7 @@ from dastandard.logical.model import (
     LOCAL_ID_PATTERN,
     RECORD_TYPE,
     RECORD_VERSION,
+    SECTION_BY_KEY,
     SECTIONS,
     VALUE_SUFFIX,
     At,
@@ -602,6 +603,36 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
         doc["entryOrder"] = keys
     report.records_out += 1
     return doc
+
+
+def read_resource(
+    section: str | Section,
+    resource: Mapping[str, Any],
+    *,
+    case_id: str,
+    local_ids: Mapping[str, str] | None = None,
+    inherited_security: Mapping[str, Any] | None = None,
+    report: ConversionReport | None = None,
+    index: int = 0,
+    location: str = "resource",
+) -> dict[str, Any]:
+    """Read one resource of a section (``"incidents"``, ``"persons"``, ...) into a logical item, in domain terms.
+
+    ``local_ids`` maps the references the resource may make (``fullUrl`` or ``Type/id``) to local ids;
+    ``inherited_security`` is the logical form of the labels the resource inherits from its Bundle (its own labels
+    are kept when they differ; None: its labels are always kept); ``index`` is its position in the section (the id
+    of items without a local id derives from it). What the item cannot hold is reported in ``report`` at
+    ``location`` and below. Never raises on bad input; KeyError for an unknown section name.
+    """
+    sec = SECTION_BY_KEY[section] if isinstance(section, str) else section
+    inn = _In(report if report is not None else ConversionReport(), dict(local_ids or {}))
+    local, derived = _local_id(resource, sec, index, case_id, index)
+    item = _resource_to_item(
+        sec, copy.deepcopy(dict(resource)), local, derived, dict(inherited_security or {}) or None, inn, location
+    )
+    if not derived:
+        item = {**({"id": item.pop("id")} if "id" in item else {}), "resourceId": str(resource.get("id")), **item}
+    return item
 
 
 def _ref_keys(entry: Mapping[str, Any], resource: Mapping[str, Any]) -> list[str]:

@@ -301,19 +301,19 @@ def logical_to_bundle(doc: Mapping[str, Any], *, source: str = "", checked: bool
         for path, message in validate_logical(doc):
             raise ValueError(f"{path}: {message}")
     case_id = str(doc["caseId"])
-    resource_ids = {
-        str(item["id"]): str(item["resourceId"])
+    resource_ids = {  # every local id's resource id, worked out once (references reuse it)
+        str(item["id"]): str(item.get("resourceId") or stable_id(case_id, item["id"]))
         for section in SECTIONS
         if section.identifier
         for item in doc.get(section.key, ())
-        if "resourceId" in item
     }
     out = _Out(case_id, resource_ids)
     security = security_codings(doc["security"])
     entry_security = security if doc.get("labelEntries", True) else None
     entries: list[dict[str, Any]] = []
     for section, index, item in _entry_items(doc):
-        resource_id = resource_id_of(case_id, section, item, index)
+        identified = section.identifier
+        resource_id = resource_ids[str(item["id"])] if identified else resource_id_of(case_id, section, item, index)
         resource = _item_resource(section, item, out, entry_security, resource_id)
         entries.append({"fullUrl": full_url(resource_id), "resource": resource})
     entries.append(_conversion_provenance(case_id, doc["extractedAt"], source, entries, security))
