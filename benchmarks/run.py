@@ -99,7 +99,9 @@ def _generator_stamp() -> str:
 
     digest = hashlib.sha256()
     for module in (dastandard.generate, dastandard.logical):
-        digest.update(Path(str(module.__file__)).read_bytes())
+        path = Path(str(module.__file__))
+        for source in sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]:
+            digest.update(source.read_bytes())
     return digest.hexdigest()[:10]
 
 

@@ -439,7 +439,7 @@ def case_record(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, A
             {
                 "targets": [i["id"] for i in incidents],
                 "recorded": f"{_ANCHOR.isoformat()}T12:00:00Z",
-                "agency": "police",
+                "agents": [{"who": "police"}],
                 "factSource": "observed",
             }
         ],

@@ -1,7 +1,7 @@
 """Build the synthetic example case Bundles in ``examples/fhir/`` from the readable case definitions below.
 
 Every person, place, reference and event here is invented. NHS numbers are in the 999 test range and carry a
-valid Modulus 11 check digit. Ids are UUIDv5 values from ``dastandard.convert.ids``, so a rebuild is
+valid Modulus 11 check digit. Ids are UUIDv5 values from ``dastandard.model.ids``, so a rebuild is
 byte-identical; ``--check`` exits 1 when the committed files differ from what this script would write.
 
 Usage: ``python scripts/build_examples.py [--check]``.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from dastandard.convert.ids import (
+from dastandard.model.ids import (
     code_system_url,
     extension_url,
     full_url,

@@ -35,7 +35,9 @@ from dastandard.logical import (
 )
 
 PENDING_CODES = {"relationship-type": ["spouse", "parent", "child", "intimate-partner"]}
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
@@ -70,23 +72,50 @@ def value(draw: Draw, val: Val, ids: dict[str, list[str]]) -> Any:
         return draw(date_times)
     if kind == "instant":
         return draw(instants)
-    if kind in ("code", "coding", "record-kind"):
+    if kind == "record-kind":
         return draw(st.sampled_from(codes_of(val.value_set)))
+    if kind in ("code", "coding", "characteristic"):
+        the_code = draw(st.sampled_from(codes_of(val.value_set)))
+        form = draw(st.integers(0, 2 if kind == "coding" else 6))
+        if form == 0:
+            return the_code
+        if form == 1:
+            return {"code": the_code, "display": "A display"}
+        if form == 2:
+            return {"code": the_code, "system": "https://example.org/other-system"}
+        if form == 3:
+            return {"code": the_code, "text": draw(text)}
+        if form == 4:
+            return {"text": "Only text"}
+        if form == 5:
+            return {"absentReason": draw(st.sampled_from(ABSENT_REASONS))}
+        return {"code": the_code, "codings": [{"system": "https://example.org/more", "code": "x", "display": "X"}]}
     if kind == "ref":
         pool = [i for s in (val.targets or tuple(ids)) for i in ids.get(s, [])]
-        return draw(st.sampled_from(pool))
+        local = draw(st.sampled_from(pool))
+        form = draw(st.integers(0, 5))
+        if form == 3:
+            return {"id": local, "display": "A display"}
+        if form == 4:
+            return {"display": "Only a display"}
+        if form == 5:
+            return {"absentReason": "unknown"}
+        return local
+    if kind == "telecom":
+        return {"system": draw(st.sampled_from(["phone", "email"])), "value": draw(text)}
     if kind == "period":
         start, end = draw(date_times), draw(date_times)
         return draw(st.sampled_from([{"start": start}, {"end": end}, {"start": start, "end": end}]))
     if kind == "identifier":
-        ident = {"value": draw(text)}
+        ident: dict[str, Any] = {"value": draw(text)}
         if draw(st.booleans()):
             ident["system"] = "https://example.org/" + draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True))
+        if draw(st.booleans()):
+            ident["use"] = "official"
+        if ids.get("agencies") and draw(st.booleans()):
+            ident["assigner"] = draw(st.sampled_from(ids["agencies"]))
         return ident
     absent = {"absentReason": draw(st.sampled_from(ABSENT_REASONS))}
-    if kind == "characteristic":
-        the_code = draw(st.sampled_from(codes_of(val.value_set)))
-        return draw(st.sampled_from([the_code, {"code": the_code, "text": draw(text)}, absent]))
     if kind == "date-or-absent":
         return draw(st.sampled_from([draw(dates), absent]))
     if kind == "name":
@@ -147,13 +176,28 @@ def logical_records(draw: Draw) -> dict[str, Any]:
         "version": RECORD_VERSION,
         "caseId": draw(text),
         "extractedAt": draw(instants),
-        "security": {"confidentiality": draw(st.sampled_from(["R", "V"])), "labels": ["SDV"]},
+        "security": draw(
+            st.sampled_from(
+                [
+                    {"confidentiality": "R", "labels": ["SDV"]},
+                    {"confidentiality": "V", "labels": ["SDV"]},
+                    {
+                        "confidentiality": {"code": "R", "display": "restricted"},
+                        "labels": [{"code": "SDV", "display": "d"}],
+                    },
+                ]
+            )
+        ),
     }
+    if draw(st.booleans()):
+        doc["labelEntries"] = False
     for section in SECTIONS:
         count = len(ids[section.key]) if section.identifier else draw(st.integers(0, 2))
         items = []
         for index in range(count):
             item = {"id": ids[section.key][index]} if section.identifier else {}
+            if section.identifier and draw(st.integers(0, 4)) == 0:
+                item["resourceId"] = item["id"]  # read back, the resource id is the local id
             if draw(st.integers(0, 5)) == 0:
                 other = "R" if doc["security"]["confidentiality"] == "V" else "V"
                 item["security"] = {"confidentiality": other, "labels": draw(st.sampled_from([[], ["SDV"]]))}
@@ -161,6 +205,12 @@ def logical_records(draw: Draw) -> dict[str, Any]:
             items.append(item)
         if items:
             doc[section.key] = items
+    if doc.get("labelEntries") is False and all("security" in i for s in SECTIONS for i in doc.get(s.key, ())):
+        del doc["labelEntries"]  # entries all carrying their own labels read back as labelled entries
+    canonical = [section.key for section in SECTIONS for _ in doc.get(section.key, ())]
+    order = draw(st.permutations(canonical))
+    if order != canonical:
+        doc["entryOrder"] = order
     return doc
 
 

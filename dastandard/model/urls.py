@@ -49,6 +49,8 @@ UKCORE_ETHNIC_CATEGORY_ENGLAND: Final = external("codeSystemFragments", "/UKCore
 NHS_NUMBER_SYSTEM: Final = external("identifierSystems", "/Id/nhs-number")
 
 # --- canonicals the profiles do not name -----------------------------------------------------------------------------
+OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
+"""Code system of ``Observation.category`` (FHIR R4 core, example binding)."""
 PROVENANCE_PARTICIPANT_TYPE: Final = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 """Code system of ``Provenance.agent.type``."""
 EPISODE_OF_CARE_STATUS: Final = "http://hl7.org/fhir/episode-of-care-status"

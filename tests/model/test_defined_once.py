@@ -22,8 +22,6 @@ MODEL = PACKAGE / "model"
 ALLOWED_OUTSIDE_MODEL = {
     # The FHIR and XHTML namespaces: FHIR-generic facts, defined once in the FHIR layer (it cannot import the model).
     "fhir/xml.py": {"http://hl7.org/fhir", "http://www.w3.org/1999/xhtml"},
-    # Being rewritten as the dastandard.logical package, which takes its vocabulary from the model.
-    "logical.py": {"*"},
 }
 
 

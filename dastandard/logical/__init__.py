@@ -1,0 +1,55 @@
+"""The logical record: a plain JSON form of a DACaseBundle, and lossless conversion both ways.
+
+``model`` holds the field model (sections, fields and value kinds in domain terms), ``schema`` the JSON Schema
+generated from it and the record's validation, ``writer`` the one DACaseBundle writer (record -> FHIR, with a
+builder per section) and ``reader`` the one reader (FHIR -> record, with a reader per section).
+"""
+
+from __future__ import annotations
+
+from dastandard.logical.model import (
+    ABSENT_REASONS,
+    RECORD_TYPE,
+    RECORD_VERSION,
+    SCHEMA_FILE,
+    SECTION_BY_KEY,
+    SECTIONS,
+    At,
+    Comp,
+    Complex,
+    Ext,
+    Field,
+    Items,
+    Section,
+    Val,
+    system_for,
+    value_set_codes,
+)
+from dastandard.logical.reader import bundle_to_logical, read_resource
+from dastandard.logical.schema import build_schema, validate_logical
+from dastandard.logical.writer import build_resource, logical_to_bundle
+
+__all__ = [
+    "ABSENT_REASONS",
+    "RECORD_TYPE",
+    "RECORD_VERSION",
+    "SCHEMA_FILE",
+    "SECTIONS",
+    "SECTION_BY_KEY",
+    "At",
+    "Comp",
+    "Complex",
+    "Ext",
+    "Field",
+    "Items",
+    "Section",
+    "Val",
+    "build_resource",
+    "build_schema",
+    "bundle_to_logical",
+    "logical_to_bundle",
+    "read_resource",
+    "system_for",
+    "validate_logical",
+    "value_set_codes",
+]

@@ -1,0 +1,345 @@
+"""The one DACaseBundle writer: logical record (domain terms) -> FHIR.
+
+Error policy: ``logical_to_bundle`` expects a record that validates and raises ``ValueError`` (with the JSON
+path) otherwise.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from dastandard.logical.model import (
+    ACT_CODE_SYSTEM,
+    CONFIDENTIALITY_SYSTEM,
+    CONVERSION_PROVENANCE_KEY,
+    SECTION_BY_KEY,
+    SECTIONS,
+    VALUE_SUFFIX,
+    At,
+    Comp,
+    Complex,
+    Ext,
+    Field,
+    Items,
+    Section,
+    Val,
+    component_system,
+    ext_url,
+    fixed_elements,
+    record_type_system,
+    system_for,
+)
+from dastandard.logical.schema import validate_logical
+from dastandard.model.ids import extension_url, full_url, identifier_system, profile_url, stable_id
+from dastandard.model.urls import DATA_ABSENT_REASON
+
+# --------------------------------------------------------------------------------------------------------------
+# Logical record -> FHIR Bundle.
+
+
+def _security_coding(system: str, value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"system": system, "code": value}
+    coding = {"system": system, "code": str(value["code"])}
+    if "display" in value:
+        coding["display"] = str(value["display"])
+    return coding
+
+
+def security_codings(security: Mapping[str, Any]) -> list[dict[str, str]]:
+    """``meta.security`` for a logical security object (confidentiality first, then the labels, displays kept)."""
+    codings = [_security_coding(CONFIDENTIALITY_SYSTEM, security["confidentiality"])]
+    codings += [_security_coding(ACT_CODE_SYSTEM, label) for label in security.get("labels", [])]
+    return codings
+
+
+@dataclass
+class _Out:
+    """What the writer needs beyond one item: the case reference and the resource id of every local id."""
+
+    case_id: str
+    resource_ids: Mapping[str, str] = field(default_factory=dict)
+
+    def ref(self, local: str) -> dict[str, Any]:
+        return {"reference": full_url(self.resource_ids.get(local) or stable_id(self.case_id, local))}
+
+
+def _absent(reason: str) -> dict[str, Any]:
+    return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": reason}]}
+
+
+def _coding(value_set: str, value: Any) -> dict[str, Any]:
+    """A Coding from a code string or a coding object (``code``, ``system``, ``display``)."""
+    if isinstance(value, str):
+        return {"system": system_for(value_set, value), "code": value}
+    the_code = value["code"]
+    coding: dict[str, Any] = {"system": value.get("system") or system_for(value_set, the_code), "code": the_code}
+    if "display" in value:
+        coding["display"] = value["display"]
+    return coding
+
+
+def _concept(value_set: str, value: Any) -> dict[str, Any]:
+    """A CodeableConcept from a code string or a concept object (codings, text, absent reason)."""
+    if isinstance(value, str):
+        return {"coding": [{"system": system_for(value_set, value), "code": value}]}
+    concept: dict[str, Any] = {}
+    if "absentReason" in value:
+        concept["extension"] = [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]
+    codings = [_coding(value_set, value)] if "code" in value else []
+    codings += [_coding(value_set, c) for c in value.get("codings", ())]
+    if codings:
+        concept["coding"] = codings
+    if "text" in value:
+        concept["text"] = value["text"]
+    return concept
+
+
+def _reference(value: Any, out: _Out) -> dict[str, Any]:
+    """A Reference from a local id or a reference object (``id``, ``display``, ``absentReason``)."""
+    if isinstance(value, str):
+        return out.ref(value)
+    reference: dict[str, Any] = out.ref(value["id"]) if "id" in value else {}
+    if "display" in value:
+        reference["display"] = value["display"]
+    if "absentReason" in value:
+        reference["extension"] = [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]
+    return reference
+
+
+def _to_fhir_value(val: Val, value: Any, out: _Out) -> Any:
+    kind = val.kind
+    if kind in ("string", "boolean", "integer", "date", "dateTime", "instant"):
+        return value
+    if kind in ("code", "characteristic"):
+        return _concept(val.value_set, value)
+    if kind == "coding":
+        return _coding(val.value_set, value)
+    if kind == "record-kind":
+        return [{"coding": [{"system": record_type_system(), "code": value}]}]
+    if kind == "ref":
+        return _reference(value, out)
+    if kind == "annotation":
+        return {"text": value}
+    if kind == "identifier":
+        if "assigner" not in value:
+            return dict(value)
+        return {**value, "assigner": _reference(value["assigner"], out)}
+    if kind in ("period", "name", "telecom"):
+        return copy.deepcopy(value)
+    if kind == "address":
+        address: dict[str, Any] = {}
+        if "confidential" in value:
+            address["extension"] = [
+                {"url": extension_url("confidential-address"), "valueBoolean": value["confidential"]}
+            ]
+        address.update((k, copy.deepcopy(v)) for k, v in value.items() if k != "confidential")
+        return address
+    raise ValueError(f"no FHIR form for value kind {kind!r}")
+
+
+def _put(f: Field, res: dict[str, Any], value: Any, out: _Out, nested: bool = False) -> None:
+    values = value if f.many else [value]
+    if isinstance(f, At):
+        assert f.val is not None
+        if f.val.kind == "date-or-absent":
+            if isinstance(value, str):
+                res[str(f.path[0])] = value
+            else:
+                res[f"_{f.path[0]}"] = _absent(value["absentReason"])
+            return
+        converted = [_to_fhir_value(f.val, v, out) for v in values] if f.many else _to_fhir_value(f.val, value, out)
+        _set_path(res, f.path, converted, append=f.start > 0)
+    elif isinstance(f, Ext):
+        assert f.val is not None
+        key = "value" + VALUE_SUFFIX[f.val.kind]
+        url = ext_url(f.url, nested)
+        extensions = res.setdefault("extension", [])
+        for v in values:
+            extensions.append({"url": url, key: _to_fhir_value(f.val, v, out)})
+    elif isinstance(f, Complex):
+        url = ext_url(f.url, nested)
+        for v in values:
+            ext: dict[str, Any] = {"url": url, "extension": []}
+            for sub in f.fields:
+                if sub.key in v:
+                    _put(sub, ext, v[sub.key], out, nested=True)
+            res.setdefault("extension", []).append(ext)
+    elif isinstance(f, Comp):
+        assert f.val is not None
+        key = "value" + VALUE_SUFFIX[f.val.kind]
+        for v in values:
+            res.setdefault("component", []).append(
+                {
+                    "code": {"coding": [{"system": component_system(), "code": f.code}]},
+                    key: _to_fhir_value(f.val, v, out),
+                }
+            )
+    elif isinstance(f, Items):
+        built = []
+        for v in values:
+            element: dict[str, Any] = {}
+            for sub in f.fields:
+                if sub.key in v:
+                    _put(sub, element, v[sub.key], out)
+            built.append(_ordered(element))
+        res[f.path] = built
+
+
+def _set_path(res: dict[str, Any], path: tuple[str | int, ...], value: Any, *, append: bool = False) -> None:
+    parent: Any = res
+    for seg, nxt in itertools.pairwise(path):
+        if isinstance(seg, int):
+            while len(parent) <= seg:
+                parent.append({} if isinstance(nxt, str) else [])
+            parent = parent[seg]
+        else:
+            parent = parent.setdefault(seg, [] if isinstance(nxt, int) else {})
+    last = path[-1]
+    if isinstance(last, int):
+        parent.append(value)
+    elif append:
+        parent.setdefault(last, []).extend(value)
+    else:
+        parent[last] = value
+
+
+_KEY_ORDER: Final = ("resourceType", "id", "meta", "url", "extension", "identifier")
+
+
+def _ordered(res: dict[str, Any]) -> dict[str, Any]:
+    first: dict[str, Any] = {k: res[k] for k in _KEY_ORDER if k in res}
+    return {**first, **{k: v for k, v in res.items() if k not in first}}
+
+
+def section_of(section: str | Section) -> Section:
+    """The section named ``section`` (a key of the logical record such as ``incidents``); KeyError if unknown."""
+    return section if isinstance(section, Section) else SECTION_BY_KEY[section]
+
+
+def resource_id_of(case_id: str, section: Section, item: Mapping[str, Any], index: int) -> str:
+    """The FHIR id of an item: its ``resourceId``, else derived from the case reference and its local id."""
+    given = item.get("resourceId")
+    if isinstance(given, str):
+        return given
+    return stable_id(case_id, item["id"] if section.identifier else f"#{section.key}-{index}")
+
+
+def build_resource(
+    section: str | Section,
+    item: Mapping[str, Any],
+    *,
+    case_id: str,
+    resource_ids: Mapping[str, str] | None = None,
+    security: Sequence[Mapping[str, str]] | None = None,
+    index: int = 0,
+) -> dict[str, Any]:
+    """Build the FHIR resource for one item of a section, from domain terms.
+
+    ``item`` is one element of the section's list in the logical record (valid against its schema).
+    ``resource_ids`` maps local ids to resource ids where they are not derived (items with ``resourceId``);
+    ``security`` is the record's ``meta.security``, written on the resource unless the item has its own labels
+    (None: only the item's own labels). ``index`` is the item's position, used for the id of items without a
+    local id. Never validates: an invalid item gives undefined output.
+    """
+    sec = section_of(section)
+    out = _Out(case_id, resource_ids or {})
+    return _item_resource(sec, item, out, security, resource_id_of(case_id, sec, item, index))
+
+
+def _item_resource(
+    section: Section,
+    item: Mapping[str, Any],
+    out: _Out,
+    security: Sequence[Mapping[str, str]] | None,
+    resource_id: str,
+) -> dict[str, Any]:
+    res: dict[str, Any] = {"resourceType": section.resource_type, "id": resource_id}
+    own_security = security_codings(item["security"]) if "security" in item else security
+    meta: dict[str, Any] = {"profile": [profile_url(section.profile)]}
+    if own_security is not None:
+        meta["security"] = [dict(c) for c in own_security]
+    res["meta"] = meta
+    res.update(fixed_elements(section))
+    for f in section.fields:
+        if f.key in item:
+            _put(f, res, item[f.key], out)
+    if section.identifier and "resourceId" not in item:
+        res["identifier"] = [{"system": identifier_system("local-id"), "value": item["id"]}, *res.get("identifier", [])]
+    return _ordered(res)
+
+
+def _entry_items(doc: Mapping[str, Any]) -> Iterator[tuple[Section, int, Mapping[str, Any]]]:
+    """The items in Bundle entry order: ``entryOrder`` when given, else section by section."""
+    order = doc.get("entryOrder")
+    if order is None:
+        for section in SECTIONS:
+            for index, item in enumerate(doc.get(section.key, ())):
+                yield section, index, item
+        return
+    next_index: dict[str, int] = {}
+    for key in order:
+        index = next_index.get(key, 0)
+        next_index[key] = index + 1
+        yield SECTION_BY_KEY[key], index, doc[key][index]
+
+
+def logical_to_bundle(doc: Mapping[str, Any], *, source: str = "", checked: bool = False) -> dict[str, Any]:
+    """Convert a logical record to a DACaseBundle; raise ValueError naming the first error if it is invalid.
+
+    Ids are UUIDv5 values seeded by ``caseId`` and each local id (unless an item gives its ``resourceId``), so the
+    same record always gives the same Bundle. A DAProvenance entry names ``source`` (the source file) and the
+    extraction time. ``checked=True`` skips the validation of ``doc`` for callers that have already validated it
+    (or build it valid by construction, as the generator does, whose tests validate its output); an invalid record
+    then gives undefined output.
+    """
+    if not checked:
+        for path, message in validate_logical(doc):
+            raise ValueError(f"{path}: {message}")
+    case_id = str(doc["caseId"])
+    resource_ids = {  # every local id's resource id, worked out once (references reuse it)
+        str(item["id"]): str(item.get("resourceId") or stable_id(case_id, item["id"]))
+        for section in SECTIONS
+        if section.identifier
+        for item in doc.get(section.key, ())
+    }
+    out = _Out(case_id, resource_ids)
+    security = security_codings(doc["security"])
+    entry_security = security if doc.get("labelEntries", True) else None
+    entries: list[dict[str, Any]] = []
+    for section, index, item in _entry_items(doc):
+        identified = section.identifier
+        resource_id = resource_ids[str(item["id"])] if identified else resource_id_of(case_id, section, item, index)
+        resource = _item_resource(section, item, out, entry_security, resource_id)
+        entries.append({"fullUrl": full_url(resource_id), "resource": resource})
+    entries.append(_conversion_provenance(case_id, doc["extractedAt"], source, entries, security))
+    return {
+        "resourceType": "Bundle",
+        "id": doc.get("bundleId") or stable_id(case_id, "#bundle"),
+        "meta": {"profile": [profile_url("DACaseBundle")], "security": security},
+        "identifier": {"system": doc.get("caseIdSystem") or identifier_system("case-reference"), "value": case_id},
+        "type": "collection",
+        "timestamp": doc["extractedAt"],
+        "entry": entries,
+    }
+
+
+def _conversion_provenance(
+    case_id: str, recorded: str, source: str, entries: list[dict[str, Any]], security: list[dict[str, str]]
+) -> dict[str, Any]:
+    resource_id = stable_id(case_id, CONVERSION_PROVENANCE_KEY)
+    entity: dict[str, Any] = {"role": "source", "what": {"display": source or "dastandard logical record"}}
+    resource = {
+        "resourceType": "Provenance",
+        "id": resource_id,
+        "meta": {"profile": [profile_url("DAProvenance")], "security": [dict(c) for c in security]},
+        "target": [{"reference": e["fullUrl"]} for e in entries] or [{"display": "empty record"}],
+        "recorded": recorded,
+        "agent": [{"who": {"display": "dastandard logical record converter"}}],
+        "entity": [entity],
+    }
+    return {"fullUrl": full_url(resource_id), "resource": resource}
