@@ -1,0 +1,1 @@
+"""FHIR-generic code: nothing here knows the domestic abuse standard."""
