@@ -28,7 +28,11 @@ from dastandard.fhirxml import parse_fhir_xml
 
 OUT = ROOT / "snapshots"
 UKCORE_DIR = ROOT.parent / "shared" / "reference" / "ukcore"
-UKCORE_FILES = ("UKCore-Patient.xml", "Extension-UKCore-EthnicCategory.xml", "Extension-UKCore-NHSNumberVerificationStatus.xml")
+UKCORE_FILES = (
+    "UKCore-Patient.xml",
+    "Extension-UKCore-EthnicCategory.xml",
+    "Extension-UKCore-NHSNumberVerificationStatus.xml",
+)
 UKCORE_NOTE = (
     "Its snapshot includes content of UK Core (Copyright 2021+ HL7 UK), used under the Apache License, Version 2.0;"
     " see NOTICE.md in this package."

@@ -261,7 +261,12 @@ def traceability() -> Files:
 STEPS: tuple[Step, ...] = (
     Step("profiles", "conformance resources", profiles, tuple(Owned(GENERATED / t, "*.json") for t in GENERATED_TYPES)),
     Step("ig", "ImplementationGuide", implementation_guide, (Owned(GENERATED / "ImplementationGuide", "*.json"),)),
-    Step("snapshots", "StructureDefinition snapshots", snapshots, (Owned(ROOT / "snapshots" / "StructureDefinition", "*.json"),)),
+    Step(
+        "snapshots",
+        "StructureDefinition snapshots",
+        snapshots,
+        (Owned(ROOT / "snapshots" / "StructureDefinition", "*.json"),),
+    ),
     Step("rule-lock", "rule id lock", rule_lock),
     Step("base-plan", "FHIR R4 base structure plan", base_plan, network=True),
     Step("logical-schema", "logical record JSON Schema", logical_schema),

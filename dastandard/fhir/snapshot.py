@@ -160,9 +160,7 @@ class _Snapshot:
             target[key] = copy.deepcopy(value)
 
 
-def generate_snapshot(
-    structure: Mapping[str, Any], base: Mapping[str, Any], resolve: Resolver
-) -> list[dict[str, Any]]:
+def generate_snapshot(structure: Mapping[str, Any], base: Mapping[str, Any], resolve: Resolver) -> list[dict[str, Any]]:
     """The snapshot elements of ``structure`` (a StructureDefinition with a differential) over ``base``.
 
     ``base`` is the StructureDefinition named by ``structure.baseDefinition``, with its snapshot; ``resolve`` finds
@@ -185,9 +183,7 @@ def generate_snapshot(
     return snapshot.elements
 
 
-def with_snapshot(
-    structure: Mapping[str, Any], base: Mapping[str, Any], resolve: Resolver
-) -> dict[str, Any]:
+def with_snapshot(structure: Mapping[str, Any], base: Mapping[str, Any], resolve: Resolver) -> dict[str, Any]:
     """A copy of ``structure`` with ``snapshot`` generated (placed before ``differential``, as FHIR orders them)."""
     elements = generate_snapshot(structure, base, resolve)
     out: dict[str, Any] = {}
