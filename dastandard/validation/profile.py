@@ -513,12 +513,12 @@ class _Context:
         claimed: list[tuple[Any, tuple[Any, ...]]] = []
         if isinstance(profiles, list):
             claimed = [(url, (*path, "meta", "profile", index)) for index, url in enumerate(profiles)]
-        if checker.forced_profiles:  # validate --profile: the root resource, and any other of the profile's type
+        if checker.forced_profiles:  # validate --profile: the root resource (a Bundle only for a Bundle profile)
+            rtype = res.get("resourceType")  # and every other resource of the profile's type
             for url in checker.forced_profiles:
                 forced = checker.profiles.get(url)
-                if (res is self.record or (forced and forced.type == res.get("resourceType"))) and not any(
-                    isinstance(c, str) and c.split("|", 1)[0] == url for c, _ in claimed
-                ):
+                applies = (forced is not None and forced.type == rtype) or (res is self.record and rtype != "Bundle")
+                if applies and not any(isinstance(c, str) and c.split("|", 1)[0] == url for c, _ in claimed):
                     claimed.append((url, path))
         if claimed:
             for url, where in claimed:
