@@ -8,6 +8,7 @@ import json
 import sys
 import tarfile
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ SNAPSHOTS = ROOT / "snapshots" / "StructureDefinition"
 EXAMPLES = sorted((ROOT / "examples" / "fhir").glob("*.json"))
 
 
+@cache
 def _snapshots() -> dict[str, dict[str, Any]]:
     out = {}
     for path in sorted(SNAPSHOTS.glob("*.json")):
@@ -336,7 +338,10 @@ def test_ig_and_profile_on_a_second_package(tmp_path: Path, cache_home: Path) ->
         "type": "collection",
         "entry": [
             {"fullUrl": "urn:uuid:0b0e3a44-4f3c-4b8e-9a57-0d1c5a2f6e11", "resource": _observation()},
-            {"fullUrl": "urn:uuid:5c9d2b7a-1e2f-4a3b-8c4d-6e7f8a9b0c1d", "resource": _observation(id="bp-2", subject=None)},
+            {
+                "fullUrl": "urn:uuid:5c9d2b7a-1e2f-4a3b-8c4d-6e7f8a9b0c1d",
+                "resource": _observation(id="bp-2", subject=None),
+            },
         ],
     }
     assert _rules(_write(tmp_path, "bundle.json", bundle)) == [("DA2003", "Bundle.entry[1].resource.subject")]

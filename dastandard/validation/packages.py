@@ -163,13 +163,22 @@ def clear() -> None:
     os.environ.pop(ENV_VAR, None)
 
 
+_NONE = Selection()
+_parsed: tuple[str, Selection] = ("", _NONE)
+
+
 def active() -> Selection:
-    """The active selection (empty when no package or profile was selected)."""
+    """The active selection (empty when no package or profile was selected). Cheap: called once per record."""
+    global _parsed
     raw = os.environ.get(ENV_VAR)
     if not raw:
-        return Selection()
+        return _NONE
+    if raw == _parsed[0]:
+        return _parsed[1]
     try:
         data = orjson.loads(raw)
-        return Selection(tuple(map(str, data["paths"])), tuple(map(str, data["profiles"])))
+        selection = Selection(tuple(map(str, data["paths"])), tuple(map(str, data["profiles"])))
     except (orjson.JSONDecodeError, KeyError, TypeError):
-        return Selection()
+        selection = _NONE
+    _parsed = (raw, selection)
+    return selection

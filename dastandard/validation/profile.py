@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from dastandard.config import Settings
-from dastandard.validation import fhirpath
+from dastandard.validation import fhirpath, packages
 from dastandard.validation.baseplan import BasePlan, base_plan
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
@@ -1007,10 +1007,7 @@ def profile_checker() -> ProfileChecker:
     """The process-wide checker, compiled from ``profiles/`` on first use (and from the packages selected with
     ``validate --ig``, recompiled when that selection changes)."""
     global _CHECKER, _CHECKER_FOR
-    # --- packages selected with validate --ig / --profile (dastandard.validation.packages) ---
-    from dastandard.validation import packages
-
-    selection = packages.active()
+    selection = packages.active()  # the packages and profiles selected with validate --ig / --profile
     if _CHECKER is None or selection != _CHECKER_FOR:
         from dastandard.standard import external_canonicals, standard
 
