@@ -134,7 +134,7 @@ def test_snapshot_generation_rules_on_a_small_base() -> None:
     # The slice is a copy of the sliced element, then its type is unrolled below it (the sliced one stays as is).
     assert ids == ["Thing", "Thing.part", "Thing.part:first", "Thing.part:first.code"]
     assert [c["key"] for c in elements[0]["constraint"]] == ["b-1", "p-1"]
-    assert elements[0]["constraint"][1]["source"] == "http://example.org/P"
+    assert [c["source"] for c in elements[0]["constraint"]] == ["http://example.org/Base", "http://example.org/P"]
     assert elements[1]["slicing"] == {"rules": "open"}
     assert elements[2]["max"] == "1" and "slicing" not in elements[2] and elements[2]["sliceName"] == "first"
     assert elements[3] == {"id": "Thing.part:first.code", "path": "Thing.part.code", "patternCode": "x"}
@@ -278,6 +278,16 @@ def _synthetic_package() -> bytes:
     return write_package(manifest_, [profile, extension])
 
 
+def read_package_bytes(data: bytes) -> Any:
+    """A package read from tarball bytes (through a temporary file, as the command line reads it)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.tgz"
+        path.write_bytes(data)
+        return read_package(path)
+
+
 def _observation(**changes: Any) -> dict[str, Any]:
     obs: dict[str, Any] = {
         "resourceType": "Observation",
@@ -347,7 +357,7 @@ def test_ig_and_profile_on_a_second_package(tmp_path: Path, cache_home: Path) ->
     assert _rules(_write(tmp_path, "bundle.json", bundle)) == [("DA2003", "Bundle.entry[1].resource.subject")]
 
 
-def test_package_from_a_folder_and_snapshot_only(tmp_path: Path, cache_home: Path) -> None:
+def test_package_from_a_folder(tmp_path: Path, cache_home: Path) -> None:
     folder = tmp_path / "unpacked"
     with tarfile.open(fileobj=io.BytesIO(_synthetic_package())) as archive:
         for member in archive:
@@ -359,6 +369,31 @@ def test_package_from_a_folder_and_snapshot_only(tmp_path: Path, cache_home: Pat
     packages.select([str(folder)], [PROFILE])
     bad = _write(tmp_path, "bad.json", _observation(subject=None))
     assert ("DA2003", "Observation.subject") in _rules(bad)
+
+
+def test_a_profile_with_a_snapshot_only_checks_like_its_differential(tmp_path: Path, cache_home: Path) -> None:
+    core = _core()
+    package = read_package_bytes(_synthetic_package())
+    snapshot_only = []
+    for sd in package.conformance():
+        base = core[sd["baseDefinition"]]
+        elements = generate_snapshot(sd, base, core.get)
+        snapshot_only.append({**{k: v for k, v in sd.items() if k != "differential"}, "snapshot": {"element": elements}})
+    path = tmp_path / "snapshot-only.tgz"
+    path.write_bytes(write_package(package.manifest, snapshot_only))
+    records = {
+        "good": _observation(),
+        "bad": _observation(subject=None, extension=[{"url": NOTE_EXT, "valueInteger": 3}], code={"text": "x"}),
+    }
+    by_differential = tmp_path / "differential.tgz"
+    by_differential.write_bytes(_synthetic_package())
+    for name, record in records.items():
+        file = _write(tmp_path, f"{name}.json", record)
+        packages.select([str(by_differential)], [PROFILE])
+        expected = _rules(file)
+        packages.select([str(path)], [PROFILE])
+        assert _rules(file) == expected, name
+        assert bool(expected) == (name == "bad")
 
 
 # ---------------------------------------------------------------- hostile or broken packages

@@ -14,7 +14,7 @@ use:
   of a profiled type, the profile's snapshot when the resolver has it, else the base type's);
 - choice types: ``value[x]`` narrowed by ``type`` stays one element; an explicit type slice
   (``value[x]:valueQuantity``) is a slice like any other;
-- new constraints get ``source`` set to the profile's url.
+- new constraints get ``source`` set to the profile's url, inherited ones without a ``source`` the base's url.
 
 Nothing here knows any particular profile. Errors (an element whose parent cannot be found or unrolled, a base
 without snapshot) raise ``SnapshotError`` naming the element.
@@ -171,6 +171,9 @@ def generate_snapshot(structure: Mapping[str, Any], base: Mapping[str, Any], res
     if not base_snapshot:
         raise SnapshotError(f"{base.get('url')}: the base has no snapshot")
     elements = copy.deepcopy(list(base_snapshot))
+    for element in elements:  # an inherited constraint keeps where it was defined (the base, when it does not say)
+        for constraint in element.get("constraint") or []:
+            constraint.setdefault("source", base.get("url"))
     sd_type = str(structure.get("type"))
     base_root = str(elements[0]["path"])
     if base_root != sd_type:
