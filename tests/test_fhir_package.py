@@ -378,7 +378,9 @@ def test_a_profile_with_a_snapshot_only_checks_like_its_differential(tmp_path: P
     for sd in package.conformance():
         base = core[sd["baseDefinition"]]
         elements = generate_snapshot(sd, base, core.get)
-        snapshot_only.append({**{k: v for k, v in sd.items() if k != "differential"}, "snapshot": {"element": elements}})
+        snapshot_only.append(
+            {**{k: v for k, v in sd.items() if k != "differential"}, "snapshot": {"element": elements}}
+        )
     path = tmp_path / "snapshot-only.tgz"
     path.write_bytes(write_package(package.manifest, snapshot_only))
     records = {
