@@ -487,6 +487,19 @@ def test_cli_package_then_validate_with_it(tmp_path: Path, cache_home: Path, cap
     assert packages.active() == packages.Selection(), "the selection ends with the command"
 
 
+def test_a_profile_that_cannot_be_compiled_is_named(tmp_path: Path, cache_home: Path, capsys: Any) -> None:
+    from dastandard.cli import main
+
+    broken = {"resourceType": "StructureDefinition", "id": "broken", "url": EX + "broken", "kind": "resource"}
+    package = tmp_path / "broken.tgz"
+    package.write_bytes(write_package({"name": "example.broken", "version": "0.0.1"}, [broken]))
+    record = _write(tmp_path, "obs.json", _observation())
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "-q", "--ig", str(package), str(record)])
+    assert exit_info.value.code == 0
+    assert f"could not be compiled and is not checked: {EX}broken" in capsys.readouterr().err
+
+
 def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, cache_home: Path) -> None:
     package = tmp_path / "vitals.tgz"
     package.write_bytes(_synthetic_package())

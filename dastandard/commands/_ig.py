@@ -13,7 +13,8 @@ def select_packages(paths: Sequence[str], profiles: Sequence[str]) -> None:
     """Load the FHIR packages and select them (and the profiles) until the current click command ends.
 
     A missing, unsafe or malformed package is a FatalError with ``PACKAGE_INVALID``; an unknown ``--profile`` URL
-    one with ``USAGE``. Does nothing when neither option was given.
+    one with ``USAGE``. A StructureDefinition the profile layer cannot compile is named in a warning on stderr.
+    Does nothing when neither option was given.
     """
     if not paths and not profiles:
         return
@@ -27,3 +28,7 @@ def select_packages(paths: Sequence[str], profiles: Sequence[str]) -> None:
     except ValueError as exc:
         raise FatalError(str(exc), USAGE) from None
     click.get_current_context().call_on_close(packages.clear)
+    from dastandard.validation.profile import profile_checker
+
+    for error in profile_checker().errors:  # compiled here once, so nothing is dropped without a word
+        click.echo(f"warning: a StructureDefinition could not be compiled and is not checked: {error}", err=True)
