@@ -153,32 +153,36 @@ def select(paths: Sequence[str], profiles: Sequence[str]) -> Selection:
         for url in profiles:
             if url.split("|", 1)[0] not in known:
                 raise ValueError(f"--profile {url}: no such StructureDefinition in the standard or the packages")
+    global _current
     selection = Selection(tuple(paths), tuple(p.split("|", 1)[0] for p in profiles))
     os.environ[ENV_VAR] = orjson.dumps({"paths": selection.paths, "profiles": selection.profiles}).decode()
+    _current = selection
     return selection
 
 
 def clear() -> None:
     """End the active selection (the standard alone is checked again)."""
+    global _current
     os.environ.pop(ENV_VAR, None)
+    _current = Selection()
 
 
-_NONE = Selection()
-_parsed: tuple[str, Selection] = ("", _NONE)
+def _from_environment() -> Selection:
+    raw = os.environ.get(ENV_VAR)
+    if not raw:
+        return Selection()
+    try:
+        data = orjson.loads(raw)
+        return Selection(tuple(map(str, data["paths"])), tuple(map(str, data["profiles"])))
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return Selection()
+
+
+# This process's selection: set by select/clear; a spawned worker process starts from the environment (a forked one
+# inherits it).
+_current: Selection = _from_environment()
 
 
 def active() -> Selection:
     """The active selection (empty when no package or profile was selected). Cheap: called once per record."""
-    global _parsed
-    raw = os.environ.get(ENV_VAR)
-    if not raw:
-        return _NONE
-    if raw == _parsed[0]:
-        return _parsed[1]
-    try:
-        data = orjson.loads(raw)
-        selection = Selection(tuple(map(str, data["paths"])), tuple(map(str, data["profiles"])))
-    except (orjson.JSONDecodeError, KeyError, TypeError):
-        selection = _NONE
-    _parsed = (raw, selection)
-    return selection
+    return _current

@@ -1008,7 +1008,7 @@ def profile_checker() -> ProfileChecker:
     ``validate --ig``, recompiled when that selection changes)."""
     global _CHECKER, _CHECKER_FOR
     selection = packages.active()  # the packages and profiles selected with validate --ig / --profile
-    if _CHECKER is None or selection != _CHECKER_FOR:
+    if _CHECKER is None or (selection is not _CHECKER_FOR and selection != _CHECKER_FOR):
         from dastandard.standard import external_canonicals, standard
 
         std = standard()
