@@ -142,6 +142,25 @@ def test_snapshot_generation_rules_on_a_small_base() -> None:
         generate_snapshot({**sd, "differential": {"element": [{"id": "Thing.nothing"}]}}, base, lambda _: None)
 
 
+def test_snapshot_of_a_renamed_choice_over_core_observation() -> None:
+    core = _core()
+    sd = {
+        "url": "http://example.org/Q",
+        "type": "Observation",
+        "differential": {
+            "element": [
+                {"id": "Observation.valueQuantity", "path": "Observation.valueQuantity", "min": 1},
+                {"id": "Observation.valueQuantity.unit", "path": "Observation.valueQuantity.unit", "min": 1},
+            ]
+        },
+    }
+    elements = generate_snapshot(sd, core["Observation"], core.get)
+    by_id = {e["id"]: e for e in elements}
+    assert by_id["Observation.value[x]"]["type"] == [{"code": "Quantity"}] and by_id["Observation.value[x]"]["min"] == 1
+    assert by_id["Observation.value[x].unit"]["min"] == 1
+    assert len(by_id) == len(elements)
+
+
 # ---------------------------------------------------------------- the package
 
 

@@ -13,7 +13,8 @@ use:
   ``Extension.extension:part.url``) first has its parent's type unrolled from that type's snapshot (for an element
   of a profiled type, the profile's snapshot when the resolver has it, else the base type's);
 - choice types: ``value[x]`` narrowed by ``type`` stays one element; an explicit type slice
-  (``value[x]:valueQuantity``) is a slice like any other;
+  (``value[x]:valueQuantity``) is a slice like any other; a renamed path (``Observation.valueQuantity``, and the
+  elements below it) is the choice element with its types narrowed to that one;
 - new constraints get ``source`` set to the profile's url, inherited ones without a ``source`` the base's url.
 
 Nothing here knows any particular profile. Errors (an element whose parent cannot be found or unrolled, a base
@@ -86,15 +87,45 @@ class _Snapshot:
             raise SnapshotError(f"{ident}: not the root of the base snapshot")
         parent_id, _, last = ident.rpartition(".")
         name, sep, slice_name = last.partition(":")
-        if sep:
-            return self._add_slice(f"{parent_id}.{name}", slice_name, ident)
         parent_at = self.ensure(parent_id)
+        real_parent = str(self.elements[parent_at]["id"])  # differs below a renamed choice (valueQuantity)
+        found = self.index(f"{real_parent}.{last}")
+        if found is not None:
+            return found
+        if sep:
+            return self._add_slice(f"{real_parent}.{name}", slice_name, f"{real_parent}.{last}")
         if not self.has_children(parent_at):
             self._unroll(parent_at)
-        found = self.index(ident)
+        found = self.index(f"{real_parent}.{name}")
+        if found is None:
+            found = self._renamed_choice(real_parent, name)
         if found is None:
             raise SnapshotError(f"{ident}: no such element in the base or in the type of {parent_id}")
         return found
+
+    def _renamed_choice(self, parent_id: str, name: str) -> int | None:
+        """``valueQuantity`` for ``value[x]`` restricted to Quantity: the choice element, its types narrowed."""
+        for at, element in enumerate(self.elements):
+            ident = str(element["id"])
+            if (
+                not ident.startswith(parent_id + ".")
+                or not ident.endswith("[x]")
+                or ident.count(".") != parent_id.count(".") + 1
+            ):
+                continue
+            stem = ident.rsplit(".", 1)[1][:-3]
+            if not name.startswith(stem):
+                continue
+            wanted = name[len(stem) :]
+            types = [
+                t
+                for t in element.get("type") or []
+                if str(t.get("code", ""))[:1].upper() + str(t.get("code", ""))[1:] == wanted
+            ]
+            if types:
+                element["type"] = types
+                return at
+        return None
 
     def _add_slice(self, sliced_id: str, slice_name: str, ident: str) -> int:
         sliced_at = self.ensure(sliced_id)
