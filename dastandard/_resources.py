@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import orjson
 
-DataFolder = Literal["profiles", "validators", "converters", "examples"]
+DataFolder = Literal["profiles", "validators", "converters", "examples", "snapshots"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -17,6 +17,7 @@ CONFIG_INVALID = 12  # the configuration file is malformed or names an unknown r
 CONVERSION_LOSSY_STRICT = 13  # --strict and the conversion would lose or alter data
 CONVERSION_FAILED = 14  # an input could not be converted at all
 UNKNOWN_FORMAT = 15  # the input format could not be detected or is not registered
+PACKAGE_INVALID = 16  # a FHIR package given with --ig is missing, unsafe (path traversal, links, size) or malformed
 
 
 class FatalError(Exception):

@@ -113,6 +113,16 @@ def implementation_guide() -> Files:
     return {build_ig.IG_PATH: build_ig.render().encode("utf-8")}
 
 
+def snapshots() -> Files:
+    """snapshots/StructureDefinition/: every generated StructureDefinition with its snapshot, and the NOTICE."""
+    import build_snapshots
+
+    try:
+        return build_snapshots.render()
+    except (OSError, KeyError, ValueError) as exc:
+        raise StepError(f"cannot build the snapshots: {exc}") from exc
+
+
 def rule_lock() -> Files:
     """validators/rule-ids.lock with every newly issued rule id appended (never renamed or removed)."""
     import update_rule_lock
@@ -251,6 +261,12 @@ def traceability() -> Files:
 STEPS: tuple[Step, ...] = (
     Step("profiles", "conformance resources", profiles, tuple(Owned(GENERATED / t, "*.json") for t in GENERATED_TYPES)),
     Step("ig", "ImplementationGuide", implementation_guide, (Owned(GENERATED / "ImplementationGuide", "*.json"),)),
+    Step(
+        "snapshots",
+        "StructureDefinition snapshots",
+        snapshots,
+        (Owned(ROOT / "snapshots" / "StructureDefinition", "*.json"),),
+    ),
     Step("rule-lock", "rule id lock", rule_lock),
     Step("base-plan", "FHIR R4 base structure plan", base_plan, network=True),
     Step("logical-schema", "logical record JSON Schema", logical_schema),

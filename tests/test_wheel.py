@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -66,3 +67,24 @@ def test_installed_wheel_lists_the_profiles_from_the_command_line(unpacked_wheel
         if orjson.loads(p.read_bytes()).get("resourceType") in CONFORMANCE_TYPES
     ]
     assert len(urls) == len(conformance)
+
+
+def test_installed_wheel_writes_the_fhir_package(unpacked_wheel: Path, tmp_path: Path) -> None:
+    """The snapshots ship in the wheel: ``dastandard package`` needs neither the source tree nor the core bases."""
+    data = unpacked_wheel / "dastandard" / "_data" / "snapshots"
+    assert (data / "NOTICE.md").is_file()
+    assert {p.name for p in (data / "StructureDefinition").glob("*.json")} == {
+        p.name for p in (ROOT / "snapshots" / "StructureDefinition").glob("*.json")
+    }
+    env = {**os.environ, "PYTHONPATH": str(unpacked_wheel)}
+    done = subprocess.run(
+        [sys.executable, "-c", "from dastandard.cli import main; main()", "package", "-o", "out.tgz"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    with tarfile.open(tmp_path / "out.tgz") as archive:
+        names = archive.getnames()
+    assert "package/package.json" in names and "package/StructureDefinition-DAPerson.json" in names

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 import click
 
 from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
+from dastandard.commands._ig import select_packages
 from dastandard.config import Settings, load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.findings import Finding, Severity
@@ -191,6 +192,20 @@ def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
     metavar="RULE-ID@PATH",
     help="Drop findings of a rule at a path; a trailing * matches a prefix (repeatable).",
 )
+@click.option(
+    "--ig",
+    "ig_paths",
+    multiple=True,
+    metavar="PACKAGE",
+    help="Also check against the profiles of this FHIR NPM package (.tgz or folder; repeatable; offline).",
+)
+@click.option(
+    "--profile",
+    "profile_urls",
+    multiple=True,
+    metavar="URL",
+    help="Check every resource of the profile's type against this profile, claimed or not (repeatable).",
+)
 @click.option("-q", "--quiet", count=True, help="Less text output (-q: summary only, -qq: nothing).")
 @click.option("-v", "--verbose", count=True, help="More text output (rule names, clean files).")
 def command(
@@ -204,6 +219,8 @@ def command(
     disable: tuple[str, ...],
     severity_values: tuple[str, ...],
     suppress: tuple[str, ...],
+    ig_paths: tuple[str, ...],
+    profile_urls: tuple[str, ...],
     quiet: int,
     verbose: int,
 ) -> None:
@@ -215,6 +232,7 @@ def command(
         severity=_parse_severity_option(severity_values),
         suppress=suppress,
     )
+    select_packages(ig_paths, profile_urls)
     findings, tally = stream(
         inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs(inputs)
     )

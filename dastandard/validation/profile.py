@@ -21,6 +21,7 @@ from dastandard.config import Settings
 from dastandard.fhir import fhirpath
 from dastandard.fhir.baseplan import BasePlan, base_plan
 from dastandard.fhir.xml import XHTML_NS
+from dastandard.validation import packages
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 _UPPER = re.compile(r"[A-Z]")
@@ -250,6 +251,8 @@ class ProfileChecker:
         self.remembered: dict[tuple[str, bytes], _Remembered] = {}
         self.context_ok: dict[tuple[tuple[str, ...], str], bool] = {}
         self.errors: list[str] = []
+        # Profiles every resource of a matching type is checked against, claimed or not (validate --profile).
+        self.forced_profiles: tuple[str, ...] = ()
         for url, sd in sds.items():
             try:
                 profile = self._compile(sd, sds)
@@ -509,13 +512,22 @@ class _Context:
         checker = self.checker
         meta = res.get("meta")
         profiles = meta.get("profile") if isinstance(meta, dict) else None
+        claimed: list[tuple[Any, tuple[Any, ...]]] = []
         if isinstance(profiles, list):
-            for index, url in enumerate(profiles):
+            claimed = [(url, (*path, "meta", "profile", index)) for index, url in enumerate(profiles)]
+        if checker.forced_profiles:  # validate --profile: the root resource (a Bundle only for a Bundle profile)
+            rtype = res.get("resourceType")  # and every other resource of the profile's type
+            for url in checker.forced_profiles:
+                forced = checker.profiles.get(url)
+                applies = (forced is not None and forced.type == rtype) or (res is self.record and rtype != "Bundle")
+                if applies and not any(isinstance(c, str) and c.split("|", 1)[0] == url for c, _ in claimed):
+                    claimed.append((url, path))
+        if claimed:
+            for url, where in claimed:
                 if not isinstance(url, str):
                     continue
                 canonical = url.split("|", 1)[0]
                 profile = checker.profiles.get(canonical)
-                where = (*path, "meta", "profile", index)
                 if profile is None:
                     if canonical in checker.external_sds:
                         self.issue("DA2002", where, f"profile {canonical} is not shipped; it was not checked", label)
@@ -990,12 +1002,15 @@ def _resources(record: dict[str, Any], root: tuple[Any, ...]) -> Iterator[tuple[
 
 
 _CHECKER: ProfileChecker | None = None
+_CHECKER_FOR: Any = None  # the package selection _CHECKER was compiled with
 
 
 def profile_checker() -> ProfileChecker:
-    """The process-wide checker, compiled from ``profiles/`` on first use."""
-    global _CHECKER
-    if _CHECKER is None:
+    """The process-wide checker, compiled from ``profiles/`` on first use (and from the packages selected with
+    ``validate --ig``, recompiled when that selection changes)."""
+    global _CHECKER, _CHECKER_FOR
+    selection = packages.active()  # the packages and profiles selected with validate --ig / --profile
+    if _CHECKER is None or (selection is not _CHECKER_FOR and selection != _CHECKER_FOR):
         from dastandard.standard import external_canonicals, standard
 
         std = standard()
@@ -1003,5 +1018,9 @@ def profile_checker() -> ProfileChecker:
             external = external_canonicals()
         except (OSError, ValueError):
             external = {}
-        _CHECKER = ProfileChecker((a.resource for a in std.artifacts.values()), std.canonical, external)
+        resources: list[Mapping[str, Any]] = [a.resource for a in std.artifacts.values()]
+        resources += packages.load_all(selection.paths)
+        _CHECKER = ProfileChecker(resources, std.canonical, external)
+        _CHECKER.forced_profiles = selection.profiles
+        _CHECKER_FOR = selection
     return _CHECKER

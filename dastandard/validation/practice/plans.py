@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from dastandard.findings import Finding
+from dastandard.model.fragments import as_str
 from dastandard.model.practice_codes import (
     ACTIVE_EPISODE,
     SAFETY_PLAN,
@@ -57,7 +58,7 @@ def _active_without_contact(ctx: _Ctx) -> Iterator[Finding]:
     if ref is None:
         return
     for entry in ctx.idx.of_type("EpisodeOfCare"):
-        if (EPISODE_OF_CARE_STATUS, entry.res.get("status")) not in ACTIVE_EPISODE:
+        if (EPISODE_OF_CARE_STATUS, as_str(entry.res.get("status"))) not in ACTIVE_EPISODE:
             continue
         last = first_extension(entry.res, "last-contact")
         contact = parse_date(last.get("valueDateTime")) or parse_date(last.get("valueDate")) if last else None
