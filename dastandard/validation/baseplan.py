@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from dastandard._resources import read_json
@@ -68,6 +68,10 @@ class Primitive:
     pattern: re.Pattern[str] | None
 
 
+# One core invariant: key, severity ("error" or "warning"), human text, FHIRPath expression, best practice.
+CoreConstraint = tuple[str, str, str, str, bool]
+
+
 @dataclass(frozen=True)
 class BasePlan:
     """The whole plan, indexed for the hot path."""
@@ -78,6 +82,9 @@ class BasePlan:
     resources: frozenset[str]
     primitives: Mapping[str, Primitive]
     valuesets: Mapping[str, frozenset[str]]
+    # type -> {element JSON name, or "" for the type itself -> its core invariants}; choice elements are listed
+    # under each of their JSON names.
+    constraints: Mapping[str, Mapping[str, tuple[CoreConstraint, ...]]] = field(default_factory=dict)
 
     def is_resource_type(self, name: str) -> bool:
         return name in self.resources or name in ABSTRACT_RESOURCES
@@ -122,6 +129,15 @@ def base_plan() -> BasePlan:
             )
         types[type_name] = defs
         required[type_name] = tuple(n for n, d in defs.items() if d.min > 0 and d.choice is None)
+    constraints: dict[str, dict[str, tuple[CoreConstraint, ...]]] = {}
+    for type_name, by_element in raw.get("constraints", {}).items():
+        placed: dict[str, tuple[CoreConstraint, ...]] = {}
+        for name, entries in by_element.items():
+            compiled = tuple((str(k), str(sev), str(h), str(e), bool(bp)) for k, sev, h, e, bp in entries)
+            names = choices.get(type_name, {}).get(name, ()) if name.endswith("[x]") else (name,)
+            for json_name in names:
+                placed[json_name] = compiled
+        constraints[type_name] = placed
     return BasePlan(
         types=types,
         required=required,
@@ -129,4 +145,5 @@ def base_plan() -> BasePlan:
         resources=frozenset(raw["resources"]),
         primitives=primitives,
         valuesets=valuesets,
+        constraints=constraints,
     )

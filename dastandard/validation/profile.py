@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from dastandard.config import Settings
-from dastandard.validation import fhirpath
+from dastandard.validation.invariants import ENVIRONMENT, compile_invariant
 from dastandard.validation.baseplan import BasePlan, base_plan
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
@@ -504,7 +504,7 @@ class _Context:
     def resource(self, res: dict[str, Any], path: tuple[Any, ...]) -> None:
         label = self.label = resource_label(res)
         self.res = res
-        self.env = {"resource": res, "rootResource": self.record}
+        self.env = {**ENVIRONMENT, "resource": res, "rootResource": self.record}
         checker = self.checker
         meta = res.get("meta")
         profiles = meta.get("profile") if isinstance(meta, dict) else None
@@ -897,20 +897,8 @@ class _Context:
 
 
 def _compile_fhirpath(expression: str, element_path: str = "") -> Any:
-    """An invariant's evaluator: the closure compiled by ``fhirpath`` with fhirpathpy behind it (for the evaluations
-    the closure leaves, and for expressions it does not support); a message string when fhirpathpy cannot compile."""
-    try:
-        import fhirpathpy
-        from fhirpathpy.models import models
-
-        slow = fhirpathpy.compile(expression, models["r4"])
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    try:
-        fast = fhirpath.compile(expression, element_path or None)
-    except fhirpath.Unsupported:
-        return slow
-    return fhirpath.with_fallback(fast, slow)
+    """An invariant's evaluator (see ``invariants.compile_invariant``)."""
+    return compile_invariant(expression, element_path)
 
 
 def _concepts(concepts: Any) -> Iterator[str]:

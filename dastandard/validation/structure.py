@@ -14,14 +14,40 @@ from dastandard.validation.baseplan import (
     MARK_NARRATIVE,
     MARK_REFERENCE,
     BasePlan,
+    CoreConstraint,
     ElementDef,
     base_plan,
 )
+from dastandard.validation.invariants import ENVIRONMENT, compile_invariant
 
 Issue = tuple[str, tuple[Any, ...], str, str]
 Located = tuple[Any, tuple[Any, ...]]  # a value and its path segments
 
 _INT32 = (-(2**31), 2**31 - 1)
+
+# Rules of the base invariants: failed (severity error), failed (severity warning), best practice, not evaluated.
+INVARIANT_ERROR, INVARIANT_WARNING, INVARIANT_BEST_PRACTICE, INVARIANT_NOT_EVALUATED = (
+    "DA1010",
+    "DA1011",
+    "DA1012",
+    "DA1013",
+)
+# Invariants that only say something about contained resources: run only where ``contained`` is present.
+_CONTAINED_ONLY = "contained."
+
+# A compiled core invariant: key, rule id, human text, evaluator (or a message when it cannot be compiled), and the
+# element that must be present for it to be run (None: always run).
+_Compiled = tuple[str, str, str, Any, str | None]
+
+
+class TypeInvariants:
+    """The compiled core invariants of one type: on the type itself and on its elements by JSON name."""
+
+    __slots__ = ("elements", "own")
+
+    def __init__(self, own: tuple[_Compiled, ...], elements: tuple[tuple[str, tuple[_Compiled, ...]], ...]) -> None:
+        self.own = own
+        self.elements = elements
 
 
 def resource_label(resource: Any) -> str:
@@ -42,14 +68,24 @@ class ResourceFacts:
     ``references`` the ``Reference.reference`` strings. Both only as far as the walk could follow the base types.
     """
 
-    __slots__ = ("extras", "label", "path", "references", "registry", "resource")
+    __slots__ = ("extras", "invariants", "label", "path", "references", "registry", "resource", "root")
 
-    def __init__(self, resource: Any, label: str, path: tuple[Any, ...], registry: dict[int, ResourceFacts]) -> None:
+    def __init__(
+        self,
+        resource: Any,
+        label: str,
+        path: tuple[Any, ...],
+        registry: dict[int, ResourceFacts],
+        root: Any = None,
+    ) -> None:
         self.resource = resource
+        self.root = resource if root is None else root  # FHIRPath %rootResource: the container of a contained one
         self.label = label
         self.path = path
         self.extras: list[Located] = []
         self.references: list[tuple[str, tuple[Any, ...]]] = []
+        # objects of a type with core invariants: (object, path, type name)
+        self.invariants: list[tuple[Any, tuple[Any, ...], str]] = []
         # Only while the walk runs (``StructureChecker.check`` drops it, so that no reference cycle keeps the
         # record alive): where the facts of nested resources go.
         self.registry: dict[int, ResourceFacts] | None = registry
@@ -84,20 +120,73 @@ class StructureChecker:
         self.valuesets = plan.valuesets
         self.primitives = plan.primitives
         self.element_type = plan.types["Element"]
+        self.constrained = plan.constraints
+        self._compiled: dict[str, TypeInvariants] = {}
 
     def check(
-        self, resource: Any, root: tuple[Any, ...], out: list[Issue], facts: dict[int, ResourceFacts] | None = None
+        self,
+        resource: Any,
+        root: tuple[Any, ...],
+        out: list[Issue],
+        facts: dict[int, ResourceFacts] | None = None,
+        invariants: bool = True,
+        best_practice: bool = False,
     ) -> None:
         """Check one resource; ``root`` is the path of the resource itself (``("Bundle",)`` at top level).
 
         ``facts``, when given, receives a ``ResourceFacts`` per resource walked (keyed by ``id`` of its dict).
+        ``invariants`` runs the core FHIRPath invariants (``best_practice`` also those marked best practice).
         """
         registry: dict[int, ResourceFacts] = {} if facts is None else facts
         self._resource(resource, list(root), out, registry)
         for found in registry.values():
             found.registry = None
+            if invariants and found.invariants:
+                self._invariants(found, out, best_practice)
 
-    def _resource(self, res: Any, path: list[Any], out: list[Issue], registry: dict[int, ResourceFacts]) -> None:
+    # core invariants --------------------------------------------------------------------------------------
+
+    def compiled(self, type_name: str) -> TypeInvariants:
+        """The compiled invariants of a type (compiled on first use, once per process)."""
+        found = self._compiled.get(type_name)
+        if found is None:
+            by_element = self.constrained.get(type_name, {})
+            path = type_name
+            own = tuple(_compile(c, path) for c in by_element.get("", ()))
+            elements = tuple(
+                (name, tuple(_compile(c, f"{path}.{name}") for c in entries))
+                for name, entries in by_element.items()
+                if name
+            )
+            found = self._compiled[type_name] = TypeInvariants(own, elements)
+        return found
+
+    def _invariants(self, facts: ResourceFacts, out: list[Issue], best_practice: bool) -> None:
+        env = {**ENVIRONMENT, "resource": facts.resource, "rootResource": facts.root}
+        label = facts.label
+        for obj, where, type_name in facts.invariants:
+            compiled = self._compiled.get(type_name) or self.compiled(type_name)
+            for item in compiled.own:
+                if item[4] is None or item[4] in obj:
+                    _run(item, obj, where, env, out, label, best_practice)
+            for name, items in compiled.elements:
+                value = obj.get(name)
+                if value is None:
+                    continue
+                if type(value) is list:
+                    for index, each in enumerate(value):
+                        if each is not None:
+                            for item in items:
+                                _run(item, each, (*where, name, index), env, out, label, best_practice)
+                else:
+                    for item in items:
+                        _run(item, value, (*where, name), env, out, label, best_practice)
+
+    # the walk ---------------------------------------------------------------------------------------------
+
+    def _resource(
+        self, res: Any, path: list[Any], out: list[Issue], registry: dict[int, ResourceFacts], container: Any = None
+    ) -> None:
         label = resource_label(res)
         if type(res) is not dict:
             out.append(("DA1005", tuple(path), f"a resource must be a JSON object, found {_kind(res)}", label))
@@ -109,7 +198,7 @@ class StructureChecker:
         if not isinstance(rtype, str) or rtype not in self.resources:
             out.append(("DA1001", tuple(path), f"unknown resourceType {rtype!r} (not a FHIR R4 resource)", label))
             return
-        self._object(res, rtype, path, out, ResourceFacts(res, label, tuple(path), registry), True)
+        self._object(res, rtype, path, out, ResourceFacts(res, label, tuple(path), registry, container), True)
 
     def _object(
         self,
@@ -124,6 +213,8 @@ class StructureChecker:
         if elements is None:
             return
         label = facts.label
+        if type_name in self.constrained:
+            facts.invariants.append((obj, tuple(path), type_name))
         if not obj or (is_resource and len(obj) == 1):
             out.append(("DA1006", tuple(path), "an object must have some content", label))
             if not obj:
@@ -225,7 +316,8 @@ class StructureChecker:
         if edef.primitive:
             self._primitive(value, edef, path, out, facts.label)
         elif edef.resource:
-            self._resource(value, path, out, facts.registry or {})
+            container = facts.root if edef.name == "contained" else None
+            self._resource(value, path, out, facts.registry or {}, container)
         elif type(value) is dict:
             self._object(value, edef.type, path, out, facts)
             if edef.binding is not None:
@@ -322,6 +414,41 @@ class StructureChecker:
         present = [c.get("code") for c in codings if type(c) is dict and isinstance(c.get("code"), str)]
         if present and not any(code in codes for code in present):
             out.append(("DA1007", tuple(path), f"no code in the required value set {edef.binding}", label))
+
+
+def _compile(constraint: CoreConstraint, element_path: str) -> _Compiled:
+    key, severity, human, expression, best = constraint
+    if best:
+        rule = INVARIANT_BEST_PRACTICE
+    else:
+        rule = INVARIANT_WARNING if severity == "warning" else INVARIANT_ERROR
+    guard = "contained" if expression.startswith(_CONTAINED_ONLY) else None
+    return (key, rule, human, compile_invariant(expression, element_path), guard)
+
+
+def _run(
+    item: _Compiled,
+    value: Any,
+    path: tuple[Any, ...],
+    env: dict[str, Any],
+    out: list[Issue],
+    label: str,
+    best_practice: bool,
+) -> None:
+    key, rule, human, evaluator, _guard = item
+    if rule == INVARIANT_BEST_PRACTICE and not best_practice:
+        return
+    if type(evaluator) is str:
+        out.append((INVARIANT_NOT_EVALUATED, path, f"core invariant {key} cannot be compiled: {evaluator}", label))
+        return
+    try:
+        result = evaluator(value, env)
+    except Exception as exc:
+        message = f"core invariant {key} could not be evaluated: {type(exc).__name__}: {exc}"
+        out.append((INVARIANT_NOT_EVALUATED, path, message, label))
+        return
+    if result == [False]:
+        out.append((rule, path, f"constraint {key} failed: {human}", label))
 
 
 def _kind(value: Any) -> str:

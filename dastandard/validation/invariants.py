@@ -1,0 +1,209 @@
+"""FHIRPath invariants compiled once for checking: the base specification's (structure layer) and profiles'.
+
+``compile_invariant`` returns an evaluator ``(value, env) -> list`` built by the closure compiler
+(``dastandard.validation.fhirpath``) with fhirpathpy behind it for what the closures leave, or a message string
+when neither can compile the expression (the caller reports it, it never raises).
+
+``ENVIRONMENT`` holds the FHIRPath constants the R4 core invariants use besides ``%resource`` and
+``%rootResource`` (``%ucum``, ``%sct``, ``%loinc``); callers add these to each evaluation's environment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from dastandard.validation import fhirpath
+
+ENVIRONMENT: Mapping[str, str] = {
+    "ucum": "http://unitsofmeasure.org",
+    "sct": "http://snomed.info/sct",
+    "loinc": "http://loinc.org",
+}
+
+
+# ``trace(name[, projection])`` only logs (fhirpathpy prints to standard output): it is dropped before compiling.
+_TRACE = re.compile(r"\.trace\('[^']*'(?:\s*,\s*[A-Za-z_.]+)?\)")
+# ``hasValue()`` (a primitive with a value, not only an extension) is missing from fhirpathpy; parsed FHIR JSON holds
+# the value under the element's own name, so ``exists()`` of that name asks the same question.
+_HAS_VALUE = ".hasValue()"
+
+
+def prepare(expression: str) -> str:
+    """The expression as compiled: ``trace`` calls dropped, ``hasValue()`` read as ``exists()``."""
+    return _TRACE.sub("", expression).replace(_HAS_VALUE, ".exists()")
+
+
+_BATCH_LIKE = frozenset({"batch", "transaction", "history"})
+_BATCH_RESPONSE_LIKE = frozenset({"batch-response", "transaction-response", "history"})
+
+
+def _entries(bundle: Any) -> list[Any]:
+    entries = bundle.get("entry") if type(bundle) is dict else None
+    return [e for e in entries if type(e) is dict] if type(entries) is list else []
+
+
+def _each_entry_has(part: str, types: frozenset[str]) -> Callable[[Any, Any], list[Any]]:
+    """bdl-3 and bdl-4: every entry has ``part`` exactly when %resource.type is one of ``types``."""
+
+    def evaluate(value: Any, environment: Any = None) -> list[Any]:
+        entries = _entries(value)
+        if not entries:
+            return [True]
+        resource = environment.get("resource") if isinstance(environment, Mapping) else value
+        kind = resource.get("type") if type(resource) is dict else None
+        if type(kind) is not str:
+            return [False]  # the comparison is empty, and all() counts an empty criterion as not met
+        wanted = kind in types
+        return [all((part in entry) == wanted for entry in entries)]
+
+    return evaluate
+
+
+def _bdl7(value: Any, environment: Any = None) -> list[Any]:
+    """bdl-7: outside a history, fullUrl (with the version, if any) is unique."""
+    if type(value) is dict and value.get("type") == "history":
+        return [True]
+    seen: set[str] = set()
+    for entry in _entries(value):
+        full_url = entry.get("fullUrl")
+        if type(full_url) is not str:
+            continue
+        resource = entry.get("resource")
+        meta = resource.get("meta") if type(resource) is dict else None
+        version = meta.get("versionId") if type(meta) is dict else None
+        key = full_url + (version if type(version) is str else "")
+        if key in seen:
+            return [False]
+        seen.add(key)
+    return [True]
+
+
+def _obs7(value: Any, environment: Any = None) -> list[Any]:
+    """obs-7: with a value, no component code is the same as the observation's own code."""
+    if type(value) is not dict or not any(k.startswith("value") and k[5:6].isupper() for k in value):
+        return [True]
+    resource = environment.get("resource") if isinstance(environment, Mapping) else value
+    code = resource.get("code") if type(resource) is dict else None
+    own = code.get("coding") if type(code) is dict else None
+    if type(own) is not list or not own:
+        return [True]
+    for component in value.get("component") or ():
+        ccode = component.get("code") if type(component) is dict else None
+        codings = ccode.get("coding") if type(ccode) is dict else None
+        if type(codings) is list and any(c in own for c in codings):
+            return [False]
+    return [True]
+
+
+# Core invariants answered by plain Python (each gives the same answer as the FHIRPath, which is too slow here
+# for expressions the closure compiler leaves to fhirpathpy); keyed by the exact expression.
+NATIVE: Mapping[str, Callable[[Any, Any], list[Any]]] = {
+    "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or "
+    "%resource.type = 'history'))": _each_entry_has("request", _BATCH_LIKE),
+    "entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = "
+    "'transaction-response' or %resource.type = 'history'))": _each_entry_has("response", _BATCH_RESPONSE_LIKE),
+    "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()": _bdl7,
+    "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()": _obs7,
+}
+
+
+def compile_invariant(expression: str, element_path: str = "") -> Any:
+    """An invariant's evaluator, or a message string (``"ErrorType: detail"``) when it cannot be compiled.
+
+    An expression ``A or B ...`` (or ``A implies B``) at the top level is also compiled part by part: the parts are
+    tried first, left to right, and a part that already decides the answer (``true`` for ``or``, a ``false``
+    antecedent for ``implies``) answers without evaluating the rest; otherwise the whole expression is evaluated.
+    FHIRPath's ``or`` is true when either side is true whatever the other holds, so the answer is the same.
+    """
+    native = NATIVE.get(expression)
+    if native is not None:
+        return native
+    expression = prepare(expression)
+    whole = _compile(expression, element_path)
+    if isinstance(whole, str):
+        return whole
+    operator, parts = _split_top_level(expression)
+    if operator is None:
+        return whole
+    compiled = [_compile(part, element_path) for part in parts]
+    if any(isinstance(c, str) for c in compiled):
+        return whole
+    if operator == "implies":
+        antecedent = compiled[0]
+
+        def implies(value: Any, environment: Any = None) -> list[Any]:
+            with contextlib.suppress(Exception):  # the whole expression reports what went wrong
+                if antecedent(value, environment) == [False]:
+                    return [True]
+            return whole(value, environment)  # type: ignore[no-any-return]
+
+        return implies
+
+    def disjunction(value: Any, environment: Any = None) -> list[Any]:
+        for part in compiled:
+            with contextlib.suppress(Exception):  # the whole expression reports what went wrong
+                if part(value, environment) == [True]:
+                    return [True]
+        return whole(value, environment)  # type: ignore[no-any-return]
+
+    return disjunction
+
+
+_WORD = re.compile(r"\s(or|xor|implies)\s")
+
+
+def _split_top_level(expression: str) -> tuple[str | None, list[str]]:
+    """``("or", parts)`` for ``A or B or C`` at the top level, ``("implies", [A, B])`` for ``A implies B``,
+    ``(None, [])`` otherwise (an ``xor`` at the top level, or nothing to split)."""
+    depth = 0
+    quote = ""
+    cuts: list[tuple[int, int, str]] = []
+    index = 0
+    while index < len(expression):
+        char = expression[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and char.isspace():
+            found = _WORD.match(expression, index)
+            if found:
+                cuts.append((found.start(), found.end() - 1, found.group(1)))
+                index = found.end() - 1
+                continue
+        index += 1
+    words = {word for _s, _e, word in cuts}
+    if not cuts or "xor" in words or words == {"or", "implies"} or (words == {"implies"} and len(cuts) > 1):
+        return None, []
+    parts: list[str] = []
+    start = 0
+    for begin, end, _word in cuts:
+        parts.append(expression[start:begin].strip())
+        start = end
+    parts.append(expression[start:].strip())
+    return cuts[0][2], parts
+
+
+def _compile(expression: str, element_path: str) -> Any:
+    try:
+        import fhirpathpy
+        from fhirpathpy.models import models
+
+        slow = fhirpathpy.compile(expression, models["r4"])
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    try:
+        fast = fhirpath.compile(expression, element_path or None)
+    except fhirpath.Unsupported:
+        return slow
+    return fhirpath.with_fallback(fast, slow)
