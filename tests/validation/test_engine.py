@@ -23,7 +23,15 @@ EXPECTED: dict[str, list[str]] = json.loads((INVALID / "expected.json").read_tex
 OWN_EXAMPLES = sorted(p for p in INVALID.iterdir() if p.name[:3] in ("DA0", "DA1", "DA2"))
 # Examples whose rule needs a run-time condition (an unreadable file, a size limit, a missing module, a crashing
 # check, a profile made by the test: test_engine_profiles.py); each has its own test.
-CONDITIONAL = {"DA0001.json", "DA0005.ndjson", "DA0040.json", "DA0900.json", "DA2007.json", "DA2016.json"}
+CONDITIONAL = {
+    "DA0001.json",
+    "DA0005.ndjson",
+    "DA0040.json",
+    "DA0900.json",
+    "DA1012.json",
+    "DA2007.json",
+    "DA2016.json",
+}
 
 
 def rule_ids(*inputs: Any, **kwargs: Any) -> list[str]:
