@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from datetime import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -98,6 +99,53 @@ def _obs7(value: Any, environment: Any = None) -> list[Any]:
     return [True]
 
 
+def _ref1(value: Any, environment: Any = None) -> list[Any]:
+    """ref-1: a local reference ``#id`` names a resource contained in the root resource."""
+    reference = value.get("reference") if type(value) is dict else None
+    if type(reference) is not str:
+        return []  # no reference: both sides of the ``or`` are empty
+    if reference[:1] != "#":
+        return [True]
+    if reference == "#":
+        return []  # substring(1) is empty, so the comparison is empty
+    root = environment.get("rootResource") if isinstance(environment, Mapping) else None
+    contained = root.get("contained") if type(root) is dict else None
+    ids = [c.get("id") for c in contained if type(c) is dict] if type(contained) is list else []
+    return [reference[1:] in ids]
+
+
+_PARTIAL_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _per1(value: Any, environment: Any = None) -> list[Any]:
+    """per-1: a Period's start is not after its end (compared as FHIRPath compares dates and times: at the
+    precision both have; when one is more precise and they agree as far as both go, the answer is empty)."""
+    if type(value) is not dict:
+        return [True]
+    start, end = value.get("start"), value.get("end")
+    if type(start) is not str or type(end) is not str:
+        return [True]
+    if "T" in start and "T" in end:
+        first, last = _instant(start), _instant(end)
+        if first is None or last is None:
+            raise ValueError("not a dateTime")  # left to fhirpathpy
+        return [first <= last]
+    if "T" in start or "T" in end or not (_PARTIAL_DATE.fullmatch(start) and _PARTIAL_DATE.fullmatch(end)):
+        raise ValueError("a date against a dateTime")  # left to fhirpathpy
+    common = min(len(start), len(end))
+    if start[:common] != end[:common]:
+        return [start[:common] < end[:common]]
+    return [True] if len(start) == len(end) else []
+
+
 # Core invariants answered by plain Python (each gives the same answer as the FHIRPath, which is too slow here
 # for expressions the closure compiler leaves to fhirpathpy); keyed by the exact expression.
 NATIVE: Mapping[str, Callable[[Any, Any], list[Any]]] = {
@@ -107,6 +155,9 @@ NATIVE: Mapping[str, Callable[[Any, Any], list[Any]]] = {
     "'transaction-response' or %resource.type = 'history'))": _each_entry_has("response", _BATCH_RESPONSE_LIKE),
     "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()": _bdl7,
     "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()": _obs7,
+    "reference.startsWith('#').not() or (reference.substring(1).trace('url') in "
+    "%rootResource.contained.id.trace('ids'))": _ref1,
+    "start.hasValue().not() or end.hasValue().not() or (start <= end)": _per1,
 }
 
 
@@ -124,10 +175,10 @@ def compile_invariant(expression: str, element_path: str = "", base_type: str = 
     FHIRPath's ``or`` is true when either side is true whatever the other holds, so the answer is the same.
     """
     native = NATIVE.get(expression)
-    if native is not None:
-        return native
     expression = prepare(expression)
     whole = _compile(expression, element_path, base_type, fast)
+    if native is not None and not isinstance(whole, str):
+        return _native_first(native, whole)
     if isinstance(whole, str) or getattr(whole, "__module__", None) == fhirpath.__name__:
         return whole  # an error message, or the closure compiler's (fast) evaluator
     operator, parts = _split_top_level(expression)
@@ -155,6 +206,18 @@ def compile_invariant(expression: str, element_path: str = "", base_type: str = 
         return whole(value, environment)  # type: ignore[no-any-return]
 
     return disjunction
+
+
+def _native_first(native: Callable[[Any, Any], list[Any]], whole: Any) -> Callable[[Any, Any], list[Any]]:
+    """``native``'s answer; when it declines (raises), the compiled expression's."""
+
+    def evaluate(value: Any, environment: Any = None) -> list[Any]:
+        try:
+            return native(value, environment)
+        except Exception:
+            return whole(value, environment)  # type: ignore[no-any-return]
+
+    return evaluate
 
 
 _WORD = re.compile(r"\s(or|xor|implies)\s")

@@ -232,7 +232,7 @@ class StructureChecker:
         if elements is None:
             return
         label = facts.label
-        if type_name in self.constrained:
+        if type_name in self.constrained and (type_name != "Reference" or _local_reference(obj)):
             facts.invariants.append((obj, tuple(path), type_name))
             if type_name == "Attachment" and "data" in obj:
                 _attachment(obj, path, out, label)
@@ -508,6 +508,12 @@ def _attachment(obj: dict[str, Any], path: list[Any], out: list[Issue], label: s
         expected = base64.b64encode(hashlib.sha1(content).digest()).decode("ascii")
         if "".join(digest.split()) != expected:
             out.append(("DA1018", (*path, "hash"), f"hash is not the SHA-1 of the data (expected {expected})", label))
+
+
+def _local_reference(reference: dict[str, Any]) -> bool:
+    """Whether Reference's only invariant (ref-1: a ``#id`` names a contained resource) has anything to check."""
+    value = reference.get("reference")
+    return type(value) is str and value[:1] == "#"
 
 
 def _element_type(defs: Mapping[str, ElementDef], name: str) -> str:

@@ -89,6 +89,8 @@ def test_domain_resource_invariants_reach_every_domain_resource() -> None:
     for rtype in ("Patient", "Observation", "RiskAssessment", "Questionnaire"):
         assert {c[0] for c in plan.constraints[rtype][""]} >= {"dom-2", "dom-3", "dom-4", "dom-5", "dom-6"}
     assert "dom-2" not in {c[0] for c in plan.constraints["Bundle"][""]}  # Bundle is not a DomainResource
+    # The walk runs Reference's invariants only on local references: ref-1 must stay its only one.
+    assert {name: [c[0] for c in group] for name, group in plan.constraints["Reference"].items()} == {"": ["ref-1"]}
 
 
 # -------------------------------------------------------------------------------- invariants, pass and fail
@@ -246,11 +248,12 @@ def test_core_invariant_pass_and_fail(key: str, good: dict[str, Any], bad: dict[
 
 
 def test_native_invariants_agree_with_fhirpath() -> None:
-    """The invariants answered in plain Python give fhirpathpy's answers on passing and failing bundles."""
+    """The invariants answered in plain Python give fhirpathpy's answers on passing and failing values."""
     import fhirpathpy
+    from fhirpathpy.engine.nodes import ResourceNode
     from fhirpathpy.models import models
 
-    from dastandard.validation.invariants import NATIVE
+    from dastandard.validation.invariants import NATIVE, prepare
 
     bundles = [
         {"resourceType": "Bundle", "type": kind, "entry": entries}
@@ -276,14 +279,62 @@ def test_native_invariants_agree_with_fhirpath() -> None:
             "component": [{"code": {"coding": [{"system": "s", "code": "a"}]}}],
         }
     ]
+    periods = [
+        {"start": start, "end": end}
+        for start, end in [
+            ("2025-01-01", "2025-06-01"),
+            ("2025-06-01", "2025-01-01"),
+            ("2025", "2025-03"),
+            ("2026", "2025-03"),
+            ("2025-03", "2025-03"),
+            ("2025-03-01T10:00:00Z", "2025-03-01T09:00:00-02:00"),
+            ("2025-03-01T10:00:00+01:00", "2025-03-01T09:30:00Z"),
+            ("2025-03-02T10:00:00Z", "2025-03-01T10:00:00Z"),
+        ]
+    ] + [{"start": "2025-01-01"}, {"end": "2025-01-01"}]
+    root = {"resourceType": "Patient", "contained": [{"resourceType": "Organization", "id": "o1"}]}
+    references = [{"reference": r} for r in ("#o1", "#o2", "Patient/1", "#")] + [{"display": "x"}]
+    cases: list[tuple[str, list[dict[str, Any]], str]] = [
+        ("entry.all(request", bundles, ""),
+        ("entry.all(response", bundles, ""),
+        ("(type = 'history')", bundles, ""),
+        ("value.empty()", observations, ""),
+        ("start.", periods, "Period"),
+        ("reference.", references, "Reference"),
+    ]
+    assert len(cases) == len(NATIVE)
     for expression, native in NATIVE.items():
-        samples = observations if expression.startswith("value") else bundles
+        ((samples, base),) = [(samples, base) for prefix, samples, base in cases if expression.startswith(prefix)]
         for sample in samples:
-            env = {"resource": sample, "rootResource": sample}
-            assert native(sample, env) == fhirpathpy.evaluate(sample, expression, env, models["r4"]), (
-                expression,
-                sample,
-            )
+            env = {"resource": sample, "rootResource": root if base == "Reference" else sample}
+            node = ResourceNode.create_node(sample, base) if base else sample
+            expected = fhirpathpy.evaluate(node, prepare(expression), env, models["r4"])
+            for known, answer in FHIRPATHPY_DIFFERS:
+                if sample == known:
+                    expected = answer
+            assert native(sample, env) == expected, (expression, sample)
+
+
+# Where fhirpathpy departs from the FHIRPath specification: dates equal as far as both go but of different
+# precision compare as empty (unknown), and times are compared in UTC.
+FHIRPATHPY_DIFFERS: list[tuple[dict[str, str], list[bool]]] = [
+    ({"start": "2025", "end": "2025-03"}, []),
+    ({"start": "2025-03-01T10:00:00Z", "end": "2025-03-01T09:00:00-02:00"}, [True]),
+    ({"start": "2025-03-01T10:00:00+01:00", "end": "2025-03-01T09:30:00Z"}, [True]),
+]
+
+
+def test_per1_compares_dates_at_their_precision() -> None:
+    def fails(start: str, end: str) -> bool:
+        return "per-1" in keys_failed({**ORG, "identifier": [{"value": "1", "period": {"start": start, "end": end}}]})
+
+    assert fails("2025-03-02", "2025-03-01")
+    assert fails("2026", "2025-12-31")
+    assert fails("2025-03-01T10:00:00Z", "2025-03-01T09:00:00Z")
+    assert not fails("2025-03-01T10:00:00+01:00", "2025-03-01T09:30:00Z")  # 09:00Z before 09:30Z
+    assert not fails("2025-03-01", "2025-03")  # equal as far as both go: unknown, not a failure
+    assert not fails("2025-03", "2025")
+    assert not fails("2025-03-01T10:00:00Z", "2025-03-01T10:00:00.5Z")
 
 
 def test_best_practice_invariants_only_when_asked() -> None:
