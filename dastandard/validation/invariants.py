@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import datetime
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from dastandard.validation import fhirpath
