@@ -30,12 +30,13 @@ Located = tuple[Any, tuple[Any, ...]]  # a value and its path segments
 
 _INT32 = (-(2**31), 2**31 - 1)
 
-# Rules of the base invariants: failed (severity error), failed (severity warning), best practice, not evaluated.
+# Rules of the base invariants: failed (severity error), failed (severity warning), best practice, and not
+# evaluated (the rule profile invariants share: a FHIRPath invariant could not be compiled or evaluated).
 INVARIANT_ERROR, INVARIANT_WARNING, INVARIANT_BEST_PRACTICE, INVARIANT_NOT_EVALUATED = (
     "DA1010",
     "DA1011",
     "DA1012",
-    "DA1013",
+    "DA2016",
 )
 # Invariants that only say something about contained resources: run only where ``contained`` is present.
 _CONTAINED_ONLY = "contained."

@@ -511,3 +511,21 @@ def test_unknown_extensions(tmp_path: Path, url: str, rule: str | None) -> None:
         assert found <= {"DA2010"} and "DA2009" not in found
     else:
         assert rule in found
+
+
+def test_an_invariant_that_cannot_be_evaluated_is_reported() -> None:
+    from dastandard.validation.structure import TypeInvariants
+
+    checker = StructureChecker(base_plan())
+    compiled = checker.compiled("Period")
+
+    def failing(value: Any, environment: Any = None) -> list[Any]:
+        raise RuntimeError("no answer")
+
+    own = tuple((key, rule, human, failing, guard) for key, rule, human, _evaluator, guard in compiled.own)
+    checker._compiled["Period"] = TypeInvariants(own, compiled.elements)
+    out: list[Any] = []
+    checker.check({**ORG, "identifier": [{"value": "1", "period": PERIOD_OK}]}, ("Organization",), out, {})
+    assert [(rule, message.split(":")[0]) for rule, _path, message, _label in out] == [
+        ("DA2016", "core invariant per-1 could not be evaluated")
+    ]
