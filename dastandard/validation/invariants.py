@@ -146,6 +146,16 @@ def _per1(value: Any, environment: Any = None) -> list[Any]:
     return [True] if len(start) == len(end) else []
 
 
+def _ras2(value: Any, environment: Any = None) -> list[Any]:
+    """ras-2: a probability given as a decimal is at most 100."""
+    probability = value.get("probabilityDecimal") if type(value) is dict else None
+    if probability is None:
+        return [True] if type(value) is dict and "probabilityRange" in value else []
+    if type(probability) not in (int, float):
+        raise TypeError("not a number")  # left to fhirpathpy
+    return [probability <= 100]
+
+
 # Core invariants answered by plain Python (each gives the same answer as the FHIRPath, which is too slow here
 # for expressions the closure compiler leaves to fhirpathpy); keyed by the exact expression.
 NATIVE: Mapping[str, Callable[[Any, Any], list[Any]]] = {
@@ -158,6 +168,7 @@ NATIVE: Mapping[str, Callable[[Any, Any], list[Any]]] = {
     "reference.startsWith('#').not() or (reference.substring(1).trace('url') in "
     "%rootResource.contained.id.trace('ids'))": _ref1,
     "start.hasValue().not() or end.hasValue().not() or (start <= end)": _per1,
+    "probability is decimal implies (probability as decimal) <= 100": _ras2,
 }
 
 

@@ -128,8 +128,7 @@ class StructureChecker:
         self.element_type = plan.types["Element"]
         self.constrained = plan.constraints
         self._compiled: dict[str, TypeInvariants] = {}
-        stems = sorted({stem.removesuffix("[x]") for by_stem in plan.choices.values() for stem in by_stem})
-        self._typed_words = re.compile(r"\b(is|as|ofType|" + "|".join(stems) + r")\b")
+        self._typed_words: dict[str, re.Pattern[str]] = {}
 
     def check(
         self,
@@ -178,8 +177,25 @@ class StructureChecker:
         guard = "contained" if expression.startswith(_CONTAINED_ONLY) else None
         # On values that are not resources the closure compiler does not know the type: choices and type tests
         # are left to fhirpathpy, which is told the type.
-        fast = not base_type or not self._typed_words.search(expression)
+        fast = not base_type or not self._typed(base_type).search(expression)
         return (key, rule, human, compile_invariant(expression, element_path, base_type, fast), guard)
+
+    def _typed(self, base_type: str) -> re.Pattern[str]:
+        """What makes an expression on ``base_type`` values need the type: ``is``, ``as``, ``ofType``, or a choice
+        element of the type, of the backbone elements below it, or of any data type."""
+        found = self._typed_words.get(base_type)
+        if found is None:
+            stems = {
+                stem.removesuffix("[x]")
+                for type_name, by_stem in self.plan.choices.items()
+                if type_name == base_type
+                or type_name.startswith(base_type + ".")
+                or ("." not in type_name and type_name not in self.resources)
+                for stem in by_stem
+            }
+            words = "|".join(["is", "as", "ofType", *sorted(stems)])
+            found = self._typed_words[base_type] = re.compile(rf"\b({words})\b")
+        return found
 
     def _invariants(self, facts: ResourceFacts, out: list[Issue], best_practice: bool) -> None:
         env = {**ENVIRONMENT, "resource": facts.resource, "rootResource": facts.root}

@@ -294,6 +294,13 @@ def test_native_invariants_agree_with_fhirpath() -> None:
     ] + [{"start": "2025-01-01"}, {"end": "2025-01-01"}]
     root = {"resourceType": "Patient", "contained": [{"resourceType": "Organization", "id": "o1"}]}
     references = [{"reference": r} for r in ("#o1", "#o2", "Patient/1", "#")] + [{"display": "x"}]
+    predictions = [
+        {"probabilityDecimal": 80},
+        {"probabilityDecimal": 100},
+        {"probabilityDecimal": 120.5},
+        {"probabilityRange": {"low": {"value": 1}}},
+        {"outcome": {"text": "x"}},
+    ]
     cases: list[tuple[str, list[dict[str, Any]], str]] = [
         ("entry.all(request", bundles, ""),
         ("entry.all(response", bundles, ""),
@@ -301,6 +308,7 @@ def test_native_invariants_agree_with_fhirpath() -> None:
         ("value.empty()", observations, ""),
         ("start.", periods, "Period"),
         ("reference.", references, "Reference"),
+        ("probability", predictions, "RiskAssessment.prediction"),
     ]
     assert len(cases) == len(NATIVE)
     for expression, native in NATIVE.items():
