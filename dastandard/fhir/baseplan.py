@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from dastandard._resources import read_json
@@ -34,6 +34,8 @@ class ElementDef:
     text: bool = False  # a JSON-string primitive: a non-empty str needs only ``pattern`` and ``codes`` to pass
     pattern: re.Pattern[str] | None = None  # what a non-empty value must fully match (None: anything)
     codes: frozenset[str] | None = None  # the codes of its required binding, when it is a bound code
+    scan: bool = False  # string or markdown: scanned for HTML-like tags and the 1 MB limit when it holds "<" or is long
+    absolute: bool = False  # a system URI that must be absolute (Coding.system, Identifier.system, Quantity.system)
 
 
 # Elements whose values the structure walk records for the profile layer, so that layer need not walk again.
@@ -47,6 +49,14 @@ def _nonempty_pattern(prim: Primitive | None) -> re.Pattern[str] | None:
     if prim is None or prim.pattern is None or prim.pattern.pattern == r"[\s\S]+":
         return None
     return prim.pattern
+
+
+# Types whose ``system`` names a code or identifier system and must be an absolute URI.
+SYSTEM_TYPES = frozenset(
+    {"Coding", "Identifier", "Quantity", "Age", "Count", "Distance", "Duration", "MoneyQuantity", "SimpleQuantity"}
+)
+# What an absolute URI looks like: a scheme, then anything without whitespace.
+ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 
 
 def _mark(type_name: str, name: str, etype: str) -> int:
@@ -68,6 +78,10 @@ class Primitive:
     pattern: re.Pattern[str] | None
 
 
+# One core invariant: key, severity ("error" or "warning"), human text, FHIRPath expression, best practice.
+CoreConstraint = tuple[str, str, str, str, bool]
+
+
 @dataclass(frozen=True)
 class BasePlan:
     """The whole plan, indexed for the hot path."""
@@ -78,6 +92,9 @@ class BasePlan:
     resources: frozenset[str]
     primitives: Mapping[str, Primitive]
     valuesets: Mapping[str, frozenset[str]]
+    # type -> {element JSON name, or "" for the type itself -> its core invariants}; choice elements are listed
+    # under each of their JSON names.
+    constraints: Mapping[str, Mapping[str, tuple[CoreConstraint, ...]]] = field(default_factory=dict)
 
     def is_resource_type(self, name: str) -> bool:
         return name in self.resources or name in ABSTRACT_RESOURCES
@@ -105,6 +122,7 @@ def base_plan() -> BasePlan:
         defs: dict[str, ElementDef] = {}
         for name, (etype, emin, emax, binding, targets) in elements.items():
             prim = primitives.get(etype)
+            absolute = name == "system" and type_name in SYSTEM_TYPES and etype == "uri"
             defs[name] = ElementDef(
                 name=name,
                 type=etype,
@@ -117,11 +135,22 @@ def base_plan() -> BasePlan:
                 choice=choice_of.get((type_name, name)),
                 mark=_mark(type_name, name, etype),
                 text=prim is not None and prim.json == "string",
-                pattern=_nonempty_pattern(prim),
+                pattern=ABSOLUTE_URI if absolute else _nonempty_pattern(prim),
                 codes=valuesets[binding] if prim is not None and binding else None,
+                scan=etype in ("string", "markdown"),
+                absolute=absolute,
             )
         types[type_name] = defs
         required[type_name] = tuple(n for n, d in defs.items() if d.min > 0 and d.choice is None)
+    constraints: dict[str, dict[str, tuple[CoreConstraint, ...]]] = {}
+    for type_name, by_element in raw.get("constraints", {}).items():
+        placed: dict[str, tuple[CoreConstraint, ...]] = {}
+        for name, entries in by_element.items():
+            compiled = tuple((str(k), str(sev), str(h), str(e), bool(bp)) for k, sev, h, e, bp in entries)
+            names = choices.get(type_name, {}).get(name, ()) if name.endswith("[x]") else (name,)
+            for json_name in names:
+                placed[json_name] = compiled
+        constraints[type_name] = placed
     return BasePlan(
         types=types,
         required=required,
@@ -129,4 +158,5 @@ def base_plan() -> BasePlan:
         resources=frozenset(raw["resources"]),
         primitives=primitives,
         valuesets=valuesets,
+        constraints=constraints,
     )

@@ -152,7 +152,9 @@ def _check_record(record: dict[str, Any], unit: Unit, emitter: Emitter, settings
     issues: list[Issue] = []
     root = (record.get("resourceType") if isinstance(record.get("resourceType"), str) else "Resource",)
     facts: dict[int, ResourceFacts] = {}
-    structure_checker().check(record, root, issues, facts)
+    invariants = settings.enabled("DA1010") or settings.enabled("DA1011")
+    best_practice = settings.enabled("DA1012") and settings.param("DA1012", "report") is True
+    structure_checker().check(record, root, issues, facts, invariants, best_practice)
     emitter.issues(issues)
     if not any(i[0] == "DA1001" and len(i[1]) == 1 for i in issues):
         issues = []

@@ -18,13 +18,20 @@ from typing import Any
 import orjson
 
 from dastandard.config import Settings
-from dastandard.fhir import fhirpath
 from dastandard.fhir.baseplan import BasePlan, base_plan
+from dastandard.fhir.invariants import ENVIRONMENT, compile_invariant
 from dastandard.fhir.xml import XHTML_NS
 from dastandard.validation import packages
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
 _UPPER = re.compile(r"[A-Z]")
+# Extensions whose definitions are published where receivers find them (the FHIR core and its terminology, UK
+# Core, NHS England) or that are examples (example.org, example.com, example.net): when not shipped they are
+# reported as not checked (DA2010); any other unknown extension is an error (DA2009), as in the HL7 validator.
+_KNOWN_PUBLISHER = re.compile(
+    r"^https?://(hl7\.org/fhir/|terminology\.hl7\.org/|fhir\.hl7\.org\.uk/|fhir\.nhs\.uk/|"
+    r"([A-Za-z0-9-]+\.)*example\.(org|com|net)(/|$))"
+)
 _ABSOLUTE = re.compile(r"^(urn:uuid:[0-9a-fA-F-]{36}|urn:oid:[0-9.]+|[a-zA-Z][a-zA-Z0-9+.-]*://\S+)$")
 _XHTML_NS = XHTML_NS
 # R4 Narrative.div: the allowed elements (narrative.html; the HL7 validator's XhtmlValidator list).
@@ -436,6 +443,9 @@ class _Context:
 
     def bundle_rules(self, root: tuple[Any, ...]) -> None:
         bundle = self.record
+        # DA2020 and DA2021 are rules of this standard's case bundle; any other Bundle has the base rules only
+        # (bdl-7 in the structure layer: fullUrl unique with its version).
+        own = _claims(bundle, f"{self.checker.canonical}/StructureDefinition/DACaseBundle")
         needs_full_url = bundle.get("type") not in ("transaction", "batch", "transaction-response", "batch-response")
         seen_urls: dict[str, int] = {}
         seen_ids: dict[str, int] = {}
@@ -454,6 +464,8 @@ class _Context:
                     self.issue("DA2019", (*here, "fullUrl"), "Bundle entry has no fullUrl", rlabel)
             elif not isinstance(full_url, str) or not _ABSOLUTE.match(full_url):
                 self.issue("DA2019", (*here, "fullUrl"), f"fullUrl {full_url!r} is not an absolute URI", rlabel)
+            elif not own:
+                pass
             elif full_url in seen_urls:
                 self.issue(
                     "DA2021",
@@ -463,7 +475,7 @@ class _Context:
                 )
             else:
                 seen_urls[full_url] = index
-            if not isinstance(res, dict):
+            if not isinstance(res, dict) or not own:
                 continue
             rtype, rid = res.get("resourceType"), res.get("id")
             if (
@@ -508,7 +520,7 @@ class _Context:
     def resource(self, res: dict[str, Any], path: tuple[Any, ...]) -> None:
         label = self.label = resource_label(res)
         self.res = res
-        self.env = {"resource": res, "rootResource": self.record}
+        self.env = {**ENVIRONMENT, "resource": res, "rootResource": self.record}
         checker = self.checker
         meta = res.get("meta")
         profiles = meta.get("profile") if isinstance(meta, dict) else None
@@ -532,11 +544,11 @@ class _Context:
                     if canonical in checker.external_sds:
                         self.issue("DA2002", where, f"profile {canonical} is not shipped; it was not checked", label)
                     else:
-                        self.issue("DA2001", where, f"unknown profile {canonical}", label)
+                        self.issue("DA2001", where, f"unknown profile {canonical}; it was not checked", label)
                     continue
                 if profile.type != res.get("resourceType"):
                     self.issue(
-                        "DA2001",
+                        "DA2025",
                         where,
                         f"profile {canonical} is for {profile.type}, not {res.get('resourceType')}",
                         label,
@@ -812,6 +824,8 @@ class _Context:
         if definition is None:
             if url.startswith(checker.canonical + "/") or not _ABSOLUTE.match(url):
                 self.issue("DA2009", (*path, "url"), f"extension {url} is not defined", label)
+            elif not _KNOWN_PUBLISHER.match(url) and url not in checker.external_sds:
+                self.issue("DA2009", (*path, "url"), f"extension {url}: its definition cannot be found", label)
             elif url not in checker.external_sds:
                 self.issue(
                     "DA2010", (*path, "url"), f"extension {url} is not known to this standard; not checked", label
@@ -910,20 +924,8 @@ class _Context:
 
 
 def _compile_fhirpath(expression: str, element_path: str = "") -> Any:
-    """An invariant's evaluator: the closure compiled by ``fhirpath`` with fhirpathpy behind it (for the evaluations
-    the closure leaves, and for expressions it does not support); a message string when fhirpathpy cannot compile."""
-    try:
-        import fhirpathpy
-        from fhirpathpy.models import models
-
-        slow = fhirpathpy.compile(expression, models["r4"])
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    try:
-        fast = fhirpath.compile(expression, element_path or None)
-    except fhirpath.Unsupported:
-        return slow
-    return fhirpath.with_fallback(fast, slow)
+    """An invariant's evaluator (see ``invariants.compile_invariant``)."""
+    return compile_invariant(expression, element_path)
 
 
 def _concepts(concepts: Any) -> Iterator[str]:

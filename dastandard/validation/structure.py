@@ -7,6 +7,11 @@ turns them into findings (severity, settings, line/column) only when they are re
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from dastandard.fhir.baseplan import (
@@ -14,14 +19,41 @@ from dastandard.fhir.baseplan import (
     MARK_NARRATIVE,
     MARK_REFERENCE,
     BasePlan,
+    CoreConstraint,
     ElementDef,
     base_plan,
 )
+from dastandard.fhir.invariants import ENVIRONMENT, compile_invariant
 
 Issue = tuple[str, tuple[Any, ...], str, str]
 Located = tuple[Any, tuple[Any, ...]]  # a value and its path segments
 
 _INT32 = (-(2**31), 2**31 - 1)
+
+# Rules of the base invariants: failed (severity error), failed (severity warning), best practice, and not
+# evaluated (the rule profile invariants share: a FHIRPath invariant could not be compiled or evaluated).
+INVARIANT_ERROR, INVARIANT_WARNING, INVARIANT_BEST_PRACTICE, INVARIANT_NOT_EVALUATED = (
+    "DA1010",
+    "DA1011",
+    "DA1012",
+    "DA2016",
+)
+# Invariants that only say something about contained resources: run only where ``contained`` is present.
+_CONTAINED_ONLY = "contained."
+
+# A compiled core invariant: key, rule id, human text, evaluator (or a message when it cannot be compiled), and the
+# element that must be present for it to be run (None: always run).
+_Compiled = tuple[str, str, str, Any, str | None]
+
+
+class TypeInvariants:
+    """The compiled core invariants of one type: on the type itself and on its elements by JSON name."""
+
+    __slots__ = ("elements", "own")
+
+    def __init__(self, own: tuple[_Compiled, ...], elements: tuple[tuple[str, tuple[_Compiled, ...]], ...]) -> None:
+        self.own = own
+        self.elements = elements
 
 
 def resource_label(resource: Any) -> str:
@@ -42,14 +74,24 @@ class ResourceFacts:
     ``references`` the ``Reference.reference`` strings. Both only as far as the walk could follow the base types.
     """
 
-    __slots__ = ("extras", "label", "path", "references", "registry", "resource")
+    __slots__ = ("extras", "invariants", "label", "path", "references", "registry", "resource", "root")
 
-    def __init__(self, resource: Any, label: str, path: tuple[Any, ...], registry: dict[int, ResourceFacts]) -> None:
+    def __init__(
+        self,
+        resource: Any,
+        label: str,
+        path: tuple[Any, ...],
+        registry: dict[int, ResourceFacts],
+        root: Any = None,
+    ) -> None:
         self.resource = resource
+        self.root = resource if root is None else root  # FHIRPath %rootResource: the container of a contained one
         self.label = label
         self.path = path
         self.extras: list[Located] = []
         self.references: list[tuple[str, tuple[Any, ...]]] = []
+        # objects of a type with core invariants: (object, path, type name)
+        self.invariants: list[tuple[Any, tuple[Any, ...], str]] = []
         # Only while the walk runs (``StructureChecker.check`` drops it, so that no reference cycle keeps the
         # record alive): where the facts of nested resources go.
         self.registry: dict[int, ResourceFacts] | None = registry
@@ -84,20 +126,103 @@ class StructureChecker:
         self.valuesets = plan.valuesets
         self.primitives = plan.primitives
         self.element_type = plan.types["Element"]
+        self.constrained = plan.constraints
+        self._compiled: dict[str, TypeInvariants] = {}
+        self._typed_words: dict[str, re.Pattern[str]] = {}
 
     def check(
-        self, resource: Any, root: tuple[Any, ...], out: list[Issue], facts: dict[int, ResourceFacts] | None = None
+        self,
+        resource: Any,
+        root: tuple[Any, ...],
+        out: list[Issue],
+        facts: dict[int, ResourceFacts] | None = None,
+        invariants: bool = True,
+        best_practice: bool = False,
     ) -> None:
         """Check one resource; ``root`` is the path of the resource itself (``("Bundle",)`` at top level).
 
         ``facts``, when given, receives a ``ResourceFacts`` per resource walked (keyed by ``id`` of its dict).
+        ``invariants`` runs the core FHIRPath invariants (``best_practice`` also those marked best practice).
         """
         registry: dict[int, ResourceFacts] = {} if facts is None else facts
         self._resource(resource, list(root), out, registry)
         for found in registry.values():
             found.registry = None
+            if invariants and found.invariants:
+                self._invariants(found, out, best_practice)
 
-    def _resource(self, res: Any, path: list[Any], out: list[Issue], registry: dict[int, ResourceFacts]) -> None:
+    # core invariants --------------------------------------------------------------------------------------
+
+    def compiled(self, type_name: str) -> TypeInvariants:
+        """The compiled invariants of a type (compiled on first use, once per process)."""
+        found = self._compiled.get(type_name)
+        if found is None:
+            by_element = self.constrained.get(type_name, {})
+            base = "" if type_name in self.resources else type_name
+            own = tuple(self._compile(c, type_name, base) for c in by_element.get("", ()))
+            defs = self.types.get(type_name, {})
+            elements = tuple(
+                (name, tuple(self._compile(c, f"{type_name}.{name}", _element_type(defs, name)) for c in entries))
+                for name, entries in by_element.items()
+                if name
+            )
+            found = self._compiled[type_name] = TypeInvariants(own, elements)
+        return found
+
+    def _compile(self, constraint: CoreConstraint, element_path: str, base_type: str) -> _Compiled:
+        key, severity, human, expression, best = constraint
+        rule = INVARIANT_WARNING if severity == "warning" else INVARIANT_ERROR
+        if best:
+            rule = INVARIANT_BEST_PRACTICE
+        guard = "contained" if expression.startswith(_CONTAINED_ONLY) else None
+        # On values that are not resources the closure compiler does not know the type: choices and type tests
+        # are left to fhirpathpy, which is told the type.
+        fast = not base_type or not self._typed(base_type).search(expression)
+        return (key, rule, human, compile_invariant(expression, element_path, base_type, fast), guard)
+
+    def _typed(self, base_type: str) -> re.Pattern[str]:
+        """What makes an expression on ``base_type`` values need the type: ``is``, ``as``, ``ofType``, or a choice
+        element of the type, of the backbone elements below it, or of any data type."""
+        found = self._typed_words.get(base_type)
+        if found is None:
+            stems = {
+                stem.removesuffix("[x]")
+                for type_name, by_stem in self.plan.choices.items()
+                if type_name == base_type
+                or type_name.startswith(base_type + ".")
+                or ("." not in type_name and type_name not in self.resources)
+                for stem in by_stem
+            }
+            words = "|".join(["is", "as", "ofType", *sorted(stems)])
+            found = self._typed_words[base_type] = re.compile(rf"\b({words})\b")
+        return found
+
+    def _invariants(self, facts: ResourceFacts, out: list[Issue], best_practice: bool) -> None:
+        env = {**ENVIRONMENT, "resource": facts.resource, "rootResource": facts.root}
+        label = facts.label
+        for obj, where, type_name in facts.invariants:
+            compiled = self._compiled.get(type_name) or self.compiled(type_name)
+            for item in compiled.own:
+                if item[4] is None or item[4] in obj:
+                    _run(item, obj, where, env, out, label, best_practice)
+            for name, items in compiled.elements:
+                value = obj.get(name)
+                if value is None:
+                    continue
+                if type(value) is list:
+                    for index, each in enumerate(value):
+                        if each is not None:
+                            for item in items:
+                                _run(item, each, (*where, name, index), env, out, label, best_practice)
+                else:
+                    for item in items:
+                        _run(item, value, (*where, name), env, out, label, best_practice)
+
+    # the walk ---------------------------------------------------------------------------------------------
+
+    def _resource(
+        self, res: Any, path: list[Any], out: list[Issue], registry: dict[int, ResourceFacts], container: Any = None
+    ) -> None:
         label = resource_label(res)
         if type(res) is not dict:
             out.append(("DA1005", tuple(path), f"a resource must be a JSON object, found {_kind(res)}", label))
@@ -109,7 +234,7 @@ class StructureChecker:
         if not isinstance(rtype, str) or rtype not in self.resources:
             out.append(("DA1001", tuple(path), f"unknown resourceType {rtype!r} (not a FHIR R4 resource)", label))
             return
-        self._object(res, rtype, path, out, ResourceFacts(res, label, tuple(path), registry), True)
+        self._object(res, rtype, path, out, ResourceFacts(res, label, tuple(path), registry, container), True)
 
     def _object(
         self,
@@ -124,7 +249,13 @@ class StructureChecker:
         if elements is None:
             return
         label = facts.label
-        if not obj or (is_resource and len(obj) == 1):
+        if type_name in self.constrained and (type_name != "Reference" or _local_reference(obj)):
+            facts.invariants.append((obj, tuple(path), type_name))
+            if type_name == "Attachment" and "data" in obj:
+                _attachment(obj, path, out, label)
+        if is_resource and "contained" in obj:
+            _contained_ids(obj.get("contained"), path, out, label)
+        if not obj or (is_resource and len(obj) == 1 and type_name != "Parameters"):  # Parameters may be empty
             out.append(("DA1006", tuple(path), "an object must have some content", label))
             if not obj:
                 return
@@ -158,7 +289,11 @@ class StructureChecker:
             if edef.text and type(value) is str and value and not edef.many:  # the commonest case, in place
                 pattern, codes = edef.pattern, edef.codes
                 if (pattern is None or pattern.fullmatch(value)) and (codes is None or value in codes):
-                    if edef.mark == MARK_REFERENCE:
+                    if edef.scan and ("<" in value or len(value) > _LONG):
+                        path.append(key)
+                        _scan_text(value, path, out, label)
+                        path.pop()
+                    elif edef.mark == MARK_REFERENCE:
                         facts.references.append((value, (*path, key)))
                     elif edef.mark == MARK_NARRATIVE:
                         facts.extras.append((value, (*path, key)))
@@ -188,6 +323,7 @@ class StructureChecker:
                                 and item
                                 and (edef.pattern is None or edef.pattern.fullmatch(item))
                                 and (edef.codes is None or item in edef.codes)
+                                and not (edef.scan and ("<" in item or len(item) > _LONG))
                             ):
                                 check_primitive(item, edef, path, out, label)
                         elif type(item) is dict and not edef.resource:
@@ -225,7 +361,8 @@ class StructureChecker:
         if edef.primitive:
             self._primitive(value, edef, path, out, facts.label)
         elif edef.resource:
-            self._resource(value, path, out, facts.registry or {})
+            container = facts.root if edef.name == "contained" else None
+            self._resource(value, path, out, facts.registry or {}, container)
         elif type(value) is dict:
             self._object(value, edef.type, path, out, facts)
             if edef.binding is not None:
@@ -244,6 +381,12 @@ class StructureChecker:
             if prim.pattern is not None and not prim.pattern.fullmatch(value):
                 out.append(("DA1005", tuple(path), f"{value[:60]!r} is not a valid {edef.type}", label))
                 return
+            if edef.absolute and value and not edef.pattern.fullmatch(value):  # type: ignore[union-attr]
+                message = f"system {value[:60]!r} is not an absolute URI (an OID is written urn:oid:...)"
+                out.append(("DA1016", tuple(path), message, label))
+                return
+            if edef.scan and ("<" in value or len(value) > _LONG):
+                _scan_text(value, path, out, label)
             if edef.binding is not None and value not in self.valuesets[edef.binding]:
                 out.append(
                     ("DA1007", tuple(path), f"code {value!r} is not in the required value set {edef.binding}", label)
@@ -322,6 +465,102 @@ class StructureChecker:
         present = [c.get("code") for c in codings if type(c) is dict and isinstance(c.get("code"), str)]
         if present and not any(code in codes for code in present):
             out.append(("DA1007", tuple(path), f"no code in the required value set {edef.binding}", label))
+
+
+# A string longer than this many characters may be over 1 MB once encoded as UTF-8 (at most 4 bytes a character).
+_LONG = 2**18
+_MAX_STRING_BYTES = 2**20
+# An HTML start or end tag of an element a browser acts on or renders (the ones the narrative rules know, plus the
+# active ones). ``a < b`` or ``<none>`` are not tags.
+_HTML_TAG = re.compile(
+    r"<\s*/?\s*(a|abbr|applet|area|audio|b|base|big|blockquote|body|br|button|canvas|center|code|col|colgroup|dd|"
+    r"del|details|div|dl|dt|em|embed|fieldset|font|form|frame|frameset|h[1-6]|head|hr|html|i|iframe|img|input|ins|"
+    r"kbd|label|li|link|map|marquee|math|meta|noscript|object|ol|option|p|param|pre|q|s|samp|script|select|small|"
+    r"source|span|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|title|tr|tt|u|"
+    r"ul|video)(\s|/|>)",
+    re.IGNORECASE,
+)
+
+
+def _scan_text(value: str, path: list[Any], out: list[Issue], label: str) -> None:
+    """DA1014 (HTML-like tags) and DA1015 (over 1 MB) for a string or markdown value that holds "<" or is long."""
+    if len(value) > _LONG and len(value.encode("utf-8", "surrogatepass")) > _MAX_STRING_BYTES:
+        out.append(("DA1015", tuple(path), f"the value is larger than 1 MB ({len(value)} characters)", label))
+    found = _HTML_TAG.search(value) if "<" in value else None
+    if found is not None:
+        tag = found.group(0).rstrip("/> \t\r\n")
+        out.append(("DA1014", tuple(path), f"the text holds an HTML-like tag {tag}...>: strings are not HTML", label))
+
+
+def _contained_ids(contained: Any, path: list[Any], out: list[Issue], label: str) -> None:
+    """DA1017: every contained resource has an id, unique within its container."""
+    if type(contained) is not list:
+        return
+    seen: set[str] = set()
+    for index, res in enumerate(contained):
+        if type(res) is not dict:
+            continue
+        rid = res.get("id")
+        where = (*path, "contained", index)
+        if rid is None:
+            out.append(("DA1017", where, "a contained resource must have an id (it is referenced as #id)", label))
+        elif type(rid) is str:
+            if rid in seen:
+                out.append(("DA1017", (*where, "id"), f"contained id {rid!r} is used twice", label))
+            seen.add(rid)
+
+
+def _attachment(obj: dict[str, Any], path: list[Any], out: list[Issue], label: str) -> None:
+    """DA1018: an Attachment's size and hash against its inline data (when the data is valid base64)."""
+    data, size, digest = obj.get("data"), obj.get("size"), obj.get("hash")
+    if type(data) is not str or (size is None and digest is None):
+        return
+    try:
+        content = base64.b64decode("".join(data.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return  # DA1005 reports data that is not base64
+    if type(size) is int and size != len(content):
+        out.append(("DA1018", (*path, "size"), f"size is {size} but the data holds {len(content)} bytes", label))
+    if type(digest) is str:
+        expected = base64.b64encode(hashlib.sha1(content).digest()).decode("ascii")
+        if "".join(digest.split()) != expected:
+            out.append(("DA1018", (*path, "hash"), f"hash is not the SHA-1 of the data (expected {expected})", label))
+
+
+def _local_reference(reference: dict[str, Any]) -> bool:
+    """Whether Reference's only invariant (ref-1: a ``#id`` names a contained resource) has anything to check."""
+    value = reference.get("reference")
+    return type(value) is str and value[:1] == "#"
+
+
+def _element_type(defs: Mapping[str, ElementDef], name: str) -> str:
+    edef = defs.get(name)
+    return edef.type if edef is not None else ""
+
+
+def _run(
+    item: _Compiled,
+    value: Any,
+    path: tuple[Any, ...],
+    env: dict[str, Any],
+    out: list[Issue],
+    label: str,
+    best_practice: bool,
+) -> None:
+    key, rule, human, evaluator, _guard = item
+    if rule == INVARIANT_BEST_PRACTICE and not best_practice:
+        return
+    if type(evaluator) is str:
+        out.append((INVARIANT_NOT_EVALUATED, path, f"core invariant {key} cannot be compiled: {evaluator}", label))
+        return
+    try:
+        result = evaluator(value, env)
+    except Exception as exc:
+        message = f"core invariant {key} could not be evaluated: {type(exc).__name__}: {exc}"
+        out.append((INVARIANT_NOT_EVALUATED, path, message, label))
+        return
+    if result == [False]:
+        out.append((rule, path, f"constraint {key} failed: {human}", label))
 
 
 def _kind(value: Any) -> str:

@@ -22,6 +22,8 @@ MODEL = PACKAGE / "model"
 ALLOWED_OUTSIDE_MODEL = {
     # The FHIR and XHTML namespaces: FHIR-generic facts, defined once in the FHIR layer (it cannot import the model).
     "fhir/xml.py": {"http://hl7.org/fhir", "http://www.w3.org/1999/xhtml"},
+    # The environment variables the FHIRPath specification defines (%ucum, %sct, %loinc): FHIR-generic facts.
+    "fhir/invariants.py": {"http://unitsofmeasure.org", "http://snomed.info/sct", "http://loinc.org"},
 }
 
 
