@@ -15,7 +15,7 @@ from dastandard import __version__
 from dastandard.errors import FatalError
 
 # Subcommand modules, in help order. Each exposes a click command or group named ``command``.
-_COMMAND_MODULES = ("validate", "rules", "explain", "convert", "formats", "profiles", "generate")
+_COMMAND_MODULES = ("validate", "rules", "explain", "convert", "formats", "profiles", "generate", "report")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
