@@ -130,7 +130,8 @@ def _concept_status(concept: Any) -> tuple[str, str]:
     return (RECORDED, "") if has_code(item) or as_str(item.get("text")) else (SILENT, "")
 
 
-def _name(res: Mapping[str, Any]) -> str:
+def person_name(res: Mapping[str, Any]) -> str:
+    """A person's name as written (``name.text``, else given names and family name); "" when none is recorded."""
     for name in as_list(res.get("name")):
         name_map = as_map(name)
         text = as_str(name_map.get("text"))
@@ -144,7 +145,8 @@ def _name(res: Mapping[str, Any]) -> str:
     return ""
 
 
-def _ids(res: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+def person_ids(res: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The identifiers a person is known by at source, as (label, value): LAchildID, UPN, NHS number, ..."""
     labels = {id_system(name): label for name, label in _ID_LABELS}
     labels[NHS_NUMBER_SYSTEM] = "NHS number"
     out: list[tuple[str, str]] = []
@@ -185,8 +187,8 @@ def person_fields(res: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
                     if status == RECORDED:
                         break
         out.append((name, status, reason))
-    out.append(("name", RECORDED if _name(res) else SILENT, ""))
-    out.append(("identifier", RECORDED if _ids(res) else SILENT, ""))
+    out.append(("name", RECORDED if person_name(res) else SILENT, ""))
+    out.append(("identifier", RECORDED if person_ids(res) else SILENT, ""))
     address = as_list(res.get("address"))
     out.append(("address", (RECORDED, ABSENT)[bool(address and absent_reason(address[0]))] if address else SILENT, ""))
     return tuple(out)
@@ -210,8 +212,8 @@ def digest_record(record: dict[str, Any], file: str, record_no: int | None) -> R
         PersonDigest(
             resource=person.entry.label,
             child=person.is_child(ref),
-            name=_name(person.entry.res),
-            ids=_ids(person.entry.res),
+            name=person_name(person.entry.res),
+            ids=person_ids(person.entry.res),
             birth_date=person.birth.isoformat() if person.birth else "",
             fields=person_fields(person.entry.res),
         )
