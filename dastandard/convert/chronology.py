@@ -242,7 +242,8 @@ class _Reader:
             ref = (res.get("identifier") or [{}])[0].get("value", "")
             narrative = str(res.get("valueString", ""))
             summary = f"Incident {ref}".strip() + (f" ({', '.join(kinds)})" if kinds else "") + ". " + narrative
-            parties, children = [], []
+            parties: list[str] = []
+            present: list[str] = []
             for party in _csv.find_extensions(res, extension_url("incident-party")):
                 who = self.name(_csv.sub_value(party, "person")) or "someone not named"
                 role_concept = _csv.sub_value(party, "role")
@@ -253,12 +254,12 @@ class _Reader:
                 ]
                 parties.append(f"{who} ({role}{': ' + ', '.join(exposure) if exposure else ''})")
                 if _csv.first_code(role_concept) in CHILD_ROLES:
-                    children.append(who)
+                    present.append(who)
             if parties:
                 summary = summary.rstrip() + " People involved: " + "; ".join(parties) + "."
             when = res.get("effectiveDateTime") or res.get("effectivePeriod", {}).get("start", "")
             agency = _agency(by_id, (res.get("performer") or [{}])[0])
-            return [(when, "Incident", summary, agency, tuple(children), _narrative_flags(narrative))]
+            return [(when, "Incident", summary, agency, tuple(present), _narrative_flags(narrative))]
         if kind == "Observation" and _csv.first_code(res.get("code")) == "child-victim-status":
             child = self.name(res.get("subject"))
             status = concept_label(res.get("valueCodeableConcept"))
@@ -341,24 +342,24 @@ class _Reader:
             if period.get("start"):
                 out.append((period["start"], "Service started", service_for, agency, children, []))
             if period.get("end"):
-                reasons = [
+                end_reasons = [
                     concept_label(e.get("valueCodeableConcept")).lower()
                     for e in _csv.find_extensions(res, extension_url("end-reason"))
                 ]
-                ended = service_for + (f" (reason: {', '.join(reasons)})" if reasons else "")
+                ended = service_for + (f" (reason: {', '.join(end_reasons)})" if end_reasons else "")
                 out.append((period["end"], "Service ended", ended, agency, children, []))
             if not period:
                 out.append(("", "Service episode", service_for, agency, children, []))
             return out
         if kind == "ServiceRequest" and _csv.first_code(res.get("code")) in ("marac-referral", ""):
-            reasons = ", ".join(concept_label(c) for c in res.get("reasonCode", [])).lower()
-            children = tuple(
+            criteria = ", ".join(concept_label(c) for c in res.get("reasonCode", [])).lower()
+            marac_children = tuple(
                 self.name(item.get("valueReference"))
                 for item in _csv.find_extensions(res, extension_url("marac-child"))
             )
             who = self.name(res.get("subject"))
             summary = (
-                "Referred to MARAC" + (f" for {who}" if who else "") + (f"; criteria: {reasons}" if reasons else "")
+                "Referred to MARAC" + (f" for {who}" if who else "") + (f"; criteria: {criteria}" if criteria else "")
             )
             return [
                 (
@@ -366,7 +367,7 @@ class _Reader:
                     "MARAC referral",
                     summary,
                     _agency(by_id, res.get("requester")),
-                    children,
+                    marac_children,
                     ["MARAC"],
                 )
             ]
