@@ -29,7 +29,7 @@ from dastandard.convert import _csv
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.ids import extension_url, identifier_system
 from dastandard.htmlreport.digest import person_ids, person_name
-from dastandard.htmlreport.labels import UK, concept_label, parse_when, uk_date, uk_datetime
+from dastandard.htmlreport.labels import UK, concept_label, in_sentence, parse_when, uk_date, uk_datetime
 from dastandard.htmlreport.render import render
 
 MATCH_SYSTEMS = (_csv.NHS_NUMBER, identifier_system("la-child-id"), identifier_system("police-person-id"))
@@ -162,7 +162,7 @@ def _risk_text(res: Mapping[str, Any]) -> tuple[str, list[str]]:
     for prediction in res.get("prediction", []):
         level = prediction.get("qualitativeRisk")
         if level:
-            parts.append(f"{concept_label(level).lower()} risk")
+            parts.append(f"{in_sentence(concept_label(level))} risk")
             if _csv.first_code(level) == HIGH_RISK_LEVEL:
                 flags.append("High risk")
     if not flags and not any(p.get("qualitativeRisk") for p in res.get("prediction", [])):
@@ -172,7 +172,7 @@ def _risk_text(res: Mapping[str, Any]) -> tuple[str, list[str]]:
         for c in _csv.find_extensions(res, extension_url("marac-criterion"))
     ]
     if criteria:
-        parts.append("MARAC criteria: " + ", ".join(criteria).lower())
+        parts.append("MARAC criteria: " + in_sentence(", ".join(criteria)))
     return ", ".join(parts), flags
 
 
@@ -235,7 +235,7 @@ class _Reader:
         category = _csv.first_code((res.get("category") or [{}])[0]) if kind == "Communication" else ""
         if kind == "Observation" and _csv.first_code(res.get("code")) == "incident":
             kinds = [
-                concept_label(c.get("valueCodeableConcept")).lower()
+                in_sentence(concept_label(c.get("valueCodeableConcept")))
                 for c in res.get("component", [])
                 if _csv.first_code(c.get("code")) == "abuse-kind"
             ]
@@ -247,9 +247,9 @@ class _Reader:
             for party in _csv.find_extensions(res, extension_url("incident-party")):
                 who = self.name(_csv.sub_value(party, "person")) or "someone not named"
                 role_concept = _csv.sub_value(party, "role")
-                role = concept_label(role_concept).lower()
+                role = in_sentence(concept_label(role_concept))
                 exposure = [
-                    concept_label(e.get("valueCodeableConcept")).lower()
+                    in_sentence(concept_label(e.get("valueCodeableConcept")))
                     for e in _csv.find_extensions(party, "exposure")
                 ]
                 parties.append(f"{who} ({role}{': ' + ', '.join(exposure) if exposure else ''})")
@@ -263,7 +263,7 @@ class _Reader:
         if kind == "Observation" and _csv.first_code(res.get("code")) == "child-victim-status":
             child = self.name(res.get("subject"))
             status = concept_label(res.get("valueCodeableConcept"))
-            summary = f"{child}: {status.lower() if status else 'child victim status recorded'}"
+            summary = f"{child}: {in_sentence(status) if status else 'child victim status recorded'}"
             return [
                 (
                     res.get("effectiveDateTime", ""),
@@ -283,7 +283,7 @@ class _Reader:
         if kind == "Communication" and category == "information-sharing":
             to = ", ".join(a for a in (_agency(by_id, r) for r in res.get("recipient", [])) if a)
             basis = ", ".join(
-                concept_label(b.get("valueCodeableConcept")).lower()
+                in_sentence(concept_label(b.get("valueCodeableConcept")))
                 for b in _csv.find_extensions(res, extension_url("sharing-basis"))
             )
             payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
@@ -343,7 +343,7 @@ class _Reader:
                 out.append((period["start"], "Service started", service_for, agency, children, []))
             if period.get("end"):
                 end_reasons = [
-                    concept_label(e.get("valueCodeableConcept")).lower()
+                    in_sentence(concept_label(e.get("valueCodeableConcept")))
                     for e in _csv.find_extensions(res, extension_url("end-reason"))
                 ]
                 ended = service_for + (f" (reason: {', '.join(end_reasons)})" if end_reasons else "")
@@ -352,7 +352,7 @@ class _Reader:
                 out.append(("", "Service episode", service_for, agency, children, []))
             return out
         if kind == "ServiceRequest" and _csv.first_code(res.get("code")) in ("marac-referral", ""):
-            criteria = ", ".join(concept_label(c) for c in res.get("reasonCode", [])).lower()
+            criteria = in_sentence(", ".join(concept_label(c) for c in res.get("reasonCode", [])))
             marac_children = tuple(
                 self.name(item.get("valueReference"))
                 for item in _csv.find_extensions(res, extension_url("marac-child"))
@@ -403,7 +403,7 @@ class _Reader:
                 "",
             ):
                 when = str(res.get("authoredOn", ""))
-                reasons = ", ".join(concept_label(c) for c in res.get("reasonCode", [])).lower()
+                reasons = in_sentence(", ".join(concept_label(c) for c in res.get("reasonCode", [])))
                 text = f"Referred {uk_date(when) or '(date not recorded)'}" + (f" ({reasons})" if reasons else "")
                 out[f"ServiceRequest/{res.get('id', '')}"] = (when, text)
         return out

@@ -116,3 +116,8 @@ def uk_datetime(value: Any) -> str:
         return value
     local = moment.astimezone(UK)
     return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def in_sentence(label: str) -> str:
+    """A display as it reads inside a sentence: ordinary words in lower case, acronyms (``DA``, ``MARAC``) kept."""
+    return " ".join(word if sum(c.isupper() for c in word) > 1 else word.lower() for word in label.split(" "))

@@ -39,7 +39,7 @@ from dastandard.htmlreport.digest import (
     RecordDigest,
     digest_record,
 )
-from dastandard.htmlreport.labels import code_label
+from dastandard.htmlreport.labels import code_label, in_sentence
 from dastandard.htmlreport.render import render
 from dastandard.validation.engine import run
 
@@ -52,6 +52,11 @@ WORST_SHOWN = 20
 FIELD_LABELS = dict(CHARACTERISTICS + KEY_FIELDS)
 _SEVERITIES = (Severity.FATAL, Severity.ERROR, Severity.WARNING, Severity.INFO)
 _DAR_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+
+
+def _reason(code: str) -> str:
+    """A data-absent-reason code in words (``asked-declined`` reads "asked but declined")."""
+    return in_sentence(code_label(_DAR_SYSTEM, code))
 
 
 @cache
@@ -87,7 +92,11 @@ class _Completeness:
         for name, label in fields:
             counter = self.counts.get(name, Counter())
             reasons = sorted(
-                ((code_label(_DAR_SYSTEM, key.split(":", 1)[1]), n) for key, n in counter.items() if ":" in key),
+                (
+                    (in_sentence(code_label(_DAR_SYSTEM, key.split(":", 1)[1])), n)
+                    for key, n in counter.items()
+                    if ":" in key
+                ),
                 key=lambda item: -item[1],
             )
             out.append(
@@ -255,7 +264,11 @@ class _Builder:
                 "agency": agency,
                 "source": digest.file + (f", record {digest.record}" if digest.record else ""),
                 "fields": [
-                    {"label": FIELD_LABELS.get(name, name), "status": status, "reason": code_label(_DAR_SYSTEM, reason)}
+                    {
+                        "label": FIELD_LABELS.get(name, name),
+                        "status": status,
+                        "reason": in_sentence(code_label(_DAR_SYSTEM, reason)),
+                    }
                     for name, status, reason in person.fields
                 ],
                 "own": [_finding_view(f) for f in own],
