@@ -28,7 +28,7 @@ from dastandard import __version__
 from dastandard._resources import data_path
 from dastandard.catalog import catalog
 from dastandard.config import DEFAULT_SETTINGS, Settings
-from dastandard.findings import Finding, Severity
+from dastandard.findings import Finding, Layer, Severity
 from dastandard.htmlreport.digest import (
     ABSENT,
     CHARACTERISTICS,
@@ -54,6 +54,7 @@ _SEVERITIES = (Severity.FATAL, Severity.ERROR, Severity.WARNING, Severity.INFO)
 _DAR_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 
+@cache
 def _reason(code: str) -> str:
     """A data-absent-reason code in words (``asked-declined`` reads "asked but declined")."""
     return in_sentence(code_label(_DAR_SYSTEM, code))
@@ -194,11 +195,11 @@ class _Builder:
         self.summary.by_severity[finding.severity.value] += 1
         self.summary.by_rule[finding.rule_id] += 1
         current = self.current
-        if current is not None and finding.file == current.file and finding.record == current.record:
-            self.current_findings.append(finding)
-        elif finding.rule_id.startswith("DA4"):
+        if finding.layer is Layer.RETURN:  # about the return as a whole, even where it points at one record
             if len(self.return_findings) < RETURN_FINDINGS_SHOWN:
                 self.return_findings.append(finding)
+        elif current is not None and finding.file == current.file and finding.record == current.record:
+            self.current_findings.append(finding)
         elif len(self.other_findings) < RETURN_FINDINGS_SHOWN:
             self.other_findings.append(finding)
 
