@@ -139,3 +139,18 @@ def test_report_command_writes_the_pages(tmp_path: Path) -> None:
     assert (tmp_path / "q.html").is_file()
     assert list((tmp_path / "q-pages").glob("children-*.html"))
     assert "children" in result.output
+
+
+def _failing_digest(record: dict[str, object], file: str, record_no: int | None) -> object:
+    raise ValueError("boom")
+
+
+def test_a_digest_that_raises_is_a_located_finding_and_the_run_goes_on() -> None:
+    from dastandard.config import DEFAULT_SETTINGS
+    from dastandard.validation.engine import run
+
+    seen: list[object] = []
+    findings = list(run([CIN], DEFAULT_SETTINGS, None, 1, None, _failing_digest, seen.append))
+    failures = [f for f in findings if f.rule_id == "DA0900" and "digesting" in f.message]
+    assert len(failures) == len(CIN.read_text(encoding="utf-8").splitlines())
+    assert seen == []
