@@ -155,7 +155,7 @@ def person_ids(res: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         value = as_str(ident_map.get("value"))
         system = ident_map.get("system")
         if value and isinstance(system, str):
-            out.append((labels.get(system, "Id"), value))
+            out.append((labels.get(system, "Other id"), value))
     return tuple(out)
 
 
