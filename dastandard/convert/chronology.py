@@ -294,10 +294,11 @@ class _Reader:
             text, flags = _risk_text(res)
             who = self.name(res.get("subject"))
             summary = text + (f" (for {who})" if who else "")
+            checklist = _csv.first_code(res.get("method")) not in ("", "other")  # a named risk tool, not "other"
             return [
                 (
                     res.get("occurrenceDateTime", ""),
-                    "Risk assessment",
+                    "Risk assessment" if checklist or flags else "Assessment",
                     summary,
                     _agency(by_id, res.get("performer")),
                     (),

@@ -46,8 +46,9 @@ def code_label(system: Any, code: Any) -> str:
 
 
 def concept_label(concept: Any) -> str:
-    """The plain words of a CodeableConcept: its text, else the shipped display of its first coding, else the
-    coding's own display, else the code made readable. An empty string when there is nothing."""
+    """The plain words of a CodeableConcept: the shipped display of its first coding, else the coding's own
+    display, else its text, else the code made readable; its text first when the code is "other". An empty string
+    when there is nothing."""
     if not isinstance(concept, Mapping):
         return ""
     text = concept.get("text")
@@ -56,6 +57,8 @@ def concept_label(concept: Any) -> str:
         if isinstance(concept.get("coding"), list)
         else []
     )
+    if isinstance(text, str) and text and any(c.get("code") == "other" for c in codings):
+        return text  # "other" says less than the words recorded with it
     for coding in codings:
         system, code = coding.get("system"), coding.get("code")
         table = _displays().get(system if isinstance(system, str) else "", {})
