@@ -13,6 +13,8 @@ It generates its own inputs (seeded, deterministic) under ``benchmarks/out/``, t
   virtual environment, because it pins pandas 1.x);
 - police notification CSV to standard;
 - peak memory (RSS) while validating a file of at least 1 GB (``--quick``: 50 MB);
+- ``dastandard report`` against ``dastandard validate`` on the validation file, 1 process each: throughput ratio
+  and the report's peak memory;
 - how validation time grows from 1,000 to 100,000 cases (the fitted exponent).
 
 It writes ``results.json`` and ``results.md`` (with the machine it ran on) and prints the table. A missed
@@ -50,6 +52,8 @@ TARGETS = {
     "cin_speedup_min": 20.0,
     "cin_children_per_s_min": 3000.0,
     "scaling_exponent_max": 1.1,
+    "report_ratio_min": 0.9,  # dastandard report throughput divided by dastandard validate throughput
+    "report_rss_mb_max": 500.0,
 }
 
 
@@ -273,6 +277,42 @@ def bench_memory(out: Path, min_bytes: int) -> dict[str, Any]:
     }
 
 
+def _in_child(code: str, *args: str) -> tuple[float, float]:
+    """Run ``code`` in a fresh interpreter; it prints its own seconds and peak RSS (KB). Returns (seconds, MB)."""
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    seconds, max_rss_kb = done.stdout.split()
+    return float(seconds), round(int(max_rss_kb) / 1024, 1)
+
+
+def bench_report(path: Path, out: Path) -> dict[str, Any]:
+    """``dastandard report`` against ``validate`` on the same file, 1 process each, in fresh interpreters."""
+    footer = "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    validate_code = (
+        "import resource, sys, time\n"
+        "from dastandard.validation import iter_findings\n"
+        "start = time.perf_counter()\n"
+        "sum(1 for _ in iter_findings([sys.argv[1]], jobs=1))\n" + footer
+    )
+    report_code = (
+        "import resource, sys, time\n"
+        "from dastandard.htmlreport import write_report\n"
+        "start = time.perf_counter()\n"
+        "write_report([sys.argv[1]], sys.argv[2], jobs=1)\n" + footer
+    )
+    validate_s, validate_mb = _in_child(validate_code, str(path))
+    target = out / "report"
+    shutil.rmtree(target, ignore_errors=True)
+    report_s, report_mb = _in_child(report_code, str(path), str(target))
+    return {
+        "validate_seconds": validate_s,
+        "validate_peak_rss_mb": validate_mb,
+        "report_seconds": report_s,
+        "report_peak_rss_mb": report_mb,
+        "throughput_ratio": round(validate_s / report_s, 3),
+        "report_mb": round(sum(f.stat().st_size for f in target.rglob("*.html")) / 2**20, 1),
+    }
+
+
 def bench_scaling(out: Path, sizes: list[int]) -> dict[str, Any]:
     points = []
     for size in sizes:
@@ -318,6 +358,11 @@ def _verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
         )
     else:
         add("CIN vs csc-validator-be-cin ingest", None, ">= 20", None)
+    rep = results["report"]
+    ratio = rep["throughput_ratio"]
+    add("report throughput vs validate, 1 process", ratio, ">= 0.9", ratio >= TARGETS["report_ratio_min"])
+    rss = rep["report_peak_rss_mb"]
+    add("report peak RSS", rss, "< 500 MB", rss < TARGETS["report_rss_mb_max"])
     exponent = results["scaling"]["exponent"]
     add("scaling exponent", exponent, "<= 1.1", exponent <= TARGETS["scaling_exponent_max"])
     return verdicts
@@ -447,6 +492,7 @@ def main() -> None:
         "cin": bench_cin(work, args.cin_children),
         "police": bench_police(work, args.police_cases),
         "memory": bench_memory(work, args.memory_mb * 2**20),
+        "report": bench_report(path, work),
         "scaling": bench_scaling(work, args.scaling),
     }
     results["verdicts"] = _verdicts(results)

@@ -11,11 +11,11 @@ import sys
 import click
 
 from dastandard import __version__
-from dastandard.commands import convert, explain, formats, generate, package, profiles, rules, validate
+from dastandard.commands import convert, explain, formats, generate, package, profiles, report, rules, validate
 from dastandard.errors import FatalError
 
 # Subcommand modules, in help order. Each exposes a click command or group named ``command``.
-_COMMAND_MODULES = (validate, rules, explain, convert, formats, profiles, generate, package)
+_COMMAND_MODULES = (validate, rules, explain, convert, formats, profiles, generate, report, package)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

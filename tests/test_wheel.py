@@ -88,3 +88,25 @@ def test_installed_wheel_writes_the_fhir_package(unpacked_wheel: Path, tmp_path:
     with tarfile.open(tmp_path / "out.tgz") as archive:
         names = archive.getnames()
     assert "package/package.json" in names and "package/StructureDefinition-DAPerson.json" in names
+
+
+def test_wheel_ships_the_report_templates_and_learning_points(unpacked_wheel: Path) -> None:
+    templates = unpacked_wheel / "dastandard" / "htmlreport" / "templates"
+    in_tree = {p.name for p in (ROOT / "dastandard" / "htmlreport" / "templates").iterdir()}
+    assert {p.name for p in templates.iterdir()} == in_tree
+    assert {"base.html.j2", "style.css", "chronology.html.j2", "report_index.html.j2"} <= in_tree
+    assert (unpacked_wheel / "dastandard" / "_data" / "validators" / "learning-points.json").is_file()
+
+
+def test_installed_wheel_writes_a_report_with_learning_points(unpacked_wheel: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(unpacked_wheel)}
+    source = ROOT / "examples" / "cin-census" / "da-factors.expected.ndjson"
+    done = subprocess.run(
+        [sys.executable, "-c", "from dastandard.cli import main; main()", "report", str(source), "-o", "r.html"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Learning point L" in (tmp_path / "r.html").read_text(encoding="utf-8")

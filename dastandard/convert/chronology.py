@@ -1,64 +1,148 @@
-"""Multi-agency chronology for a child (``chronology-csv``, ``chronology-html``): write only.
+"""Multi-agency chronology for practitioners (``chronology-html``, ``chronology-csv``): write only.
 
-From one or more standard Bundles, every child is found (a person with a child role in an incident, the subject
-of a child contact or child-victim status, a MARAC child, or under 18 on the Bundle's latest event) and matched
-across Bundles on NHS number, LA child id or police person id. A Bundle is one family's record, so every event in
-a Bundle that holds the child is in that child's chronology: incidents, disclosures and retractions, risk
-assessments, child contacts, service episode starts and ends, MARAC referrals and information-sharing events, in
-date order, each with its date, event type, summary and source agency. The same resource in two Bundles is listed
-once.
+A Bundle is one family's record. Bundles that hold the same child (matched on NHS number, LA child id or police
+person id) are one family. For each family the chronology gives a key-facts header (the people, current plans,
+the latest risk level, MARAC) and one row per event in date order: incidents, disclosures and retractions, risk
+assessments, child contacts, service episodes, MARAC referrals and information sharing. Each row names the
+children it concerns (by name, else by their source id such as the LAchildID) rather than repeating itself for
+each sibling. The same resource in two Bundles is listed once.
 
-CSV output is formula-injection safe; the HTML page is self-contained (no scripts, no external resources, a
-restrictive Content-Security-Policy) and every value is HTML-escaped. Never raises on content: a Bundle with no
-child, or an event with no date, is a report entry.
+Codes are shown as the displays of the shipped CodeSystems, dates and times in UK local time (GMT/BST). A row is
+highlighted as high risk when a risk assessment gives a high risk level, for a MARAC referral, or when the
+incident's own words mention non-fatal strangulation (choking, suffocation) or a threat to kill: the standard has
+no code for either (the risk checklists' question numbers are not confirmed), so the narrative is read, and the
+flag says so.
+
+CSV output is formula-injection safe; the HTML is rendered with the report's Jinja2 templates (autoescaped,
+self-contained, no scripts, restrictive Content-Security-Policy). Never raises on content: a Bundle with no child,
+or an event with no date, is a report entry.
 """
 
 from __future__ import annotations
 
-import html
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
 from dastandard.convert import _csv
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.htmlreport.digest import person_ids, person_name
+from dastandard.htmlreport.labels import UK, concept_label, in_sentence, parse_when, uk_date, uk_datetime
+from dastandard.htmlreport.render import render
 from dastandard.model.ids import extension_url, identifier_system
 
 MATCH_SYSTEMS = (_csv.NHS_NUMBER, identifier_system("la-child-id"), identifier_system("police-person-id"))
 CHILD_ROLES = ("child-present", "child-not-present")
-CSV_HEADER = ("child_name", "child_birth_date", "date", "event_type", "summary", "source_agency", "source_record")
+CSV_HEADER = (
+    "family",
+    "date_uk",
+    "event_type",
+    "summary",
+    "children",
+    "source_agency",
+    "high_risk",
+    "source_record",
+)
+HIGH_RISK_LEVEL = "high"
+STRANGULATION = re.compile(r"strangl|chok(e|ed|ing)\b|suffocat|by (his|her|their|the) (throat|neck)", re.IGNORECASE)
+THREAT_TO_KILL = re.compile(r"\b(threat\w*|said|says|say)\b[^.;]{0,40}\bkill", re.IGNORECASE)
+ACTIVE_PLAN_STATUSES = ("active", "on-hold", "draft")
 
 
 @dataclass(frozen=True)
 class Event:
-    """One line of a chronology."""
+    """One row of a chronology."""
 
-    date: str
+    date: str  # as recorded (FHIR date/dateTime); "" when unknown
     event_type: str
     summary: str
     agency: str
     source: str
+    children: tuple[str, ...] = ()  # the children it concerns, as displayed
+    flags: tuple[str, ...] = ()  # why it is high risk, plain words
+
+    @property
+    def when(self) -> str:
+        """The date and time in UK local time, for reading."""
+        return uk_datetime(self.date) if self.date else "date not recorded"
+
+    @property
+    def when_csv(self) -> str:
+        """The date (and time) in UK local time, sortable: ``2024-03-02 21:40``."""
+        if len(self.date) <= 10:
+            return self.date
+        moment = parse_when(self.date)
+        return f"{moment.astimezone(UK):%Y-%m-%d %H:%M}" if moment else self.date
 
 
 @dataclass
-class Child:
-    """One child's chronology: who, and the events in date order."""
+class Person:
+    """A person of a family as the chronology names them."""
 
-    name: str
+    display: str
     birth_date: str
+    ids: tuple[tuple[str, str], ...]
+    child: bool
+
+
+@dataclass
+class Family:
+    """One family: its people, key facts and events (merged from every Bundle that holds its children)."""
+
+    number: int
     keys: set[str] = field(default_factory=set)
+    case_refs: list[str] = field(default_factory=list)
+    people: dict[str, Person] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
+    plans: dict[str, str] = field(default_factory=dict)
+    risks: dict[str, tuple[str, str]] = field(default_factory=dict)  # source -> (date, text)
+    maracs: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def anchor(self) -> str:
+        return f"family-{self.number}"
+
+    @property
+    def children(self) -> list[Person]:
+        return sorted((p for p in self.people.values() if p.child), key=lambda p: (p.birth_date or "9999", p.display))
+
+    @property
+    def adults(self) -> list[Person]:
+        return sorted((p for p in self.people.values() if not p.child), key=lambda p: p.display)
+
+    @property
+    def title(self) -> str:
+        names = ", ".join(p.display for p in self.children)
+        return f"Family of {names}" if names else f"Family {self.number}"
 
     def ordered(self) -> list[Event]:
         return sorted(self.events.values(), key=lambda e: (_csv.sort_key(e.date), e.event_type, e.source))
 
+    @property
+    def latest_risk(self) -> str:
+        if not self.risks:
+            return "No risk assessment recorded"
+        return max(self.risks.values(), key=lambda r: _csv.sort_key(r[0]))[1]
 
-def _text(concept: Any) -> str:
-    if not isinstance(concept, Mapping):
-        return ""
-    for coding in concept.get("coding", []):
-        return str(coding.get("display") or coding.get("code") or "")
-    return str(concept.get("text", ""))
+    @property
+    def marac(self) -> str:
+        if not self.maracs:
+            return "No MARAC referral recorded"
+        return "; ".join(text for _, text in sorted(self.maracs.values(), key=lambda m: _csv.sort_key(m[0])))
+
+
+def _display(person: Mapping[str, Any], child: bool) -> str:
+    """A person by name; else by their source id; never an anonymous placeholder alone."""
+    name = person_name(person)
+    if name:
+        return name
+    ids = person_ids(person)
+    if ids:
+        return f"{'Child' if child else 'Person'} {ids[0][0]} {ids[0][1]}"
+    born = str(person.get("birthDate", ""))
+    role = "Child" if child else "Adult"
+    return f"{role} born {uk_date(born)}, no name or id recorded" if born else f"{role} with no name or id recorded"
 
 
 def _agency(by_id: Mapping[str, Mapping[str, Any]], ref: Any) -> str:
@@ -68,153 +152,267 @@ def _agency(by_id: Mapping[str, Mapping[str, Any]], ref: Any) -> str:
     return str(ref.get("display", "")) if isinstance(ref, Mapping) else ""
 
 
-def _name(person: Mapping[str, Any]) -> str:
-    for name in person.get("name", []):
-        text = " ".join([*(str(g) for g in name.get("given", [])), str(name.get("family", ""))]).strip()
-        if text or name.get("text"):
-            return text or str(name["text"])
-    return "(name not recorded)"
+def _risk_text(res: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """A risk assessment in words, and its high-risk flags."""
+    tool = concept_label(res.get("method")) or "Risk assessment"
+    parts = [tool]
+    flags: list[str] = []
+    for score in _csv.find_extensions(res, extension_url("risk-score")):
+        parts.append(f"score {score.get('valueInteger')}")
+    for prediction in res.get("prediction", []):
+        level = prediction.get("qualitativeRisk")
+        if level:
+            parts.append(f"{in_sentence(concept_label(level))} risk")
+            if _csv.first_code(level) == HIGH_RISK_LEVEL:
+                flags.append("High risk")
+    if not flags and not any(p.get("qualitativeRisk") for p in res.get("prediction", [])):
+        parts.append("no risk level recorded")
+    criteria = [
+        concept_label(c.get("valueCodeableConcept"))
+        for c in _csv.find_extensions(res, extension_url("marac-criterion"))
+    ]
+    if criteria:
+        parts.append("MARAC criteria: " + in_sentence(", ".join(criteria)))
+    return ", ".join(parts), flags
 
 
-def _keys(person: Mapping[str, Any]) -> set[str]:
-    return {
-        f"{i.get('system')}|{i.get('value')}"
-        for i in person.get("identifier", [])
-        if i.get("system") in MATCH_SYSTEMS and i.get("value")
-    }
+def _narrative_flags(text: str) -> list[str]:
+    flags = []
+    if STRANGULATION.search(text):
+        flags.append("Strangulation or choking (in the narrative)")
+    if THREAT_TO_KILL.search(text):
+        flags.append("Threat to kill (in the narrative)")
+    return flags
 
 
-def _events(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], report: ConversionReport) -> list[Event]:
-    events: list[Event] = []
-    base = f"Bundle/{bundle.get('id', '')}"
-    for res in by_id.values():
+class _Reader:
+    """Reads one Bundle into events, people and key facts."""
+
+    def __init__(self, bundle: Mapping[str, Any]) -> None:
+        self.bundle = bundle
+        self.by_id: dict[str, Mapping[str, Any]] = {r.get("id", ""): r for r in _csv.resources(bundle)}
+        self.child_ids = _children(self.by_id)
+
+    def name(self, ref: Any) -> str:
+        rid = _csv.ref_id(ref)
+        person = self.by_id.get(rid, {})
+        if person.get("resourceType") != "Patient":
+            return ""
+        return _display(person, rid in self.child_ids)
+
+    def all_children(self) -> tuple[str, ...]:
+        return tuple(self.name({"reference": rid}) for rid in self.child_ids)
+
+    def events(self, report: ConversionReport) -> list[Event]:
+        events: list[Event] = []
+        base = f"Bundle/{self.bundle.get('id', '')}"
+        for res in self.by_id.values():
+            found = self._events_of(res)
+            source = f"{res.get('resourceType')}/{res.get('id', '')}"
+            for when, event_type, summary, agency, children, flags in found:
+                if not when:
+                    report.add(
+                        ReportEntry(
+                            Loss.INVALID_INPUT, event_type, f"{base}/{source}", "event has no date; listed last"
+                        )
+                    )
+                events.append(
+                    Event(
+                        str(when),
+                        event_type,
+                        " ".join(summary.split()),
+                        agency or "(agency not recorded)",
+                        source + ("" if len(found) == 1 else f"#{event_type}"),
+                        children or self.all_children(),
+                        tuple(flags),
+                    )
+                )
+        return events
+
+    def _events_of(self, res: Mapping[str, Any]) -> list[tuple[str, str, str, str, tuple[str, ...], list[str]]]:
+        by_id = self.by_id
         kind = res.get("resourceType")
-        source = f"{kind}/{res.get('id', '')}"
         category = _csv.first_code((res.get("category") or [{}])[0]) if kind == "Communication" else ""
-        found: list[tuple[str, str, str, str]] = []  # date, type, summary, agency
         if kind == "Observation" and _csv.first_code(res.get("code")) == "incident":
             kinds = [
-                _text(c.get("valueCodeableConcept"))
+                in_sentence(concept_label(c.get("valueCodeableConcept")))
                 for c in res.get("component", [])
                 if _csv.first_code(c.get("code")) == "abuse-kind"
             ]
             ref = (res.get("identifier") or [{}])[0].get("value", "")
-            summary = f"Incident {ref}".strip() + (f" ({', '.join(kinds)})" if kinds else "") + ": "
-            summary += str(res.get("valueString", ""))
-            parties = []
+            narrative = str(res.get("valueString", ""))
+            summary = f"Incident {ref}".strip() + (f" ({', '.join(kinds)})" if kinds else "") + ". " + narrative
+            parties: list[str] = []
+            present: list[str] = []
             for party in _csv.find_extensions(res, extension_url("incident-party")):
-                person = by_id.get(_csv.ref_id(_csv.sub_value(party, "person")), {})
-                role = _text(_csv.sub_value(party, "role"))
-                exposure = [_text(e.get("valueCodeableConcept")) for e in _csv.find_extensions(party, "exposure")]
-                parties.append(f"{_name(person)}: {role}" + (f" ({', '.join(exposure)})" if exposure else ""))
+                who = self.name(_csv.sub_value(party, "person")) or "someone not named"
+                role_concept = _csv.sub_value(party, "role")
+                role = in_sentence(concept_label(role_concept))
+                exposure = [
+                    in_sentence(concept_label(e.get("valueCodeableConcept")))
+                    for e in _csv.find_extensions(party, "exposure")
+                ]
+                parties.append(f"{who} ({role}{': ' + ', '.join(exposure) if exposure else ''})")
+                if _csv.first_code(role_concept) in CHILD_ROLES:
+                    present.append(who)
             if parties:
-                summary += " Parties: " + "; ".join(parties) + "."
+                summary = summary.rstrip() + " People involved: " + "; ".join(parties) + "."
             when = res.get("effectiveDateTime") or res.get("effectivePeriod", {}).get("start", "")
-            found.append((when, "Incident", summary, _agency(by_id, (res.get("performer") or [{}])[0])))
-        elif kind == "Communication" and category in ("disclosure", "retraction"):
-            payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
-            sender = by_id.get(_csv.ref_id(res.get("sender")), {})
-            who = _name(sender) if sender.get("resourceType") == "Patient" else ""
-            summary = (f"{who}: " if who else "") + payload
-            found.append(
-                (res.get("sent", ""), category.capitalize(), summary, _agency(by_id, (res.get("recipient") or [{}])[0]))
-            )
-        elif kind == "Communication" and category == "information-sharing":
-            to = ", ".join(_agency(by_id, r) for r in res.get("recipient", []))
-            basis = ", ".join(
-                _text(b.get("valueCodeableConcept")) for b in _csv.find_extensions(res, extension_url("sharing-basis"))
-            )
-            payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
-            summary = "Shared" + (f" with {to}" if to else "") + (f" ({basis})" if basis else "")
-            summary += f": {payload}" if payload else ""
-            found.append((res.get("sent", ""), "Information sharing", summary, _agency(by_id, res.get("sender"))))
-        elif kind == "RiskAssessment":
-            parts = [_text(res.get("method")) or "risk assessment"]
-            for score in _csv.find_extensions(res, extension_url("risk-score")):
-                parts.append(f"score {score.get('valueInteger')}")
-            for prediction in res.get("prediction", []):
-                parts.append(f"level {_text(prediction.get('qualitativeRisk'))}")
-            criteria = [
-                _text(c.get("valueCodeableConcept"))
-                for c in _csv.find_extensions(res, extension_url("marac-criterion"))
+            agency = _agency(by_id, (res.get("performer") or [{}])[0])
+            return [(when, "Incident", summary, agency, tuple(present), _narrative_flags(narrative))]
+        if kind == "Observation" and _csv.first_code(res.get("code")) == "child-victim-status":
+            child = self.name(res.get("subject"))
+            status = concept_label(res.get("valueCodeableConcept"))
+            summary = f"{child}: {in_sentence(status) if status else 'child victim status recorded'}"
+            return [
+                (
+                    res.get("effectiveDateTime", ""),
+                    "Child victim status",
+                    summary,
+                    _agency(by_id, (res.get("performer") or [{}])[0]),
+                    (child,),
+                    [],
+                )
             ]
-            if criteria:
-                parts.append("MARAC criteria: " + ", ".join(criteria))
-            found.append(
+        if kind == "Communication" and category in ("disclosure", "retraction"):
+            payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
+            who = self.name(res.get("sender"))
+            summary = (f"{who}: " if who else "") + payload
+            agency = _agency(by_id, (res.get("recipient") or [{}])[0])
+            return [(res.get("sent", ""), category.capitalize(), summary, agency, (), _narrative_flags(payload))]
+        if kind == "Communication" and category == "information-sharing":
+            to = ", ".join(a for a in (_agency(by_id, r) for r in res.get("recipient", [])) if a)
+            basis = ", ".join(
+                in_sentence(concept_label(b.get("valueCodeableConcept")))
+                for b in _csv.find_extensions(res, extension_url("sharing-basis"))
+            )
+            payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
+            summary = "Shared" + (f" with {to}" if to else "") + (f" (basis: {basis})" if basis else "")
+            summary += f": {payload}" if payload else "."
+            return [(res.get("sent", ""), "Information sharing", summary, _agency(by_id, res.get("sender")), (), [])]
+        if kind == "RiskAssessment":
+            text, flags = _risk_text(res)
+            who = self.name(res.get("subject"))
+            summary = text + (f" (for {who})" if who else "")
+            checklist = _csv.first_code(res.get("method")) not in ("", "other")  # a named risk tool, not "other"
+            return [
                 (
                     res.get("occurrenceDateTime", ""),
-                    "Risk assessment",
-                    "; ".join(parts),
+                    "Risk assessment" if checklist or flags else "Assessment",
+                    summary,
                     _agency(by_id, res.get("performer")),
+                    (),
+                    flags,
                 )
-            )
-        elif kind == "Encounter":
-            child = _name(by_id.get(_csv.ref_id(res.get("subject")), {}))
+            ]
+        if kind == "Encounter":
+            child = self.name(res.get("subject"))
             voice = (_csv.find_extensions(res, extension_url("child-voice")) or [{}])[0]
-            flags = [
+            seen = [
                 label
                 for name, label in (("seen", "seen"), ("spokenWith", "spoken with"), ("seenAlone", "seen alone"))
                 if _csv.sub_value(voice, name) is True
             ]
-            summary = f"Contact with {child}: " + (", ".join(flags) if flags else "not seen")
+            summary = f"Contact with {child}: " + (", ".join(seen) if seen else "not seen") + "."
             for name, label in (
-                ("notSpokenWithReason", "not spoken with because"),
-                ("words", "said"),
-                ("wishes", "wishes"),
+                ("notSpokenWithReason", "Not spoken with because"),
+                ("words", "Said"),
+                ("wishes", "Wishes"),
             ):
                 for item in _csv.find_extensions(voice, name):
-                    summary += f"; {label}: {item.get('valueString', '')}"
-            found.append(
+                    summary += f" {label}: {item.get('valueString', '')}"
+            when = res.get("period", {}).get("start", "")
+            return [
                 (
-                    res.get("period", {}).get("start", ""),
+                    when,
                     "Child contact",
                     summary,
                     _agency(by_id, res.get("serviceProvider")),
+                    (child,) if child else (),
+                    [],
                 )
-            )
-        elif kind == "EpisodeOfCare":
-            service = ", ".join(_text(t) for t in res.get("type", [])) or "service"
+            ]
+        if kind == "EpisodeOfCare":
+            service = ", ".join(concept_label(t) for t in res.get("type", [])) or "a service"
             agency = _agency(by_id, res.get("managingOrganization"))
+            who = self.name(res.get("patient"))
+            children = (who,) if _csv.ref_id(res.get("patient")) in self.child_ids else ()
+            service_for = service + (f" for {who}" if who else "")
             period = res.get("period", {})
+            out: list[tuple[str, str, str, str, tuple[str, ...], list[str]]] = []
             if period.get("start"):
-                found.append((period["start"], "Service started", service, agency))
+                out.append((period["start"], "Service started", service_for, agency, children, []))
             if period.get("end"):
-                reasons = [
-                    _text(e.get("valueCodeableConcept")) for e in _csv.find_extensions(res, extension_url("end-reason"))
+                end_reasons = [
+                    in_sentence(concept_label(e.get("valueCodeableConcept")))
+                    for e in _csv.find_extensions(res, extension_url("end-reason"))
                 ]
-                found.append(
-                    (period["end"], "Service ended", service + (f" ({', '.join(reasons)})" if reasons else ""), agency)
-                )
+                ended = service_for + (f" (reason: {', '.join(end_reasons)})" if end_reasons else "")
+                out.append((period["end"], "Service ended", ended, agency, children, []))
             if not period:
-                found.append(("", "Service episode", service, agency))
-        elif kind == "ServiceRequest":
-            reasons_text = ", ".join(_text(c) for c in res.get("reasonCode", []))
-            found.append(
+                out.append(("", "Service episode", service_for, agency, children, []))
+            return out
+        if kind == "ServiceRequest" and _csv.first_code(res.get("code")) in ("marac-referral", ""):
+            criteria = in_sentence(", ".join(concept_label(c) for c in res.get("reasonCode", [])))
+            marac_children = tuple(
+                self.name(item.get("valueReference"))
+                for item in _csv.find_extensions(res, extension_url("marac-child"))
+            )
+            who = self.name(res.get("subject"))
+            summary = (
+                "Referred to MARAC" + (f" for {who}" if who else "") + (f"; criteria: {criteria}" if criteria else "")
+            )
+            return [
                 (
                     res.get("authoredOn", ""),
                     "MARAC referral",
-                    reasons_text or "referral",
+                    summary,
                     _agency(by_id, res.get("requester")),
+                    marac_children,
+                    ["MARAC"],
                 )
+            ]
+        return []
+
+    def plans(self) -> dict[str, str]:
+        out = {}
+        for res in self.by_id.values():
+            if res.get("resourceType") != "CarePlan" or res.get("status") not in ACTIVE_PLAN_STATUSES:
+                continue
+            kind = ", ".join(concept_label(c) for c in res.get("category", [])) or "Plan"
+            who = self.name(res.get("subject"))
+            since = res.get("period", {}).get("start", "")
+            out[f"CarePlan/{res.get('id', '')}"] = (
+                kind + (f" for {who}" if who else "") + (f", since {uk_date(since)}" if since else "")
             )
-        for when, event_type, summary, agency in found:
-            if not when:
-                report.add(
-                    ReportEntry(Loss.INVALID_INPUT, event_type, f"{base}/{source}", "event has no date; listed last")
-                )
-            events.append(
-                Event(
-                    str(when),
-                    event_type,
-                    summary.strip(),
-                    agency or "(not recorded)",
-                    source + ("" if len(found) == 1 else f"#{event_type}"),
-                )
-            )
-    return events
+        return out
+
+    def risks(self) -> dict[str, tuple[str, str]]:
+        out = {}
+        for res in self.by_id.values():
+            if res.get("resourceType") == "RiskAssessment":
+                when = str(res.get("occurrenceDateTime", ""))
+                text, _ = _risk_text(res)
+                out[f"RiskAssessment/{res.get('id', '')}"] = (when, f"{text} ({uk_date(when) or 'date not recorded'})")
+        return out
+
+    def maracs(self) -> dict[str, tuple[str, str]]:
+        out = {}
+        for res in self.by_id.values():
+            if res.get("resourceType") == "ServiceRequest" and _csv.first_code(res.get("code")) in (
+                "marac-referral",
+                "",
+            ):
+                when = str(res.get("authoredOn", ""))
+                reasons = in_sentence(", ".join(concept_label(c) for c in res.get("reasonCode", [])))
+                text = f"Referred {uk_date(when) or '(date not recorded)'}" + (f" ({reasons})" if reasons else "")
+                out[f"ServiceRequest/{res.get('id', '')}"] = (when, text)
+        return out
 
 
-def _children(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], events: list[Event]) -> list[str]:
+def _children(by_id: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Ids of the Bundle's children: a child role in an incident, the subject of a child contact or child-victim
+    status, a MARAC child, or under 18 on the Bundle's latest event (or unborn)."""
     ids: list[str] = []
 
     def add(ref: Any) -> None:
@@ -222,8 +420,15 @@ def _children(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
         if by_id.get(rid, {}).get("resourceType") == "Patient" and rid not in ids:
             ids.append(rid)
 
+    dates: list[str] = []
     for res in by_id.values():
         kind = res.get("resourceType")
+        for key in ("effectiveDateTime", "sent", "occurrenceDateTime", "authoredOn"):
+            if isinstance(res.get(key), str):
+                dates.append(res[key])
+        for key in ("period", "effectivePeriod"):
+            if isinstance(res.get(key), Mapping):
+                dates.extend(str(v) for v in res[key].values() if isinstance(v, str))
         if kind == "Observation":
             for party in _csv.find_extensions(res, extension_url("incident-party")):
                 if _csv.first_code(_csv.sub_value(party, "role")) in CHILD_ROLES:
@@ -235,26 +440,31 @@ def _children(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
         elif kind == "ServiceRequest":
             for item in _csv.find_extensions(res, extension_url("marac-child")):
                 add(item.get("valueReference"))
-    latest = max((e.date for e in events if e.date), key=_csv.sort_key, default="")
+    latest = max(dates, key=_csv.sort_key, default="")
     for rid, res in by_id.items():
-        if res.get("resourceType") == "Patient" and latest:
-            age = _csv.age_on(str(res.get("birthDate", "")), latest)
-            if age is not None and age < 18 and rid not in ids:
-                ids.append(rid)
-            if _csv.find_extensions(res, extension_url("unborn")) and rid not in ids:
-                ids.append(rid)
+        if res.get("resourceType") != "Patient" or rid in ids:
+            continue
+        age = _csv.age_on(str(res.get("birthDate", "")), latest) if latest else None
+        if (age is not None and age < 18) or _csv.find_extensions(res, extension_url("unborn")):
+            ids.append(rid)
     return ids
 
 
-def collect(bundles: Iterable[Mapping[str, Any]], report: ConversionReport) -> list[Child]:
-    """Every child across ``bundles`` with the events of every Bundle that holds them, matched on identifiers."""
-    children: list[Child] = []
+def _keys(person: Mapping[str, Any]) -> set[str]:
+    return {
+        f"{i.get('system')}|{i.get('value')}"
+        for i in person.get("identifier", [])
+        if i.get("system") in MATCH_SYSTEMS and i.get("value")
+    }
+
+
+def collect(bundles: Iterable[Mapping[str, Any]], report: ConversionReport) -> list[Family]:
+    """Every family across ``bundles``: Bundles that share a child (by identifier) are merged into one."""
+    families: list[Family] = []
     for bundle in bundles:
         report.records_in += 1
-        by_id = {r.get("id", ""): r for r in _csv.resources(bundle)}
-        events = _events(bundle, by_id, report)
-        found = _children(bundle, by_id, events)
-        if not found:
+        reader = _Reader(bundle)
+        if not reader.child_ids:
             report.add(
                 ReportEntry(
                     Loss.UNMAPPED_FIELD,
@@ -263,80 +473,78 @@ def collect(bundles: Iterable[Mapping[str, Any]], report: ConversionReport) -> l
                     "no child found in this Bundle; its events are in no chronology",
                 )
             )
-        for rid in found:
-            person = by_id[rid]
-            keys = _keys(person) or {f"resource|{rid}"}
-            child = next((c for c in children if c.keys & keys), None)
-            if child is None:
-                child = Child(_name(person), str(person.get("birthDate", "")))
-                children.append(child)
-            child.keys |= keys
-            for event in events:
-                child.events.setdefault(event.source, event)
-    report.records_out += sum(len(c.events) for c in children)
-    return children
+            continue
+        child_keys: set[str] = set()
+        for rid in reader.child_ids:
+            child_keys |= _keys(reader.by_id[rid]) or {f"resource|{rid}"}
+        family = next((f for f in families if f.keys & child_keys), None)
+        if family is None:
+            family = Family(len(families) + 1)
+            families.append(family)
+        family.keys |= child_keys
+        for ident in (
+            bundle.get("identifier", []) if isinstance(bundle.get("identifier"), list) else [bundle.get("identifier")]
+        ):
+            value = ident.get("value") if isinstance(ident, Mapping) else None
+            if isinstance(value, str) and value not in family.case_refs:
+                family.case_refs.append(value)
+        for rid, res in reader.by_id.items():
+            if res.get("resourceType") != "Patient":
+                continue
+            child = rid in reader.child_ids
+            key = min(_keys(res), default=f"resource|{rid}")
+            family.people.setdefault(
+                key, Person(_display(res, child), str(res.get("birthDate", "")), person_ids(res), child)
+            )
+        for event in reader.events(report):
+            family.events.setdefault(event.source, event)
+        family.plans.update(reader.plans())
+        family.risks.update(reader.risks())
+        family.maracs.update(reader.maracs())
+    report.records_out += sum(len(f.events) for f in families)
+    return families
 
 
 class ChronologyCsvFormat(Format):
-    """A multi-agency chronology per child, as formula-safe CSV."""
+    """A multi-agency chronology per family, as formula-safe CSV: one row per event."""
 
     name: ClassVar[str] = "chronology-csv"
-    description: ClassVar[str] = "Multi-agency chronology for each child (CSV, write only)"
+    description: ClassVar[str] = "Multi-agency chronology for each family (CSV, write only)"
     extensions: ClassVar[tuple[str, ...]] = (".chronology.csv",)
     can_write: ClassVar[bool] = True
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
-        """One row per event per child, in date order; every cell escaped against formula injection."""
+        """One row per event in date order, naming the children it concerns; every cell formula-safe."""
         report.target_format = report.target_format or self.name
         rows = [
-            [child.name, child.birth_date, e.date, e.event_type, e.summary, e.agency, e.source]
-            for child in collect(bundles, report)
-            for e in child.ordered()
+            [
+                family.title,
+                e.when_csv,
+                e.event_type,
+                e.summary,
+                "; ".join(e.children),
+                e.agency,
+                "; ".join(e.flags),
+                e.source,
+            ]
+            for family in collect(bundles, report)
+            for e in family.ordered()
         ]
         _csv.write_csv(target, CSV_HEADER, rows)
 
 
-_STYLE = (
-    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
-    "th,td{border:1px solid #999;padding:4px;text-align:left;vertical-align:top}th{background:#eee}"
-)
-
-
 class ChronologyHtmlFormat(Format):
-    """A multi-agency chronology per child, as one self-contained, escaped HTML page."""
+    """A multi-agency chronology per family, as one self-contained page for practitioners."""
 
     name: ClassVar[str] = "chronology-html"
-    description: ClassVar[str] = "Multi-agency chronology for each child (self-contained HTML, write only)"
+    description: ClassVar[str] = "Multi-agency chronology for each family (self-contained HTML, write only)"
     extensions: ClassVar[tuple[str, ...]] = (".chronology.html", ".html")
     can_write: ClassVar[bool] = True
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
-        """One section and table per child; every value is HTML-escaped; no scripts or external resources."""
+        """An index of families and children with anchors, then per family its key facts and events."""
         report.target_format = report.target_format or self.name
-        e = html.escape
-        parts = [
-            "<!DOCTYPE html>",
-            '<html lang="en-GB"><head><meta charset="utf-8">',
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-            "<title>Multi-agency chronology</title>",
-            f"<style>{_STYLE}</style></head><body>",
-            "<h1>Multi-agency chronology</h1>",
-            "<p>Restricted: contains information about domestic abuse. Handle under your agency's information "
-            "sharing agreement.</p>",
-        ]
-        for child in collect(bundles, report):
-            parts.append("<section>")
-            born = f" (born {e(child.birth_date)})" if child.birth_date else ""
-            parts.append(f"<h2>{e(child.name)}{born}</h2>")
-            parts.append(
-                "<table><thead><tr><th>Date</th><th>Event</th><th>Summary</th><th>Source agency</th>"
-                "</tr></thead><tbody>"
-            )
-            for event in child.ordered():
-                parts.append(
-                    f"<tr><td>{e(event.date)}</td><td>{e(event.event_type)}</td><td>{e(event.summary)}</td>"
-                    f"<td>{e(event.agency)}</td></tr>"
-                )
-            parts.append("</tbody></table></section>")
-        parts.append("</body></html>")
-        target.write(("\n".join(parts) + "\n").encode("utf-8"))
+        families = collect(bundles, report)
+        index = sorted(((p.display, p, f) for f in families for p in f.children), key=lambda item: item[0].casefold())
+        page = render("chronology.html.j2", title="Multi-agency chronology", families=families, index=index)
+        target.write(page.encode("utf-8"))

@@ -45,6 +45,7 @@ _BATCH_BYTES = 1024 * 1024
 class UnitResult:
     findings: tuple[Finding, ...]
     summary: Any  # a returns.RecordSummary, or None
+    digest: Any = None  # what a ``RecordDigest`` function made of the record, or None
 
 
 # ---------------------------------------------------------------- checking one unit
@@ -83,10 +84,16 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     return line, len(data[start:offset].decode("utf-8", errors="replace")) + 1
 
 
-def check_unit(unit: Unit, settings: Settings, want_summary: bool) -> UnitResult:
+# A function run on every parsed record beside the checks (in the worker, sharing the record's index); it must be
+# a module-level function (it crosses to worker processes by name) and return something small and picklable.
+RecordDigest = Callable[[dict[str, Any], str, int | None], Any]
+
+
+def check_unit(unit: Unit, settings: Settings, want_summary: bool, digest: RecordDigest | None = None) -> UnitResult:
     """Run every layer on one unit. Never raises: a failure inside a check becomes a DA0900 finding."""
     emitter = Emitter(settings, unit, unit.file, unit.record)
     summary = None
+    digested: list[Any] = []
     try:
         data = _decode(unit, emitter)
         if data is not None:
@@ -95,10 +102,10 @@ def check_unit(unit: Unit, settings: Settings, want_summary: bool) -> UnitResult
                 emitter.unit = unit
             record = _parse(unit, emitter)
             if record is not None:
-                summary = _check_record(record, unit, emitter, settings, want_summary)
+                summary = _check_record(record, unit, emitter, settings, want_summary, digest, digested)
     except Exception as exc:  # a fault in the engine itself must not end the run
         emitter.add("DA0900", f"internal error while checking this input: {type(exc).__name__}: {exc}")
-    return UnitResult(tuple(emitter.findings), summary)
+    return UnitResult(tuple(emitter.findings), summary, digested[0] if digested else None)
 
 
 def _parse(unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
@@ -148,7 +155,15 @@ def _logical(doc: dict[str, Any], unit: Unit, emitter: Emitter) -> dict[str, Any
     return bundle if isinstance(bundle, dict) else None
 
 
-def _check_record(record: dict[str, Any], unit: Unit, emitter: Emitter, settings: Settings, want_summary: bool) -> Any:
+def _check_record(
+    record: dict[str, Any],
+    unit: Unit,
+    emitter: Emitter,
+    settings: Settings,
+    want_summary: bool,
+    digest: RecordDigest | None = None,
+    digested: list[Any] | None = None,
+) -> Any:
     issues: list[Issue] = []
     root = (record.get("resourceType") if isinstance(record.get("resourceType"), str) else "Resource",)
     facts: dict[int, ResourceFacts] = {}
@@ -163,7 +178,13 @@ def _check_record(record: dict[str, Any], unit: Unit, emitter: Emitter, settings
         profile_checker().check(record, root, issues, settings, facts)
         emitter.issues(issues)
     with shared_index():  # the practice rules and the return summary index the record once between them
-        return _practice_and_summary(record, unit, emitter, settings, want_summary)
+        summary = _practice_and_summary(record, unit, emitter, settings, want_summary)
+        if digest is not None and digested is not None:
+            try:
+                digested.append(digest(record, unit.file, unit.record))
+            except Exception as exc:
+                emitter.add("DA0900", f"internal error digesting this record: {type(exc).__name__}: {exc}")
+        return summary
 
 
 def _practice_and_summary(
@@ -234,7 +255,7 @@ def _run_practice(record: dict[str, Any], unit: Unit, emitter: Emitter, settings
 # values), and findings as plain tuples (enums by value), rebuilt on the other side.
 _PackedUnit = tuple[str, int | None, int, bytes, str]
 _PackedFinding = tuple[Any, ...]
-_PackedResult = tuple[tuple[_PackedFinding, ...], Any]
+_PackedResult = tuple[tuple[_PackedFinding, ...], Any, Any]
 
 
 def _pack_finding(f: Finding) -> _PackedFinding:
@@ -277,16 +298,21 @@ def _worker_start() -> None:
     ease_collector()
 
 
-def _check_batch(batch: list[_PackedUnit], settings: Settings, want_summary: bool) -> list[_PackedResult]:
+def _check_batch(
+    batch: list[_PackedUnit], settings: Settings, want_summary: bool, digest: RecordDigest | None = None
+) -> list[_PackedResult]:
     out: list[_PackedResult] = []
     for fields in batch:
-        result = check_unit(Unit(*fields), settings, want_summary)
-        out.append((tuple(_pack_finding(f) for f in result.findings), result.summary))
+        result = check_unit(Unit(*fields), settings, want_summary, digest)
+        out.append((tuple(_pack_finding(f) for f in result.findings), result.summary, result.digest))
     return out
 
 
 def _unpack_batch(packed: list[_PackedResult]) -> list[UnitResult]:
-    return [UnitResult(tuple(_unpack_finding(t) for t in findings), summary) for findings, summary in packed]
+    return [
+        UnitResult(tuple(_unpack_finding(t) for t in findings), summary, digested)
+        for findings, summary, digested in packed
+    ]
 
 
 # ---------------------------------------------------------------- the run
@@ -298,8 +324,15 @@ def run(
     input_format: str | None,
     jobs: int,
     files: list[str] | None = None,
+    digest: RecordDigest | None = None,
+    on_digest: Callable[[Any], None] | None = None,
 ) -> Iterator[Finding]:
-    """Every finding for ``inputs``, in input order, then the return-level findings."""
+    """Every finding for ``inputs``, in input order, then the return-level findings.
+
+    With ``digest``, every parsed record is also given to ``digest(record, file, record_no)`` beside the checks,
+    and ``on_digest`` receives each result in the main process, in input order, just before that record's
+    findings are yielded.
+    """
     if input_format is not None and input_format not in FORMATS:
         emitter = Emitter(settings, None, "", None)
         emitter.add("DA0006", f"unknown input format {input_format!r}; expected one of {', '.join(FORMATS)}")
@@ -319,14 +352,25 @@ def run(
     if jobs <= 1:
         _warm_up()
     with collector_eased():
-        yield from _results(items, settings, want_summary, jobs, checks)
+        yield from _results(items, settings, want_summary, jobs, checks, digest, on_digest)
 
 
 def _results(
-    items: Iterator[Unit | list[Finding]], settings: Settings, want_summary: bool, jobs: int, checks: Any
+    items: Iterator[Unit | list[Finding]],
+    settings: Settings,
+    want_summary: bool,
+    jobs: int,
+    checks: Any,
+    digest: RecordDigest | None = None,
+    on_digest: Callable[[Any], None] | None = None,
 ) -> Iterator[Finding]:
-    results = _serial(items, settings, want_summary) if jobs <= 1 else _parallel(items, settings, want_summary, jobs)
+    if jobs <= 1:
+        results = _serial(items, settings, want_summary, digest)
+    else:
+        results = _parallel(items, settings, want_summary, jobs, digest)
     for result in results:
+        if on_digest is not None and result.digest is not None:
+            on_digest(result.digest)
         yield from result.findings
         if checks is not None and result.summary is not None:
             try:
@@ -345,16 +389,22 @@ def _results(
         yield from emitter.findings
 
 
-def _serial(items: Iterator[Unit | list[Finding]], settings: Settings, want_summary: bool) -> Iterator[UnitResult]:
+def _serial(
+    items: Iterator[Unit | list[Finding]], settings: Settings, want_summary: bool, digest: RecordDigest | None = None
+) -> Iterator[UnitResult]:
     for item in items:
         if isinstance(item, Unit):
-            yield check_unit(item, settings, want_summary)
+            yield check_unit(item, settings, want_summary, digest)
         else:
             yield UnitResult(tuple(item), None)
 
 
 def _parallel(
-    items: Iterator[Unit | list[Finding]], settings: Settings, want_summary: bool, jobs: int
+    items: Iterator[Unit | list[Finding]],
+    settings: Settings,
+    want_summary: bool,
+    jobs: int,
+    digest: RecordDigest | None = None,
 ) -> Iterator[UnitResult]:
     pending: deque[Future[list[_PackedResult]] | list[UnitResult]] = deque()
     limit = jobs * 3
@@ -365,7 +415,7 @@ def _parallel(
         def flush() -> None:
             nonlocal batch, size
             if batch:
-                pending.append(pool.submit(_check_batch, batch, settings, want_summary))
+                pending.append(pool.submit(_check_batch, batch, settings, want_summary, digest))
                 batch, size = [], 0
 
         for item in items:

@@ -1,0 +1,219 @@
+"""What the data-quality report needs from one record, worked out beside the checks (in the worker process).
+
+``digest_record`` reduces a ``DACaseBundle`` to a small picklable ``RecordDigest``: the record's agency, and per
+person whether they are a child, how they are named and identified at source, and for each protected
+characteristic and key field whether it is recorded, stated absent (with the reason) or silent. It reads the
+record through the validator's ``RecordIndex`` (shared with the practice rules of the same record), so who counts
+as a child is decided as the rules decide it. Error policy: never raises on content; anything unreadable is
+simply not recorded (silent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dastandard.model.fragments import as_list, as_map, as_str
+from dastandard.model.urls import NHS_NUMBER_SYSTEM, PATIENT_DISABILITY, PATIENT_RELIGION, UKCORE_ETHNIC_CATEGORY
+from dastandard.validation._record_index import (
+    RecordIndex,
+    absent_reason,
+    ext_url,
+    has_code,
+    id_system,
+    parse_date,
+)
+
+RECORDED = "recorded"
+ABSENT = "absent"
+SILENT = "silent"
+
+# The protected characteristics of the Equality Act 2010 as the standard records them, in report order.
+# Gender reassignment has no element of its own: it is read from gender identity.
+CHARACTERISTICS: tuple[tuple[str, str], ...] = (
+    ("age", "Age (date of birth)"),
+    ("sex", "Sex"),
+    ("gender-identity", "Gender identity and gender reassignment"),
+    ("sexual-orientation", "Sexual orientation"),
+    ("ethnicity", "Ethnicity"),
+    ("religion", "Religion or belief"),
+    ("disability", "Disability"),
+    ("marital-status", "Marriage and civil partnership"),
+    ("pregnancy", "Pregnancy and maternity"),
+)
+
+# Key fields of a person beyond the characteristics.
+KEY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("identifier", "Source identifier (NHS number, LA child id, UPN, police person id)"),
+    ("address", "Address"),
+)
+
+# Identifier systems a person is known by at source, with the label an agency uses for them.
+_ID_LABELS = (
+    ("la-child-id", "LAchildID"),
+    ("upn", "UPN"),
+    ("police-person-id", "Police person id"),
+    ("marac-person-id", "MARAC id"),
+    ("local-person-id", "Local id"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonDigest:
+    """One person of a record as the report shows them."""
+
+    resource: str  # "Patient/<id>", as findings name it
+    child: bool
+    name: str
+    ids: tuple[tuple[str, str], ...]  # (label, value), e.g. ("LAchildID", "EX0001")
+    birth_date: str
+    # (field, status, absent reason or "") for every characteristic and key field, in CHARACTERISTICS/KEY_FIELDS order
+    fields: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDigest:
+    """One record (a case Bundle) as the report counts it."""
+
+    file: str
+    record: int | None
+    agency: str
+    persons: tuple[PersonDigest, ...]
+    incidents: int
+
+
+def _urls() -> dict[str, tuple[str, ...]]:
+    return {
+        "sex": (ext_url("person-sex"),),
+        "gender-identity": (ext_url("gender-identity"),),
+        "sexual-orientation": (ext_url("sexual-orientation"),),
+        "ethnicity": (UKCORE_ETHNIC_CATEGORY, ext_url("ethnicity-ons-2021"), ext_url("ethnicity-dfe")),
+        "religion": (PATIENT_RELIGION,),
+        "disability": (PATIENT_DISABILITY,),
+        "pregnancy": (ext_url("pregnancy-status"),),
+    }
+
+
+_URLS: dict[str, tuple[str, ...]] = {}
+
+
+def _status_of(element: Any) -> tuple[str, str]:
+    reason = absent_reason(element)
+    if reason is not None:
+        return ABSENT, reason
+    item = as_map(element)
+    if not item:
+        return SILENT, ""
+    for key, value in item.items():
+        if key.startswith("value") and value not in (None, "", [], {}):
+            return RECORDED, ""
+    absent = ""
+    for sub in as_list(item.get("extension")):  # a complex extension: recorded if any part is, else absent if stated
+        status, reason = _status_of(sub)
+        if status == RECORDED:
+            return RECORDED, ""
+        if status == ABSENT and not absent:
+            absent = reason
+    return (ABSENT, absent) if absent else (SILENT, "")
+
+
+def _concept_status(concept: Any) -> tuple[str, str]:
+    reason = absent_reason(concept)
+    if reason is not None:
+        return ABSENT, reason
+    item = as_map(concept)
+    return (RECORDED, "") if has_code(item) or as_str(item.get("text")) else (SILENT, "")
+
+
+def person_name(res: Mapping[str, Any]) -> str:
+    """A person's name as written (``name.text``, else given names and family name); "" when none is recorded."""
+    for name in as_list(res.get("name")):
+        name_map = as_map(name)
+        text = as_str(name_map.get("text"))
+        if text:
+            return text.strip()
+        given = [g for g in as_list(name_map.get("given")) if isinstance(g, str)]
+        family = as_str(name_map.get("family")) or ""
+        joined = " ".join([*given, family]).strip()
+        if joined:
+            return joined
+    return ""
+
+
+def person_ids(res: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The identifiers a person is known by at source, as (label, value): LAchildID, UPN, NHS number, ..."""
+    labels = {id_system(name): label for name, label in _ID_LABELS}
+    labels[NHS_NUMBER_SYSTEM] = "NHS number"
+    out: list[tuple[str, str]] = []
+    for ident in as_list(res.get("identifier")):
+        ident_map = as_map(ident)
+        value = as_str(ident_map.get("value"))
+        system = ident_map.get("system")
+        if value and isinstance(system, str):
+            out.append((labels.get(system, "Other id"), value))
+    return tuple(out)
+
+
+def person_fields(res: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """(field, status, reason) of every characteristic and key field of one person resource."""
+    if not _URLS:
+        _URLS.update(_urls())
+    by_url: dict[str, Any] = {}
+    for ext in as_list(res.get("extension")):
+        ext_map = as_map(ext)
+        url = ext_map.get("url")
+        if isinstance(url, str) and url not in by_url:
+            by_url[url] = ext_map
+    out: list[tuple[str, str, str]] = []
+    for name, _label in CHARACTERISTICS:
+        if name == "age":
+            if parse_date(res.get("birthDate")) is not None:
+                status, reason = RECORDED, ""
+            else:
+                reason_found = absent_reason(res.get("_birthDate"))
+                status, reason = (ABSENT, reason_found) if reason_found else (SILENT, "")
+        elif name == "marital-status":
+            status, reason = _concept_status(res.get("maritalStatus"))
+        else:
+            status, reason = SILENT, ""
+            for url in _URLS[name]:
+                if url in by_url:
+                    status, reason = _status_of(by_url[url])
+                    if status == RECORDED:
+                        break
+        out.append((name, status, reason))
+    out.append(("name", RECORDED if person_name(res) else SILENT, ""))
+    out.append(("identifier", RECORDED if person_ids(res) else SILENT, ""))
+    address = as_list(res.get("address"))
+    out.append(("address", (RECORDED, ABSENT)[bool(address and absent_reason(address[0]))] if address else SILENT, ""))
+    return tuple(out)
+
+
+def _agency(idx: RecordIndex) -> str:
+    for entry in idx.of_type("Organization"):
+        name = as_str(entry.res.get("name"))
+        if name:
+            return name.strip()
+    return ""
+
+
+def digest_record(record: dict[str, Any], file: str, record_no: int | None) -> RecordDigest | None:
+    """The report's view of one record; ``None`` for anything other than a Bundle. Never raises on content."""
+    idx = RecordIndex.build(record)
+    if not idx.is_bundle:
+        return None
+    ref = idx.reference_date()
+    persons = tuple(
+        PersonDigest(
+            resource=person.entry.label,
+            child=person.is_child(ref),
+            name=person_name(person.entry.res),
+            ids=person_ids(person.entry.res),
+            birth_date=person.birth.isoformat() if person.birth else "",
+            fields=person_fields(person.entry.res),
+        )
+        for person in idx.persons.values()
+    )
+    return RecordDigest(file, record_no, _agency(idx), persons, len(idx.incidents))

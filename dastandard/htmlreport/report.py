@@ -1,0 +1,420 @@
+"""The data-quality report: ``write_report(inputs, out)`` validates ``inputs`` and writes a set of static pages.
+
+The findings are streamed from the validation engine with a ``RecordDigest`` of every record made beside the
+checks, so nothing is read twice and memory stays bounded: the run keeps counters, one short row per child for
+the index, and the findings of one record at a time. Child pages are written as the records go by, in files of
+``CHILDREN_PER_PAGE`` children each; the index pages are written at the end.
+
+Layout: ``out`` ending in ``.html`` is the index page and the other pages go to ``<stem>-pages/`` beside it; any
+other ``out`` is a folder that receives ``index.html`` and ``pages/``. Every page is self-contained (inline CSS
+allowed by hash, inline SVG charts, no scripts, no network). Children are found through an index page per
+initial letter of their name (or source id), searchable with the browser's find-in-page; no script is needed.
+
+Error policy: bad input never raises (it is a finding like any other, counted and listed); an output that cannot
+be written raises ``OSError`` for the command to map to its exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from dastandard import __version__
+from dastandard._resources import data_path
+from dastandard.catalog import catalog
+from dastandard.config import DEFAULT_SETTINGS, Settings
+from dastandard.findings import Finding, Layer, Severity
+from dastandard.htmlreport.digest import (
+    ABSENT,
+    CHARACTERISTICS,
+    KEY_FIELDS,
+    RECORDED,
+    SILENT,
+    PersonDigest,
+    RecordDigest,
+    digest_record,
+)
+from dastandard.htmlreport.labels import code_label, in_sentence
+from dastandard.htmlreport.render import render
+from dastandard.model.urls import DATA_ABSENT_REASON_SYSTEM
+from dastandard.validation.engine import run
+
+__all__ = ["CHILDREN_PER_PAGE", "ReportSummary", "write_report"]
+
+CHILDREN_PER_PAGE = 100
+RECORD_FINDINGS_SHOWN = 50  # findings about a record as a whole listed on each of its children's pages
+RETURN_FINDINGS_SHOWN = 200
+WORST_SHOWN = 20
+FIELD_LABELS = dict(CHARACTERISTICS + KEY_FIELDS)
+_SEVERITIES = (Severity.FATAL, Severity.ERROR, Severity.WARNING, Severity.INFO)
+_DAR_SYSTEM = DATA_ABSENT_REASON_SYSTEM
+
+
+@cache
+def _reason(code: str) -> str:
+    """A data-absent-reason code in words (``asked-declined`` reads "asked but declined")."""
+    return in_sentence(code_label(_DAR_SYSTEM, code))
+
+
+@cache
+def _learning_points() -> dict[str, str]:
+    """Learning point titles by id, from ``docs/learning-points.json`` (shipped in the wheel beside the catalog)."""
+    for path in (
+        data_path("validators") / "learning-points.json",
+        data_path("validators").parent / "docs" / "learning-points.json",
+    ):
+        if path.is_file():
+            points = json.loads(path.read_text(encoding="utf-8")).get("points", [])
+            return {str(p["id"]): str(p["title"]) for p in points if isinstance(p, dict) and "id" in p}
+    return {}
+
+
+@dataclass
+class _Completeness:
+    """Recorded / stated absent (by reason) / silent counts of every field, for one group of persons."""
+
+    persons: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, person: PersonDigest) -> None:
+        self.persons += 1
+        for name, status, reason in person.fields:
+            counter = self.counts.setdefault(name, Counter())
+            counter[status] += 1
+            if status == ABSENT:
+                counter[f"{ABSENT}:{reason}"] += 1
+
+    def rows(self, fields: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        out = []
+        for name, label in fields:
+            counter = self.counts.get(name, Counter())
+            reasons = sorted(
+                (
+                    (in_sentence(code_label(_DAR_SYSTEM, key.split(":", 1)[1])), n)
+                    for key, n in counter.items()
+                    if ":" in key
+                ),
+                key=lambda item: -item[1],
+            )
+            out.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "short": label if len(label) <= 44 else label[:43] + "…",
+                    "recorded": counter[RECORDED],
+                    "absent": counter[ABSENT],
+                    "silent": counter[SILENT],
+                    "total": self.persons,
+                    "reasons": reasons,
+                }
+            )
+        return out
+
+
+@dataclass
+class ReportSummary:
+    """The run's counters (what the index page shows); also returned to the caller."""
+
+    records: int = 0
+    children: int = 0
+    adults: int = 0
+    incidents: int = 0
+    children_with_error: int = 0
+    adults_with_error: int = 0
+    by_severity: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_severity.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _IndexRow:
+    key: str
+    display: str
+    ids: str
+    birth_date: str
+    agency: str
+    href: str
+    errors: int
+    warnings: int
+    rules: tuple[str, ...]
+
+
+def _display(person: PersonDigest) -> str:
+    if person.name:
+        return person.name
+    if person.ids:
+        return f"{person.ids[0][0]} {person.ids[0][1]}"
+    return f"Unnamed child ({person.resource})"
+
+
+def _letter(display: str) -> str:
+    head = display[:1].upper()
+    return head if "A" <= head <= "Z" else "other"
+
+
+def _is_error(finding: Finding) -> bool:
+    return finding.severity.rank >= Severity.ERROR.rank
+
+
+class _Builder:
+    """Consumes digests and findings in input order; writes child pages as it goes."""
+
+    def __init__(self, pages: Path, pages_href: str, title: str, home: str) -> None:
+        self.pages = pages
+        self.home = home
+        self.pages_href = pages_href
+        self.title = title
+        self.summary = ReportSummary()
+        self.all_persons = {"children": _Completeness(), "adults": _Completeness()}
+        self.by_agency: dict[str, _Completeness] = {}
+        self.rows: list[_IndexRow] = []
+        self.worst: list[_IndexRow] = []
+        self.return_findings: list[Finding] = []
+        self.other_findings: list[Finding] = []
+        self.current: RecordDigest | None = None
+        self.current_findings: list[Finding] = []
+        self.chunk: list[dict[str, Any]] = []
+        self.chunk_no = 1
+
+    # --- streaming --------------------------------------------------------------------------------------------
+
+    def on_digest(self, digest: Any) -> None:
+        self.flush_record()
+        if isinstance(digest, RecordDigest):
+            self.current = digest
+
+    def on_finding(self, finding: Finding) -> None:
+        self.summary.by_severity[finding.severity.value] += 1
+        self.summary.by_rule[finding.rule_id] += 1
+        current = self.current
+        if finding.layer is Layer.RETURN:  # about the return as a whole, even where it points at one record
+            if len(self.return_findings) < RETURN_FINDINGS_SHOWN:
+                self.return_findings.append(finding)
+        elif current is not None and finding.file == current.file and finding.record == current.record:
+            self.current_findings.append(finding)
+        elif len(self.other_findings) < RETURN_FINDINGS_SHOWN:
+            self.other_findings.append(finding)
+
+    def flush_record(self) -> None:
+        digest, findings = self.current, self.current_findings
+        self.current, self.current_findings = None, []
+        if digest is None:
+            return
+        summary = self.summary
+        summary.records += 1
+        summary.incidents += digest.incidents
+        agency = digest.agency or "(agency not recorded)"
+        by_resource: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_resource.setdefault(finding.resource, []).append(finding)
+        persons = {p.resource for p in digest.persons}
+        about_record = [f for f in findings if f.resource not in persons]
+        agency_counts = self.by_agency.setdefault(agency, _Completeness())
+        for person in digest.persons:
+            own = by_resource.get(person.resource, [])
+            has_error = any(_is_error(f) for f in own)
+            agency_counts.add(person)
+            if not person.child:
+                summary.adults += 1
+                summary.adults_with_error += has_error
+                self.all_persons["adults"].add(person)
+                continue
+            summary.children += 1
+            summary.children_with_error += has_error
+            self.all_persons["children"].add(person)
+            self._child(digest, agency, person, own, about_record)
+
+    def _child(
+        self, digest: RecordDigest, agency: str, person: PersonDigest, own: list[Finding], about_record: list[Finding]
+    ) -> None:
+        number = self.summary.children
+        anchor = f"c{number}"
+        page = f"children-{self.chunk_no:04d}.html"
+        errors = sum(1 for f in own if _is_error(f))
+        warnings = sum(1 for f in own if f.severity is Severity.WARNING)
+        display = _display(person)
+        row = _IndexRow(
+            key=display.casefold(),
+            display=display,
+            ids=", ".join(f"{label} {value}" for label, value in person.ids),
+            birth_date=person.birth_date,
+            agency=agency,
+            href=f"{page}#{anchor}",
+            errors=errors,
+            warnings=warnings,
+            rules=tuple(dict.fromkeys(f.rule_id for f in own)),
+        )
+        self.rows.append(row)
+        if errors or warnings:
+            self.worst.append(row)
+            if len(self.worst) > 10 * WORST_SHOWN:
+                self.worst = _worst(self.worst)
+        self.chunk.append(
+            {
+                "anchor": anchor,
+                "display": display,
+                "person": person,
+                "agency": agency,
+                "source": digest.file + (f", record {digest.record}" if digest.record else ""),
+                "fields": [
+                    {
+                        "label": FIELD_LABELS.get(name, name),
+                        "status": status,
+                        "reason": in_sentence(code_label(_DAR_SYSTEM, reason)),
+                    }
+                    for name, status, reason in person.fields
+                ],
+                "own": [_finding_view(f) for f in own],
+                "about_record": [_finding_view(f) for f in about_record[:RECORD_FINDINGS_SHOWN]],
+                "about_record_more": max(0, len(about_record) - RECORD_FINDINGS_SHOWN),
+            }
+        )
+        if len(self.chunk) >= CHILDREN_PER_PAGE:
+            self.write_chunk()
+
+    def write_chunk(self) -> None:
+        if not self.chunk:
+            return
+        path = self.pages / f"children-{self.chunk_no:04d}.html"
+        path.write_text(
+            render("report_children.html.j2", title=self.title, children=self.chunk, home=self.home),
+            encoding="utf-8",
+        )
+        self.chunk = []
+        self.chunk_no += 1
+
+    # --- the end ----------------------------------------------------------------------------------------------
+
+    def finish(self, index: Path) -> None:
+        self.flush_record()
+        self.write_chunk()
+        letters: dict[str, list[_IndexRow]] = {}
+        for row in self.rows:
+            letters.setdefault(_letter(row.display), []).append(row)
+        order = [*(chr(c) for c in range(ord("A"), ord("Z") + 1)), "other"]
+        letter_pages = [(letter, f"index-{letter}.html", len(letters.get(letter, []))) for letter in order]
+        for letter, name, count in letter_pages:
+            if not count:
+                continue
+            rows = sorted(letters[letter], key=lambda r: (r.key, r.ids))
+            (self.pages / name).write_text(
+                render(
+                    "report_letter.html.j2",
+                    title=self.title,
+                    letter=letter,
+                    rows=rows,
+                    letters=letter_pages,
+                    home=self.home,
+                ),
+                encoding="utf-8",
+            )
+        rules = catalog()
+        points = _learning_points()
+        rule_rows = []
+        for rule_id, count in self.summary.by_rule.most_common():
+            rule = rules.get(rule_id)
+            rule_rows.append(
+                {
+                    "id": rule_id,
+                    "count": count,
+                    "severity": rule.severity.value if rule else "",
+                    "title": rule.summary if rule else rule_id,
+                    "why": rule.rationale if rule else "",
+                    "points": [(lp, points.get(lp, "")) for lp in (rule.learning_points if rule else ())],
+                }
+            )
+        summary = self.summary
+        severity_rows = [(s.value, summary.by_severity[s.value]) for s in _SEVERITIES]
+        worst = _worst(self.worst)
+        index.write_text(
+            render(
+                "report_index.html.j2",
+                title=self.title,
+                version=__version__,
+                summary=summary,
+                severity_rows=severity_rows,
+                max_severity=max((n for _, n in severity_rows), default=0),
+                characteristics={group: c.rows(CHARACTERISTICS) for group, c in self.all_persons.items()},
+                key_fields={group: c.rows(KEY_FIELDS) for group, c in self.all_persons.items()},
+                agencies=[(name, c.persons, c.rows(CHARACTERISTICS)) for name, c in sorted(self.by_agency.items())],
+                rules=rule_rows,
+                letters=letter_pages,
+                pages=self.pages_href,
+                worst=worst,
+                return_findings=[_finding_view(f) for f in self.return_findings],
+                other_findings=[_finding_view(f) for f in self.other_findings],
+            ),
+            encoding="utf-8",
+        )
+
+
+def _worst(rows: list[_IndexRow]) -> list[_IndexRow]:
+    return sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.key))[:WORST_SHOWN]
+
+
+def _finding_view(finding: Finding) -> dict[str, Any]:
+    rule = catalog().get(finding.rule_id)
+    where = ", ".join(
+        part
+        for part in (
+            finding.file,
+            f"record {finding.record}" if finding.record else "",
+            f"line {finding.line}" if finding.line else "",
+            finding.path,
+        )
+        if part
+    )
+    return {
+        "rule": finding.rule_id,
+        "title": rule.summary if rule else "",
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "where": where,
+    }
+
+
+def write_report(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    input_format: str | None = None,
+    jobs: int = 1,
+    title: str = "Data-quality report",
+    on_record: Callable[[], None] | None = None,
+) -> ReportSummary:
+    """Validate ``inputs`` and write the report to ``out`` (see the module docstring for the layout).
+
+    ``on_record`` is called once per record read (for progress). Returns the run's counters.
+    """
+    target = Path(out)
+    if target.suffix.lower() == ".html":
+        index = target
+        pages = target.with_name(f"{target.stem}-pages")
+    else:
+        index = target / "index.html"
+        pages = target / "pages"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    pages.mkdir(parents=True, exist_ok=True)
+    builder = _Builder(pages, pages.name, title, f"../{index.name}")
+
+    def on_digest(digest: Any) -> None:
+        builder.on_digest(digest)
+        if on_record is not None:
+            on_record()
+
+    files: list[str] = []
+    for finding in run(list(inputs), settings, input_format, max(1, jobs), files, digest_record, on_digest):
+        builder.on_finding(finding)
+    builder.summary.files = list(dict.fromkeys(files))
+    builder.finish(index)
+    return builder.summary
