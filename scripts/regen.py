@@ -237,7 +237,16 @@ STEPS: tuple[Step, ...] = (
     Step("rule-lock", "rule id lock", rule_lock),
     Step("base-plan", "FHIR R4 base structure plan", base_plan, network=True),
     Step("logical-schema", "logical record JSON Schema", logical_schema),
-    Step("examples", "examples from data files", examples, (Owned(ROOT / "examples" / "fhir", "case-*.json"),)),
+    Step(
+        "examples",
+        "examples from data files",
+        examples,
+        (
+            Owned(ROOT / "examples" / "fhir", "case-*.json"),
+            Owned(ROOT / "examples" / "invalid", "DA3*.json"),  # practice rules: always mutations of a data file
+            Owned(ROOT / "examples" / "invalid", "DA4*.ndjson"),  # return rules: likewise
+        ),
+    ),
     Step("logical-golden", "logical record golden Bundles", logical_golden),
     Step("converter-golden", "converter golden outputs", converter_golden),
     Step("rule-docs", "rule documentation", rule_docs, (Owned(ROOT / "docs" / "rules", "*.md"),)),
