@@ -119,3 +119,17 @@ def test_edits_name_list_items_by_local_id_or_position() -> None:
     assert edited["incidents"][1]["abuseKinds"][-1] == "economic"
     assert base["persons"] != edited["persons"], "the base is copied, never changed"
     assert next(p for p in base["persons"] if p["id"] == "victim")["sex"] == "M"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [e for e in MUTATIONS if e["file"].endswith(".json") and e.get("form") != "logical"],
+    ids=lambda e: Path(e["file"]).name,
+)
+def test_each_built_record_raises_exactly_its_declared_practice_rules(entry: dict[str, Any]) -> None:
+    from dastandard.config import Settings
+    from dastandard.validation.practice import check_record
+
+    record = orjson.loads((ROOT / entry["file"]).read_bytes())
+    findings = check_record(record, settings=Settings(), file=entry["file"], record_no=1)
+    assert {f.rule_id for f in findings} == set(entry["rules"])
