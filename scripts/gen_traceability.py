@@ -160,7 +160,7 @@ def render() -> str:
         "Each learning point drawn from the case-review briefings (P: Child Safeguarding Practice Review Panel, 2022;",
         "N: NSPCC, 2020) is traced to the profile elements that hold it (element mappings with identity `learning`),",
         "the rules that check it (`learning_points` in the rule catalog) and the synthetic example cases that",
-        "exercise it (`examples/cases.json`).",
+        "exercise it (`examples/cases.json`, built with each Bundle from the case data files in `examples/cases/`).",
         "",
         "## Summary",
         "",

@@ -18,7 +18,6 @@ traceability table read the examples). The base plan is built from an npm packag
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
@@ -26,7 +25,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 SCRIPTS = Path(__file__).resolve().parent
 ROOT = SCRIPTS.parent
@@ -83,17 +81,6 @@ class Drift:
 
 def _text(files: Mapping[Path, str]) -> Files:
     return {path: text.encode("utf-8") for path, text in files.items()}
-
-
-def _load_file_module(name: str, path: Path) -> ModuleType:
-    """Import a module that lives outside any package (a test module holding example builders)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise StepError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 # ------------------------------------------------------------------------------------------------------- steps
@@ -156,17 +143,13 @@ def logical_schema() -> Files:
 
 
 def examples() -> Files:
-    """examples/fhir/case-*.json and examples/cases.json (the synthetic example cases)."""
-    import build_examples
+    """The example Bundles, their index and the mutated records, from the data files (scripts/example_cases.py)."""
+    import example_cases
 
-    return _text(build_examples.render())
-
-
-def practice_cases() -> Files:
-    """The practice-rule test records (tests/validation/data) and examples/invalid, from their builders."""
-    module = _load_file_module("practice_case_builders", ROOT / "tests" / "validation" / "test_practice_cases.py")
-    files: Files = module.expected_files()
-    return files
+    try:
+        return example_cases.render()
+    except ValueError as exc:
+        raise StepError(str(exc)) from exc
 
 
 def logical_golden() -> Files:
@@ -270,8 +253,16 @@ STEPS: tuple[Step, ...] = (
     Step("rule-lock", "rule id lock", rule_lock),
     Step("base-plan", "FHIR R4 base structure plan", base_plan, network=True),
     Step("logical-schema", "logical record JSON Schema", logical_schema),
-    Step("examples", "example cases", examples, (Owned(ROOT / "examples" / "fhir", "case-*.json"),)),
-    Step("practice-cases", "practice-rule test records", practice_cases),
+    Step(
+        "examples",
+        "examples from data files",
+        examples,
+        (
+            Owned(ROOT / "examples" / "fhir", "case-*.json"),
+            Owned(ROOT / "examples" / "invalid", "DA3*.json"),  # practice rules: always mutations of a data file
+            Owned(ROOT / "examples" / "invalid", "DA4*.ndjson"),  # return rules: likewise
+        ),
+    ),
     Step("logical-golden", "logical record golden Bundles", logical_golden),
     Step("converter-golden", "converter golden outputs", converter_golden),
     Step("rule-docs", "rule documentation", rule_docs, (Owned(ROOT / "docs" / "rules", "*.md"),)),

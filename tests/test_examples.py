@@ -1,4 +1,5 @@
-"""The synthetic example cases in examples/fhir/: in sync with their generator, well formed, and valid."""
+"""The synthetic example cases: data files in examples/cases/, their Bundles in examples/fhir/ (in sync, built by
+the one writer), well formed, and valid."""
 
 from __future__ import annotations
 
@@ -27,15 +28,16 @@ ALL_POINTS = {f"L{n:02d}" for n in range(1, 27)}
 
 
 def _load_builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_examples", ROOT / "scripts" / "build_examples.py")
+    spec = importlib.util.spec_from_file_location("example_cases", ROOT / "scripts" / "example_cases.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules["build_examples"] = module
+    sys.modules["example_cases"] = module
     spec.loader.exec_module(module)
     return module
 
 
 BUILDER = _load_builder()
+CASE_DATA = sorted(p.name for p in (ROOT / "examples" / "cases").glob("case-*.logical.json"))
 
 
 def _bundle(name: str) -> dict[str, Any]:
@@ -70,11 +72,26 @@ def _mod11_ok(number: str) -> bool:
 
 
 def test_committed_files_match_the_generator() -> None:
-    rendered = BUILDER.render()
+    rendered = BUILDER.render_cases()
     assert rendered, "the generator wrote nothing"
-    for path, text in rendered.items():
-        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run python scripts/build_examples.py"
+    for path, content in rendered.items():
+        assert path.read_bytes() == content, f"{path.name} is stale: run python scripts/regen.py"
     assert {p.name for p in rendered} == {*CASE_FILES, "cases.json"}
+
+
+def test_each_bundle_comes_from_one_valid_data_file() -> None:
+    """One logical record per case, listed once in the index, valid; each of its items is one entry of the Bundle
+    (ids kept), and nothing else is: no conversion Provenance, as the data file is the source."""
+    from dastandard.logical import validate_logical
+
+    assert [f"{c['case']}.logical.json" for c in BUILDER.load(BUILDER.CASE_INDEX)["cases"]] == CASE_DATA
+    assert [name.replace(".logical.json", ".json") for name in CASE_DATA] == CASE_FILES
+    for name in CASE_DATA:
+        doc = json.loads((ROOT / "examples" / "cases" / name).read_text(encoding="utf-8"))
+        assert list(validate_logical(doc)) == [], name
+        items = [item for value in doc.values() if isinstance(value, list) for item in value if isinstance(item, dict)]
+        bundle = _bundle(name.replace(".logical.json", ".json"))
+        assert sorted(e["resource"]["id"] for e in bundle["entry"]) == sorted(i["resourceId"] for i in items)
 
 
 def test_at_least_ten_cases_and_the_index_lists_each_once() -> None:
@@ -208,7 +225,7 @@ def test_nhs_numbers_are_synthetic_and_valid(name: str) -> None:
 
 
 def test_mod11_check_rejects_a_wrong_digit() -> None:
-    good = BUILDER.nhs_number("any seed")
+    good = "9998590310"  # Claire Ashworth in case 01
     assert _mod11_ok(good)
     assert not _mod11_ok(good[:9] + str((int(good[9]) + 1) % 10))
 
