@@ -780,6 +780,10 @@ def _da3109(r: Res) -> None:
     find(r, "classification")["valueCodeableConcept"] = cc("abuse-classification", "parental-conflict")
 
 
+def _da3110(r: Res) -> None:
+    set_role(find(r, "incident1"), "victim", "other-party")
+
+
 def _da3201(r: Res) -> None:
     find(r, "status-child2")["focus"] = [ref("incident2")]
 
@@ -850,8 +854,8 @@ def _da3501(r: Res) -> None:
     third["extension"] = [
         party("pch", "person-causing-harm"),
         party("victim", "victim"),
-        party("child1", "child-present", "heard"),
-        party("child2", "child-present", "heard"),
+        party("child1", "child-not-present", "experienced-effects"),
+        party("child2", "child-not-present", "experienced-effects"),
         ext("linked-incident", valueReference=ref("incident2")),
     ]
     r["entry"].append({"fullUrl": full_url(third["id"]), "resource": third})
@@ -908,6 +912,10 @@ def _da3704(r: Res) -> None:
         reason="Mother says Child2 was asleep and heard nothing.",
     )
     r["entry"].append({"fullUrl": full_url(extra["id"]), "resource": extra})
+    inc = find(r, "incident1")  # as the mother tells it: Child2 was asleep upstairs, not exposed
+    for item in parties_of(inc):
+        if item["extension"][0]["valueReference"] == ref("child2"):
+            inc["extension"][inc["extension"].index(item)] = party("child2", "child-not-present", "not-present")
     prov = provenance("provenance-mother", ["status-child2-incident1"], "self-reported", who="pch")
     r["entry"].append({"fullUrl": full_url(prov["id"]), "resource": prov})
 
