@@ -161,27 +161,24 @@ def _only_physical_kinds(ctx: _Ctx) -> Iterator[Finding]:
 
 
 def _assessment_made(entry: Entry) -> bool:
-    """Whether a risk assessment asked anything: an item answered other than ``not-asked``, a score above 0 or a
-    level. One with every item ``not-asked`` and score 0 is a form, not an assessment (L02)."""
+    """Whether a risk assessment asked anything. With items: one answered other than ``not-asked`` (a level or
+    score worked out from unasked items is a form, not an assessment, L02). Without items: a score above 0 or a
+    level."""
     res = entry.res
-    answered = False
     items = 0
     for _, item in extensions(res, "risk-item"):
         items += 1
         for sub in sub_extensions(item, "answer"):
             codings = value_codings(sub)
             if codings and not codings <= {NOT_ASKED_ANSWER}:
-                answered = True
-    if answered:
-        return True
+                return True
+    if items:
+        return False
     for pred in as_list(res.get("prediction")):
-        pred_map = as_map(pred)
-        if codings_of(pred_map.get("qualitativeRisk")):
+        if codings_of(as_map(pred).get("qualitativeRisk")):
             return True
     score = _score(res)
-    if score is not None:
-        return score > 0
-    return items == 0
+    return score is None or score > 0
 
 
 def _score(res: Any) -> float | None:
