@@ -23,6 +23,7 @@ from dastandard.model.practice_codes import (
 from dastandard.validation._record_index import (
     PCH,
     VICTIM,
+    Entry,
     absent_reason,
     add_months,
     component_bool,
@@ -260,7 +261,7 @@ def _new_partner_without_history_check(ctx: _Ctx) -> Iterator[Finding]:
             intimate.update(p for p in (rel.a, rel.b) if p)
     for entry in idx.kind("risk-factor"):
         if NEW_PARTNER in value_codings(entry.res):
-            intimate.update(idx.resolve_all(entry.res.get("focus")))
+            intimate.update(_new_partners(ctx, entry))
     checked: set[str] = set()
     pending: dict[str, str] = {}
     for entry in idx.kind("history-check"):
@@ -302,7 +303,7 @@ def _new_partner_without_history_check(ctx: _Ctx) -> Iterator[Finding]:
     for entry in idx.kind("risk-factor"):
         if NEW_PARTNER not in value_codings(entry.res):
             continue
-        for person in idx.resolve_all(entry.res.get("focus")):
+        for person in _new_partners(ctx, entry):
             if person in flagged or person in checked or person in members or not idx.is_adult(person, ref):
                 continue
             flagged.add(person)
@@ -314,6 +315,17 @@ def _new_partner_without_history_check(ctx: _Ctx) -> Iterator[Finding]:
                 + (f"; the check is recorded as {state}, which is not a check." if state else "."),
                 entry,
             )
+
+
+def _new_partners(ctx: _Ctx, entry: Entry) -> list[str]:
+    """The new partner a ``new-partner`` risk factor is about: its focus, else its subject when that is not a
+    parent already in an incident (a factor recorded on the new partner's own person)."""
+    focus = ctx.idx.resolve_all(entry.res.get("focus"))
+    if focus:
+        return focus
+    subject = _subject(ctx, entry)
+    _, victims = ctx.idx.roles()
+    return [subject] if subject and subject not in victims else []
 
 
 @_rule("DA3407")
