@@ -101,3 +101,37 @@ def test_every_practice_rule_has_two_near_misses_each_way() -> None:
         stems = [p.stem for p in (CORPUS / rule_id).glob("*.json")]
         assert sum(s.startswith("fail") for s in stems) >= 2, rule_id
         assert sum(s.startswith("pass") for s in stems) >= 2, rule_id
+
+
+# --- facts a logical-record corpus cannot show: conversion sources and cross-record keys ----------------------------
+
+
+def test_police_csv_record_lowers_missing_child_status_to_a_warning() -> None:
+    """The police notification CSV has no column for a child's s3 status: DA3201 is a warning that says so."""
+    from dastandard.findings import Severity
+
+    examples = CORPUS.parents[2] / "examples" / "police-csv" / "notification.expected.ndjson"
+    first = orjson.loads(examples.read_bytes().splitlines()[0])
+    found = [f for f in check_record(first, settings=Settings(), file="n", record_no=1) if f.rule_id == "DA3201"]
+    assert found and all(f.severity is Severity.WARNING for f in found)
+    assert all("police notification CSV" in f.message for f in found)
+    assert {f.details[0][1] for f in found} == {"Mia Sample", "Leo Sample"}  # named as the CSV names them
+
+
+def test_local_incident_ids_never_match_across_records() -> None:
+    """Two agencies both numbering incidents ``inc-1`` are not the same incident (L13, L24)."""
+    from dastandard.validation.returns import summarize
+
+    summary = summarize(logical_to_bundle(_load(CORPUS / "base-okafor.logical.json")), file="x", record_no=1)
+    local = identifier_system("local-id")
+    assert summary.incidents
+    assert all(not key.startswith(local) for inc in summary.incidents for key in inc.ids | inc.linked)
+
+
+def test_child_without_identifiers_keeps_exposure_by_name_and_birth_date() -> None:
+    """Historic exposure of a child no agency identified is still carried across records (L12)."""
+    from dastandard.validation.returns import summarize
+
+    base = _load(CORPUS / "base-okafor.logical.json")
+    summary = summarize(logical_to_bundle(base), file="x", record_no=1)
+    assert ("name:tobi okafor|2009-12-01", frozenset({"2024-09-28", "2025-05-10"})) in summary.exposure
