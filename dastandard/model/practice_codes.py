@@ -58,6 +58,7 @@ SELF_REPORTED: Final[Code] = own_code("fact-source", "self-reported")
 NO_KNOWN_HISTORY: Final[Code] = own_code("offending-history", "no-known-history")
 OVERNIGHT_CONTACT: Final[Code] = own_code("contact-type", "overnight")
 DAY_CONTACT: Final[Code] = own_code("contact-type", "day")
+HISTORY_DISCLOSED: Final[Code] = own_code("history-check-outcome", "history-disclosed")
 CONTACT_DISPUTE: Final[Code] = own_code("risk-factor", "post-separation-contact-dispute")
 CHILD_PRESENT: Final[Code] = own_code("incident-role", "child-present")
 S3_CHILD_VICTIM: Final[Code] = own_code("victim-status", "s3-child-victim")
@@ -108,6 +109,7 @@ SINGLE_CODES: Final[tuple[Code, ...]] = (
     NO_KNOWN_HISTORY,
     OVERNIGHT_CONTACT,
     DAY_CONTACT,
+    HISTORY_DISCLOSED,
     CONTACT_DISPUTE,
     CHILD_PRESENT,
     S3_CHILD_VICTIM,

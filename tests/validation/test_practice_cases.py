@@ -845,6 +845,10 @@ def _da3407(r: Res) -> None:
     drop_ext(find(r, "pch"), "children-in-contact")
 
 
+def _da3408(r: Res) -> None:
+    find(r, "history-check-partner")["valueCodeableConcept"] = cc("history-check-outcome", "history-disclosed")
+
+
 def _da3501(r: Res) -> None:
     third = copy.deepcopy(find(r, "incident2"))
     third["id"] = rid("incident3")

@@ -12,6 +12,7 @@ from dastandard.model.practice_codes import (
     CONTACT_DISPUTE,
     DAY_CONTACT,
     HISTORY_CHECK_INCOMPLETE,
+    HISTORY_DISCLOSED,
     NEW_PARTNER,
     NO_DIRECT_CONTACT,
     NO_KNOWN_HISTORY,
@@ -30,6 +31,7 @@ from dastandard.validation._record_index import (
     component_codings,
     effective_date,
     first_extension,
+    parse_date,
     period_of,
     sub_value,
     value_codes,
@@ -41,6 +43,7 @@ from dastandard.validation.practice._base import (
     _entry_date,
     _name,
     _pairs,
+    _plan_targets,
     _rule,
     _subject,
 )
@@ -368,3 +371,42 @@ def _child_in_household_with(ctx: _Ctx, adult: str) -> str | None:
             if member.person and member.person != adult and member.covers(ref) and idx.is_child(member.person, ref):
                 return member.person
     return None
+
+
+@_rule("DA3408")
+def _disclosed_history_without_review(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    ref = ctx.ref_date("DA3408")
+    due = timedelta(days=ctx.int_param("DA3408", "days", 28))
+    checks = [e for e in idx.kind("history-check") if HISTORY_DISCLOSED in value_codings(e.res)]
+    if not checks:
+        return
+    reviews: list[tuple[date, set[str]]] = []  # (date, persons the review is about or acts on)
+    for entry in idx.of_type("RiskAssessment"):
+        day = parse_date(entry.res.get("occurrenceDateTime"))
+        if day:
+            reviews.append((day, set(idx.resolve_all(entry.res.get("subject")))))
+    for entry in idx.kind("marac-referral"):
+        day = parse_date(entry.res.get("authoredOn"))
+        if day:
+            reviews.append((day, set(idx.resolve_all(entry.res.get("subject")))))
+    for plan in idx.of_type("CarePlan"):
+        day = period_of(plan.res.get("period"))[0]
+        if day:
+            reviews.append((day, set(idx.resolve_all(plan.res.get("subject"))) | _plan_targets(ctx, plan)[1]))
+    for entry in checks:
+        day = effective_date(entry.res)
+        person = _subject(ctx, entry)
+        if day is None or person is None or (ref is not None and ref - day < due):
+            continue
+        concerned = {person, *idx.resolve_all(entry.res.get("focus"))}
+        if any(when >= day and about & concerned for when, about in reviews):
+            continue
+        yield ctx.finding(
+            "DA3408",
+            f"A history check on {day.isoformat()} disclosed a history for {_name(ctx, person)} but no risk "
+            "assessment, MARAC referral or plan about them or the people at risk followed; a disclosed history of "
+            "violence signals high risk.",
+            entry,
+            ".valueCodeableConcept",
+        )
