@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from dastandard.findings import Finding
-from dastandard.model.fragments import as_list, as_map
+from dastandard.model.fragments import as_list, as_map, as_str
 from dastandard.model.practice_codes import (
     ACTIVE_EPISODE,
     SAFETY_MEASURES_ACTION,
@@ -80,7 +80,7 @@ def _active_without_contact(ctx: _Ctx) -> Iterator[Finding]:
     share = float(share) if isinstance(share, int | float) and not isinstance(share, bool) else 0.5
     minimum = ctx.int_param("DA3602", "min-offered", 6)
     for entry in ctx.idx.of_type("EpisodeOfCare"):
-        if (EPISODE_OF_CARE_STATUS, entry.res.get("status")) not in ACTIVE_EPISODE:
+        if (EPISODE_OF_CARE_STATUS, as_str(entry.res.get("status"))) not in ACTIVE_EPISODE:
             continue
         attendance = first_extension(entry.res, "attendance")
         if attendance is not None:
