@@ -71,13 +71,11 @@ MUTUAL_BLAME = (
     "as bad as each other",
     "six of one",
     "mutual",
-    "both parties",
     "both involved",
     "both to blame",
     "both gave as good",
     "gave as good as",
     "fighting each other",
-    "each other",
     "volatile relationship",
 )
 """Rationales that make both adults "equally responsible" instead of saying why each is causing harm (L04)."""
