@@ -179,7 +179,8 @@ class _Buffering(Reporter):
 
 
 class TextReporter(Reporter):
-    """``file:line:col: severity RULE-ID message [path]`` per finding, then a summary line.
+    """``file:line:col: severity RULE-ID message [path]`` per finding, then (when there were findings) a pointer
+    to ``dastandard explain``, then a summary line (always the last line).
 
     ``-q`` prints the summary line only, ``-qq`` nothing; ``-v`` adds the rule name and lists clean files.
     """
@@ -188,9 +189,12 @@ class TextReporter(Reporter):
 
     def start(self) -> None:
         self._with_findings: set[str] = set()
+        self._first_rule: str | None = None
 
     def finding(self, finding: Finding) -> None:
         self._with_findings.add(finding.file)
+        if self._first_rule is None:
+            self._first_rule = finding.rule_id
         if self.verbosity < 0:
             return
         where = _one_line(finding.file or EXPORT_LABEL)
@@ -211,6 +215,11 @@ class TextReporter(Reporter):
             for name in summary.files:
                 if name not in self._with_findings:
                     self.stream.write(f"{_one_line(name)}: ok\n")
+        if self.verbosity >= 0 and self._first_rule is not None:  # before the summary, which stays the last line
+            self.stream.write(
+                f"Run `dastandard explain {self._first_rule}` (or any rule id above) for what the rule checks, why, "
+                "and how to fix the record.\n"
+            )
         if self.verbosity >= -1:
             self.stream.write(summary.line() + "\n")
 

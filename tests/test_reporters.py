@@ -111,6 +111,8 @@ def test_text_lines_and_summary() -> None:
         "cases/a.json:12:5: error DA2001 birthDate is missing [Bundle.entry[3].resource]",
         "cases/a.json: warning DA3101 child not seen [Bundle]",
         "cases/b.json: info DA3101 note",
+        "Run `dastandard explain DA2001` (or any rule id above) for what the rule checks, why, and how to fix the "
+        "record.",
         "1 error, 1 warning, 1 info in 3 files",
     ]
 

@@ -25,6 +25,13 @@ NOT_CONNECTED: Final[CodeList] = value_set("practice-not-personally-connected")
 SEPARATED: Final[CodeList] = value_set("practice-separation")
 NO_DIRECT_CONTACT: Final[CodeList] = value_set("practice-no-direct-contact")
 UNKNOWN_PREGNANCY: Final[CodeList] = value_set("practice-pregnancy-unknown-reason")
+CHILD_EXPOSED: Final[CodeList] = value_set("practice-child-exposed")
+CHILD_AT_SCENE: Final[CodeList] = value_set("practice-child-at-scene")
+NOT_ASKED: Final[CodeList] = value_set("practice-not-asked")
+NOT_CHILD_SUPPORT: Final[CodeList] = value_set("practice-not-child-support")
+OFFER_NOT_TAKEN_UP: Final[CodeList] = value_set("practice-offer-not-taken-up")
+HISTORY_CHECK_INCOMPLETE: Final[CodeList] = value_set("practice-history-check-incomplete")
+VIOLENT_HISTORY: Final[CodeList] = value_set("practice-violent-history")
 
 # --- external code lists (status codes of core FHIR elements; the element implies the system) ---------------------
 CLOSED_EPISODE: Final[CodeList] = external_codes(
@@ -51,6 +58,14 @@ SELF_REPORTED: Final[Code] = own_code("fact-source", "self-reported")
 NO_KNOWN_HISTORY: Final[Code] = own_code("offending-history", "no-known-history")
 OVERNIGHT_CONTACT: Final[Code] = own_code("contact-type", "overnight")
 DAY_CONTACT: Final[Code] = own_code("contact-type", "day")
+HISTORY_DISCLOSED: Final[Code] = own_code("history-check-outcome", "history-disclosed")
+CONTACT_DISPUTE: Final[Code] = own_code("risk-factor", "post-separation-contact-dispute")
+CHILD_PRESENT: Final[Code] = own_code("incident-role", "child-present")
+S3_CHILD_VICTIM: Final[Code] = own_code("victim-status", "s3-child-victim")
+NOT_ASKED_ANSWER: Final[Code] = own_code("risk-answer", "not-asked")
+NO_ACTION_RESPONSE: Final[Code] = own_code("disclosure-response", "no-action")
+CHILDREN_NOT_KNOWN: Final[Code] = own_code("children-in-contact", "not-known")
+SAFETY_MEASURES_ACTION: Final[Code] = own_code("plan-action", "safety-measures")
 
 CODE_LISTS: Final[tuple[CodeList, ...]] = (
     PHYSICAL_KINDS,
@@ -65,6 +80,13 @@ CODE_LISTS: Final[tuple[CodeList, ...]] = (
     SEPARATED,
     NO_DIRECT_CONTACT,
     UNKNOWN_PREGNANCY,
+    CHILD_EXPOSED,
+    CHILD_AT_SCENE,
+    NOT_ASKED,
+    NOT_CHILD_SUPPORT,
+    OFFER_NOT_TAKEN_UP,
+    HISTORY_CHECK_INCOMPLETE,
+    VIOLENT_HISTORY,
     CLOSED_EPISODE,
     OPEN_EPISODE,
     ACTIVE_EPISODE,
@@ -87,5 +109,13 @@ SINGLE_CODES: Final[tuple[Code, ...]] = (
     NO_KNOWN_HISTORY,
     OVERNIGHT_CONTACT,
     DAY_CONTACT,
+    HISTORY_DISCLOSED,
+    CONTACT_DISPUTE,
+    CHILD_PRESENT,
+    S3_CHILD_VICTIM,
+    NOT_ASKED_ANSWER,
+    NO_ACTION_RESPONSE,
+    CHILDREN_NOT_KNOWN,
+    SAFETY_MEASURES_ACTION,
 )
 """Every single code the practice rules use."""

@@ -6,8 +6,12 @@ records (one row per person identifier, per identified pair and per child a few 
 record) goes to a private temporary SQLite database on disk, so memory stays flat however large the return is;
 ``finish`` reads it back one pair or child at a time. No resource is kept.
 
-Persons are matched across records by identifier only (NHS number, LA child id, police person id; see
-``identity_keys``); persons with none are counted for rates but not matched. Error policy: ``summarize`` never
+Persons are matched across records by identifier (NHS number, LA child id, police person id; see
+``identity_keys``). For a child's history of exposure (DA4004) a child with none of those identifiers is matched by
+name and birth date instead (``name:<given family>|<birthDate>``), so historic exposure is not lost because one
+agency had no identifier for the child; other persons with no identifier are counted for rates but not matched.
+Incident identifiers in the record's own ``local-id`` namespace never match across records: two agencies both
+numbering their incidents ``inc-1`` are not the same incident. Error policy: ``summarize`` never
 raises on malformed input (it summarises what it can read; a non-Bundle gives an empty summary) and ``finish``
 never raises.
 """
@@ -24,6 +28,7 @@ from typing import Any
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer
 from dastandard.model.fragments import as_list, as_map, as_str
+from dastandard.model.ids import identifier_system
 from dastandard.model.practice_codes import CHILD_VICTIM
 from dastandard.validation._record_index import PCH, VICTIM, RecordIndex, identity_keys, value_codings
 from dastandard.validation.practice import CHARACTERISTICS, characteristics_recorded
@@ -61,14 +66,34 @@ class RecordSummary:
     children: tuple[str, ...] = ()  # identity keys of the record's children (under 18 at the reference date)
 
 
+_LOCAL_ID = identifier_system("local-id")
+
+
 def _identifier_keys(resource: Mapping[str, Any]) -> frozenset[str]:
+    """``system|value`` of every identifier except the record's own local ids (meaningful in one record only)."""
     out: set[str] = set()
     for ident in as_list(resource.get("identifier")):
         ident_map = as_map(ident)
         value = as_str(ident_map.get("value"))
-        if value:
-            out.add(f"{ident_map.get('system', '')}|{value}")
+        system = ident_map.get("system", "")
+        if value and system != _LOCAL_ID:
+            out.add(f"{system}|{value}")
     return frozenset(out)
+
+
+def _name_key(resource: Mapping[str, Any], birth: str) -> str | None:
+    """``name:<given family>|<birthDate>`` (lower case, single spaces) when both are known, else ``None``."""
+    if not birth:
+        return None
+    for item in as_list(resource.get("name")):
+        name = as_map(item)
+        parts = [p for p in as_list(name.get("given")) if isinstance(p, str)]
+        family = as_str(name.get("family"))
+        text = " ".join([*parts, family] if family else parts) or as_str(name.get("text")) or ""
+        folded = " ".join(text.lower().split())
+        if folded:
+            return f"name:{folded}|{birth}"
+    return None
 
 
 def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) -> RecordSummary:
@@ -78,6 +103,7 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
     if not idx.is_bundle:
         return RecordSummary(file, record_no, "")
     keys_of: dict[str, list[str]] = {}
+    name_keys: dict[str, str] = {}  # children without an identifier: name and birth date
     identities: list[tuple[str, str, str]] = []
     counts = dict.fromkeys(CHARACTERISTICS, 0)
     persons = 0
@@ -86,6 +112,8 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
         keys_of[key] = keys
         birth = person.birth.isoformat() if person.birth else ""
         identities.extend((k, birth, person.entry.label) for k in keys)
+        if not keys and (by_name := _name_key(person.entry.res, birth)):
+            name_keys[key] = by_name
         if person.unborn:
             continue
         persons += 1
@@ -95,6 +123,9 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
     def ident(person: str | None) -> str | None:
         keys = keys_of.get(person or "")
         return keys[0] if keys else None
+
+    def child_ident(person: str | None) -> str | None:
+        return ident(person) or name_keys.get(person or "")
 
     incidents: list[IncidentKey] = []
     exposure: dict[str, set[str]] = {}
@@ -120,11 +151,11 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
                     incidents.append(IncidentKey(harm, victim, day, ids, linked_ids))
         if day:
             for party in parties:
-                if party.role != PCH and (child := ident(party.person)) and idx.is_child(party.person, inc.day):
+                if party.role != PCH and (child := child_ident(party.person)) and idx.is_child(party.person, inc.day):
                     exposure.setdefault(child, set()).add(day)
     by_incident = {inc.entry.key: inc for inc in idx.incidents}
     for entry in idx.kind("child-victim-status"):
-        child = ident(idx.resolve(entry.res.get("subject")))
+        child = child_ident(idx.resolve(entry.res.get("subject")))
         if not child or not CHILD_VICTIM.matches(value_codings(entry.res)):
             continue
         for focus in idx.resolve_all(entry.res.get("focus")):
@@ -140,7 +171,7 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
         identities=tuple(identities),
         incidents=tuple(incidents),
         exposure=tuple(sorted((child, frozenset(days)) for child, days in exposure.items())),
-        children=tuple(sorted({k for p in idx.persons if idx.is_child(p, ref) and (k := ident(p))})),
+        children=tuple(sorted({k for p in idx.persons if idx.is_child(p, ref) and (k := child_ident(p))})),
     )
 
 

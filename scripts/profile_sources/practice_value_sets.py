@@ -36,8 +36,13 @@ def practice_value_sets(ctx: Context) -> list[JSON]:
             "PracticeAbuseIndicator",
             "Indicators of domestic abuse rather than conflict",
             "Classification bases that point to domestic abuse rather than parental conflict: fear, control, "
-            "injury and an imbalance of power.",
-            [(ctx.cs("classification-basis"), ["fear", "control", "injury", "power-imbalance"])],
+            "injury, threats, an imbalance of power and a pattern of behaviour.",
+            [
+                (
+                    ctx.cs("classification-basis"),
+                    ["fear", "control", "injury", "threats", "power-imbalance", "pattern-of-behaviour"],
+                )
+            ],
         ),
         (
             "practice-control-basis",
@@ -130,6 +135,87 @@ def practice_value_sets(ctx: Context) -> list[JSON]:
             "Pregnancy status not known",
             "Reasons for an absent pregnancy status that leave it unknown (as opposed to not applicable).",
             [(DAR_CS, ["unknown", "asked-unknown", "not-asked"])],
+        ),
+        (
+            "practice-child-exposed",
+            "PracticeChildExposed",
+            "Child exposed to the incident",
+            "A child's exposure to an incident that makes the child a victim in their own right (DA Act 2021 s3): "
+            "saw, heard, experienced the effects or was directly harmed; a 'not-a-victim' status for such a child "
+            "prompts DA3201.",
+            [(ctx.cs("child-exposure"), ["saw", "heard", "experienced-effects", "directly-harmed"])],
+        ),
+        (
+            "practice-child-at-scene",
+            "PracticeChildAtScene",
+            "Child at the scene",
+            "A child's exposure that places the child at the incident (saw, heard, present or directly harmed): the "
+            "child must be spoken with after it (DA3202).",
+            [(ctx.cs("child-exposure"), ["saw", "heard", "present", "directly-harmed"])],
+        ),
+        (
+            "practice-not-asked",
+            "PracticeNotAsked",
+            "Not asked",
+            "The data-absent-reason for a question never put to the person (DA3301).",
+            [(DAR_CS, ["not-asked"])],
+        ),
+        (
+            "practice-not-child-support",
+            "PracticeNotChildSupport",
+            "Services that are not support for the child",
+            "Service types that are statutory or adult-facing processes rather than support for a child victim "
+            "(DA3203): children's social care, MASH, MARAC, probation, perpetrator programmes and adult services.",
+            [
+                (
+                    ctx.cs("service-type"),
+                    [
+                        "childrens-social-care",
+                        "mash",
+                        "marac",
+                        "probation",
+                        "perpetrator-programme",
+                        "idva",
+                        "adult-mental-health",
+                        "substance-misuse",
+                        "housing",
+                    ],
+                )
+            ],
+        ),
+        (
+            "practice-offer-not-taken-up",
+            "PracticeOfferNotTakenUp",
+            "Support not taken up",
+            "Offer outcomes that mean no support was received: declined or never offered.",
+            [(ctx.cs("offer-outcome"), ["declined", "not-offered"])],
+        ),
+        (
+            "practice-history-check-incomplete",
+            "PracticeHistoryCheckIncomplete",
+            "History check not completed",
+            "History-check outcomes that leave the history unknown: pending or declined (DA3406).",
+            [(ctx.cs("history-check-outcome"), ["pending", "declined"])],
+        ),
+        (
+            "practice-violent-history",
+            "PracticeViolentHistory",
+            "History of violence",
+            "Offending-history kinds that record violence or abuse, extending the post-separation contact window "
+            "(DA3403).",
+            [
+                (
+                    ctx.cs("offending-history"),
+                    [
+                        "violence-against-partner",
+                        "violence-against-child",
+                        "violence-other",
+                        "sexual-offence",
+                        "stalking-harassment",
+                        "breach-of-order",
+                    ],
+                )
+            ],
         ),
     ]
     out: list[JSON] = []

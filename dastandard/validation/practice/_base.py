@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from dastandard.config import Settings
-from dastandard.findings import Finding, Layer
+from dastandard.findings import Finding, Layer, Severity
 from dastandard.model.fragments import as_list, as_map, as_str
+from dastandard.model.ids import identifier_system
 from dastandard.model.practice_codes import (
     CHILD_VICTIM,
 )
@@ -53,10 +55,24 @@ class _Ctx:
     def ref_date(self, rule_id: str) -> date | None:
         return self.idx.reference_date(self.param(rule_id, "reference-date"))
 
-    def finding(self, rule_id: str, message: str, entry: Entry | None, suffix: str = "", **details: Any) -> Finding:
+    def finding(
+        self,
+        rule_id: str,
+        message: str,
+        entry: Entry | None,
+        suffix: str = "",
+        *,
+        at_most: Severity | None = None,
+        **details: Any,
+    ) -> Finding:
+        """A finding of ``rule_id`` at ``entry`` (plus ``suffix``); ``at_most`` caps the configured severity (a
+        query rather than an error where the record gives a reason, or cannot carry the fact)."""
+        severity = self.settings.severity_of(rule_id)
+        if at_most is not None and _RANK[severity] > _RANK[at_most]:
+            severity = at_most
         return Finding(
             rule_id=rule_id,
-            severity=self.settings.severity_of(rule_id),
+            severity=severity,
             layer=Layer.PRACTICE,
             message=message,
             file=self.file,
@@ -66,6 +82,8 @@ class _Ctx:
             details=tuple(sorted(details.items())),
         )
 
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2, Severity.FATAL: 3}
 
 _RuleFn = Callable[[_Ctx], Iterator[Finding]]
 _RULES: dict[str, _RuleFn] = {}
@@ -82,9 +100,84 @@ def _rule(rule_id: str) -> Callable[[_RuleFn], _RuleFn]:
 # --- shared helpers -----------------------------------------------------------------------------------------------
 
 
+_LOCAL_ID = identifier_system("local-id")
+
+
 def _name(ctx: _Ctx, key: str | None) -> str:
+    """How the record's author names a person or incident: a person's name and local id (``Grace Okafor
+    (adult-a)``), an incident's reference (``NP-INC-2024-88121``) or local id, else ``Type/id``."""
     entry = ctx.idx.entry(key)
-    return entry.label if entry else str(key)
+    if entry is None:
+        return str(key)
+    memo: dict[int, str] | None = ctx.idx.memo.get("names")
+    if memo is None:
+        memo = ctx.idx.memo["names"] = {}
+    found = memo.get(entry.pos)
+    if found is None:
+        found = memo[entry.pos] = _display(entry)
+    return found
+
+
+def _display(entry: Entry) -> str:
+    res = entry.res
+    local: str | None = None
+    reference: str | None = None
+    for ident in as_list(res.get("identifier")):
+        ident_map = as_map(ident)
+        value = as_str(ident_map.get("value"))
+        if not value:
+            continue
+        if ident_map.get("system") == _LOCAL_ID:
+            local = local or value
+        else:
+            reference = reference or value
+    if entry.rtype in ("Patient", "RelatedPerson"):
+        person_name = _person_name(res)
+        if person_name and local:
+            return f"{person_name} ({local})"
+        return person_name or local or entry.label
+    if entry.rtype == "Observation" and reference:
+        return f"{local} ({reference})" if local else reference
+    return local or entry.label
+
+
+def _person_name(res: Any) -> str | None:
+    for item in as_list(as_map(res).get("name")):
+        name = as_map(item)
+        text = as_str(name.get("text"))
+        if text:
+            return text
+        parts = [p for p in as_list(name.get("given")) if isinstance(p, str) and p.strip()]
+        family = as_str(name.get("family"))
+        if family:
+            parts.append(family)
+        if parts:
+            return " ".join(parts)
+    return None
+
+
+def _quote(text: str | None, limit: int = 80) -> str:
+    """``text`` in double quotes for a message, shortened to ``limit`` characters."""
+    flat = " ".join((text or "").split())
+    return '"' + (flat if len(flat) <= limit else flat[: limit - 3] + "...") + '"'
+
+
+_WORD = re.compile(r"[A-Za-z0-9']+")
+
+
+def _words(text: str | None) -> list[str]:
+    return _WORD.findall((text or "").lower())
+
+
+def _says_any(text: str | None, phrases: tuple[str, ...]) -> str | None:
+    """The first of ``phrases`` (lower-case words) that ``text`` contains as whole words, else ``None``."""
+    if not text:
+        return None
+    padded = " " + " ".join(_words(text)) + " "
+    for phrase in phrases:
+        if f" {phrase} " in padded:
+            return phrase
+    return None
 
 
 def _subject(ctx: _Ctx, entry: Entry, element: str = "subject") -> str | None:

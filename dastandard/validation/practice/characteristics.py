@@ -8,6 +8,7 @@ from typing import Any
 from dastandard.findings import Finding
 from dastandard.model.fragments import as_list, as_map
 from dastandard.model.practice_codes import (
+    NOT_ASKED,
     UNKNOWN_PREGNANCY,
 )
 from dastandard.model.urls import (
@@ -30,6 +31,7 @@ from dastandard.validation.practice._base import (
     _concept_present,
     _Ctx,
     _has_value_or_reason,
+    _name,
     _rule,
 )
 
@@ -51,11 +53,8 @@ CHARACTERISTICS = (
 _CHARACTERISTIC_URLS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}  # names -> {url: names it carries}
 
 
-def _characteristic_present(res: Mapping[str, Any], names: tuple[str, ...] = CHARACTERISTICS) -> frozenset[str]:
-    """Which of the characteristics ``names`` a person resource records (a value or a reason it is absent). Age
-    and marital status are elements; every other characteristic is an extension, and the extensions are read
-    once for all of them."""
-    present: set[str] = set()
+def _urls_for(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The extension URLs that carry the characteristics ``names`` -> the names each carries (worked out once)."""
     by_url = _CHARACTERISTIC_URLS.get(names)
     if by_url is None:
         by_url = {}
@@ -80,6 +79,15 @@ def _characteristic_present(res: Mapping[str, Any], names: tuple[str, ...] = CHA
                 by_url[url] = (*by_url.get(url, ()), name)
         if len(_CHARACTERISTIC_URLS) < 64:
             _CHARACTERISTIC_URLS[names] = by_url
+    return by_url
+
+
+def _characteristic_present(res: Mapping[str, Any], names: tuple[str, ...] = CHARACTERISTICS) -> frozenset[str]:
+    """Which of the characteristics ``names`` a person resource records (a value or a reason it is absent). Age
+    and marital status are elements; every other characteristic is an extension, and the extensions are read
+    once for all of them."""
+    present: set[str] = set()
+    by_url = _urls_for(names)
     if "age" in names and (
         parse_date(res.get("birthDate")) is not None or absent_reason(res.get("_birthDate")) is not None
     ):
@@ -123,11 +131,55 @@ def _characteristic_silent(ctx: _Ctx) -> Iterator[Finding]:
         if missing:
             yield ctx.finding(
                 "DA3301",
-                f"{person.entry.label} has no value and no data-absent-reason for: {', '.join(missing)}. "
+                f"{_name(ctx, person.entry.key)} has no value and no data-absent-reason for: {', '.join(missing)}. "
                 "Silence is never an answer.",
                 person.entry,
                 missing=tuple(missing),
             )
+        elif _never_asked(person.entry.res):
+            yield ctx.finding(
+                "DA3301",
+                f"Every protected characteristic of {_name(ctx, person.entry.key)} that is found out by asking "
+                f"({', '.join(ASKABLE)}) is recorded as not-asked: the record is complete in form only.",
+                person.entry,
+                missing=ASKABLE,
+            )
+
+
+ASKABLE = ("gender-identity", "sexual-orientation", "ethnicity", "religion", "disability", "marital-status")
+"""The characteristics a practitioner finds out by asking (age and sex are usually known from other records)."""
+
+
+def _never_asked(res: Mapping[str, Any]) -> bool:
+    """Whether every askable characteristic of a person is recorded only as ``not-asked`` (none has a value and
+    none another reason): the form was filled in, the family was never asked (L09)."""
+    by_url = _urls_for(ASKABLE)
+    seen = 0
+    for ext in as_list(res.get("extension")):
+        ext_map = as_map(ext)
+        if ext_map.get("url") not in by_url:
+            continue
+        if not _not_asked(absent_reason(ext_map) or _sub_reason(ext_map)):
+            return False
+        seen += 1
+    marital = as_map(res.get("maritalStatus"))
+    if marital:
+        if not _not_asked(absent_reason(marital) or absent_reason({"valueCodeableConcept": marital})):
+            return False
+        seen += 1
+    return seen > 0
+
+
+def _not_asked(reason: str | None) -> bool:
+    return reason is not None and (DATA_ABSENT_REASON_SYSTEM, reason) in NOT_ASKED
+
+
+def _sub_reason(ext: Mapping[str, Any]) -> str | None:
+    for sub in as_list(ext.get("extension")):
+        reason = absent_reason(sub)
+        if reason:
+            return reason
+    return None
 
 
 @_rule("DA3302")
@@ -156,7 +208,7 @@ def _pregnancy_unknown(ctx: _Ctx) -> Iterator[Finding]:
         if reason is None or (DATA_ABSENT_REASON_SYSTEM, reason) in UNKNOWN_PREGNANCY or reason == "missing":
             yield ctx.finding(
                 "DA3302",
-                f"Pregnancy status of adult victim {person.entry.label} (aged {years}) is unknown; pregnancy and a "
+                f"Pregnancy status of adult victim {_name(ctx, key)} (aged {years}) is unknown; pregnancy and a "
                 "recent birth raise risk and unborn children are persons in the record.",
                 person.entry,
                 reason=reason or "no value",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from dastandard.findings import Finding
+from dastandard.model.fragments import as_list, as_map, as_str
 from dastandard.model.practice_codes import (
     COERCIVE_KINDS,
     CONTROL_BASIS,
     CONTROL_INDICATOR,
     DA_INDICATORS,
     INJURY_INDICATOR,
+    NOT_ASKED_ANSWER,
     NOT_CONNECTED,
     PARENTAL_CONFLICT,
     PHYSICAL_KINDS,
@@ -18,30 +21,107 @@ from dastandard.model.practice_codes import (
 from dastandard.validation._record_index import (
     PCH,
     VICTIM,
+    Entry,
+    Incident,
+    codings_of,
     component_bool,
     component_codings,
+    extensions,
+    sub_extensions,
     value_codings,
 )
 from dastandard.validation.practice._base import (
     _Ctx,
     _name,
     _pairs,
+    _quote,
     _rule,
+    _says_any,
+    _words,
 )
+
+VAGUE_DESCRIPTIONS = (
+    "da",
+    "da incident",
+    "dv",
+    "dv incident",
+    "domestic",
+    "domestic incident",
+    "domestic abuse",
+    "domestic abuse incident",
+    "domestic violence",
+    "domestic related",
+    "verbal",
+    "verbal argument",
+    "verbal domestic",
+    "argument",
+    "incident",
+    "see notes",
+    "as above",
+    "no further details",
+    "nfd",
+    "not known",
+)
+"""Descriptions that name a concern without saying what happened (compared after lower-casing and dropping
+punctuation)."""
+
+MUTUAL_BLAME = (
+    "tit for tat",
+    "both as bad",
+    "as bad as each other",
+    "six of one",
+    "mutual",
+    "both involved",
+    "both to blame",
+    "both gave as good",
+    "gave as good as",
+    "fighting each other",
+    "volatile relationship",
+)
+"""Rationales that make both adults "equally responsible" instead of saying why each is causing harm (L04)."""
+
+THREAT_STEMS = ("threat", "threw", "thrown", "throw", "smash", "strangl", "chok", "punch", "kick", "slap", "hit")
+"""Word stems in an incident's own description that point to violence or threats, not conflict (L03)."""
+
+
+def _behaviour_text(inc: Incident) -> str | None:
+    return as_str(inc.entry.res.get("valueString"))
+
+
+def _mentions(text: str | None, stems: tuple[str, ...]) -> str | None:
+    """The first word of ``text`` that starts with one of ``stems``, else ``None``."""
+    for word in _words(text):
+        if word.startswith(stems):
+            return word
+    return None
+
 
 # --- DA31xx incidents and the law ---------------------------------------------------------------------------------
 
 
 @_rule("DA3101")
 def _incident_without_behaviour(ctx: _Ctx) -> Iterator[Finding]:
+    min_words = ctx.int_param("DA3101", "min-words", 4)
     for inc in ctx.idx.incidents:
         if not inc.behaviour:
             yield ctx.finding(
                 "DA3101",
-                "Incident does not describe the behaviour (what happened, by whom, to whom); a domestic abuse flag "
-                "alone does not say what the child lived with.",
+                f"Incident {_name(ctx, inc.entry.key)} does not describe the behaviour (what happened, by whom, to "
+                "whom); a domestic abuse flag alone does not say what the child lived with.",
                 inc.entry,
                 ".valueString",
+            )
+            continue
+        text = _behaviour_text(inc)
+        words = _words(text)
+        if " ".join(words) in VAGUE_DESCRIPTIONS or len(words) < min_words:
+            yield ctx.finding(
+                "DA3101",
+                f"Incident {_name(ctx, inc.entry.key)} is described only as {_quote(text)}: that names a concern, "
+                "not what happened, by whom, to whom.",
+                inc.entry,
+                ".valueString",
+                description=text,
             )
 
 
@@ -63,7 +143,7 @@ def _only_physical_kinds(ctx: _Ctx) -> Iterator[Finding]:
     kind_codings = frozenset().union(*(component_codings(inc.entry.res, "abuseKind") for inc in idx.incidents))
     if not kind_codings <= PHYSICAL_KINDS:
         return
-    if idx.of_type("RiskAssessment"):
+    if any(_assessment_made(entry) for entry in idx.of_type("RiskAssessment")):
         return
     for entry in idx.kind("abuse-classification"):
         if CONTROL_BASIS.matches(component_codings(entry.res, "basis")):
@@ -78,12 +158,49 @@ def _only_physical_kinds(ctx: _Ctx) -> Iterator[Finding]:
     )
 
 
+def _assessment_made(entry: Entry) -> bool:
+    """Whether a risk assessment asked anything. With items: one answered other than ``not-asked`` (a level or
+    score worked out from unasked items is a form, not an assessment, L02). Without items: a score above 0 or a
+    level."""
+    res = entry.res
+    items = 0
+    for _, item in extensions(res, "risk-item"):
+        items += 1
+        for sub in sub_extensions(item, "answer"):
+            codings = value_codings(sub)
+            if codings and not codings <= {NOT_ASKED_ANSWER}:
+                return True
+    if items:
+        return False
+    for pred in as_list(res.get("prediction")):
+        if codings_of(as_map(pred).get("qualitativeRisk")):
+            return True
+    score = _score(res)
+    return score is None or score > 0
+
+
+def _score(res: Any) -> float | None:
+    for _, ext in extensions(res, "risk-score"):
+        for key in ("valueInteger", "valueDecimal"):
+            value = ext.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+    for pred in as_list(res.get("prediction")):
+        value = as_map(pred).get("probabilityDecimal")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    return None
+
+
 @_rule("DA3104")
 def _incident_without_person_causing_harm(ctx: _Ctx) -> Iterator[Finding]:
     for inc in ctx.idx.incidents:
         if not inc.with_role(PCH):
             yield ctx.finding(
-                "DA3104", "Incident identifies no person causing harm among its parties.", inc.entry, ".extension"
+                "DA3104",
+                f"Incident {_name(ctx, inc.entry.key)} identifies no person causing harm among its parties.",
+                inc.entry,
+                ".extension",
             )
 
 
@@ -91,14 +208,33 @@ def _incident_without_person_causing_harm(ctx: _Ctx) -> Iterator[Finding]:
 def _both_adults_causing_harm(ctx: _Ctx) -> Iterator[Finding]:
     for inc in ctx.idx.incidents:
         harm = [p for p in inc.parties if p.role == PCH and p.person and ctx.idx.is_adult(p.person, inc.day)]
-        if len({p.person for p in harm}) >= 2 and not any(p.rationale for p in harm):
+        if len({p.person for p in harm}) < 2:
+            continue
+        persons = tuple(sorted({_name(ctx, p.person) for p in harm}))
+        given = [p for p in harm if p.rationale]
+        if not given:
             yield ctx.finding(
                 "DA3105",
-                "More than one adult is recorded as causing harm in this incident with no roleRationale; "
-                "both parents posing risk is rare and the record must say why.",
+                f"More than one adult ({', '.join(persons)}) is recorded as causing harm in incident "
+                f"{_name(ctx, inc.entry.key)} with no roleRationale; both parents posing risk is rare and the "
+                "record must say why.",
                 inc.entry,
                 f".extension[{harm[1].ext_pos}]",
-                persons=tuple(sorted({_name(ctx, p.person) for p in harm})),
+                persons=persons,
+            )
+            continue
+        blame = [(p, phrase) for p in given if (phrase := _says_any(p.rationale, MUTUAL_BLAME))]
+        if len(blame) == len(given):
+            party, _ = blame[0]
+            yield ctx.finding(
+                "DA3105",
+                f"Both adults ({', '.join(persons)}) are recorded as causing harm in incident "
+                f"{_name(ctx, inc.entry.key)} on the rationale {_quote(party.rationale)}: mutual blame is not a "
+                "reason; say what each did and who is afraid of whom.",
+                inc.entry,
+                f".extension[{party.ext_pos}]",
+                persons=persons,
+                rationale=party.rationale,
             )
 
 
@@ -171,20 +307,37 @@ def _parental_conflict_with_indicators(ctx: _Ctx) -> Iterator[Finding]:
         if PARENTAL_CONFLICT not in value_codings(entry.res):
             continue
         indicators = {code for _, code in component_codings(entry.res, "basis") & DA_INDICATORS}
-        for key in idx.resolve_all(entry.res.get("focus")):
-            inc = incidents.get(key)
-            if inc is None:
-                continue
-            if component_bool(inc.entry.res, "injury"):
+        focused = [incidents[key] for key in idx.resolve_all(entry.res.get("focus")) if key in incidents]
+        unfocused = not focused
+        for inc in focused or idx.incidents:  # naming no incident, the label covers every incident of the record
+            if component_bool(inc.entry.res, "injury") and not unfocused:
                 indicators.add(INJURY_INDICATOR.code)
             if COERCIVE_KINDS.matches(component_codings(inc.entry.res, "abuseKind")):
                 indicators.add(CONTROL_INDICATOR.code)
+            if not unfocused and (word := _mentions(_behaviour_text(inc), THREAT_STEMS)):
+                indicators.add(f'described as "{word}"')
         if indicators:
+            where = "its incidents" if focused else "the record (the classification names no incident)"
             yield ctx.finding(
                 "DA3109",
-                "Labelled parental conflict while domestic abuse indicators are recorded "
+                f"Labelled parental conflict while {where} record domestic abuse indicators "
                 f"({', '.join(sorted(indicators))}); conflict and abuse need different interventions.",
                 entry,
                 ".valueCodeableConcept",
                 indicators=tuple(sorted(indicators)),
+            )
+
+
+@_rule("DA3110")
+def _incident_without_victim(ctx: _Ctx) -> Iterator[Finding]:
+    for inc in ctx.idx.incidents:
+        harm = inc.with_role(PCH)
+        # two or more adults causing harm and no victim is the "both causing harm" record of DA3105
+        if harm and not inc.with_role(VICTIM) and sum(ctx.idx.is_adult(p, inc.day) for p in harm) < 2:
+            yield ctx.finding(
+                "DA3110",
+                f"Incident {_name(ctx, inc.entry.key)} names a person causing harm but no victim among its "
+                "parties; the record must say to whom the harm was done.",
+                inc.entry,
+                ".extension",
             )

@@ -6,24 +6,34 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from dastandard.findings import Finding
+from dastandard.model.fragments import as_map
 from dastandard.model.practice_codes import (
+    CHILDREN_NOT_KNOWN,
+    CONTACT_DISPUTE,
     DAY_CONTACT,
+    HISTORY_CHECK_INCOMPLETE,
+    HISTORY_DISCLOSED,
     NEW_PARTNER,
     NO_DIRECT_CONTACT,
+    NO_KNOWN_HISTORY,
     OVERNIGHT_CONTACT,
     PARTNER_RELATIONSHIPS,
     SEPARATED,
+    VIOLENT_HISTORY,
 )
 from dastandard.validation._record_index import (
     PCH,
     VICTIM,
+    Entry,
     absent_reason,
     add_months,
     component_bool,
     component_codings,
     effective_date,
     first_extension,
+    parse_date,
     period_of,
+    sub_value,
     value_codes,
     value_codings,
 )
@@ -33,6 +43,7 @@ from dastandard.validation.practice._base import (
     _entry_date,
     _name,
     _pairs,
+    _plan_targets,
     _rule,
     _subject,
 )
@@ -113,11 +124,20 @@ def _victim_left_children_with_pch(ctx: _Ctx) -> Iterator[Finding]:
 def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     months = ctx.int_param("DA3403", "months", 12)
+    extended = max(months, ctx.int_param("DA3403", "extended-months", 24))
     harm, _ = idx.roles()
     partners: dict[str, set[str]] = {}
     for inc in idx.incidents:
         for h, v in _pairs(inc):
             partners.setdefault(h, set()).add(v)
+    aggravating: dict[str, str] = {}  # person -> why the window is extended
+    for entry in idx.kind("offending-history"):
+        codings = value_codings(entry.res)
+        if VIOLENT_HISTORY.matches(codings) and NO_KNOWN_HISTORY not in codings and (who := _subject(ctx, entry)):
+            aggravating.setdefault(who, "a history of violence")
+    for entry in idx.kind("risk-factor"):
+        if CONTACT_DISPUTE in value_codings(entry.res) and (who := _subject(ctx, entry)):
+            aggravating.setdefault(who, "a contact dispute")
     separations: dict[str, list[date]] = {}
     for rel in idx.relationships:
         for status, start, _ in rel.episodes:
@@ -144,12 +164,19 @@ def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
         dates = list(separations.get(adult, ()))
         for victim in partners.get(adult, ()):
             dates.extend(separations.get(victim, ()))
+        why = aggravating.get(adult) or next(
+            (aggravating[v] for v in sorted(partners.get(adult, ())) if v in aggravating), None
+        )
+        # A court-ordered arrangement keeps the base window: the family court has weighed the history (PD12J).
+        window = extended if why and not component_codings(entry.res, "courtOrder") else months
         for sep in sorted(set(dates)):
-            if (start is None or start <= add_months(sep, months)) and (end is None or end >= sep):
+            if (start is None or start <= add_months(sep, window)) and (end is None or end >= sep):
                 yield ctx.finding(
                     "DA3403",
-                    f"Unsupervised contact with the person causing harm {_name(ctx, adult)} within {months} months "
-                    f"of a separation on {sep.isoformat()}; risk peaks at separation and during contact.",
+                    f"Unsupervised contact with the person causing harm {_name(ctx, adult)} within {window} months "
+                    f"of a separation on {sep.isoformat()}"
+                    + (f" (extended from {months} months: {why} is recorded)" if why and window > months else "")
+                    + "; risk peaks at separation and during contact.",
                     entry,
                     separation=sep.isoformat(),
                 )
@@ -169,6 +196,16 @@ def _stale(verified: date | None, ref: date | None, days: int) -> bool:
     return verified is None or (ref - verified) > timedelta(days=days)
 
 
+def _verifier_missing(res: object) -> bool:
+    """Whether a ``last-verified`` extension gives a date but not by whom (its ``by`` sub-extension)."""
+    ext = first_extension(as_map(res), "last-verified")
+    if ext is None or not ext.get("extension"):
+        return ext is not None
+    return not as_map(sub_value(ext, "by", "valueReference")).get("reference") and not sub_value(
+        ext, "by", "valueString"
+    )
+
+
 @_rule("DA3404")
 def _household_not_verified(ctx: _Ctx) -> Iterator[Finding]:
     ref = ctx.ref_date("DA3404")
@@ -178,9 +215,18 @@ def _household_not_verified(ctx: _Ctx) -> Iterator[Finding]:
             when = household.verified.isoformat() if household.verified else "never"
             yield ctx.finding(
                 "DA3404",
-                f"Household composition was last verified {when}: more than {days} days before {ref}.",
+                f"Household composition of {_name(ctx, household.entry.key)} was last verified {when}: more than "
+                f"{days} days before {ref}.",
                 household.entry,
                 last_verified=when,
+            )
+        elif household.verified and _verifier_missing(household.entry.res):
+            yield ctx.finding(
+                "DA3404",
+                f"Household composition of {_name(ctx, household.entry.key)} is marked verified on "
+                f"{household.verified.isoformat()} but not by whom; an unattributed verification cannot be relied on.",
+                household.entry,
+                last_verified=household.verified.isoformat(),
             )
 
 
@@ -189,13 +235,22 @@ def _relationship_not_verified(ctx: _Ctx) -> Iterator[Finding]:
     ref = ctx.ref_date("DA3405")
     days = ctx.int_param("DA3405", "days", 180)
     for rel in ctx.idx.relationships:
+        between = f"between {_name(ctx, rel.a)} and {_name(ctx, rel.b)}"
         if _stale(rel.verified, ref, days):
             when = rel.verified.isoformat() if rel.verified else "never"
             yield ctx.finding(
                 "DA3405",
-                f"Relationship status was last verified {when}: more than {days} days before {ref}.",
+                f"Relationship status {between} was last verified {when}: more than {days} days before {ref}.",
                 rel.entry,
                 last_verified=when,
+            )
+        elif rel.verified and _verifier_missing(rel.entry.res):
+            yield ctx.finding(
+                "DA3405",
+                f"Relationship status {between} is marked verified on {rel.verified.isoformat()} but not by whom; "
+                "an unattributed verification cannot be relied on.",
+                rel.entry,
+                last_verified=rel.verified.isoformat(),
             )
 
 
@@ -209,8 +264,16 @@ def _new_partner_without_history_check(ctx: _Ctx) -> Iterator[Finding]:
             intimate.update(p for p in (rel.a, rel.b) if p)
     for entry in idx.kind("risk-factor"):
         if NEW_PARTNER in value_codings(entry.res):
-            intimate.update(idx.resolve_all(entry.res.get("focus")))
-    checked = {key for entry in idx.kind("history-check") for key in idx.resolve_all(entry.res.get("subject"))}
+            intimate.update(_new_partners(ctx, entry))
+    checked: set[str] = set()
+    pending: dict[str, str] = {}
+    for entry in idx.kind("history-check"):
+        outcome = value_codings(entry.res)
+        for key in idx.resolve_all(entry.res.get("subject")):
+            if outcome and outcome <= HISTORY_CHECK_INCOMPLETE:
+                pending.setdefault(key, ", ".join(sorted(c for _, c in outcome)))
+            else:
+                checked.add(key)
     flagged: set[str] = set()
     for household in idx.households:
         child_starts = [m.start or date.min for m in household.members if m.person and idx.is_child(m.person, ref)]
@@ -229,13 +292,43 @@ def _new_partner_without_history_check(ctx: _Ctx) -> Iterator[Finding]:
                 and person not in checked
             ):
                 flagged.add(person)
+                state = pending.get(person)
                 yield ctx.finding(
                     "DA3406",
                     f"New partner {_name(ctx, person)} joined a household with children on "
-                    f"{member.start.isoformat()} with no history check (disclosure scheme or records check).",
+                    f"{member.start.isoformat()} with no completed history check (disclosure scheme or records check)"
+                    + (f"; the check is recorded as {state}, which is not a check." if state else "."),
                     household.entry,
                     f".member[{member.pos}]",
                 )
+    # A partner who does not live with the children (a non-resident new partner) is checked too (L15, L21).
+    members = {m.person for h in idx.households for m in h.members if m.person}
+    for entry in idx.kind("risk-factor"):
+        if NEW_PARTNER not in value_codings(entry.res):
+            continue
+        for person in _new_partners(ctx, entry):
+            if person in flagged or person in checked or person in members or not idx.is_adult(person, ref):
+                continue
+            flagged.add(person)
+            state = pending.get(person)
+            yield ctx.finding(
+                "DA3406",
+                f"New partner {_name(ctx, person)} of a parent is in the children's lives (not living in the "
+                "household) with no completed history check"
+                + (f"; the check is recorded as {state}, which is not a check." if state else "."),
+                entry,
+            )
+
+
+def _new_partners(ctx: _Ctx, entry: Entry) -> list[str]:
+    """The new partner a ``new-partner`` risk factor is about: its focus, else its subject when that is not a
+    parent already in an incident (a factor recorded on the new partner's own person)."""
+    focus = ctx.idx.resolve_all(entry.res.get("focus"))
+    if focus:
+        return focus
+    subject = _subject(ctx, entry)
+    _, victims = ctx.idx.roles()
+    return [subject] if subject and subject not in victims else []
 
 
 @_rule("DA3407")
@@ -254,7 +347,66 @@ def _children_in_contact_unanswered(ctx: _Ctx) -> Iterator[Finding]:
         if ext is None or not (value_codes(ext) or absent_reason(ext)):
             yield ctx.finding(
                 "DA3407",
-                f"Adult {person.entry.label} is a victim or person causing harm but whether children live with or "
+                f"Adult {_name(ctx, key)} is a victim or person causing harm but whether children live with or "
                 "have contact with them is unanswered (children-in-contact).",
                 person.entry,
             )
+        elif CHILDREN_NOT_KNOWN in value_codings(ext) and (child := _child_in_household_with(ctx, key)):
+            yield ctx.finding(
+                "DA3407",
+                f"Adult {_name(ctx, key)} is recorded with children-in-contact 'not-known' while the record's own "
+                f"household holds them with child {_name(ctx, child)}.",
+                person.entry,
+            )
+
+
+def _child_in_household_with(ctx: _Ctx, adult: str) -> str | None:
+    """A child living in the same household as ``adult`` on the reference date, else ``None``."""
+    idx = ctx.idx
+    ref = idx.reference_date()
+    for household in idx.households:
+        if not any(m.person == adult and m.covers(ref) for m in household.members):
+            continue
+        for member in household.members:
+            if member.person and member.person != adult and member.covers(ref) and idx.is_child(member.person, ref):
+                return member.person
+    return None
+
+
+@_rule("DA3408")
+def _disclosed_history_without_review(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    ref = ctx.ref_date("DA3408")
+    due = timedelta(days=ctx.int_param("DA3408", "days", 28))
+    checks = [e for e in idx.kind("history-check") if HISTORY_DISCLOSED in value_codings(e.res)]
+    if not checks:
+        return
+    reviews: list[tuple[date, set[str]]] = []  # (date, persons the review is about or acts on)
+    for entry in idx.of_type("RiskAssessment"):
+        day = parse_date(entry.res.get("occurrenceDateTime"))
+        if day:
+            reviews.append((day, set(idx.resolve_all(entry.res.get("subject")))))
+    for entry in idx.kind("marac-referral"):
+        day = parse_date(entry.res.get("authoredOn"))
+        if day:
+            reviews.append((day, set(idx.resolve_all(entry.res.get("subject")))))
+    for plan in idx.of_type("CarePlan"):
+        day = period_of(plan.res.get("period"))[0]
+        if day:
+            reviews.append((day, set(idx.resolve_all(plan.res.get("subject"))) | _plan_targets(ctx, plan)[1]))
+    for entry in checks:
+        day = effective_date(entry.res)
+        person = _subject(ctx, entry)
+        if day is None or person is None or (ref is not None and ref - day < due):
+            continue
+        concerned = {person, *idx.resolve_all(entry.res.get("focus"))}
+        if any(when >= day and about & concerned for when, about in reviews):
+            continue
+        yield ctx.finding(
+            "DA3408",
+            f"A history check on {day.isoformat()} disclosed a history for {_name(ctx, person)} but no risk "
+            "assessment, MARAC referral or plan about them or the people at risk followed; a disclosed history of "
+            "violence signals high risk.",
+            entry,
+            ".valueCodeableConcept",
+        )

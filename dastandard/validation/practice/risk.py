@@ -121,9 +121,12 @@ def _marac_without_child_action(ctx: _Ctx) -> Iterator[Finding]:
         children = {
             key for _, ext in extensions(referral.res, "marac-child") if (key := idx.resolve(ext.get("valueReference")))
         }
-        for _, member in idx.members_on(day) if day else ():
-            if idx.is_child(member.person, day):
-                children.add(member.person or "")
+        adults = set(idx.resolve_all(referral.res.get("subject")))
+        for household in idx.households if day else ():  # the victim's household, not every household of the record
+            if any(m.person in adults and m.covers(day) for m in household.members):
+                for member in household.members:
+                    if member.person and member.covers(day) and idx.is_child(member.person, day):
+                        children.add(member.person)
         actioned: set[str] = set()
         for plan in plans:
             based = set(idx.resolve_all(plan.res.get("basedOn")))

@@ -8,6 +8,7 @@ from datetime import date
 from dastandard.findings import Finding
 from dastandard.model.fragments import as_map
 from dastandard.model.practice_codes import (
+    NO_ACTION_RESPONSE,
     NO_KNOWN_HISTORY,
     NOT_A_VICTIM,
     PARENTAL_CONFLICT,
@@ -19,11 +20,11 @@ from dastandard.validation._record_index import (
     first_extension,
     parse_date,
     sub_extensions,
-    value_codes,
     value_codings,
 )
 from dastandard.validation.practice._base import (
     _Ctx,
+    _name,
     _rule,
 )
 
@@ -39,15 +40,20 @@ def _child_disclosure_without_response(ctx: _Ctx) -> Iterator[Finding]:
         if person is None or person.unborn or not person.is_child(parse_date(entry.res.get("sent"))):
             continue
         answered = False
+        no_action = False
         for _, ext in extensions(entry.res, "disclosure-response"):
             for sub in sub_extensions(ext, "action"):
-                if value_codes(sub):
+                codings = value_codings(sub)
+                if codings and not codings <= {NO_ACTION_RESPONSE}:
                     answered = True
+                elif codings:
+                    no_action = True
         if not answered:
             yield ctx.finding(
                 "DA3701",
-                f"Child {person.entry.label}'s disclosure has no recorded response; an unanswered disclosure stops "
-                "further ones.",
+                f"Child {_name(ctx, sender)}'s disclosure has no recorded response"
+                + ("; 'no-action' is not a response" if no_action else "")
+                + ". An unanswered disclosure stops further ones.",
                 entry,
             )
 
@@ -114,6 +120,8 @@ def _no_concerns_on_self_report(ctx: _Ctx) -> Iterator[Finding]:
         how: frozenset[tuple[str | None, str]] = frozenset()
         for _, ext in extensions(prov.res, "fact-source"):
             how |= value_codings(ext)
+        if not how:
+            continue  # a Provenance with no fact source (the conversion's own) says nothing about the facts
         who_ext = first_extension(prov.res, "fact-source-person")
         who = idx.resolve(who_ext.get("valueReference")) if who_ext else None
         for key in idx.resolve_all(prov.res.get("target")):
