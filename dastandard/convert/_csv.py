@@ -36,6 +36,7 @@ from dastandard.model.urls import (
     V3_CONFIDENTIALITY,
 )
 from dastandard.standard import standard
+from dastandard.textsafety import neutralise_bidi
 
 # ---------------------------------------------------------------------------------------------------- CSV cells
 
@@ -60,14 +61,26 @@ def unescape_cell(value: str) -> str:
     return value
 
 
-def write_csv(target: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
-    """Write UTF-8 CSV (CRLF line ends, minimal quoting) with every cell escaped; return the number of data rows."""
+def write_csv(
+    target: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[str]], report: ConversionReport | None = None
+) -> int:
+    """Write UTF-8 CSV (CRLF line ends, minimal quoting) with every cell escaped; return the number of data rows.
+
+    Every cell is safe from formula injection (``escape_cell``) and shows any bidirectional control character as a
+    visible marker (``dastandard.textsafety``); each cell so altered is an ``ALTERED`` entry in ``report``.
+    """
     text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([escape_cell(h) for h in header])
+    writer.writerow([escape_cell(neutralise_bidi(h)) for h in header])
     count = 0
     for row in rows:
-        writer.writerow([escape_cell(c) for c in row])
+        cells = [neutralise_bidi(c) for c in row]
+        if report is not None and cells != list(row):
+            for column, (before, after) in enumerate(zip(row, cells, strict=True)):
+                if before != after:
+                    where = f"row {count + 2}, column {header[column] if column < len(header) else column + 1!r}"
+                    report.add(ReportEntry(Loss.ALTERED, "(text)", where, "bidirectional control shown as a marker"))
+        writer.writerow([escape_cell(c) for c in cells])
         count += 1
     text.flush()
     text.detach()

@@ -9,8 +9,9 @@ date order, each with its date, event type, summary and source agency. The same 
 once.
 
 CSV output is formula-injection safe; the HTML page is self-contained (no scripts, no external resources, a
-restrictive Content-Security-Policy) and every value is HTML-escaped. Never raises on content: a Bundle with no
-child, or an event with no date, is a report entry.
+restrictive Content-Security-Policy) and every value is HTML-escaped. In both, bidirectional control characters
+are shown as visible markers such as ``[U+202E]`` (an ``altered`` report entry). Never raises on content: a
+Bundle with no child, or an event with no date, is a report entry.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import IO, Any, ClassVar
 from dastandard.convert import _csv
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.model.ids import extension_url, identifier_system
+from dastandard.textsafety import neutralise_bidi
 
 MATCH_SYSTEMS = (_csv.NHS_NUMBER, identifier_system("la-child-id"), identifier_system("police-person-id"))
 CHILD_ROLES = ("child-present", "child-not-present")
@@ -293,13 +295,21 @@ class ChronologyCsvFormat(Format):
             for child in collect(bundles, report)
             for e in child.ordered()
         ]
-        _csv.write_csv(target, CSV_HEADER, rows)
+        _csv.write_csv(target, CSV_HEADER, rows, report)
 
 
 _STYLE = (
     "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
     "th,td{border:1px solid #999;padding:4px;text-align:left;vertical-align:top}th{background:#eee}"
 )
+
+
+def _html_text(value: str, report: ConversionReport) -> str:
+    """``value`` HTML-escaped, each bidirectional control shown as a visible marker (an ``ALTERED`` entry)."""
+    shown = neutralise_bidi(value)
+    if shown != value:
+        report.add(ReportEntry(Loss.ALTERED, "(text)", "(chronology)", "bidirectional control shown as a marker"))
+    return html.escape(shown)
 
 
 class ChronologyHtmlFormat(Format):
@@ -313,7 +323,10 @@ class ChronologyHtmlFormat(Format):
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """One section and table per child; every value is HTML-escaped; no scripts or external resources."""
         report.target_format = report.target_format or self.name
-        e = html.escape
+
+        def e(value: str) -> str:
+            return _html_text(value, report)
+
         parts = [
             "<!DOCTYPE html>",
             '<html lang="en-GB"><head><meta charset="utf-8">',

@@ -7,6 +7,13 @@ succeeded, so no partial output is ever left behind, and converts the files of a
 ``jobs > 1``. With ``strict`` any loss (anything in a report that is not ``mapped``) is an error: nothing is written
 and the status is ``CONVERSION_LOSSY_STRICT``. Statuses are those of ``dastandard.errors``.
 
+Bounded resources: every input is read through ``dastandard.limits.BoundedInput`` with the limits of rule DA0005
+(the same, configurable, limits ``validate`` applies), so no input, however large or endless, is read past
+``max_file_bytes`` in total or ``max_record_bytes`` in one line; going past either fails that input
+(``CONVERSION_FAILED``, a located ``invalid-input`` entry). An error writing the output (a full disk, ``ulimit -f``)
+is ``OUTPUT_UNWRITABLE``. An interrupt (KeyboardInterrupt, or SIGTERM turned into an exception by the CLI) removes
+every temporary file before it propagates; the previous content of a target is replaced only by a complete output.
+
 Error policy: a problem that stops the run before anything is converted (an unknown or unwritable target format,
 a missing input, a file given where a folder is needed or the reverse, a folder with nothing to convert, standard
 input that cannot be read, an in-memory output that cannot be written) raises ``FatalError`` with its status. A
@@ -24,17 +31,18 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from dastandard import errors
 from dastandard._parallel import BackgroundWriter, default_jobs
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.registry import RegistryError, all_formats, detect_candidates, get_format
 from dastandard.fhir.detect import HEAD_BYTES
+from dastandard.limits import BoundedInput, InputTooLarge, Limits, default_limits
 
 STDIO = "-"
 
@@ -68,6 +76,7 @@ class Options:
     strict: bool
     cin_year: int | None = None
     jobs: int = 1  # worker processes within one input, for a reader that can use them (reads_in_parallel)
+    limits: Limits | None = None  # None: the catalog defaults of DA0005
 
 
 @dataclass
@@ -117,6 +126,37 @@ def _counted(
         yield bundle
 
 
+class OutputFailed(errors.FatalError):
+    """Writing the output failed (a full disk, a file size limit, a closed pipe)."""
+
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(f"cannot write the output: {exc.strerror or exc}", errors.OUTPUT_UNWRITABLE)
+
+
+class _GuardedOutput(io.RawIOBase):
+    """A write-only view of ``target`` whose write errors are ``OutputFailed`` (never taken for input errors)."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        super().__init__()
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        try:
+            self._target.write(data)
+        except OSError as exc:
+            raise OutputFailed(exc) from None
+        return len(data)
+
+    def flush(self) -> None:
+        try:
+            self._target.flush()
+        except OSError as exc:
+            raise OutputFailed(exc) from None
+
+
 def convert_stream(
     source: IO[bytes],
     name: str,
@@ -125,8 +165,12 @@ def convert_stream(
     opts: Options,
     tick: Callable[[], None] | None = None,
 ) -> Outcome:
-    """Convert one input stream into ``target``. Never raises: every failure is an Outcome status and message."""
+    """Convert one input stream into ``target``. Never raises: every failure is an Outcome status and message
+    (a KeyboardInterrupt or other BaseException propagates)."""
     report = ConversionReport(source=name, target_format=opts.to_name)
+    bounded = source if isinstance(source, BoundedInput) else BoundedInput(source, opts.limits or default_limits())
+    source = cast(IO[bytes], bounded)
+    target = cast(IO[bytes], _GuardedOutput(target))
     head = source.read(HEAD_BYTES)
     source.seek(0)
     reader, problem = _resolve_reader(head, path, opts)
@@ -152,8 +196,17 @@ def convert_stream(
                         tick()
         else:
             writer.write(_counted(reader.read(source, name, report), tick, seen), target, report)
+    except InputTooLarge as exc:
+        where = f"line {bounded.line}" if "line" in exc.message else "(input)"
+        report.add(ReportEntry(Loss.INVALID_INPUT, "(size)", where, exc.message))
+        return Outcome(report, exc.status, f"{name}: {exc.message}")
     except errors.FatalError as exc:
         return Outcome(report, exc.status, f"{name}: {exc.message}")
+    except OSError as exc:  # output errors are OutputFailed, so this is the input
+        return Outcome(report, errors.INPUT_UNREADABLE, f"{name}: cannot read the input: {exc.strerror or exc}")
+    except RecursionError:
+        report.add(ReportEntry(Loss.INVALID_INPUT, "(nesting)", "(input)", "the input is nested too deeply"))
+        return Outcome(report, errors.CONVERSION_FAILED, f"{name}: the input is nested too deeply")
     except Exception as exc:  # a defect in a format must not become a traceback
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: conversion failed: {type(exc).__name__}: {exc}")
     if not report.records_out:
@@ -188,11 +241,23 @@ def convert_file(src: str, dst: str, opts: Options, tick: Callable[[], None] | N
         return Outcome(
             ConversionReport(source=src), errors.OUTPUT_UNWRITABLE, f"cannot write in {dst_path.parent}: {exc.strerror}"
         )
-    with source, os.fdopen(fd, "wb") as target:
-        try:
-            outcome = convert_stream(source, src_path.name, src_path, target, opts, tick)
-        except OSError as exc:
-            outcome = Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc}")
+    try:
+        with source, os.fdopen(fd, "wb") as target:
+            try:
+                outcome = convert_stream(source, src_path.name, src_path, target, opts, tick)
+            except OSError as exc:
+                outcome = Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc}")
+            if outcome.status == errors.OK:
+                try:
+                    target.flush()
+                except OSError as exc:
+                    outcome.status = errors.OUTPUT_UNWRITABLE
+                    outcome.message = f"cannot write {dst}: {exc.strerror or exc}"
+    except OSError as exc:  # closing (flushing) the temporary file failed
+        outcome = Outcome(ConversionReport(source=src), errors.OUTPUT_UNWRITABLE, f"cannot write {dst}: {exc}")
+    except BaseException:  # an interrupt: no temporary file of case data may stay behind
+        Path(temp).unlink(missing_ok=True)
+        raise
     outcome.report.source = src
     if outcome.status == errors.OK:
         outcome.temp = temp
@@ -213,6 +278,7 @@ def _commit(temp: str, dst: Path) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in its folder; FatalError OUTPUT_UNWRITABLE on failure."""
+    temp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -221,7 +287,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         Path(temp).chmod(_umask_mode())
         Path(temp).replace(path)
     except OSError as exc:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
         errors.fatal(f"cannot write {path}: {exc.strerror}", errors.OUTPUT_UNWRITABLE)
+    except BaseException:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _batch_inputs(folder: Path, opts: Options) -> list[Path]:
@@ -283,6 +355,7 @@ def convert(
     cin_year: int | None = None,
     jobs: int | None = None,
     progress: ProgressFactory | None = None,
+    limits: Limits | None = None,
 ) -> ConversionResult:
     """Convert ``source`` into the format ``to`` at ``target``.
 
@@ -292,11 +365,12 @@ def convert(
     standard output. ``source_format`` None detects the format of each input from its content. ``cin_year`` is
     passed to formats that have that option. ``jobs`` worker processes (None: as ``dastandard._parallel``'s
     ``default_jobs``) convert the files of a folder at once, or build the records of one input for a reader that
-    can. See the module docstring for what raises and what is a status.
+    can. ``limits`` bounds what is read of each input (None: the catalog defaults of DA0005). See the module
+    docstring for what raises and what is a status.
     """
     source_text, target_text = str(source), str(target)
     workers = jobs or default_jobs([source_text])
-    opts = Options(source_format, to, strict, cin_year, workers)
+    opts = Options(source_format, to, strict, cin_year, workers, limits or default_limits())
     show = progress or _no_progress
     try:
         to_fmt = get_format(to)
@@ -322,11 +396,20 @@ def convert(
 
 
 def _convert_in_memory(source: str, target: str, opts: Options, show: ProgressFactory) -> ConversionResult:
+    name = "<stdin>" if source == STDIO else Path(source).name
+    limits = opts.limits or default_limits()
     try:
-        data = sys.stdin.buffer.read() if source == STDIO else Path(source).read_bytes()
+        if source == STDIO:
+            data = sys.stdin.buffer.read(limits.max_file_bytes + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
         errors.fatal(f"cannot read {source}: {exc.strerror}", errors.INPUT_UNREADABLE)
-    name = "<stdin>" if source == STDIO else Path(source).name
+    if len(data) > limits.max_file_bytes:
+        errors.fatal(
+            f"{name}: the input is over the limit of {limits.max_file_bytes} bytes (DA0005)", errors.CONVERSION_FAILED
+        )
     path = None if source == STDIO else Path(source)
     buffer = io.BytesIO()
     with show(None, name) as tick:
@@ -334,8 +417,11 @@ def _convert_in_memory(source: str, target: str, opts: Options, show: ProgressFa
     outputs: list[Path] = []
     if outcome.status == errors.OK:
         if target == STDIO:
-            sys.stdout.buffer.write(buffer.getvalue())
-            sys.stdout.buffer.flush()
+            try:
+                sys.stdout.buffer.write(buffer.getvalue())
+                sys.stdout.buffer.flush()
+            except OSError as exc:
+                errors.fatal(f"cannot write standard output: {exc.strerror or exc}", errors.OUTPUT_UNWRITABLE)
         else:
             write_atomic(Path(target), buffer.getvalue())
             outputs.append(Path(target))
@@ -357,17 +443,42 @@ def _convert_folder(
     with show(len(files), f"converting {len(files)} files") as tick:
         if jobs > 1 and len(files) > 1:
             one_each = dataclasses.replace(opts, jobs=1)  # the files share the workers; none starts its own
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for outcome in pool.map(convert_file, map(str, files), map(str, targets), [one_each] * len(files)):
-                    outcomes.append(outcome)
+            pool = ProcessPoolExecutor(max_workers=jobs)
+            futures = [pool.submit(convert_file, str(f), str(t), one_each) for f, t in zip(files, targets, strict=True)]
+            try:
+                for future in futures:
+                    outcomes.append(future.result())
                     if tick:
                         tick()
+            except BaseException:
+                _abandon(pool, futures)
+                raise
+            pool.shutdown()
         else:
-            for f, t in zip(files, targets, strict=True):
-                outcomes.append(convert_file(str(f), str(t), opts))
-                if tick:
-                    tick()
+            try:
+                for f, t in zip(files, targets, strict=True):
+                    outcomes.append(convert_file(str(f), str(t), opts))
+                    if tick:
+                        tick()
+            except BaseException:
+                _discard(outcomes)
+                raise
     return _finish(outcomes, targets)
+
+
+def _discard(outcomes: Iterable[Outcome]) -> None:
+    """Remove the temporary files of finished but uncommitted conversions."""
+    for outcome in outcomes:
+        if outcome.temp:
+            Path(outcome.temp).unlink(missing_ok=True)
+
+
+def _abandon(pool: ProcessPoolExecutor, futures: list[Future[Outcome]]) -> None:
+    """After an interrupt: cancel what has not started, let the running conversions end, remove every temporary
+    file they made. A worker interrupted itself (Ctrl-C reaches the whole process group) removes its own."""
+    pool.shutdown(wait=True, cancel_futures=True)
+    done = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
+    _discard(done)
 
 
 def _finish(outcomes: list[Outcome], targets: list[Path]) -> ConversionResult:
