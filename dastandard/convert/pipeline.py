@@ -277,7 +277,12 @@ def _commit(temp: str, dst: Path) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in its folder; FatalError OUTPUT_UNWRITABLE on failure."""
+    """Write ``data`` to ``path`` through a temporary file in its folder; FatalError OUTPUT_UNWRITABLE on failure.
+
+    A device or FIFO (``/dev/null``) is written in place, never replaced by a file."""
+    if _is_special(path):
+        _write_in_place(path, data)
+        return
     temp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -383,7 +388,7 @@ def convert(
         errors.fatal(f"cannot read {source_text}: no such file or folder", errors.INPUT_UNREADABLE)
     if source_text != STDIO and src.is_dir():
         return _convert_folder(src, Path(target_text), opts, to_fmt, workers, show)
-    if STDIO in (source_text, target_text):
+    if STDIO in (source_text, target_text) or _is_special(Path(target_text)):
         return _convert_in_memory(source_text, target_text, opts, show)
     dst = Path(target_text)
     if dst.is_dir():
@@ -393,6 +398,23 @@ def convert(
     with show(None, src.name) as tick:
         outcome = convert_file(str(src), str(dst), opts, tick)
     return _finish([outcome], [dst])
+
+
+def _is_special(target: Path) -> bool:
+    """True for an existing target that is not a regular file or a folder (a device such as /dev/null, a FIFO):
+    it is written in place once the conversion succeeded, never replaced by a file beside it."""
+    try:
+        return target.exists() and not target.is_file() and not target.is_dir()
+    except OSError:
+        return False
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    try:
+        with target.open("wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        errors.fatal(f"cannot write {target}: {exc.strerror or exc}", errors.OUTPUT_UNWRITABLE)
 
 
 def _convert_in_memory(source: str, target: str, opts: Options, show: ProgressFactory) -> ConversionResult:
@@ -422,6 +444,9 @@ def _convert_in_memory(source: str, target: str, opts: Options, show: ProgressFa
                 sys.stdout.buffer.flush()
             except OSError as exc:
                 errors.fatal(f"cannot write standard output: {exc.strerror or exc}", errors.OUTPUT_UNWRITABLE)
+        elif _is_special(Path(target)):
+            _write_in_place(Path(target), buffer.getvalue())
+            outputs.append(Path(target))
         else:
             write_atomic(Path(target), buffer.getvalue())
             outputs.append(Path(target))
