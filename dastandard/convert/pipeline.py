@@ -28,6 +28,7 @@ import copy
 import dataclasses
 import io
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -499,8 +500,15 @@ def _discard(outcomes: Iterable[Outcome]) -> None:
 
 
 def _abandon(pool: ProcessPoolExecutor, futures: list[Future[Outcome]]) -> None:
-    """After an interrupt: cancel what has not started, let the running conversions end, remove every temporary
-    file they made. A worker interrupted itself (Ctrl-C reaches the whole process group) removes its own."""
+    """After an interrupt: cancel what has not started, stop the running conversions (SIGTERM, which a worker
+    forked from the CLI turns into an exception that removes its temporary file, as Ctrl-C does), wait for the
+    workers and remove the temporary files of conversions that finished but were not committed."""
+    workers = list(getattr(pool, "_processes", None) or {})  # pids; the executor has no public way to stop them
+    for future in futures:
+        future.cancel()
+    for pid in workers:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
     pool.shutdown(wait=True, cancel_futures=True)
     done = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
     _discard(done)
