@@ -53,10 +53,14 @@ _BIDI_BYTES = re.compile(
     rb"|&#(?:[xX]0*(?:20(?:0[eEfF]|2[a-eA-E]|6[6-9])|61[cC])|0*(?:8206|8207|823[4-8]|829[4-7]|1564));"
 )
 
+_BIDI_LEADS = (b"\xe2\x80", b"\xe2\x81", b"\xd8\x9c", b"\\u", b"&#")
+
 
 def find_bidi_bytes(data: bytes) -> list[tuple[int, str]]:
     """``(offset, character)`` for each bidirectional control in UTF-8 JSON or XML text, written raw, as a JSON
     escape or as an XML character reference."""
+    if not any(lead in data for lead in _BIDI_LEADS):  # the usual case, at memory-search speed
+        return []
     found = []
     for match in _BIDI_BYTES.finditer(data):
         token = match.group(0)
