@@ -178,3 +178,27 @@ def test_bytes_that_are_not_utf8_are_located_never_silent() -> None:
 def test_valid_utf8_police_csv_stays_lossless_on_encoding() -> None:
     _, report = _read_police(POLICE.read_bytes())
     assert not [e for e in report.entries if e.kind is Loss.INVALID_INPUT]
+
+
+# ------------------------------------------------------------------------------------------- empty success
+
+
+def test_a_reader_that_rejects_every_record_silently_still_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections.abc import Iterator
+    from typing import IO, Any, ClassVar
+
+    from dastandard.convert import pipeline
+    from dastandard.convert.base import Format
+
+    class Rejecting(Format):
+        name: ClassVar[str] = "rejecting"
+        can_read: ClassVar[bool] = True
+
+        def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
+            report.records_in += 3
+            yield from ()
+
+    real = pipeline.get_format
+    monkeypatch.setattr(pipeline, "get_format", lambda n: Rejecting() if n == "rejecting" else real(n))
+    outcome = convert_stream(io.BytesIO(b"abc"), "in", None, io.BytesIO(), Options("rejecting", "ndjson", False))
+    assert outcome.status == errors.CONVERSION_FAILED and "nothing could be converted" in outcome.message

@@ -212,8 +212,9 @@ def convert_stream(
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: conversion failed: {type(exc).__name__}: {exc}")
     if not report.records_out:
         report.records_out = seen[0]
-    if report.records_out == 0 and any(e.kind is Loss.INVALID_INPUT for e in report.entries):
-        # Nothing came out and something could not be read: a failure, never an empty output and status 0.
+    if report.records_out == 0 and (report.records_in > 0 or any(e.kind is Loss.INVALID_INPUT for e in report.entries)):
+        # Nothing came out and something was read or could not be read (every record rejected, whatever the
+        # reason): a failure, never an empty output and status 0; the previous target is kept.
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: nothing could be converted (see the report)")
     if opts.strict and report.losses:
         return Outcome(
