@@ -271,6 +271,7 @@ def test_a_read_only_folder_is_unwritable(tmp_path: Path) -> None:
         ("rules",),
         ("formats",),
         ("explain", "DA0012"),
+        ("profiles",),
     ],
 )
 def test_a_full_device_is_status_11_with_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
@@ -346,13 +347,17 @@ def test_an_interrupted_conversion_leaves_no_temporary_file(
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so that SIGINT can reach every process as Ctrl-C does
     )
     deadline = time.monotonic() + 30
     while not list(tmp_path.rglob("*.part")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert process.poll() is None, "the conversion ended before it could be interrupted"
     time.sleep(0.2)
-    process.send_signal(sig)
+    if sig == signal.SIGINT:
+        os.killpg(process.pid, sig)  # Ctrl-C in a terminal: the whole process group, workers included
+    else:
+        process.send_signal(sig)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == status, stderr
     assert b"Traceback" not in stderr

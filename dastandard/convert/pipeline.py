@@ -470,7 +470,7 @@ def _convert_folder(
     with show(len(files), f"converting {len(files)} files") as tick:
         if jobs > 1 and len(files) > 1:
             one_each = dataclasses.replace(opts, jobs=1)  # the files share the workers; none starts its own
-            pool = ProcessPoolExecutor(max_workers=jobs)
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
             futures = [pool.submit(convert_file, str(f), str(t), one_each) for f, t in zip(files, targets, strict=True)]
             try:
                 for future in futures:
@@ -493,6 +493,17 @@ def _convert_folder(
     return _finish(outcomes, targets)
 
 
+def _worker_signals() -> None:
+    """In a folder worker: Ctrl-C is left to the main process (which stops the workers), and SIGTERM ends the
+    worker quietly after its conversion removed its temporary file (SystemExit unwinds through ``convert_file``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _discard(outcomes: Iterable[Outcome]) -> None:
     """Remove the temporary files of finished but uncommitted conversions."""
     for outcome in outcomes:
@@ -502,8 +513,8 @@ def _discard(outcomes: Iterable[Outcome]) -> None:
 
 def _abandon(pool: ProcessPoolExecutor, futures: list[Future[Outcome]]) -> None:
     """After an interrupt: cancel what has not started, stop the running conversions (SIGTERM, which a worker
-    forked from the CLI turns into an exception that removes its temporary file, as Ctrl-C does), wait for the
-    workers and remove the temporary files of conversions that finished but were not committed."""
+    turns into SystemExit after removing its temporary file: ``_worker_signals``), wait for the workers and remove
+    the temporary files of conversions that finished but were not committed."""
     workers = list(getattr(pool, "_processes", None) or {})  # pids; the executor has no public way to stop them
     for future in futures:
         future.cancel()
