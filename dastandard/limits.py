@@ -54,8 +54,9 @@ def default_limits() -> Limits:
 class InputTooLarge(errors.FatalError):
     """An input, or one line of it, is over its limit; nothing more of it is read."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message, errors.CONVERSION_FAILED)
+        self.line = line  # the line over the record limit, None when the whole input is over the file limit
 
 
 class BoundedInput(io.BufferedIOBase):
@@ -122,5 +123,5 @@ class BoundedInput(io.BufferedIOBase):
         self._account(line)
         self.line += 1
         if len(line) > limit and not line.endswith(b"\n"):
-            raise InputTooLarge(f"line {self.line} is over the limit of {limit} bytes (DA0005)")
+            raise InputTooLarge(f"line {self.line} is over the limit of {limit} bytes (DA0005)", self.line)
         return line

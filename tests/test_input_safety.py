@@ -202,3 +202,11 @@ def test_a_reader_that_rejects_every_record_silently_still_fails(monkeypatch: py
     monkeypatch.setattr(pipeline, "get_format", lambda n: Rejecting() if n == "rejecting" else real(n))
     outcome = convert_stream(io.BytesIO(b"abc"), "in", None, io.BytesIO(), Options("rejecting", "ndjson", False))
     assert outcome.status == errors.CONVERSION_FAILED and "nothing could be converted" in outcome.message
+
+
+def test_a_file_limit_below_the_detection_window_is_a_status_not_an_exception() -> None:
+    opts = Options(None, "ndjson", False, limits=Limits(max_file_bytes=100, max_record_bytes=50))
+    outcome = convert_stream(io.BytesIO(CASE.read_bytes()), "in", None, io.BytesIO(), opts)
+    assert outcome.status == errors.CONVERSION_FAILED
+    [entry] = outcome.report.entries
+    assert entry.kind is Loss.INVALID_INPUT and entry.location == "(input)"

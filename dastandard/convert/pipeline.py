@@ -158,6 +158,12 @@ class _GuardedOutput(io.RawIOBase):
             raise OutputFailed(exc) from None
 
 
+def _too_large(report: ConversionReport, exc: InputTooLarge, name: str) -> Outcome:
+    where = f"line {exc.line}" if exc.line is not None else "(input)"
+    report.add(ReportEntry(Loss.INVALID_INPUT, "(size)", where, exc.message))
+    return Outcome(report, exc.status, f"{name}: {exc.message}")
+
+
 def convert_stream(
     source: IO[bytes],
     name: str,
@@ -169,11 +175,16 @@ def convert_stream(
     """Convert one input stream into ``target``. Never raises: every failure is an Outcome status and message
     (a KeyboardInterrupt or other BaseException propagates)."""
     report = ConversionReport(source=name, target_format=opts.to_name)
-    bounded = source if isinstance(source, BoundedInput) else BoundedInput(source, opts.limits or default_limits())
-    source = cast(IO[bytes], bounded)
+    if not isinstance(source, BoundedInput):
+        source = cast(IO[bytes], BoundedInput(source, opts.limits or default_limits()))
     target = cast(IO[bytes], _GuardedOutput(target))
-    head = source.read(HEAD_BYTES)
-    source.seek(0)
+    try:
+        head = source.read(HEAD_BYTES)
+        source.seek(0)
+    except InputTooLarge as exc:  # a configured file limit below the detection window
+        return _too_large(report, exc, name)
+    except OSError as exc:
+        return Outcome(report, errors.INPUT_UNREADABLE, f"{name}: cannot read the input: {exc.strerror or exc}")
     reader, problem = _resolve_reader(head, path, opts)
     if reader is None:
         return Outcome(report, errors.UNKNOWN_FORMAT, problem)
@@ -198,9 +209,7 @@ def convert_stream(
         else:
             writer.write(_counted(reader.read(source, name, report), tick, seen), target, report)
     except InputTooLarge as exc:
-        where = f"line {bounded.line}" if "line" in exc.message else "(input)"
-        report.add(ReportEntry(Loss.INVALID_INPUT, "(size)", where, exc.message))
-        return Outcome(report, exc.status, f"{name}: {exc.message}")
+        return _too_large(report, exc, name)
     except errors.FatalError as exc:
         return Outcome(report, exc.status, f"{name}: {exc.message}")
     except OSError as exc:  # output errors are OutputFailed, so this is the input
