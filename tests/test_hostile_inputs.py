@@ -20,7 +20,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dastandard import errors
+from dastandard import errors, validate
+from dastandard.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -121,8 +122,7 @@ def test_external_entities_are_never_fetched(tmp_path: Path) -> None:
             '<Bundle xmlns="http://hl7.org/fhir"><id value="a"/></Bundle>',
         ):
             refused(tmp_path, "xxe.xml", doc.encode(), "--from", "fhir-xml", "--to", "ndjson")
-            done = cli("validate", str(tmp_path / "xxe.xml"), cwd=tmp_path)
-            assert done.returncode == errors.FINDINGS_AT_FAIL_LEVEL
+            assert "DA0031" in {f.rule_id for f in validate([tmp_path / "xxe.xml"]).findings}
         with pytest.raises(TimeoutError):
             server.accept()  # nobody connected
 
@@ -145,7 +145,7 @@ def test_external_entities_are_never_fetched(tmp_path: Path) -> None:
 )
 def test_deep_nesting_is_refused(tmp_path: Path, name: str, data: bytes, args: tuple[str, ...]) -> None:
     refused(tmp_path, name, data, *args)
-    assert cli("validate", str(tmp_path / name), cwd=tmp_path).returncode == errors.FINDINGS_AT_FAIL_LEVEL
+    assert validate([tmp_path / name]).findings
 
 
 # ------------------------------------------------------------------------------- size limits and endless input
@@ -310,13 +310,26 @@ def test_a_file_size_limit_is_status_11_and_leaves_nothing(tmp_path: Path, fmt: 
     ],
     ids=["deep-array", "deep-table", "not-utf8", "wrong-type", "wrong-param", "huge", "unknown-rule"],
 )
-def test_a_hostile_configuration_is_status_12_for_every_command_that_reads_one(tmp_path: Path, config: bytes) -> None:
+def test_a_hostile_configuration_is_status_12_for_every_command_that_reads_one(
+    tmp_path: Path, config: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / ".dastandard.toml").write_bytes(config)
+    monkeypatch.chdir(tmp_path)
+    for args in (("validate", str(CASE)), ("convert", str(CASE), "--to", "ndjson", "-o", str(tmp_path / "o"))):
+        with pytest.raises(SystemExit) as exc:
+            main(list(args))
+        stderr = capsys.readouterr().err
+        assert exc.value.code == errors.CONFIG_INVALID, (args, stderr)
+        assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_deeply_nested_configuration_is_status_12_from_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / ".dastandard.toml").write_bytes(b"a = " + b"[" * 5000 + b"1" + b"]" * 5000 + b"\n")
     for args in (("validate", str(CASE)), ("convert", str(CASE), "--to", "ndjson", "-o", str(tmp_path / "o"))):
         done = cli(*args, cwd=tmp_path)
         assert done.returncode == errors.CONFIG_INVALID, (args, done.stderr)
         assert len(done.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "o").exists()
 
 
 def test_a_hostile_pyproject_is_passed_over(tmp_path: Path) -> None:
