@@ -70,6 +70,7 @@ DEFAULT_SETTINGS = Settings()
 # ------------------------------------------------------------------------------------------------------- loading
 
 CONFIG_FILENAME = ".dastandard.toml"
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few lines; anything larger is refused unread
 _TOP_LEVEL_KEYS = ("fail-on", "disable", "suppress", "rules")
 _CONFIGURABLE_SEVERITIES = tuple(s.value for s in Severity if s is not Severity.FATAL)
 _RULE_ID = re.compile(r"^DA\d{4}$")
@@ -91,7 +92,7 @@ def find_config(start: Path) -> Path | None:
         if pyproject.is_file():
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError):
                 continue
             if isinstance(data.get("tool"), dict) and "dastandard" in data["tool"]:
                 return pyproject
@@ -101,6 +102,8 @@ def find_config(start: Path) -> Path | None:
 def _read_table(path: Path) -> dict[str, Any]:
     """The dastandard table of ``path``; FatalError(CONFIG_INVALID) if it cannot be read or parsed."""
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise FatalError(f"{path}: configuration is over {MAX_CONFIG_BYTES} bytes", CONFIG_INVALID)
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise FatalError(f"{path}: cannot read configuration: {exc.strerror or exc}", CONFIG_INVALID) from None
@@ -108,6 +111,8 @@ def _read_table(path: Path) -> dict[str, Any]:
         raise FatalError(f"{path}: configuration is not UTF-8 text", CONFIG_INVALID) from None
     except tomllib.TOMLDecodeError as exc:
         raise FatalError(f"{path}: invalid TOML: {exc}", CONFIG_INVALID) from None
+    except (RecursionError, MemoryError):  # a hostile file: nesting or size the parser cannot hold
+        raise FatalError(f"{path}: configuration is nested too deeply or too large to read", CONFIG_INVALID) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("dastandard", {}) if isinstance(data.get("tool"), dict) else {}
         if not isinstance(table, dict):

@@ -24,6 +24,7 @@ class Loss(StrEnum):
     UNMAPPED_CODE = "unmapped-code"
     LOSSY_CODE = "lossy-code"
     INVALID_INPUT = "invalid-input"
+    ALTERED = "altered"  # a value written differently for safety (a bidirectional control shown as [U+202E])
 
 
 _NOT_LOSSES = frozenset({Loss.MAPPED, Loss.NOT_PROJECTED})

@@ -62,7 +62,7 @@ def test_writing_after_close_is_refused() -> None:
         sink.write(b"late")
 
 
-def test_convert_reports_a_full_disk_as_a_failed_conversion_not_a_traceback() -> None:
+def test_convert_reports_a_full_disk_as_an_unwritable_output_not_a_traceback() -> None:
     from pathlib import Path
 
     from dastandard import errors
@@ -74,7 +74,7 @@ def test_convert_reports_a_full_disk_as_a_failed_conversion_not_a_traceback() ->
     outcome = convert_stream(
         io.BytesIO(source), "da-factors.xml", None, target, Options(from_name=None, to_name="ndjson", strict=False)
     )
-    assert outcome.status == errors.CONVERSION_FAILED
+    assert outcome.status == errors.OUTPUT_UNWRITABLE
     assert "No space left on device" in outcome.message
 
 

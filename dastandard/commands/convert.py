@@ -2,7 +2,9 @@
 
 The command only parses its options, runs ``dastandard.convert.pipeline.convert`` (temporary files, atomic commit,
 process pool, strict mode: see there) with a rich progress bar when wanted, prints the report and ends with the
-run's status (``dastandard.errors``).
+run's status (``dastandard.errors``). The size limits on what is read are DA0005's parameters, from the same
+configuration file ``validate`` uses (``--config``, else the nearest ``.dastandard.toml`` or ``pyproject.toml``); a
+bad configuration ends the run with ``CONFIG_INVALID`` before anything is read.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import click
 
 from dastandard import errors
 from dastandard._parallel import DEFAULT_JOBS_HELP
+from dastandard.config import load_settings
 from dastandard.convert.base import ConversionReport
 from dastandard.convert.pipeline import Tick, convert, write_atomic
 from dastandard.convert.report_render import render
+from dastandard.limits import Limits
 
 
 def _progress_wanted(flag: bool | None) -> bool:
@@ -80,6 +84,14 @@ def _emit_report(reports: list[ConversionReport], report_fmt: str, report_file: 
     default=None,
     help="CIN census writer: 2024 and later write Sex (M/F/U), earlier years GenderCurrent. Default 2024.",
 )
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file for the input size limits (DA0005). Default: the nearest .dastandard.toml or "
+    "pyproject.toml [tool.dastandard].",
+)
 def command(
     input_path: str,
     from_name: str | None,
@@ -91,8 +103,10 @@ def command(
     jobs: int | None,
     progress: bool | None,
     cin_year: int | None,
+    config_file: Path | None,
 ) -> None:
     """Convert INPUT (a file, a folder of files, or - for standard input) from one format to another."""
+    settings = load_settings(config_file=config_file)
     result = convert(
         input_path,
         output,
@@ -102,6 +116,7 @@ def command(
         cin_year=cin_year,
         jobs=jobs,
         progress=_rich_progress if _progress_wanted(progress) else None,
+        limits=Limits.from_params(settings.param),
     )
     _emit_report(result.reports, report_fmt, report_file, to_stderr=output == "-")
     if not result.ok:

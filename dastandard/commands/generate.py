@@ -65,6 +65,8 @@ def command(output: Path, fmt: str, count: int, seed: int, flaws: tuple[str, ...
         raise click.UsageError(f"--min-bytes applies to {' and '.join(LINE_FORMATS)} only, not {fmt}")
     if fmt not in LINE_FORMATS and jobs > 1:
         raise click.UsageError(f"--jobs applies to {' and '.join(LINE_FORMATS)} only, not {fmt}")
+    if output.exists() and not output.is_file() and not output.is_dir():
+        raise FatalError(f"cannot write {output}: not a regular file or folder", OUTPUT_UNWRITABLE)
     began = time.perf_counter()
     try:
         written = write_dataset(output, fmt, count=count, seed=seed, flaws=flaws, min_bytes=min_bytes, jobs=jobs)

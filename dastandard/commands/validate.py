@@ -107,7 +107,16 @@ def run(
 
 @contextlib.contextmanager
 def _atomic_text(target: Path) -> Iterator[TextIO]:
-    """A text stream whose content replaces ``target`` only once it is complete; nothing is left on failure."""
+    """A text stream whose content replaces ``target`` only once it is complete; nothing is left on failure.
+
+    A device or FIFO (``/dev/null``) is written in place, never replaced by a file."""
+    if target.exists() and not target.is_file() and not target.is_dir():
+        try:
+            with target.open("w", encoding="utf-8", newline="\n") as stream:
+                yield stream
+        except OSError as exc:
+            raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
+        return
     directory = target.resolve().parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)

@@ -13,9 +13,10 @@ incident's own words mention non-fatal strangulation (choking, suffocation) or a
 no code for either (the risk checklists' question numbers are not confirmed), so the narrative is read, and the
 flag says so.
 
-CSV output is formula-injection safe; the HTML is rendered with the report's Jinja2 templates (autoescaped,
-self-contained, no scripts, restrictive Content-Security-Policy). Never raises on content: a Bundle with no child,
-or an event with no date, is a report entry.
+CSV output is formula-injection safe, and in both outputs bidirectional control characters are shown as visible
+markers such as ``[U+202E]`` (an ``altered`` report entry); the HTML is rendered with the report's Jinja2
+templates (autoescaped, self-contained, no scripts, restrictive Content-Security-Policy). Never raises on
+content: a Bundle with no child, or an event with no date, is a report entry.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dastandard.htmlreport.digest import person_ids, person_name
 from dastandard.htmlreport.labels import UK, concept_label, in_sentence, parse_when, uk_date, uk_datetime
 from dastandard.htmlreport.render import render
 from dastandard.model.ids import extension_url, identifier_system
+from dastandard.textsafety import neutralise_bidi
 
 MATCH_SYSTEMS = (_csv.NHS_NUMBER, identifier_system("la-child-id"), identifier_system("police-person-id"))
 CHILD_ROLES = ("child-present", "child-not-present")
@@ -530,7 +532,7 @@ class ChronologyCsvFormat(Format):
             for family in collect(bundles, report)
             for e in family.ordered()
         ]
-        _csv.write_csv(target, CSV_HEADER, rows)
+        _csv.write_csv(target, CSV_HEADER, rows, report)
 
 
 class ChronologyHtmlFormat(Format):
@@ -547,4 +549,7 @@ class ChronologyHtmlFormat(Format):
         families = collect(bundles, report)
         index = sorted(((p.display, p, f) for f in families for p in f.children), key=lambda item: item[0].casefold())
         page = render("chronology.html.j2", title="Multi-agency chronology", families=families, index=index)
-        target.write(page.encode("utf-8"))
+        shown = neutralise_bidi(page)  # the templates hold none: any control came from a record's values
+        if shown != page:
+            report.add(ReportEntry(Loss.ALTERED, "(text)", "(chronology)", "bidirectional control shown as a marker"))
+        target.write(shown.encode("utf-8"))

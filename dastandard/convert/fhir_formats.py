@@ -2,7 +2,9 @@
 
 Conversion between them is lossless: each reads into the same FHIR JSON dicts and writes them back unchanged.
 Readers never raise on bad input: an unreadable document or line becomes an ``INVALID_INPUT`` report entry with
-its line and column (for NDJSON, the line number), and reading goes on with the next line. Writers of the
+its line and column (for NDJSON, the line number), and reading goes on with the next line. A JSON object with
+a repeated key is invalid input (never one of the values picked silently); an NDJSON line over the record limit
+(``dastandard.limits``) is reported and skipped unread. Writers of the
 single-document formats (JSON, XML) refuse a second document with ``FatalError`` (exit code
 ``CONVERSION_FAILED``) before writing anything; NDJSON streams any number, one line each.
 """
@@ -18,7 +20,10 @@ import orjson
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.errors import CONVERSION_FAILED, fatal
 from dastandard.fhir.detect import detect_shape, is_resource, strip_head
+from dastandard.fhir.jsonkeys import duplicate_keys
+from dastandard.fhir.ndjson import bounded_lines
 from dastandard.fhir.xml import FHIR_NS, FhirXmlError, parse_fhir_xml, to_fhir_xml
+from dastandard.limits import default_limits
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -30,14 +35,22 @@ def _invalid(report: ConversionReport, location: str, message: str) -> None:
 def parse_json_document(data: bytes, report: ConversionReport, line: int | None = None) -> Any:
     """Parse JSON; on error add an INVALID_INPUT entry (``line L, column C``) and return None.
 
-    ``line`` is the line number of ``data`` in its file when it is one NDJSON line.
+    A repeated key in an object is an error too (one entry per repetition): the document is refused rather than
+    read with one of the values chosen. ``line`` is the line number of ``data`` in its file when it is one NDJSON
+    line.
     """
+    text = data.removeprefix(_BOM)
     try:
-        return orjson.loads(data.removeprefix(_BOM))
+        document = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         at_line = line if line is not None else exc.lineno
         _invalid(report, f"line {at_line}, column {exc.colno}", f"not valid JSON: {exc.msg}")
         return None
+    repeated = duplicate_keys(text, document)
+    for dup in repeated:
+        at_line = line if line is not None else dup.line
+        _invalid(report, f"line {at_line}, column {dup.column}", f"the key {dup.key!r} is repeated in one object")
+    return None if repeated else document
 
 
 def collect_one(bundles: Iterable[dict[str, Any]], format_name: str) -> dict[str, Any] | None:
@@ -101,7 +114,12 @@ class NdjsonFormat(Format):
 
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
         """Yield one resource per non-blank line; a bad line is reported (``line N``) and skipped."""
-        for number, raw in enumerate(source, start=1):
+        limits = getattr(source, "limits", None) or default_limits()
+        for number, raw in enumerate(bounded_lines(b"", source, limits.max_record_bytes), start=1):
+            if raw is None:
+                report.records_in += 1
+                _invalid(report, f"line {number}", f"the line is over the limit of {limits.max_record_bytes} bytes")
+                continue
             line = raw.removeprefix(_BOM) if number == 1 else raw
             if not line.strip():
                 continue

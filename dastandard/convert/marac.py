@@ -27,6 +27,7 @@ from dastandard.convert import _csv
 from dastandard.convert._csv import meta
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.fhir.jsonkeys import duplicate_keys
 from dastandard.model.fragments import absent, own_concept, own_extension, sub_extension
 from dastandard.model.ids import entry, identifier_system, profile_url, reference, stable_id
 from dastandard.model.urls import PROVENANCE_PARTICIPANT_TYPE, UKCORE_ETHNIC_CATEGORY
@@ -407,10 +408,19 @@ class MaracJsonFormat(Format):
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
         """One DACaseBundle per referral; malformed JSON is one INVALID_INPUT entry."""
         report.source_format = report.source_format or self.name
+        data = source.read()
         try:
-            document = orjson.loads(source.read())
+            document = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
             report.add(ReportEntry(Loss.INVALID_INPUT, "(json)", name or "$", f"not valid JSON: {exc}"))
+            return
+        repeated = duplicate_keys(data, document)
+        for dup in repeated:  # never read with one of the values picked silently
+            where = f"line {dup.line}, column {dup.column}"
+            report.add(
+                ReportEntry(Loss.INVALID_INPUT, "(json)", where, f"the key {dup.key!r} is repeated in one object")
+            )
+        if repeated:
             return
         referrals = document if isinstance(document, list) else [document]
         for index, referral in enumerate(referrals):

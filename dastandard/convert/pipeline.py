@@ -7,6 +7,13 @@ succeeded, so no partial output is ever left behind, and converts the files of a
 ``jobs > 1``. With ``strict`` any loss (anything in a report that is not ``mapped``) is an error: nothing is written
 and the status is ``CONVERSION_LOSSY_STRICT``. Statuses are those of ``dastandard.errors``.
 
+Bounded resources: every input is read through ``dastandard.limits.BoundedInput`` with the limits of rule DA0005
+(the same, configurable, limits ``validate`` applies), so no input, however large or endless, is read past
+``max_file_bytes`` in total or ``max_record_bytes`` in one line; going past either fails that input
+(``CONVERSION_FAILED``, a located ``invalid-input`` entry). An error writing the output (a full disk, ``ulimit -f``)
+is ``OUTPUT_UNWRITABLE``. An interrupt (KeyboardInterrupt, or SIGTERM turned into an exception by the CLI) removes
+every temporary file before it propagates; the previous content of a target is replaced only by a complete output.
+
 Error policy: a problem that stops the run before anything is converted (an unknown or unwritable target format,
 a missing input, a file given where a folder is needed or the reverse, a folder with nothing to convert, standard
 input that cannot be read, an in-memory output that cannot be written) raises ``FatalError`` with its status. A
@@ -21,20 +28,22 @@ import copy
 import dataclasses
 import io
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from dastandard import errors
 from dastandard._parallel import BackgroundWriter, default_jobs
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.registry import RegistryError, all_formats, detect_candidates, get_format
 from dastandard.fhir.detect import HEAD_BYTES
+from dastandard.limits import BoundedInput, InputTooLarge, Limits, default_limits
 
 STDIO = "-"
 
@@ -68,6 +77,7 @@ class Options:
     strict: bool
     cin_year: int | None = None
     jobs: int = 1  # worker processes within one input, for a reader that can use them (reads_in_parallel)
+    limits: Limits | None = None  # None: the catalog defaults of DA0005
 
 
 @dataclass
@@ -117,6 +127,43 @@ def _counted(
         yield bundle
 
 
+class OutputFailed(errors.FatalError):
+    """Writing the output failed (a full disk, a file size limit, a closed pipe)."""
+
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(f"cannot write the output: {exc.strerror or exc}", errors.OUTPUT_UNWRITABLE)
+
+
+class _GuardedOutput(io.RawIOBase):
+    """A write-only view of ``target`` whose write errors are ``OutputFailed`` (never taken for input errors)."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        super().__init__()
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        try:
+            self._target.write(data)
+        except OSError as exc:
+            raise OutputFailed(exc) from None
+        return len(data)
+
+    def flush(self) -> None:
+        try:
+            self._target.flush()
+        except OSError as exc:
+            raise OutputFailed(exc) from None
+
+
+def _too_large(report: ConversionReport, exc: InputTooLarge, name: str) -> Outcome:
+    where = f"line {exc.line}" if exc.line is not None else "(input)"
+    report.add(ReportEntry(Loss.INVALID_INPUT, "(size)", where, exc.message))
+    return Outcome(report, exc.status, f"{name}: {exc.message}")
+
+
 def convert_stream(
     source: IO[bytes],
     name: str,
@@ -125,10 +172,19 @@ def convert_stream(
     opts: Options,
     tick: Callable[[], None] | None = None,
 ) -> Outcome:
-    """Convert one input stream into ``target``. Never raises: every failure is an Outcome status and message."""
+    """Convert one input stream into ``target``. Never raises: every failure is an Outcome status and message
+    (a KeyboardInterrupt or other BaseException propagates)."""
     report = ConversionReport(source=name, target_format=opts.to_name)
-    head = source.read(HEAD_BYTES)
-    source.seek(0)
+    if not isinstance(source, BoundedInput):
+        source = cast(IO[bytes], BoundedInput(source, opts.limits or default_limits()))
+    target = cast(IO[bytes], _GuardedOutput(target))
+    try:
+        head = source.read(HEAD_BYTES)
+        source.seek(0)
+    except InputTooLarge as exc:  # a configured file limit below the detection window
+        return _too_large(report, exc, name)
+    except OSError as exc:
+        return Outcome(report, errors.INPUT_UNREADABLE, f"{name}: cannot read the input: {exc.strerror or exc}")
     reader, problem = _resolve_reader(head, path, opts)
     if reader is None:
         return Outcome(report, errors.UNKNOWN_FORMAT, problem)
@@ -152,14 +208,22 @@ def convert_stream(
                         tick()
         else:
             writer.write(_counted(reader.read(source, name, report), tick, seen), target, report)
+    except InputTooLarge as exc:
+        return _too_large(report, exc, name)
     except errors.FatalError as exc:
         return Outcome(report, exc.status, f"{name}: {exc.message}")
+    except OSError as exc:  # output errors are OutputFailed, so this is the input
+        return Outcome(report, errors.INPUT_UNREADABLE, f"{name}: cannot read the input: {exc.strerror or exc}")
+    except RecursionError:
+        report.add(ReportEntry(Loss.INVALID_INPUT, "(nesting)", "(input)", "the input is nested too deeply"))
+        return Outcome(report, errors.CONVERSION_FAILED, f"{name}: the input is nested too deeply")
     except Exception as exc:  # a defect in a format must not become a traceback
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: conversion failed: {type(exc).__name__}: {exc}")
     if not report.records_out:
         report.records_out = seen[0]
-    if report.records_out == 0 and any(e.kind is Loss.INVALID_INPUT for e in report.entries):
-        # Nothing came out and something could not be read: a failure, never an empty output and status 0.
+    if report.records_out == 0 and (report.records_in > 0 or any(e.kind is Loss.INVALID_INPUT for e in report.entries)):
+        # Nothing came out and something was read or could not be read (every record rejected, whatever the
+        # reason): a failure, never an empty output and status 0; the previous target is kept.
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: nothing could be converted (see the report)")
     if opts.strict and report.losses:
         return Outcome(
@@ -188,11 +252,23 @@ def convert_file(src: str, dst: str, opts: Options, tick: Callable[[], None] | N
         return Outcome(
             ConversionReport(source=src), errors.OUTPUT_UNWRITABLE, f"cannot write in {dst_path.parent}: {exc.strerror}"
         )
-    with source, os.fdopen(fd, "wb") as target:
-        try:
-            outcome = convert_stream(source, src_path.name, src_path, target, opts, tick)
-        except OSError as exc:
-            outcome = Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc}")
+    try:
+        with source, os.fdopen(fd, "wb") as target:
+            try:
+                outcome = convert_stream(source, src_path.name, src_path, target, opts, tick)
+            except OSError as exc:
+                outcome = Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc}")
+            if outcome.status == errors.OK:
+                try:
+                    target.flush()
+                except OSError as exc:
+                    outcome.status = errors.OUTPUT_UNWRITABLE
+                    outcome.message = f"cannot write {dst}: {exc.strerror or exc}"
+    except OSError as exc:  # closing (flushing) the temporary file failed
+        outcome = Outcome(ConversionReport(source=src), errors.OUTPUT_UNWRITABLE, f"cannot write {dst}: {exc}")
+    except BaseException:  # an interrupt: no temporary file of case data may stay behind
+        Path(temp).unlink(missing_ok=True)
+        raise
     outcome.report.source = src
     if outcome.status == errors.OK:
         outcome.temp = temp
@@ -212,7 +288,13 @@ def _commit(temp: str, dst: Path) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in its folder; FatalError OUTPUT_UNWRITABLE on failure."""
+    """Write ``data`` to ``path`` through a temporary file in its folder; FatalError OUTPUT_UNWRITABLE on failure.
+
+    A device or FIFO (``/dev/null``) is written in place, never replaced by a file."""
+    if _is_special(path):
+        _write_in_place(path, data)
+        return
+    temp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -221,7 +303,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         Path(temp).chmod(_umask_mode())
         Path(temp).replace(path)
     except OSError as exc:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
         errors.fatal(f"cannot write {path}: {exc.strerror}", errors.OUTPUT_UNWRITABLE)
+    except BaseException:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _batch_inputs(folder: Path, opts: Options) -> list[Path]:
@@ -283,6 +371,7 @@ def convert(
     cin_year: int | None = None,
     jobs: int | None = None,
     progress: ProgressFactory | None = None,
+    limits: Limits | None = None,
 ) -> ConversionResult:
     """Convert ``source`` into the format ``to`` at ``target``.
 
@@ -292,11 +381,12 @@ def convert(
     standard output. ``source_format`` None detects the format of each input from its content. ``cin_year`` is
     passed to formats that have that option. ``jobs`` worker processes (None: as ``dastandard._parallel``'s
     ``default_jobs``) convert the files of a folder at once, or build the records of one input for a reader that
-    can. See the module docstring for what raises and what is a status.
+    can. ``limits`` bounds what is read of each input (None: the catalog defaults of DA0005). See the module
+    docstring for what raises and what is a status.
     """
     source_text, target_text = str(source), str(target)
     workers = jobs or default_jobs([source_text])
-    opts = Options(source_format, to, strict, cin_year, workers)
+    opts = Options(source_format, to, strict, cin_year, workers, limits or default_limits())
     show = progress or _no_progress
     try:
         to_fmt = get_format(to)
@@ -309,7 +399,7 @@ def convert(
         errors.fatal(f"cannot read {source_text}: no such file or folder", errors.INPUT_UNREADABLE)
     if source_text != STDIO and src.is_dir():
         return _convert_folder(src, Path(target_text), opts, to_fmt, workers, show)
-    if STDIO in (source_text, target_text):
+    if STDIO in (source_text, target_text) or _is_special(Path(target_text)):
         return _convert_in_memory(source_text, target_text, opts, show)
     dst = Path(target_text)
     if dst.is_dir():
@@ -321,12 +411,38 @@ def convert(
     return _finish([outcome], [dst])
 
 
-def _convert_in_memory(source: str, target: str, opts: Options, show: ProgressFactory) -> ConversionResult:
+def _is_special(target: Path) -> bool:
+    """True for an existing target that is not a regular file or a folder (a device such as /dev/null, a FIFO):
+    it is written in place once the conversion succeeded, never replaced by a file beside it."""
     try:
-        data = sys.stdin.buffer.read() if source == STDIO else Path(source).read_bytes()
+        return target.exists() and not target.is_file() and not target.is_dir()
+    except OSError:
+        return False
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    try:
+        with target.open("wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        errors.fatal(f"cannot write {target}: {exc.strerror or exc}", errors.OUTPUT_UNWRITABLE)
+
+
+def _convert_in_memory(source: str, target: str, opts: Options, show: ProgressFactory) -> ConversionResult:
+    name = "<stdin>" if source == STDIO else Path(source).name
+    limits = opts.limits or default_limits()
+    try:
+        if source == STDIO:
+            data = sys.stdin.buffer.read(limits.max_file_bytes + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
         errors.fatal(f"cannot read {source}: {exc.strerror}", errors.INPUT_UNREADABLE)
-    name = "<stdin>" if source == STDIO else Path(source).name
+    if len(data) > limits.max_file_bytes:
+        errors.fatal(
+            f"{name}: the input is over the limit of {limits.max_file_bytes} bytes (DA0005)", errors.CONVERSION_FAILED
+        )
     path = None if source == STDIO else Path(source)
     buffer = io.BytesIO()
     with show(None, name) as tick:
@@ -334,8 +450,14 @@ def _convert_in_memory(source: str, target: str, opts: Options, show: ProgressFa
     outputs: list[Path] = []
     if outcome.status == errors.OK:
         if target == STDIO:
-            sys.stdout.buffer.write(buffer.getvalue())
-            sys.stdout.buffer.flush()
+            try:
+                sys.stdout.buffer.write(buffer.getvalue())
+                sys.stdout.buffer.flush()
+            except OSError as exc:
+                errors.fatal(f"cannot write standard output: {exc.strerror or exc}", errors.OUTPUT_UNWRITABLE)
+        elif _is_special(Path(target)):
+            _write_in_place(Path(target), buffer.getvalue())
+            outputs.append(Path(target))
         else:
             write_atomic(Path(target), buffer.getvalue())
             outputs.append(Path(target))
@@ -357,17 +479,60 @@ def _convert_folder(
     with show(len(files), f"converting {len(files)} files") as tick:
         if jobs > 1 and len(files) > 1:
             one_each = dataclasses.replace(opts, jobs=1)  # the files share the workers; none starts its own
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for outcome in pool.map(convert_file, map(str, files), map(str, targets), [one_each] * len(files)):
-                    outcomes.append(outcome)
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+            futures = [pool.submit(convert_file, str(f), str(t), one_each) for f, t in zip(files, targets, strict=True)]
+            try:
+                for future in futures:
+                    outcomes.append(future.result())
                     if tick:
                         tick()
+            except BaseException:
+                _abandon(pool, futures)
+                raise
+            pool.shutdown()
         else:
-            for f, t in zip(files, targets, strict=True):
-                outcomes.append(convert_file(str(f), str(t), opts))
-                if tick:
-                    tick()
+            try:
+                for f, t in zip(files, targets, strict=True):
+                    outcomes.append(convert_file(str(f), str(t), opts))
+                    if tick:
+                        tick()
+            except BaseException:
+                _discard(outcomes)
+                raise
     return _finish(outcomes, targets)
+
+
+def _worker_signals() -> None:
+    """In a folder worker: Ctrl-C is left to the main process (which stops the workers), and SIGTERM ends the
+    worker quietly after its conversion removed its temporary file (SystemExit unwinds through ``convert_file``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _discard(outcomes: Iterable[Outcome]) -> None:
+    """Remove the temporary files of finished but uncommitted conversions."""
+    for outcome in outcomes:
+        if outcome.temp:
+            Path(outcome.temp).unlink(missing_ok=True)
+
+
+def _abandon(pool: ProcessPoolExecutor, futures: list[Future[Outcome]]) -> None:
+    """After an interrupt: cancel what has not started, stop the running conversions (SIGTERM, which a worker
+    turns into SystemExit after removing its temporary file: ``_worker_signals``), wait for the workers and remove
+    the temporary files of conversions that finished but were not committed."""
+    workers = list(getattr(pool, "_processes", None) or {})  # pids; the executor has no public way to stop them
+    for future in futures:
+        future.cancel()
+    for pid in workers:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    pool.shutdown(wait=True, cancel_futures=True)
+    done = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
+    _discard(done)
 
 
 def _finish(outcomes: list[Outcome], targets: list[Path]) -> ConversionResult:

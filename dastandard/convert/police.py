@@ -986,4 +986,4 @@ class PoliceCsvFormat(Format):
                     report.records_out += 1
                     yield [row.get(h, "") for h in header]
 
-        _csv.write_csv(target, header, all_rows())
+        _csv.write_csv(target, header, all_rows(), report)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import unicodedata
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,8 +26,10 @@ import orjson
 
 from dastandard._parallel import collector_eased, ease_collector
 from dastandard.config import Settings
+from dastandard.fhir.jsonkeys import duplicate_keys
 from dastandard.fhir.positions import line_col, parse_path
 from dastandard.findings import Finding, Layer, Severity
+from dastandard.textsafety import find_bidi_bytes
 from dastandard.validation._record_index import shared_index
 from dastandard.validation.inputs import iter_units
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
@@ -78,6 +81,25 @@ def _decode(unit: Unit, emitter: Emitter) -> bytes | None:
     return data
 
 
+_MAX_BIDI_FINDINGS = 20  # per input; the rest are counted in the last message
+
+
+def _bidi_controls(unit: Unit, data: bytes, emitter: Emitter) -> None:
+    """DA0013 for each bidirectional control character in the text (raw, JSON-escaped or an XML reference)."""
+    found = find_bidi_bytes(data)
+    for offset, char in found[:_MAX_BIDI_FINDINGS]:
+        line, column = _byte_position(data, offset)
+        name = unicodedata.name(char, "control")
+        more = len(found) - _MAX_BIDI_FINDINGS
+        tail = f" ({more} more in this input)" if more > 0 and (offset, char) == found[_MAX_BIDI_FINDINGS - 1] else ""
+        emitter.add(
+            "DA0013",
+            f"U+{ord(char):04X} {name} in the text can make it display as something else{tail}",
+            line=line + unit.line - 1,
+            column=column,
+        )
+
+
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     start = data.rfind(b"\n", 0, offset) + 1
@@ -100,6 +122,7 @@ def check_unit(unit: Unit, settings: Settings, want_summary: bool, digest: Recor
             if len(data) != len(unit.data):
                 unit = replace(unit, data=data)
                 emitter.unit = unit
+            _bidi_controls(unit, data, emitter)
             record = _parse(unit, emitter)
             if record is not None:
                 summary = _check_record(record, unit, emitter, settings, want_summary, digest, digested)
@@ -129,6 +152,13 @@ def _parse(unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
         message = exc.msg if hasattr(exc, "msg") else str(exc)
         emitter.add("DA0010", f"malformed JSON: {message}", line=line + unit.line - 1, column=column)
         return None
+    for dup in duplicate_keys(unit.data, doc):
+        emitter.add(
+            "DA0012",
+            f"the key {dup.key!r} is repeated in one object; the last value is the one checked",
+            line=dup.line + unit.line - 1,
+            column=dup.column,
+        )
     if not isinstance(doc, dict):
         emitter.add("DA0011", "the input must be a JSON object (one resource or Bundle)", line=unit.line, column=1)
         return None

@@ -19,6 +19,7 @@ from dastandard.config import Settings
 from dastandard.fhir.detect import HEAD_BYTES, detect_shape
 from dastandard.fhir.ndjson import bounded_lines
 from dastandard.findings import Finding
+from dastandard.limits import Limits
 from dastandard.validation.units import Emitter, Unit
 
 STDIN = "-"
@@ -26,13 +27,6 @@ STDIN_LABEL = "<stdin>"
 # What validation calls each container shape of dastandard.fhir.detect ("json" is FHIR JSON or a logical record,
 # told apart once parsed).
 _FORMAT_OF_SHAPE: dict[str | None, str] = {"json": "json", "ndjson": "ndjson", "xml": "fhir-xml"}
-
-
-def _param(settings: Settings, rule_id: str, name: str, default: int) -> int:
-    try:
-        return int(settings.param(rule_id, name))
-    except (KeyError, TypeError, ValueError):
-        return default
 
 
 def iter_units(
@@ -96,8 +90,8 @@ def _read_stream(
     path: Path | None = None,
 ) -> Iterator[Unit | list[Finding]]:
     emitter = Emitter(settings, None, label, None)
-    max_file = _param(settings, "DA0005", "max_file_bytes", 256 * 1024 * 1024)
-    max_record = _param(settings, "DA0005", "max_record_bytes", 32 * 1024 * 1024)
+    limits = Limits.from_params(settings.param)
+    max_file, max_record = limits.max_file_bytes, limits.max_record_bytes
     try:
         head = handle.read(HEAD_BYTES)
     except OSError as exc:
