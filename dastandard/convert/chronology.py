@@ -20,11 +20,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
-from dastandard.convert import _csv
+from dastandard.convert import _bundle_walk as _walk
+from dastandard.convert import _csv, _values
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.model.ids import extension_url, identifier_system
+from dastandard.model.urls import NHS_NUMBER_SYSTEM
 
-MATCH_SYSTEMS = (_csv.NHS_NUMBER, identifier_system("la-child-id"), identifier_system("police-person-id"))
+MATCH_SYSTEMS = (NHS_NUMBER_SYSTEM, identifier_system("la-child-id"), identifier_system("police-person-id"))
 CHILD_ROLES = ("child-present", "child-not-present")
 CSV_HEADER = ("child_name", "child_birth_date", "date", "event_type", "summary", "source_agency", "source_record")
 
@@ -50,7 +52,7 @@ class Child:
     events: dict[str, Event] = field(default_factory=dict)
 
     def ordered(self) -> list[Event]:
-        return sorted(self.events.values(), key=lambda e: (_csv.sort_key(e.date), e.event_type, e.source))
+        return sorted(self.events.values(), key=lambda e: (_values.sort_key(e.date), e.event_type, e.source))
 
 
 def _text(concept: Any) -> str:
@@ -62,7 +64,7 @@ def _text(concept: Any) -> str:
 
 
 def _agency(by_id: Mapping[str, Mapping[str, Any]], ref: Any) -> str:
-    target = by_id.get(_csv.ref_id(ref), {})
+    target = by_id.get(_walk.ref_id(ref), {})
     if target.get("resourceType") == "Organization":
         return str(target.get("name") or "")
     return str(ref.get("display", "")) if isinstance(ref, Mapping) else ""
@@ -90,22 +92,22 @@ def _events(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], r
     for res in by_id.values():
         kind = res.get("resourceType")
         source = f"{kind}/{res.get('id', '')}"
-        category = _csv.first_code((res.get("category") or [{}])[0]) if kind == "Communication" else ""
+        category = _walk.first_code((res.get("category") or [{}])[0]) if kind == "Communication" else ""
         found: list[tuple[str, str, str, str]] = []  # date, type, summary, agency
-        if kind == "Observation" and _csv.first_code(res.get("code")) == "incident":
+        if kind == "Observation" and _walk.first_code(res.get("code")) == "incident":
             kinds = [
                 _text(c.get("valueCodeableConcept"))
                 for c in res.get("component", [])
-                if _csv.first_code(c.get("code")) == "abuse-kind"
+                if _walk.first_code(c.get("code")) == "abuse-kind"
             ]
             ref = (res.get("identifier") or [{}])[0].get("value", "")
             summary = f"Incident {ref}".strip() + (f" ({', '.join(kinds)})" if kinds else "") + ": "
             summary += str(res.get("valueString", ""))
             parties = []
-            for party in _csv.find_extensions(res, extension_url("incident-party")):
-                person = by_id.get(_csv.ref_id(_csv.sub_value(party, "person")), {})
-                role = _text(_csv.sub_value(party, "role"))
-                exposure = [_text(e.get("valueCodeableConcept")) for e in _csv.find_extensions(party, "exposure")]
+            for party in _walk.find_extensions(res, extension_url("incident-party")):
+                person = by_id.get(_walk.ref_id(_walk.sub_value(party, "person")), {})
+                role = _text(_walk.sub_value(party, "role"))
+                exposure = [_text(e.get("valueCodeableConcept")) for e in _walk.find_extensions(party, "exposure")]
                 parties.append(f"{_name(person)}: {role}" + (f" ({', '.join(exposure)})" if exposure else ""))
             if parties:
                 summary += " Parties: " + "; ".join(parties) + "."
@@ -113,7 +115,7 @@ def _events(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], r
             found.append((when, "Incident", summary, _agency(by_id, (res.get("performer") or [{}])[0])))
         elif kind == "Communication" and category in ("disclosure", "retraction"):
             payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
-            sender = by_id.get(_csv.ref_id(res.get("sender")), {})
+            sender = by_id.get(_walk.ref_id(res.get("sender")), {})
             who = _name(sender) if sender.get("resourceType") == "Patient" else ""
             summary = (f"{who}: " if who else "") + payload
             found.append(
@@ -122,7 +124,7 @@ def _events(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], r
         elif kind == "Communication" and category == "information-sharing":
             to = ", ".join(_agency(by_id, r) for r in res.get("recipient", []))
             basis = ", ".join(
-                _text(b.get("valueCodeableConcept")) for b in _csv.find_extensions(res, extension_url("sharing-basis"))
+                _text(b.get("valueCodeableConcept")) for b in _walk.find_extensions(res, extension_url("sharing-basis"))
             )
             payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
             summary = "Shared" + (f" with {to}" if to else "") + (f" ({basis})" if basis else "")
@@ -130,13 +132,13 @@ def _events(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], r
             found.append((res.get("sent", ""), "Information sharing", summary, _agency(by_id, res.get("sender"))))
         elif kind == "RiskAssessment":
             parts = [_text(res.get("method")) or "risk assessment"]
-            for score in _csv.find_extensions(res, extension_url("risk-score")):
+            for score in _walk.find_extensions(res, extension_url("risk-score")):
                 parts.append(f"score {score.get('valueInteger')}")
             for prediction in res.get("prediction", []):
                 parts.append(f"level {_text(prediction.get('qualitativeRisk'))}")
             criteria = [
                 _text(c.get("valueCodeableConcept"))
-                for c in _csv.find_extensions(res, extension_url("marac-criterion"))
+                for c in _walk.find_extensions(res, extension_url("marac-criterion"))
             ]
             if criteria:
                 parts.append("MARAC criteria: " + ", ".join(criteria))
@@ -149,12 +151,12 @@ def _events(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], r
                 )
             )
         elif kind == "Encounter":
-            child = _name(by_id.get(_csv.ref_id(res.get("subject")), {}))
-            voice = (_csv.find_extensions(res, extension_url("child-voice")) or [{}])[0]
+            child = _name(by_id.get(_walk.ref_id(res.get("subject")), {}))
+            voice = (_walk.find_extensions(res, extension_url("child-voice")) or [{}])[0]
             flags = [
                 label
                 for name, label in (("seen", "seen"), ("spokenWith", "spoken with"), ("seenAlone", "seen alone"))
-                if _csv.sub_value(voice, name) is True
+                if _walk.sub_value(voice, name) is True
             ]
             summary = f"Contact with {child}: " + (", ".join(flags) if flags else "not seen")
             for name, label in (
@@ -162,7 +164,7 @@ def _events(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], r
                 ("words", "said"),
                 ("wishes", "wishes"),
             ):
-                for item in _csv.find_extensions(voice, name):
+                for item in _walk.find_extensions(voice, name):
                     summary += f"; {label}: {item.get('valueString', '')}"
             found.append(
                 (
@@ -180,7 +182,8 @@ def _events(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], r
                 found.append((period["start"], "Service started", service, agency))
             if period.get("end"):
                 reasons = [
-                    _text(e.get("valueCodeableConcept")) for e in _csv.find_extensions(res, extension_url("end-reason"))
+                    _text(e.get("valueCodeableConcept"))
+                    for e in _walk.find_extensions(res, extension_url("end-reason"))
                 ]
                 found.append(
                     (period["end"], "Service ended", service + (f" ({', '.join(reasons)})" if reasons else ""), agency)
@@ -218,30 +221,30 @@ def _children(bundle: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
     ids: list[str] = []
 
     def add(ref: Any) -> None:
-        rid = _csv.ref_id(ref)
+        rid = _walk.ref_id(ref)
         if by_id.get(rid, {}).get("resourceType") == "Patient" and rid not in ids:
             ids.append(rid)
 
     for res in by_id.values():
         kind = res.get("resourceType")
         if kind == "Observation":
-            for party in _csv.find_extensions(res, extension_url("incident-party")):
-                if _csv.first_code(_csv.sub_value(party, "role")) in CHILD_ROLES:
-                    add(_csv.sub_value(party, "person"))
-            if _csv.first_code(res.get("code")) == "child-victim-status":
+            for party in _walk.find_extensions(res, extension_url("incident-party")):
+                if _walk.first_code(_walk.sub_value(party, "role")) in CHILD_ROLES:
+                    add(_walk.sub_value(party, "person"))
+            if _walk.first_code(res.get("code")) == "child-victim-status":
                 add(res.get("subject"))
         elif kind == "Encounter":
             add(res.get("subject"))
         elif kind == "ServiceRequest":
-            for item in _csv.find_extensions(res, extension_url("marac-child")):
+            for item in _walk.find_extensions(res, extension_url("marac-child")):
                 add(item.get("valueReference"))
-    latest = max((e.date for e in events if e.date), key=_csv.sort_key, default="")
+    latest = max((e.date for e in events if e.date), key=_values.sort_key, default="")
     for rid, res in by_id.items():
         if res.get("resourceType") == "Patient" and latest:
-            age = _csv.age_on(str(res.get("birthDate", "")), latest)
+            age = _values.age_on(str(res.get("birthDate", "")), latest)
             if age is not None and age < 18 and rid not in ids:
                 ids.append(rid)
-            if _csv.find_extensions(res, extension_url("unborn")) and rid not in ids:
+            if _walk.find_extensions(res, extension_url("unborn")) and rid not in ids:
                 ids.append(rid)
     return ids
 
@@ -251,7 +254,7 @@ def collect(bundles: Iterable[Mapping[str, Any]], report: ConversionReport) -> l
     children: list[Child] = []
     for bundle in bundles:
         report.records_in += 1
-        by_id = {r.get("id", ""): r for r in _csv.resources(bundle)}
+        by_id = {r.get("id", ""): r for r in _walk.resources(bundle)}
         events = _events(bundle, by_id, report)
         found = _children(bundle, by_id, events)
         if not found:

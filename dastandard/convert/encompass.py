@@ -17,7 +17,7 @@ from typing import IO, Any, ClassVar
 
 import orjson
 
-from dastandard.convert import _csv
+from dastandard.convert import _bundle_walk as _walk
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.model.ids import code_system_url, extension_url, identifier_system
 
@@ -66,7 +66,7 @@ def _not_projected(report: ConversionReport, field: str, location: str) -> None:
 
 
 def _is_police(agency: Mapping[str, Any]) -> bool:
-    return any(_csv.first_code(t, code_system_url("agency-type")) == "police" for t in agency.get("type", []))
+    return any(_walk.first_code(t, code_system_url("agency-type")) == "police" for t in agency.get("type", []))
 
 
 def _full_name(person: Mapping[str, Any]) -> str:
@@ -87,15 +87,15 @@ def _police_reference(incident: Mapping[str, Any]) -> str:
 
 
 def _project(bundle: Mapping[str, Any], report: ConversionReport) -> list[dict[str, Any]]:
-    by_id = {r.get("id", ""): r for r in _csv.resources(bundle)}
+    by_id = {r.get("id", ""): r for r in _walk.resources(bundle)}
     base = f"Bundle/{bundle.get('id', '')}"
     used: set[str] = set()
     out: list[dict[str, Any]] = []
     for incident in by_id.values():
-        if incident.get("resourceType") != "Observation" or _csv.first_code(incident.get("code")) != "incident":
+        if incident.get("resourceType") != "Observation" or _walk.first_code(incident.get("code")) != "incident":
             continue
         loc = f"{base}/Observation/{incident.get('id', '')}"
-        force = by_id.get(_csv.ref_id((incident.get("performer") or [{}])[0]), {})
+        force = by_id.get(_walk.ref_id((incident.get("performer") or [{}])[0]), {})
         if not _is_police(force):
             continue  # not a police incident: reported with the other unused resources below
         used.update({incident["id"], force.get("id", "")})
@@ -111,8 +111,8 @@ def _project(bundle: Mapping[str, Any], report: ConversionReport) -> list[dict[s
         telecom = [str(t.get("value", "")) for t in force.get("telecom", []) if t.get("value")]
         if telecom:
             contact["telecom"] = telecom[0]
-        for index, party in enumerate(_csv.find_extensions(incident, extension_url("incident-party"))):
-            role = _csv.first_code(_csv.sub_value(party, "role"))
+        for index, party in enumerate(_walk.find_extensions(incident, extension_url("incident-party"))):
+            role = _walk.first_code(_walk.sub_value(party, "role"))
             party_loc = f"{loc}/extension[incident-party][{index}]"
             if role not in CHILD_ROLES:
                 _not_projected(report, f"incident-party ({role or 'no role'})", party_loc)
@@ -120,8 +120,8 @@ def _project(bundle: Mapping[str, Any], report: ConversionReport) -> list[dict[s
             for item in party.get("extension", []):
                 if item.get("url") not in ("person", "role", "school"):
                     _not_projected(report, f"incident-party.{item.get('url', '')}", party_loc)
-            child_id = _csv.ref_id(_csv.sub_value(party, "person"))
-            school_id = _csv.ref_id(_csv.sub_value(party, "school"))
+            child_id = _walk.ref_id(_walk.sub_value(party, "person"))
+            school_id = _walk.ref_id(_walk.sub_value(party, "school"))
             child = by_id.get(child_id, {})
             school = by_id.get(school_id, {})
             if not school:

@@ -20,6 +20,7 @@ from dastandard.logical.model import (
     CONFIDENTIALITY_SYSTEM,
     CONVERSION_PROVENANCE_KEY,
     DATE,
+    DATETIME,
     DISCLOSURE_KINDS,
     LOCAL_ID_PATTERN,
     RECORD_TYPE,
@@ -285,10 +286,11 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
     if isinstance(f, At):
         assert f.val is not None
         here = loc + _path_text(f.path)
-        if f.val.kind == "date-or-absent":
+        if f.val.kind in ("date-or-absent", "dateTime-or-absent"):
             name = str(f.path[0])
             if name in res:
-                return _from_fhir_value(DATE, res.pop(name), inn, here)
+                present = DATE if f.val.kind == "date-or-absent" else DATETIME
+                return _from_fhir_value(present, res.pop(name), inn, here)
             if f"_{name}" in res:
                 raw = res.pop(f"_{name}")
                 exts = raw.get("extension") if isinstance(raw, dict) else None

@@ -146,7 +146,7 @@ def _put(f: Field, res: dict[str, Any], value: Any, out: _Out, nested: bool = Fa
     values = value if f.many else [value]
     if isinstance(f, At):
         assert f.val is not None
-        if f.val.kind == "date-or-absent":
+        if f.val.kind in ("date-or-absent", "dateTime-or-absent"):
             if isinstance(value, str):
                 res[str(f.path[0])] = value
             else:
@@ -288,14 +288,17 @@ def _entry_items(doc: Mapping[str, Any]) -> Iterator[tuple[Section, int, Mapping
         yield SECTION_BY_KEY[key], index, doc[key][index]
 
 
-def logical_to_bundle(doc: Mapping[str, Any], *, source: str = "", checked: bool = False) -> dict[str, Any]:
+def logical_to_bundle(
+    doc: Mapping[str, Any], *, source: str = "", checked: bool = False, conversion_provenance: bool = True
+) -> dict[str, Any]:
     """Convert a logical record to a DACaseBundle; raise ValueError naming the first error if it is invalid.
 
     Ids are UUIDv5 values seeded by ``caseId`` and each local id (unless an item gives its ``resourceId``), so the
     same record always gives the same Bundle. A DAProvenance entry names ``source`` (the source file) and the
     extraction time. ``checked=True`` skips the validation of ``doc`` for callers that have already validated it
     (or build it valid by construction, as the generator does, whose tests validate its output); an invalid record
-    then gives undefined output.
+    then gives undefined output. ``conversion_provenance=False`` leaves out that DAProvenance, for an agency reader
+    whose record already holds its own Provenance naming the source file and record.
     """
     if not checked:
         for path, message in validate_logical(doc):
@@ -316,7 +319,8 @@ def logical_to_bundle(doc: Mapping[str, Any], *, source: str = "", checked: bool
         resource_id = resource_ids[str(item["id"])] if identified else resource_id_of(case_id, section, item, index)
         resource = _item_resource(section, item, out, entry_security, resource_id)
         entries.append({"fullUrl": full_url(resource_id), "resource": resource})
-    entries.append(_conversion_provenance(case_id, doc["extractedAt"], source, entries, security))
+    if conversion_provenance:
+        entries.append(_conversion_provenance(case_id, doc["extractedAt"], source, entries, security))
     return {
         "resourceType": "Bundle",
         "id": doc.get("bundleId") or stable_id(case_id, "#bundle"),

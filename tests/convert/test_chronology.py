@@ -10,7 +10,7 @@ from typing import Any
 
 import lxml.html
 
-from dastandard.convert import _csv
+from dastandard.convert import _csv, _values
 from dastandard.convert.base import ConversionReport, Loss
 from dastandard.convert.chronology import ChronologyCsvFormat, ChronologyHtmlFormat
 from dastandard.convert.police import PoliceCsvFormat
@@ -67,7 +67,7 @@ def test_events_are_in_date_order_for_every_child() -> None:
         by_child.setdefault(row["child_name"], []).append(row["date"])
     assert len(by_child) >= 3
     for dates in by_child.values():
-        assert dates == sorted(dates, key=_csv.sort_key)
+        assert dates == sorted(dates, key=_values.sort_key)
     kinds = {row["event_type"] for row in csv_rows(data)}
     assert {"Incident", "Risk assessment", "Information sharing"} <= kinds
 
