@@ -1,7 +1,7 @@
-"""Direct reading of Bundle JSON, as the chronology and Operation Encompass writers still do it.
+"""Direct reading of Bundle JSON, as the chronology writer still does it.
 
-These writers walk the FHIR resources themselves rather than reading the case record through the one reader
-(``dastandard.logical.bundle_to_logical``); the police CSV writer already reads through it. Every helper is
+The chronology walks the FHIR resources itself rather than reading the case record through the one reader
+(``dastandard.logical.bundle_to_logical``), as the police CSV and Operation Encompass writers do. Every helper is
 tolerant: a missing or wrongly typed element gives an empty result, never an exception.
 """
 

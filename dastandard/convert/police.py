@@ -824,7 +824,7 @@ class _Writer:
         when = incident.get("effectiveDateTime")
         inc["incident_datetime"] = _values.format_local_datetime(when) if isinstance(when, str) else ""
         force = items.get(_local(incident.get("agency")), ("", {}))[1]
-        inc["force_code"] = _identifier(force, identifier_system(SYSTEM_FORCE))
+        inc["force_code"] = _identifier(force, identifier_system(SYSTEM_FORCE)) or self._rid(force)
         inc["force_name"] = str(force.get("name", ""))
         inc["force_contact"] = str((force.get("telecom") or [{}])[0].get("value", ""))
         inc["crime_ref"] = str(incident.get("crimeReference", {}).get("value", ""))
@@ -843,6 +843,15 @@ class _Writer:
         elif outcome is not None:
             inc["arrest"] = self._source("arrest", outcome, loc, "police-outcome")
         self._risk_values(incident, record, used, inc, loc)
+        risk_columns = [f"risk_q{n:02d}" for n in RISK_QUESTIONS] + ["risk_score", "risk_level"]
+        if not inc["risk_tool"] and any(inc[c] for c in risk_columns):
+            for column in risk_columns:
+                inc[column] = ""
+            self._lost(
+                "RiskAssessment",
+                loc,
+                "risk answers, score and level are not written without a police risk tool (the columns need one)",
+            )
         self._sharing_values(incident, record, items, used, inc, loc)
         related: dict[str, list[tuple[str, Any]]] = {}  # person B -> [(person A, relationship)]
         for relation in record.get("relationships", ()):

@@ -90,6 +90,9 @@ def _absent_reason(extensions: Any) -> str | None:
 
 def _coding_value(val: Val, coding: Any, inn: _In, loc: str, *, further: bool = False) -> Any:
     """A code string, or a coding object when the Coding has a display or another code system."""
+    if not isinstance(coding, dict) and coding is not None:
+        inn.lost(loc, loc.rsplit(".", 1)[-1], "not a Coding")
+        return _MISSING
     if (
         not isinstance(coding, dict)
         or not isinstance(coding.get("code"), str)
@@ -138,7 +141,8 @@ def _concept_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
 
 def _reference_value(fv: Any, inn: _In, loc: str) -> Any:
     if not isinstance(fv, dict):
-        inn.rest(loc, fv)
+        if fv is not None:
+            inn.lost(loc, loc.rsplit(".", 1)[-1], "not a Reference")
         return _MISSING
     rest = dict(fv)
     out: dict[str, Any] = {}
@@ -205,6 +209,9 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
     if kind == "ref":
         return _reference_value(fv, inn, loc)
     allowed = _ALLOWED.get(kind)
+    if allowed is not None and not isinstance(fv, dict):
+        inn.lost(loc, loc.rsplit(".", 1)[-1], f"not a {kind}")
+        return _MISSING
     if allowed is None or not isinstance(fv, dict):
         inn.rest(loc, fv)
         return _MISSING
@@ -254,18 +261,34 @@ def _from_coding(val: Val, coding: Any, inn: _In, loc: str) -> Any:
     return the_code
 
 
-def _take_path(res: Any, path: tuple[str | int, ...]) -> Any:
-    """Remove and return the value at ``path`` (list slots become None), or _MISSING."""
+def _take_path(res: Any, path: tuple[str | int, ...], inn: _In | None = None, loc: str = "") -> Any:
+    """Remove and return the value at ``path`` (list slots become None), or _MISSING.
+
+    An element on the way that is of the wrong JSON type (an object where a list is due, or the reverse) is
+    removed and reported as such at its location when ``inn`` is given.
+    """
     parent = res
-    for seg in path[:-1]:
+    for depth, seg in enumerate(path[:-1]):
+        nxt = path[depth + 1]
         if isinstance(seg, int):
             if not isinstance(parent, list) or len(parent) <= seg:
                 return _MISSING
-            parent = parent[seg]
+            child = parent[seg]
         else:
             if not isinstance(parent, dict) or seg not in parent:
                 return _MISSING
-            parent = parent[seg]
+            child = parent[seg]
+        wanted = list if isinstance(nxt, int) else dict
+        if not isinstance(child, wanted):
+            if inn is not None and child is not None:
+                where = loc + _path_text(path[: depth + 1])
+                inn.lost(where, str(seg), "not a list" if wanted is list else "not an object")
+                if isinstance(seg, int):
+                    parent[seg] = None
+                else:
+                    parent.pop(seg)
+            return _MISSING
+        parent = child
     last = path[-1]
     if isinstance(last, int):
         if not isinstance(parent, list) or len(parent) <= last or parent[last] is None:
@@ -308,7 +331,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
             return _MISSING
         if f.start:
             return _take_tail(f, res, inn, here)
-        raw = _take_path(res, f.path)
+        raw = _take_path(res, f.path, inn, loc)
         if raw is _MISSING:
             return _MISSING
         if f.val.kind == "record-kind":
@@ -316,7 +339,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
         if not f.many:
             return _from_fhir_value(f.val, raw, inn, here)
         if not isinstance(raw, list):
-            inn.rest(here, raw)
+            inn.lost(here, here.rsplit(".", 1)[-1], "not a list")
             return _MISSING
         values = [_from_fhir_value(f.val, v, inn, f"{here}[{i}]") for i, v in enumerate(raw)]
         kept = [v for v in values if v is not _MISSING]
@@ -325,6 +348,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
         url = ext_url(f.url, nested)
         exts = res.get("extension")
         if not isinstance(exts, list):
+            _wrong_list(res, "extension", inn, loc)
             return _MISSING
         found_ext: list[Any] = []
         for index, ext in enumerate(exts):
@@ -345,6 +369,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
         assert f.val is not None
         comps = res.get("component")
         if not isinstance(comps, list):
+            _wrong_list(res, "component", inn, loc)
             return _MISSING
         key = "value" + VALUE_SUFFIX[f.val.kind]
         found: list[Any] = []
@@ -391,6 +416,13 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
                 objects.append(obj)
         return objects or _MISSING
     raise TypeError(f"unknown field type {type(f).__name__}")
+
+
+def _wrong_list(res: dict[str, Any], name: str, inn: _In, loc: str) -> None:
+    """Report and remove ``res[name]`` when it is there but not a list."""
+    if name in res and not isinstance(res[name], list):
+        res.pop(name)
+        inn.lost(f"{loc}.{name}", name, "not a list")
 
 
 def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
