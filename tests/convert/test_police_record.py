@@ -23,6 +23,7 @@ from dastandard.convert.base import ConversionReport, Loss
 from dastandard.convert.marac import MaracCsvFormat, MaracJsonFormat
 from dastandard.convert.police import PoliceCsvFormat
 from dastandard.generate import case_bundle
+from dastandard.logical import bundle_to_logical, logical_to_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -57,7 +58,7 @@ def test_readers_write_no_fhir_by_hand(module: Any) -> None:
 def test_readers_get_every_bundle_from_the_one_writer(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
     for module in (police, marac):
-        real = module.logical_to_bundle
+        real = logical_to_bundle
 
         def spy(doc: Any, real: Any = real, **options: Any) -> dict[str, Any]:
             calls.append(doc)
@@ -77,7 +78,7 @@ def test_readers_get_every_bundle_from_the_one_writer(monkeypatch: pytest.Monkey
 
 def test_the_police_writer_reads_with_the_one_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Any] = []
-    real = police.bundle_to_logical
+    real = bundle_to_logical
 
     def spy(bundle: Any, report: Any = None) -> dict[str, Any]:
         seen.append(bundle)
@@ -147,7 +148,7 @@ def test_wrong_fhir_on_an_incident_is_a_located_invalid_input(element: str, junk
 
 
 def test_a_bundle_that_is_not_an_object_is_reported() -> None:
-    _, report = write([3, GOLDEN[0]])  # type: ignore[list-item]
+    _, report = write([3, GOLDEN[0]])
     assert (Loss.INVALID_INPUT, "Bundle") in {(e.kind, e.location) for e in report.entries}
 
 
@@ -180,7 +181,7 @@ def test_any_wrong_value_anywhere_never_raises(data: st.DataObject) -> None:
 
 def test_the_encompass_writer_reads_with_the_one_reader_and_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Any] = []
-    real = encompass.bundle_to_logical
+    real = bundle_to_logical
 
     def spy(bundle: Any, report: Any = None) -> dict[str, Any]:
         seen.append(bundle)
@@ -194,3 +195,17 @@ def test_the_encompass_writer_reads_with_the_one_reader_and_never_raises(monkeyp
     encompass.EncompassFormat().write([*GOLDEN, broken, 7], io.BytesIO(), report)  # type: ignore[list-item]
     assert seen == [*GOLDEN, broken]
     assert any(e.kind is Loss.INVALID_INPUT and "performer" in e.location for e in report.entries)
+
+
+def test_the_readers_case_records_are_valid_logical_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dastandard.logical import validate_logical
+
+    records: list[dict[str, Any]] = []
+    monkeypatch.setattr(police._Reader, "_bundle", lambda self, incident: records.append(self._record(incident)))
+    monkeypatch.setattr(marac._Mapper, "bundle", lambda self: records.append(self.record_of()))
+    report = ConversionReport()
+    list(PoliceCsvFormat().read(io.BytesIO((EXAMPLES / "police-csv" / "notification.csv").read_bytes()), "n", report))
+    list(MaracJsonFormat().read(io.BytesIO((EXAMPLES / "marac" / "referral.marac.json").read_bytes()), "r", report))
+    assert len(records) == 3
+    for record in records:
+        assert list(validate_logical(record)) == []
