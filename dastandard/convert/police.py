@@ -320,7 +320,8 @@ class _Reader:
         item = self._incident(incident, inc, row_of, incident_id, force_id, subject, parties)
         if notes:
             item["notes"] = notes
-        recipient = self._recipient(inc, row_of)
+        risk = self._risk(inc, row_of, key, force_id, subject, incident_id, item)
+        recipient = self._recipient(inc, row_of)  # after the risk assessment: the report keeps the source order
         agencies.append(recipient)
         record: dict[str, Any] = {
             "recordType": RECORD_TYPE,
@@ -336,7 +337,6 @@ class _Reader:
             "relationships": relationships,
             "incidents": [item],
         }
-        risk = self._risk(inc, row_of, key, force_id, subject, incident_id, item)
         if risk is not None:
             record["riskAssessments"] = [risk]
         sharing = self._sharing(inc, row_of, stable_id("police-notification", *key), force_id, incident_id)

@@ -209,3 +209,17 @@ def test_the_readers_case_records_are_valid_logical_records(monkeypatch: pytest.
     assert len(records) == 3
     for record in records:
         assert list(validate_logical(record)) == []
+
+
+def test_unreadable_dates_are_stated_absent_through_the_writer() -> None:
+    source = (EXAMPLES / "police-csv" / "notification.csv").read_text(encoding="utf-8")
+    source = source.replace("2024-04-19T23:05", "2024-13-19T23:05").replace("2024-04-20T09:00", "soon")
+    bundles, report = read(source.encode())
+    resources = {e["resource"]["resourceType"]: e["resource"] for e in bundles[1]["entry"]}
+    unknown = {
+        "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "unknown"}]
+    }
+    assert resources["Observation"]["_effectiveDateTime"] == unknown
+    assert resources["Communication"]["_sent"] == unknown
+    assert "effectiveDateTime" not in resources["Observation"]
+    assert 'row 6, column "incident_datetime"' in {e.location for e in report.entries if e.kind is Loss.INVALID_INPUT}
