@@ -7,7 +7,6 @@ never silently dropped.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from dastandard.logical.model import (
     component_system,
     ext_url,
     fixed_elements,
+    json_copy,
     record_type_system,
     system_for,
 )
@@ -215,7 +215,7 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
     if allowed is None or not isinstance(fv, dict):
         inn.rest(loc, fv)
         return _MISSING
-    kept = {k: copy.deepcopy(v) for k, v in fv.items() if k in allowed}
+    kept = {k: json_copy(v) for k, v in fv.items() if k in allowed}
     rest = {k: v for k, v in fv.items() if k not in allowed}
     if kind == "identifier" and "assigner" in rest:
         assigner = _reference_value(rest.pop("assigner"), inn, f"{loc}.assigner")
@@ -409,7 +409,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
             if not isinstance(element, dict):
                 inn.rest(f"{here}[{index}]", element)
                 continue
-            work = copy.deepcopy(element)
+            work = json_copy(element)
             obj = _take_fields(f.fields, work, inn, f"{here}[{index}]")
             inn.rest(f"{here}[{index}]", work)
             if obj:
@@ -445,7 +445,7 @@ def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
 
 def _take_extension(f: Field, ext: dict[str, Any], inn: _In, where: str) -> Any:
     if isinstance(f, Complex):
-        work = {k: copy.deepcopy(v) for k, v in ext.items() if k != "url"}
+        work = {k: json_copy(v) for k, v in ext.items() if k != "url"}
         obj = _take_fields(f.fields, work, inn, where, nested=True)
         inn.rest(where, work)
         return obj or _MISSING
@@ -533,7 +533,7 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
     """
     report = report if report is not None else ConversionReport()
     inn = _In(report)
-    work = copy.deepcopy(dict(bundle))
+    work = {k: v if k == "entry" else json_copy(v) for k, v in bundle.items()}  # entries: copied one by one below
     case_id = ""
     doc: dict[str, Any] = {"recordType": RECORD_TYPE, "version": RECORD_VERSION, "caseId": case_id}
     identifier = work.pop("identifier", None)
@@ -626,7 +626,7 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
         if entry.get("fullUrl") != full_url(str(entry["resource"].get("id"))):
             inn.lost(f"{loc}.fullUrl", "fullUrl", "not urn:uuid: and the resource id")
         labels = bundle_security if labelled else None
-        resource = copy.deepcopy(entry["resource"])
+        resource = json_copy(entry["resource"])
         item = _resource_to_item(section, resource, local, resource_id is None, labels, inn, f"{loc}.resource")
         if resource_id is not None:
             item = {**({"id": item.pop("id")} if "id" in item else {}), "resourceId": resource_id, **item}
@@ -662,7 +662,7 @@ def read_resource(
     inn = _In(report if report is not None else ConversionReport(), dict(local_ids or {}))
     local, derived = _local_id(resource, sec, index, case_id, index)
     item = _resource_to_item(
-        sec, copy.deepcopy(dict(resource)), local, derived, dict(inherited_security or {}) or None, inn, location
+        sec, json_copy(dict(resource)), local, derived, dict(inherited_security or {}) or None, inn, location
     )
     if not derived:
         item = {**({"id": item.pop("id")} if "id" in item else {}), "resourceId": str(resource.get("id")), **item}

@@ -29,6 +29,7 @@ from dastandard.logical.model import (
     component_system,
     ext_url,
     fixed_elements,
+    json_copy,
     record_type_system,
     system_for,
 )
@@ -114,15 +115,6 @@ def _reference(value: Any, out: _Out) -> dict[str, Any]:
     return reference
 
 
-def _copy(value: Any) -> Any:
-    """A copy of a JSON value (objects and arrays copied, scalars shared); faster than ``copy.deepcopy``."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
 def _to_fhir_value(val: Val, value: Any, out: _Out) -> Any:
     kind = val.kind
     if kind in ("string", "boolean", "integer", "date", "dateTime", "instant"):
@@ -142,14 +134,14 @@ def _to_fhir_value(val: Val, value: Any, out: _Out) -> Any:
             return dict(value)
         return {**value, "assigner": _reference(value["assigner"], out)}
     if kind in ("period", "name", "telecom"):
-        return _copy(value)
+        return json_copy(value)
     if kind == "address":
         address: dict[str, Any] = {}
         if "confidential" in value:
             address["extension"] = [
                 {"url": extension_url("confidential-address"), "valueBoolean": value["confidential"]}
             ]
-        address.update((k, _copy(v)) for k, v in value.items() if k != "confidential")
+        address.update((k, json_copy(v)) for k, v in value.items() if k != "confidential")
         return address
     raise ValueError(f"no FHIR form for value kind {kind!r}")
 

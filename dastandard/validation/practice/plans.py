@@ -57,7 +57,8 @@ def _active_without_contact(ctx: _Ctx) -> Iterator[Finding]:
     if ref is None:
         return
     for entry in ctx.idx.of_type("EpisodeOfCare"):
-        if (EPISODE_OF_CARE_STATUS, entry.res.get("status")) not in ACTIVE_EPISODE:
+        status = entry.res.get("status")
+        if not isinstance(status, str) or (EPISODE_OF_CARE_STATUS, status) not in ACTIVE_EPISODE:
             continue
         last = first_extension(entry.res, "last-contact")
         contact = parse_date(last.get("valueDateTime")) or parse_date(last.get("valueDate")) if last else None
