@@ -26,15 +26,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
-from dastandard.convert import _csv
+from dastandard.convert import _bundle_walk as _walk
+from dastandard.convert import _csv, _values
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.htmlreport.digest import person_ids, person_name
 from dastandard.htmlreport.labels import UK, concept_label, in_sentence, parse_when, uk_date, uk_datetime
 from dastandard.htmlreport.render import render
 from dastandard.model.ids import extension_url, identifier_system
+from dastandard.model.urls import NHS_NUMBER_SYSTEM
 from dastandard.textsafety import neutralise_bidi
 
-MATCH_SYSTEMS = (_csv.NHS_NUMBER, identifier_system("la-child-id"), identifier_system("police-person-id"))
+MATCH_SYSTEMS = (NHS_NUMBER_SYSTEM, identifier_system("la-child-id"), identifier_system("police-person-id"))
 CHILD_ROLES = ("child-present", "child-not-present")
 CSV_HEADER = (
     "family",
@@ -119,19 +121,19 @@ class Family:
         return f"Family of {names}" if names else f"Family {self.number}"
 
     def ordered(self) -> list[Event]:
-        return sorted(self.events.values(), key=lambda e: (_csv.sort_key(e.date), e.event_type, e.source))
+        return sorted(self.events.values(), key=lambda e: (_values.sort_key(e.date), e.event_type, e.source))
 
     @property
     def latest_risk(self) -> str:
         if not self.risks:
             return "No risk assessment recorded"
-        return max(self.risks.values(), key=lambda r: _csv.sort_key(r[0]))[1]
+        return max(self.risks.values(), key=lambda r: _values.sort_key(r[0]))[1]
 
     @property
     def marac(self) -> str:
         if not self.maracs:
             return "No MARAC referral recorded"
-        return "; ".join(text for _, text in sorted(self.maracs.values(), key=lambda m: _csv.sort_key(m[0])))
+        return "; ".join(text for _, text in sorted(self.maracs.values(), key=lambda m: _values.sort_key(m[0])))
 
 
 def _display(person: Mapping[str, Any], child: bool) -> str:
@@ -148,7 +150,7 @@ def _display(person: Mapping[str, Any], child: bool) -> str:
 
 
 def _agency(by_id: Mapping[str, Mapping[str, Any]], ref: Any) -> str:
-    target = by_id.get(_csv.ref_id(ref), {})
+    target = by_id.get(_walk.ref_id(ref), {})
     if target.get("resourceType") == "Organization":
         return str(target.get("name") or "")
     return str(ref.get("display", "")) if isinstance(ref, Mapping) else ""
@@ -159,19 +161,19 @@ def _risk_text(res: Mapping[str, Any]) -> tuple[str, list[str]]:
     tool = concept_label(res.get("method")) or "Risk assessment"
     parts = [tool]
     flags: list[str] = []
-    for score in _csv.find_extensions(res, extension_url("risk-score")):
+    for score in _walk.find_extensions(res, extension_url("risk-score")):
         parts.append(f"score {score.get('valueInteger')}")
     for prediction in res.get("prediction", []):
         level = prediction.get("qualitativeRisk")
         if level:
             parts.append(f"{in_sentence(concept_label(level))} risk")
-            if _csv.first_code(level) == HIGH_RISK_LEVEL:
+            if _walk.first_code(level) == HIGH_RISK_LEVEL:
                 flags.append("High risk")
     if not flags and not any(p.get("qualitativeRisk") for p in res.get("prediction", [])):
         parts.append("no risk level recorded")
     criteria = [
         concept_label(c.get("valueCodeableConcept"))
-        for c in _csv.find_extensions(res, extension_url("marac-criterion"))
+        for c in _walk.find_extensions(res, extension_url("marac-criterion"))
     ]
     if criteria:
         parts.append("MARAC criteria: " + in_sentence(", ".join(criteria)))
@@ -192,11 +194,11 @@ class _Reader:
 
     def __init__(self, bundle: Mapping[str, Any]) -> None:
         self.bundle = bundle
-        self.by_id: dict[str, Mapping[str, Any]] = {r.get("id", ""): r for r in _csv.resources(bundle)}
+        self.by_id: dict[str, Mapping[str, Any]] = {r.get("id", ""): r for r in _walk.resources(bundle)}
         self.child_ids = _children(self.by_id)
 
     def name(self, ref: Any) -> str:
-        rid = _csv.ref_id(ref)
+        rid = _walk.ref_id(ref)
         person = self.by_id.get(rid, {})
         if person.get("resourceType") != "Patient":
             return ""
@@ -234,35 +236,35 @@ class _Reader:
     def _events_of(self, res: Mapping[str, Any]) -> list[tuple[str, str, str, str, tuple[str, ...], list[str]]]:
         by_id = self.by_id
         kind = res.get("resourceType")
-        category = _csv.first_code((res.get("category") or [{}])[0]) if kind == "Communication" else ""
-        if kind == "Observation" and _csv.first_code(res.get("code")) == "incident":
+        category = _walk.first_code((res.get("category") or [{}])[0]) if kind == "Communication" else ""
+        if kind == "Observation" and _walk.first_code(res.get("code")) == "incident":
             kinds = [
                 in_sentence(concept_label(c.get("valueCodeableConcept")))
                 for c in res.get("component", [])
-                if _csv.first_code(c.get("code")) == "abuse-kind"
+                if _walk.first_code(c.get("code")) == "abuse-kind"
             ]
             ref = (res.get("identifier") or [{}])[0].get("value", "")
             narrative = str(res.get("valueString", ""))
             summary = f"Incident {ref}".strip() + (f" ({', '.join(kinds)})" if kinds else "") + ". " + narrative
             parties: list[str] = []
             present: list[str] = []
-            for party in _csv.find_extensions(res, extension_url("incident-party")):
-                who = self.name(_csv.sub_value(party, "person")) or "someone not named"
-                role_concept = _csv.sub_value(party, "role")
+            for party in _walk.find_extensions(res, extension_url("incident-party")):
+                who = self.name(_walk.sub_value(party, "person")) or "someone not named"
+                role_concept = _walk.sub_value(party, "role")
                 role = in_sentence(concept_label(role_concept))
                 exposure = [
                     in_sentence(concept_label(e.get("valueCodeableConcept")))
-                    for e in _csv.find_extensions(party, "exposure")
+                    for e in _walk.find_extensions(party, "exposure")
                 ]
                 parties.append(f"{who} ({role}{': ' + ', '.join(exposure) if exposure else ''})")
-                if _csv.first_code(role_concept) in CHILD_ROLES:
+                if _walk.first_code(role_concept) in CHILD_ROLES:
                     present.append(who)
             if parties:
                 summary = summary.rstrip() + " People involved: " + "; ".join(parties) + "."
             when = res.get("effectiveDateTime") or res.get("effectivePeriod", {}).get("start", "")
             agency = _agency(by_id, (res.get("performer") or [{}])[0])
             return [(when, "Incident", summary, agency, tuple(present), _narrative_flags(narrative))]
-        if kind == "Observation" and _csv.first_code(res.get("code")) == "child-victim-status":
+        if kind == "Observation" and _walk.first_code(res.get("code")) == "child-victim-status":
             child = self.name(res.get("subject"))
             status = concept_label(res.get("valueCodeableConcept"))
             summary = f"{child}: {in_sentence(status) if status else 'child victim status recorded'}"
@@ -286,7 +288,7 @@ class _Reader:
             to = ", ".join(a for a in (_agency(by_id, r) for r in res.get("recipient", [])) if a)
             basis = ", ".join(
                 in_sentence(concept_label(b.get("valueCodeableConcept")))
-                for b in _csv.find_extensions(res, extension_url("sharing-basis"))
+                for b in _walk.find_extensions(res, extension_url("sharing-basis"))
             )
             payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
             summary = "Shared" + (f" with {to}" if to else "") + (f" (basis: {basis})" if basis else "")
@@ -296,7 +298,7 @@ class _Reader:
             text, flags = _risk_text(res)
             who = self.name(res.get("subject"))
             summary = text + (f" (for {who})" if who else "")
-            checklist = _csv.first_code(res.get("method")) not in ("", "other")  # a named risk tool, not "other"
+            checklist = _walk.first_code(res.get("method")) not in ("", "other")  # a named risk tool, not "other"
             return [
                 (
                     res.get("occurrenceDateTime", ""),
@@ -309,11 +311,11 @@ class _Reader:
             ]
         if kind == "Encounter":
             child = self.name(res.get("subject"))
-            voice = (_csv.find_extensions(res, extension_url("child-voice")) or [{}])[0]
+            voice = (_walk.find_extensions(res, extension_url("child-voice")) or [{}])[0]
             seen = [
                 label
                 for name, label in (("seen", "seen"), ("spokenWith", "spoken with"), ("seenAlone", "seen alone"))
-                if _csv.sub_value(voice, name) is True
+                if _walk.sub_value(voice, name) is True
             ]
             summary = f"Contact with {child}: " + (", ".join(seen) if seen else "not seen") + "."
             for name, label in (
@@ -321,7 +323,7 @@ class _Reader:
                 ("words", "Said"),
                 ("wishes", "Wishes"),
             ):
-                for item in _csv.find_extensions(voice, name):
+                for item in _walk.find_extensions(voice, name):
                     summary += f" {label}: {item.get('valueString', '')}"
             when = res.get("period", {}).get("start", "")
             return [
@@ -338,7 +340,7 @@ class _Reader:
             service = ", ".join(concept_label(t) for t in res.get("type", [])) or "a service"
             agency = _agency(by_id, res.get("managingOrganization"))
             who = self.name(res.get("patient"))
-            children = (who,) if _csv.ref_id(res.get("patient")) in self.child_ids else ()
+            children = (who,) if _walk.ref_id(res.get("patient")) in self.child_ids else ()
             service_for = service + (f" for {who}" if who else "")
             period = res.get("period", {})
             out: list[tuple[str, str, str, str, tuple[str, ...], list[str]]] = []
@@ -347,18 +349,18 @@ class _Reader:
             if period.get("end"):
                 end_reasons = [
                     in_sentence(concept_label(e.get("valueCodeableConcept")))
-                    for e in _csv.find_extensions(res, extension_url("end-reason"))
+                    for e in _walk.find_extensions(res, extension_url("end-reason"))
                 ]
                 ended = service_for + (f" (reason: {', '.join(end_reasons)})" if end_reasons else "")
                 out.append((period["end"], "Service ended", ended, agency, children, []))
             if not period:
                 out.append(("", "Service episode", service_for, agency, children, []))
             return out
-        if kind == "ServiceRequest" and _csv.first_code(res.get("code")) in ("marac-referral", ""):
+        if kind == "ServiceRequest" and _walk.first_code(res.get("code")) in ("marac-referral", ""):
             criteria = in_sentence(", ".join(concept_label(c) for c in res.get("reasonCode", [])))
             marac_children = tuple(
                 self.name(item.get("valueReference"))
-                for item in _csv.find_extensions(res, extension_url("marac-child"))
+                for item in _walk.find_extensions(res, extension_url("marac-child"))
             )
             who = self.name(res.get("subject"))
             summary = (
@@ -401,7 +403,7 @@ class _Reader:
     def maracs(self) -> dict[str, tuple[str, str]]:
         out = {}
         for res in self.by_id.values():
-            if res.get("resourceType") == "ServiceRequest" and _csv.first_code(res.get("code")) in (
+            if res.get("resourceType") == "ServiceRequest" and _walk.first_code(res.get("code")) in (
                 "marac-referral",
                 "",
             ):
@@ -418,7 +420,7 @@ def _children(by_id: Mapping[str, Mapping[str, Any]]) -> list[str]:
     ids: list[str] = []
 
     def add(ref: Any) -> None:
-        rid = _csv.ref_id(ref)
+        rid = _walk.ref_id(ref)
         if by_id.get(rid, {}).get("resourceType") == "Patient" and rid not in ids:
             ids.append(rid)
 
@@ -432,22 +434,22 @@ def _children(by_id: Mapping[str, Mapping[str, Any]]) -> list[str]:
             if isinstance(res.get(key), Mapping):
                 dates.extend(str(v) for v in res[key].values() if isinstance(v, str))
         if kind == "Observation":
-            for party in _csv.find_extensions(res, extension_url("incident-party")):
-                if _csv.first_code(_csv.sub_value(party, "role")) in CHILD_ROLES:
-                    add(_csv.sub_value(party, "person"))
-            if _csv.first_code(res.get("code")) == "child-victim-status":
+            for party in _walk.find_extensions(res, extension_url("incident-party")):
+                if _walk.first_code(_walk.sub_value(party, "role")) in CHILD_ROLES:
+                    add(_walk.sub_value(party, "person"))
+            if _walk.first_code(res.get("code")) == "child-victim-status":
                 add(res.get("subject"))
         elif kind == "Encounter":
             add(res.get("subject"))
         elif kind == "ServiceRequest":
-            for item in _csv.find_extensions(res, extension_url("marac-child")):
+            for item in _walk.find_extensions(res, extension_url("marac-child")):
                 add(item.get("valueReference"))
-    latest = max(dates, key=_csv.sort_key, default="")
+    latest = max(dates, key=_values.sort_key, default="")
     for rid, res in by_id.items():
         if res.get("resourceType") != "Patient" or rid in ids:
             continue
-        age = _csv.age_on(str(res.get("birthDate", "")), latest) if latest else None
-        if (age is not None and age < 18) or _csv.find_extensions(res, extension_url("unborn")):
+        age = _values.age_on(str(res.get("birthDate", "")), latest) if latest else None
+        if (age is not None and age < 18) or _walk.find_extensions(res, extension_url("unborn")):
             ids.append(rid)
     return ids
 

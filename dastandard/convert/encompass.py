@@ -7,6 +7,10 @@ Who else was involved, where, and what happened are never written: every other e
 the report as deliberately not projected (``Loss.NOT_PROJECTED``, which ``--strict`` does not count as a
 loss). A child with no school recorded gets no notification, and the report says so.
 
+Each Bundle is read with the one reader (``bundle_to_logical``) and the notification is taken from the case record;
+what the Bundle holds that the record cannot is the reader's located entry (a value of the wrong JSON type is
+INVALID_INPUT). Not projected elements are named by their FHIR element (``Observation.valueString``).
+
 Error policy: never raises on content; anything that cannot be projected is a report entry.
 """
 
@@ -17,9 +21,10 @@ from typing import IO, Any, ClassVar
 
 import orjson
 
-from dastandard.convert import _csv
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.model.ids import code_system_url, extension_url, identifier_system
+from dastandard.logical import SECTION_BY_KEY, SECTIONS, At, Comp, Complex, Ext, bundle_to_logical
+from dastandard.logical.model import ext_url
+from dastandard.model.ids import identifier_system
 
 NOT_PROJECTED = (
     "deliberately not projected: Operation Encompass notifications carry only the child, the school, "
@@ -27,10 +32,12 @@ NOT_PROJECTED = (
 )
 CHILD_ROLES = {"child-present": True, "child-not-present": False}
 
-# The only elements read from each resource; everything else is reported as not projected.
-_INCIDENT_KEYS = {"resourceType", "id", "meta", "identifier", "effectiveDateTime", "effectivePeriod", "performer"}
-_PERSON_KEYS = {"resourceType", "id", "meta", "name", "birthDate"}
-_AGENCY_KEYS = {"resourceType", "id", "meta", "name", "identifier", "telecom", "type"}
+# The only properties read from each item of the case record; everything else is reported as not projected.
+_INCIDENT_KEYS = frozenset(
+    {"id", "resourceId", "identifiers", "effectiveDateTime", "effectivePeriod", "agency", "parties"}
+)
+_PERSON_KEYS = frozenset({"id", "resourceId", "name", "birthDate"})
+_AGENCY_KEYS = frozenset({"id", "resourceId", "name", "identifiers", "telecom", "types"})
 
 
 class EncompassFormat(Format):
@@ -65,65 +72,93 @@ def _not_projected(report: ConversionReport, field: str, location: str) -> None:
     report.add(ReportEntry(Loss.NOT_PROJECTED, field, location, NOT_PROJECTED))
 
 
-def _is_police(agency: Mapping[str, Any]) -> bool:
-    return any(_csv.first_code(t, code_system_url("agency-type")) == "police" for t in agency.get("type", []))
-
-
 def _full_name(person: Mapping[str, Any]) -> str:
-    for name in person.get("name", []):
-        parts = [*(str(g) for g in name.get("given", [])), str(name.get("family", ""))]
-        text = " ".join(p for p in parts if p) or str(name.get("text", ""))
-        if text:
-            return text
-    return ""
+    name = person.get("name", {})
+    parts = [*(str(g) for g in name.get("given", [])), str(name.get("family", ""))]
+    return " ".join(p for p in parts if p) or str(name.get("text", ""))
 
 
-def _police_reference(incident: Mapping[str, Any]) -> str:
-    identifiers = incident.get("identifier", [])
-    for ident in identifiers:
-        if ident.get("system") == identifier_system("police-incident-reference"):
-            return str(ident.get("value", ""))
-    return str(identifiers[0].get("value", "")) if identifiers else ""
+def _fhir_name(section_key: str, key: str) -> str:
+    """The FHIR element a logical property is written to (``valueString``, ``component``, ``extension(<url>)``)."""
+    for f in SECTION_BY_KEY[section_key].fields:
+        if f.key != key:
+            continue
+        if isinstance(f, At) and f.path:
+            return str(f.path[0])
+        if isinstance(f, Comp):
+            return "component"
+        if isinstance(f, Ext | Complex):
+            return f"extension({ext_url(f.url, False)})"
+    return key
 
 
-def _project(bundle: Mapping[str, Any], report: ConversionReport) -> list[dict[str, Any]]:
-    by_id = {r.get("id", ""): r for r in _csv.resources(bundle)}
+def _local(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return str(value.get("id", "")) if isinstance(value, Mapping) else ""
+
+
+def _code(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return str(value.get("code", "")) if isinstance(value, Mapping) else ""
+
+
+def _identifier(item: Mapping[str, Any], system: str) -> str:
+    return next((str(i.get("value", "")) for i in item.get("identifiers", ()) if i.get("system") == system), "")
+
+
+def _project(bundle: Any, report: ConversionReport) -> list[dict[str, Any]]:
+    if not isinstance(bundle, Mapping):
+        report.add(ReportEntry(Loss.INVALID_INPUT, "Bundle", "Bundle", "not a JSON object; nothing written"))
+        return []
+    found = ConversionReport()
+    record = bundle_to_logical(bundle, found)
+    for entry in found.losses:
+        kind = Loss.INVALID_INPUT if entry.message.startswith("not a ") else entry.kind
+        report.add(ReportEntry(kind, entry.source_field, entry.location, entry.message, entry.code))
     base = f"Bundle/{bundle.get('id', '')}"
+    items: dict[str, tuple[str, dict[str, Any]]] = {}
+    for section in SECTIONS:
+        for item in record.get(section.key, ()):
+            items[item.get("id") or f"#{section.key}-{len(items)}"] = (section.key, item)
+
+    def rid(item: Mapping[str, Any]) -> str:
+        return str(item.get("resourceId") or item.get("id", ""))
+
     used: set[str] = set()
     out: list[dict[str, Any]] = []
-    for incident in by_id.values():
-        if incident.get("resourceType") != "Observation" or _csv.first_code(incident.get("code")) != "incident":
-            continue
-        loc = f"{base}/Observation/{incident.get('id', '')}"
-        force = by_id.get(_csv.ref_id((incident.get("performer") or [{}])[0]), {})
-        if not _is_police(force):
+    for incident in record.get("incidents", ()):
+        loc = f"{base}/Observation/{rid(incident)}"
+        force = items.get(_local(incident.get("agency")), ("", {}))[1]
+        if "police" not in [_code(t) for t in force.get("types", ())]:
             continue  # not a police incident: reported with the other unused resources below
         used.update({incident["id"], force.get("id", "")})
-        for key in sorted(set(incident) - _INCIDENT_KEYS):
-            if key == "extension":
-                for item in incident[key]:
-                    if item.get("url") != extension_url("incident-party"):
-                        _not_projected(report, f"Observation.extension({item.get('url', '')})", loc)
-            else:
-                _not_projected(report, f"Observation.{key}", loc)
-        when = str(incident.get("effectiveDateTime") or incident.get("effectivePeriod", {}).get("start", ""))
+        for key in incident:
+            if key not in _INCIDENT_KEYS:
+                _not_projected(report, f"Observation.{_fhir_name('incidents', key)}", loc)
+        effective = incident.get("effectiveDateTime")
+        when = effective if isinstance(effective, str) else str(incident.get("effectivePeriod", {}).get("start", ""))
         contact = {"name": str(force.get("name", ""))}
-        telecom = [str(t.get("value", "")) for t in force.get("telecom", []) if t.get("value")]
+        telecom = [str(t.get("value", "")) for t in force.get("telecom", ()) if t.get("value")]
         if telecom:
             contact["telecom"] = telecom[0]
-        for index, party in enumerate(_csv.find_extensions(incident, extension_url("incident-party"))):
-            role = _csv.first_code(_csv.sub_value(party, "role"))
+        identifiers = incident.get("identifiers", ())
+        reference = _identifier(incident, identifier_system("police-incident-reference")) or (
+            str(identifiers[0].get("value", "")) if identifiers else ""
+        )
+        for index, party in enumerate(incident.get("parties", ())):
+            role = _code(party.get("role"))
             party_loc = f"{loc}/extension[incident-party][{index}]"
             if role not in CHILD_ROLES:
                 _not_projected(report, f"incident-party ({role or 'no role'})", party_loc)
                 continue
-            for item in party.get("extension", []):
-                if item.get("url") not in ("person", "role", "school"):
-                    _not_projected(report, f"incident-party.{item.get('url', '')}", party_loc)
-            child_id = _csv.ref_id(_csv.sub_value(party, "person"))
-            school_id = _csv.ref_id(_csv.sub_value(party, "school"))
-            child = by_id.get(child_id, {})
-            school = by_id.get(school_id, {})
+            for key in party:
+                if key not in ("person", "role", "school"):
+                    _not_projected(report, f"incident-party.{key}", party_loc)
+            child_id, school_id = _local(party.get("person")), _local(party.get("school"))
+            child = items.get(child_id, ("", {}))[1]
+            school = items.get(school_id, ("", {}))[1]
             if not school:
                 report.add(
                     ReportEntry(
@@ -135,38 +170,29 @@ def _project(bundle: Mapping[str, Any], report: ConversionReport) -> list[dict[s
                 )
                 continue
             used.update({child_id, school_id})
-            urn = next(
-                (
-                    str(i.get("value", ""))
-                    for i in school.get("identifier", [])
-                    if i.get("system") == identifier_system("school-urn")
-                ),
-                "",
-            )
             school_out = {"name": str(school.get("name", ""))}
+            urn = _identifier(school, identifier_system("school-urn"))
             if urn:
                 school_out["urn"] = urn
+            birth = child.get("birthDate")
             out.append(
                 {
                     "school": school_out,
-                    "child": {"name": _full_name(child), "birthDate": str(child.get("birthDate", ""))},
-                    "incident": {
-                        "dateTime": when,
-                        "childPresent": CHILD_ROLES[role],
-                        "policeReference": _police_reference(incident),
-                    },
+                    "child": {"name": _full_name(child), "birthDate": birth if isinstance(birth, str) else ""},
+                    "incident": {"dateTime": when, "childPresent": CHILD_ROLES[role], "policeReference": reference},
                     "contact": contact,
                 }
             )
-    for rid, res in by_id.items():
-        kind = str(res.get("resourceType", ""))
-        loc = f"{base}/{kind}/{rid}"
-        if rid not in used:
-            _not_projected(report, kind, loc)
+    for local, (section_key, item) in items.items():
+        section = SECTION_BY_KEY[section_key]
+        loc = f"{base}/{section.resource_type}/{rid(item)}"
+        if local not in used:
+            _not_projected(report, section.resource_type, loc)
             continue
-        allowed = _AGENCY_KEYS if kind == "Organization" else _PERSON_KEYS if kind == "Patient" else _INCIDENT_KEYS
-        if kind == "Observation":
-            continue  # reported element by element above
-        for key in sorted(set(res) - allowed):
-            _not_projected(report, f"{kind}.{key}", loc)
+        if section_key == "incidents":
+            continue  # reported property by property above
+        allowed = _AGENCY_KEYS if section_key == "agencies" else _PERSON_KEYS
+        for key in item:
+            if key not in allowed:
+                _not_projected(report, f"{section.resource_type}.{_fhir_name(section_key, key)}", loc)
     return out

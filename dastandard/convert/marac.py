@@ -4,7 +4,8 @@ SafeLives-style referral fields declared once in ``converters/marac-referral/fie
 (``victim.surname``, ``children[].dob``, ``risk.answers.*``). The JSON reader takes one referral object or an array
 of them; the CSV reader takes one referral per row with dotted column names (``children.1.dob``,
 ``risk.answers.14``). Both flatten their input to the same ``{path: value}`` record, which one mapper turns into a
-DACaseBundle (DAMaracReferral, DARiskAssessment, persons, relationships, agencies, DAProvenance).
+case record in the logical record's domain terms (DAMaracReferral, DARiskAssessment, persons, relationships,
+agencies, DAProvenance); the Bundle comes from the one writer (``logical_to_bundle``).
 
 Error policy: never raises on input. Unknown fields are UNMAPPED_FIELD; bad dates, missing required fields and
 malformed JSON are INVALID_INPUT; unknown codes UNMAPPED_CODE, lossy ones LOSSY_CODE; each with its location
@@ -23,14 +24,14 @@ from typing import IO, Any, ClassVar
 import orjson
 
 from dastandard._resources import read_json
-from dastandard.convert import _csv
-from dastandard.convert._csv import meta
+from dastandard.convert import _csv, _spec, _values
+from dastandard.convert._record import NOT_ASKED, SECURITY, UNKNOWN, unasked_characteristics
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.provenance import as_instant, build_provenance
+from dastandard.convert.provenance import as_instant, provenance_item
 from dastandard.fhir.jsonkeys import duplicate_keys
-from dastandard.model.fragments import absent, own_concept, own_extension, sub_extension
-from dastandard.model.ids import entry, identifier_system, profile_url, reference, stable_id
-from dastandard.model.urls import PROVENANCE_PARTICIPANT_TYPE, UKCORE_ETHNIC_CATEGORY
+from dastandard.logical import RECORD_TYPE, RECORD_VERSION, logical_to_bundle
+from dastandard.model.ids import identifier_system, stable_id
+from dastandard.model.urls import NHS_NUMBER_SYSTEM
 
 SPEC = "marac-referral/fields.json"
 
@@ -103,11 +104,11 @@ class _Mapper:
         value = self.record.get(key, "")
         return ";".join(value) if isinstance(value, list) else str(value).strip()
 
-    def code(self, key: str) -> _csv.Mapped | None:
+    def code(self, key: str) -> _spec.Mapped | None:
         value = self.text(key)
         if not value:
             return None
-        mapped = _csv.code_map(self.spec[pattern_of(key)].codes).lookup(value)
+        mapped = _spec.code_map(self.spec[pattern_of(key)].codes).lookup(value)
         if mapped is None:
             self._add(Loss.UNMAPPED_CODE, key, "no mapping for this code; not converted", code=value)
         elif mapped.lossy:
@@ -124,7 +125,7 @@ class _Mapper:
         value = self.text(key)
         if not value:
             return None
-        parsed = _csv.parse_date(value)
+        parsed = _values.parse_date(value)
         if parsed is None:
             self._add(Loss.INVALID_INPUT, key, "not a valid date; not converted")
         return parsed
@@ -141,70 +142,69 @@ class _Mapper:
                 self._add(Loss.INVALID_INPUT, path, "required field missing")
 
     def person(self, prefix: str, person_id: str) -> dict[str, Any]:
-        person: dict[str, Any] = {"resourceType": "Patient", "id": person_id, "meta": meta("DAPerson")}
+        person: dict[str, Any] = {"id": person_id, "resourceId": person_id}
         identifiers = []
         if self.text(f"{prefix}.nhs_number"):
-            identifiers.append({"system": _csv.NHS_NUMBER, "value": self.text(f"{prefix}.nhs_number")})
+            identifiers.append({"system": NHS_NUMBER_SYSTEM, "value": self.text(f"{prefix}.nhs_number")})
         if self.text(f"{prefix}.la_child_id"):
             identifiers.append(
                 {"system": identifier_system("la-child-id"), "value": self.text(f"{prefix}.la_child_id")}
             )
         if identifiers:
-            person["identifier"] = identifiers
+            person["identifiers"] = identifiers
         name: dict[str, Any] = {}
         if self.text(f"{prefix}.surname"):
             name["family"] = self.text(f"{prefix}.surname")
         if self.text(f"{prefix}.forenames"):
             name["given"] = self.text(f"{prefix}.forenames").split()
         if name:
-            person["name"] = [name]
-        birth = self.date(f"{prefix}.dob")
-        if birth:
-            person["birthDate"] = birth
-        else:
-            person["_birthDate"] = absent("unknown")
+            person["name"] = name
+        person["birthDate"] = self.date(f"{prefix}.dob") or UNKNOWN
         sex = self.code(f"{prefix}.sex")
-        unasked = _csv.unasked_characteristics()
-        person["maritalStatus"] = unasked["maritalStatus"]
-        person["extension"] = [
-            own_extension("person-sex", valueCodeableConcept={"coding": [sex.coding()]} if sex else absent("unknown")),
-            {"url": UKCORE_ETHNIC_CATEGORY, "valueCodeableConcept": absent("not-asked")},
-            *unasked["extension"],
-        ]
+        person["sex"] = sex.value() if sex else UNKNOWN
+        person["ethnicityNhs"] = NOT_ASKED
+        person.update(unasked_characteristics())
         return person
 
     def relationship(self, key: str, patient: str, related: str) -> dict[str, Any] | None:
         mapped = self.code(key)
         if mapped is None:
             return None
-        return _csv.relationship(patient, related, mapped.coding(), mapped.code)
+        relationship_id = stable_id("relationship", patient, related, mapped.code)
+        return {
+            "id": relationship_id,
+            "resourceId": relationship_id,
+            "person": patient,
+            "relatedPerson": related,
+            "relationship": [mapped.value()],
+        }
 
     def bundle(self) -> dict[str, Any]:
+        """The referral's DACaseBundle, written by the one writer from the record this mapper builds."""
+        record = self.record_of()
+        self.report.records_out += 1
+        return logical_to_bundle(record, checked=True, conversion_provenance=False)
+
+    def record_of(self) -> dict[str, Any]:
+        """The referral in the logical record's domain terms (items per section); ids are the resource ids."""
         self.check_fields()
         ref = self.text("referral_id")
         key = ("marac", ref)
         agency_id = stable_id("agency", "marac-referrer", self.text("referrer.agency_name"))
         agency_type = self.code("referrer.agency_type")
         referrer: dict[str, Any] = {
-            "resourceType": "Organization",
             "id": agency_id,
-            "meta": meta("DAAgency"),
-            "type": [{"coding": [agency_type.coding()]} if agency_type else own_concept("agency-type", "other")],
+            "resourceId": agency_id,
+            "types": [agency_type.value() if agency_type else "other"],
         }
         if self.text("referrer.agency_name"):
             referrer["name"] = self.text("referrer.agency_name")
-        resources: list[dict[str, Any]] = [referrer]
+        agencies: list[dict[str, Any]] = [referrer]
         marac_id = ""
         if self.text("marac_name"):
             marac_id = stable_id("agency", "marac", self.text("marac_name"))
-            resources.append(
-                {
-                    "resourceType": "Organization",
-                    "id": marac_id,
-                    "meta": meta("DAAgency"),
-                    "type": [own_concept("agency-type", "marac")],
-                    "name": self.text("marac_name"),
-                }
+            agencies.append(
+                {"id": marac_id, "resourceId": marac_id, "types": ["marac"], "name": self.text("marac_name")}
             )
         victim_id = stable_id(*key, "victim")
         pch_id = stable_id(*key, "person-causing-harm")
@@ -218,114 +218,92 @@ class _Mapper:
             people.append(self.person(f"children.{n}", child_id))
             relationships.append(self.relationship(f"children.{n}.relationship_to_victim", victim_id, child_id))
             relationships.append(self.relationship(f"children.{n}.relationship_to_pch", pch_id, child_id))
-        resources += people + [r for r in relationships if r is not None]
 
         criteria = []
         raw = self.record.get("criteria", [])
         for code in raw if isinstance(raw, list) else str(raw).split(";"):
             if code.strip():
-                mapped = _csv.code_map(self.spec["criteria"].codes).lookup(code.strip())
+                mapped = _spec.code_map(self.spec["criteria"].codes).lookup(code.strip())
                 if mapped is None:
                     self._add(Loss.UNMAPPED_CODE, "criteria", "no mapping for this code; not converted", code=code)
                 else:
                     criteria.append(mapped)
+        referred = self.date("referral_date")
+        record: dict[str, Any] = {
+            "recordType": RECORD_TYPE,
+            "version": RECORD_VERSION,
+            "caseId": ref,
+            "caseIdSystem": identifier_system("marac-referral-id"),
+            "bundleId": stable_id(*key, "bundle"),
+            "extractedAt": as_instant(referred or "") or "1970-01-01T00:00:00+00:00",
+            "security": {**SECURITY, "labels": list(SECURITY["labels"])},
+            "agencies": agencies,
+            "persons": people,
+            "relationships": [r for r in relationships if r is not None],
+        }
         risk = self.risk(key, victim_id, agency_id, criteria)
         if risk is not None:
-            resources.append(risk)
-        resources.append(self.referral(key, ref, victim_id, pch_id, child_ids, agency_id, marac_id, criteria, risk))
-        extra = []
-        who = ", ".join(p for p in (self.text("referrer.name"), self.text("referrer.role")) if p)
-        if who:
-            extra.append(
-                {
-                    "type": {
-                        "coding": [
-                            {
-                                "system": PROVENANCE_PARTICIPANT_TYPE,
-                                "code": "informant",
-                            }
-                        ]
-                    },
-                    "who": {"display": who},
-                }
-            )
-        prov = build_provenance(
+            record["riskAssessments"] = [risk]
+        record["maracReferrals"] = [
+            self.referral(key, ref, victim_id, pch_id, child_ids, agency_id, marac_id, criteria, risk)
+        ]
+        provenance = provenance_item(
             resource_id=stable_id(*key, "provenance"),
-            targets=[r["id"] for r in resources],
+            targets=[i["id"] for s in record.values() if isinstance(s, list) for i in s],
             source_file=self.name or "(input)",
             source_record=self.locate(""),
             system="marac-referral",
             agency_id=agency_id,
-            recorded=as_instant(self.date("referral_date") or ""),
+            recorded=as_instant(referred or ""),
             fact_source="reported-by-other",
         )
-        prov["agent"].extend(extra)
-        resources.append(prov)
-        for resource in resources:
-            resource["meta"]["security"] = _csv.bundle_security()
-        self.report.records_out += 1
-        return {
-            "resourceType": "Bundle",
-            "id": stable_id(*key, "bundle"),
-            "meta": {"profile": [profile_url("DACaseBundle")], "security": _csv.bundle_security()},
-            "identifier": {"system": identifier_system("marac-referral-id"), "value": ref},
-            "type": "collection",
-            "timestamp": as_instant(self.date("referral_date") or "") or "1970-01-01T00:00:00+00:00",
-            "entry": [entry(r) for r in resources],
-        }
+        who = ", ".join(p for p in (self.text("referrer.name"), self.text("referrer.role")) if p)
+        if who:
+            provenance["agents"].append({"type": "informant", "who": {"display": who}})
+        record["provenance"] = [provenance]
+        return record
 
     def risk(
-        self, key: tuple[str, str], victim_id: str, agency_id: str, criteria: list[_csv.Mapped]
+        self, key: tuple[str, str], victim_id: str, agency_id: str, criteria: list[_spec.Mapped]
     ) -> dict[str, Any] | None:
         if not any(k.startswith("risk.") for k in self.record):
             return None
-        assessment: dict[str, Any] = {
-            "resourceType": "RiskAssessment",
-            "id": stable_id(*key, "risk"),
-            "meta": meta("DARiskAssessment"),
+        risk_id = stable_id(*key, "risk")
+        item: dict[str, Any] = {
+            "id": risk_id,
+            "resourceId": risk_id,
             "status": "final",
-            "subject": reference(victim_id),
-            "performer": reference(agency_id),
+            "victim": victim_id,
+            "agency": agency_id,
         }
         when = self.date("risk.date")
         if when:
-            assessment["occurrenceDateTime"] = when
+            item["date"] = when
         tool = self.code("risk.tool")
         if tool:
-            assessment["method"] = {"coding": [tool.coding()]}
-        extensions = []
-        answers = sorted((int(k.rsplit(".", 1)[1]), k) for k in self.record if re.fullmatch(r"risk\.answers\.\d+", k))
-        for number, answer_key in answers:
+            item["tool"] = tool.value()
+        answers = []
+        numbered = sorted((int(k.rsplit(".", 1)[1]), k) for k in self.record if re.fullmatch(r"risk\.answers\.\d+", k))
+        for number, answer_key in numbered:
             answer = self.code(answer_key)
             if answer:
-                extensions.append(
-                    own_extension(
-                        "risk-item",
-                        extension=[
-                            sub_extension("question", valueInteger=number),
-                            sub_extension("answer", valueCodeableConcept={"coding": [answer.coding()]}),
-                        ],
-                    )
-                )
+                answers.append({"question": number, "answer": answer.value()})
+        if answers:
+            item["items"] = answers
         score = self.text("risk.score")
         if score.isdigit():
-            extensions.append(own_extension("risk-score", valueInteger=int(score)))
+            item["score"] = int(score)
         elif score:
             self._add(Loss.INVALID_INPUT, "risk.score", "not a whole number; not converted")
         judgement = self.text("risk.professional_judgement")
         level = self.code("risk.level")
         if judgement:
-            parts = [sub_extension("reason", valueString=judgement)]
-            if level:
-                parts.insert(0, sub_extension("level", valueCodeableConcept={"coding": [level.coding()]}))
-            extensions.append(own_extension("professional-judgement", extension=parts))
-        for criterion in criteria:
-            extensions.append(own_extension("marac-criterion", valueCodeableConcept={"coding": [criterion.coding()]}))
-        if extensions:
-            assessment["extension"] = extensions
+            item["professionalJudgement"] = {**({"level": level.value()} if level else {}), "reason": judgement}
+        if criteria:
+            item["maracCriteria"] = [c.value() for c in criteria]
         if level:
-            assessment["prediction"] = [{"qualitativeRisk": {"coding": [level.coding()]}}]
-        return assessment
+            item["level"] = level.value()
+        return item
 
     def referral(
         self,
@@ -336,38 +314,37 @@ class _Mapper:
         child_ids: list[str],
         agency_id: str,
         marac_id: str,
-        criteria: list[_csv.Mapped],
+        criteria: list[_spec.Mapped],
         risk: dict[str, Any] | None,
     ) -> dict[str, Any]:
-        request: dict[str, Any] = {
-            "resourceType": "ServiceRequest",
-            "id": stable_id(*key, "referral"),
-            "meta": meta("DAMaracReferral"),
-            "identifier": [{"system": identifier_system("marac-referral-id"), "value": ref}],
+        referral_id = stable_id(*key, "referral")
+        item: dict[str, Any] = {
+            "id": referral_id,
+            "resourceId": referral_id,
+            "identifiers": [{"system": identifier_system("marac-referral-id"), "value": ref}],
             "status": "active",
-            "intent": "order",
-            "code": own_concept("record-type", "marac-referral"),
-            "subject": reference(victim_id),
-            "requester": reference(agency_id),
+            "victim": victim_id,
+            "referrer": agency_id,
         }
         when = self.date("referral_date")
         if when:
-            request["authoredOn"] = when
+            item["authoredOn"] = when
         if marac_id:
-            request["performer"] = [reference(marac_id)]
+            item["performers"] = [marac_id]
         if criteria:
-            request["reasonCode"] = [{"coding": [c.coding()]} for c in criteria]
+            item["criteria"] = [c.value() for c in criteria]
         if risk is not None:
-            request["supportingInfo"] = [reference(risk["id"])]
+            item["supportingInfo"] = [risk["id"]]
         if self.text("reason"):
-            request["note"] = [{"text": self.text("reason")}]
-        extensions = [own_extension("marac-person-causing-harm", valueReference=reference(pch_id))]
-        extensions += [own_extension("marac-child", valueReference=reference(c)) for c in child_ids]
+            item["notes"] = [self.text("reason")]
+        item["personCausingHarm"] = pch_id
+        if child_ids:
+            item["children"] = child_ids
         given = self.text("consent.given").upper()
         basis_code = self.text("consent.basis_without_consent")
-        basis: _csv.Mapped | None = None
+        basis: _spec.Mapped | None = None
         if given in ("YES", "Y", "TRUE"):
-            basis = _csv.code_map(self.spec["consent.basis_without_consent"].codes).lookup("CONSENT")
+            basis = _spec.code_map(self.spec["consent.basis_without_consent"].codes).lookup("CONSENT")
             if basis_code:
                 self._add(
                     Loss.INVALID_INPUT,
@@ -384,13 +361,8 @@ class _Mapper:
                 )
         elif given:
             self._add(Loss.INVALID_INPUT, "consent.given", "expected YES or NO; not converted")
-        extensions.append(
-            own_extension(
-                "sharing-basis", valueCodeableConcept={"coding": [basis.coding()]} if basis else absent("unknown")
-            )
-        )
-        request["extension"] = extensions
-        return request
+        item["sharingBasis"] = basis.value() if basis else UNKNOWN
+        return item
 
 
 class MaracJsonFormat(Format):

@@ -8,34 +8,38 @@ Error policy: the reader never raises on input. Unknown columns are UNMAPPED_FIE
 cells, a bad date, a missing required value or a conflicting incident value is INVALID_INPUT; an unknown code is
 UNMAPPED_CODE and a lossy one LOSSY_CODE; each with its ``row N, column "name"``. A value that could not be read is
 left out of the Bundle and the report says so. The writer reports what a Bundle holds that the CSV cannot carry.
+
+The reader builds each incident as a case record in the logical record's domain terms (agencies, persons,
+relationships, the incident, its risk assessment, the information sharing and the reader's own provenance) and
+gets the Bundle from the one writer (``logical_to_bundle``); the writer reads each Bundle with the one reader
+(``bundle_to_logical``) and projects the record onto the columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, Final
 
-from dastandard.convert import _csv
-from dastandard.convert._csv import Column, meta
+from dastandard.convert import _csv, _spec, _values
+from dastandard.convert._record import NOT_ASKED, SECURITY, UNKNOWN, unasked_characteristics
+from dastandard.convert._spec import Column
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
-from dastandard.convert.provenance import as_instant, build_provenance
-from dastandard.model.fragments import absent, own_concept, own_extension, sub_extension
-from dastandard.model.ids import (
-    code_system_url,
-    entry,
-    extension_url,
-    identifier_system,
-    profile_url,
-    reference,
-    stable_id,
+from dastandard.convert.provenance import as_instant, provenance_item
+from dastandard.logical import (
+    RECORD_TYPE,
+    RECORD_VERSION,
+    SECTION_BY_KEY,
+    SECTIONS,
+    bundle_to_logical,
+    logical_to_bundle,
+    system_for,
 )
-from dastandard.model.urls import UKCORE_ETHNIC_CATEGORY
+from dastandard.model.ids import identifier_system, stable_id
 
 SPEC = "police-notification"
 RISK_QUESTIONS = range(1, 28)
-INCIDENT_COMPONENT = "observation-component"  # CodeSystem of DAIncident.component.code
 SYSTEM_INCIDENT_REF = "police-incident-reference"
 SYSTEM_PERSON = "police-person-id"
 SYSTEM_FORCE = "police-force-code"
@@ -47,11 +51,10 @@ CHILD_ROLES = ("child-present", "child-not-present")
 
 def columns() -> tuple[Column, ...]:
     """The police notification columns, in file order."""
-    return _csv.load_columns(SPEC)
+    return _spec.load_columns(SPEC)
 
 
-def _loc(row: int, column: str) -> str:
-    return f'row {row}, column "{column}"'
+_loc = _csv.cell_location
 
 
 @dataclass
@@ -190,9 +193,9 @@ class _Reader:
                 )
         return values, where
 
-    def _code(self, column: str, row: int, code: str, depends: Mapping[str, str] | None = None) -> _csv.Mapped | None:
+    def _code(self, column: str, row: int, code: str, depends: Mapping[str, str] | None = None) -> _spec.Mapped | None:
         spec = self.spec[column]
-        mapped = _csv.code_map(spec.codes).lookup(code.strip(), depends)
+        mapped = _spec.code_map(spec.codes).lookup(code.strip(), depends)
         if mapped is None:
             self._add(
                 Loss.UNMAPPED_CODE,
@@ -212,7 +215,7 @@ class _Reader:
             )
         return mapped
 
-    def _codes(self, column: str, row: int, cell: str) -> list[_csv.Mapped]:
+    def _codes(self, column: str, row: int, cell: str) -> list[_spec.Mapped]:
         sep = self.spec[column].separator or ";"
         out = []
         for code in cell.split(sep):
@@ -236,7 +239,7 @@ class _Reader:
     def _datetime(self, column: str, row: int, cell: str) -> str | None:
         if not cell.strip():
             return None
-        value = _csv.parse_local_datetime(cell)
+        value = _values.parse_local_datetime(cell)
         if value is None:
             self._add(
                 Loss.INVALID_INPUT,
@@ -246,9 +249,15 @@ class _Reader:
             )
         return value
 
-    # ------------------------------------------------------------------ the Bundle
+    # ------------------------------------------------------------------ the case record
 
     def _bundle(self, incident: _Incident) -> dict[str, Any]:
+        """The incident's DACaseBundle, written by the one writer from the record this reader builds."""
+        self.report.records_out += 1
+        return logical_to_bundle(self._record(incident), checked=True, conversion_provenance=False)
+
+    def _record(self, incident: _Incident) -> dict[str, Any]:
+        """The incident in the logical record's domain terms (items per section); ids are the resource ids."""
         inc, where = self._incident_values(incident)
         first = incident.rows[0].number
 
@@ -259,11 +268,10 @@ class _Reader:
         key = (force_code, incident.ref)
         force_id = stable_id("agency", "police", force_code)
         force: dict[str, Any] = {
-            "resourceType": "Organization",
             "id": force_id,
-            "meta": meta("DAAgency"),
-            "identifier": [{"system": identifier_system(SYSTEM_FORCE), "value": force_code}],
-            "type": [own_concept("agency-type", "police")],
+            "resourceId": force_id,
+            "types": ["police"],
+            "identifiers": [{"system": identifier_system(SYSTEM_FORCE), "value": force_code}],
         }
         if inc.get("force_name", "").strip():
             force["name"] = inc["force_name"].strip()
@@ -271,13 +279,11 @@ class _Reader:
             force["telecom"] = [{"system": "other", "value": inc["force_contact"].strip()}]
         agencies: list[dict[str, Any]] = [force]
 
-        # parties
         persons: list[dict[str, Any]] = []
-        party_ext: list[dict[str, Any]] = []
+        parties: list[dict[str, Any]] = []
         party_ids: dict[str, str] = {}
-        pending_relationships: list[tuple[int, str, str]] = []  # (row, this party id, cell)
-        notes: list[dict[str, str]] = []
-        roles: list[tuple[str, str]] = []
+        pending_relationships: list[tuple[int, str, str]] = []  # (row, this party's id, cell)
+        notes: list[str] = []
         for row in incident.rows:
             values = row.values
             party = values.get("party_id", "").strip()
@@ -300,68 +306,63 @@ class _Reader:
             person_id = stable_id("police-person", force_code, party)
             party_ids[party] = person_id
             persons.append(self._person(row, person_id, party, force_id))
-            role_ext, role = self._party(row, person_id, agencies)
+            parties.append(self._party(row, person_id, agencies))
             perceived = values.get("ethnicity_officer", "").strip()
             if perceived:
-                notes.append({"text": f"{PERCEIVED_PREFIX}{party}: {perceived}"})
-            party_ext.append(role_ext)
-            roles.append((person_id, role))
+                notes.append(f"{PERCEIVED_PREFIX}{party}: {perceived}")
             if values.get("relationships", "").strip():
                 pending_relationships.append((row.number, person_id, values["relationships"]))
 
         relationships = self._relationships(pending_relationships, party_ids)
-
-        subject = next((pid for pid, role in roles if role == "victim"), roles[0][0] if roles else "")
+        roles = [(p["person"], p.get("role")) for p in parties]
+        subject = next((pid for pid, role in roles if _code_of(role) == "victim"), roles[0][0] if roles else "")
         incident_id = stable_id("police-incident", *key)
-        observation = self._incident(incident, inc, row_of, incident_id, force_id, subject, party_ext)
+        item = self._incident(incident, inc, row_of, incident_id, force_id, subject, parties)
         if notes:
-            observation["note"] = notes
-        resources: list[dict[str, Any]] = [*agencies, *persons, *relationships, observation]
-        risk = self._risk(incident, inc, row_of, key, force_id, subject, incident_id, observation)
-        if risk is not None:
-            resources.append(risk)
-        sharing_id = stable_id("police-notification", *key)
-        recipient = self._recipient(inc, row_of)
-        resources.insert(len(agencies), recipient)
-        resources.append(self._sharing(inc, row_of, sharing_id, force_id, incident_id))
-        resources[-1]["recipient"] = [reference(recipient["id"])]
-
-        numbers = [r.number for r in incident.rows]
-        record = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}-{numbers[-1]}"
-        prov = build_provenance(
-            resource_id=stable_id("police-provenance", *key),
-            targets=[r["id"] for r in resources],
-            source_file=self.name or "(input)",
-            source_record=record,
-            system="police-csv",
-            agency_id=force_id,
-            recorded=as_instant(_csv.parse_local_datetime(inc.get("notification_datetime", "")) or ""),
-            fact_source="observed",
-        )
-        resources.append(prov)
-        for resource in resources:
-            resource["meta"]["security"] = _csv.bundle_security()
-        self.report.records_out += 1
-        return {
-            "resourceType": "Bundle",
-            "id": stable_id("police-bundle", *key),
-            "meta": {"profile": [profile_url("DACaseBundle")], "security": _csv.bundle_security()},
-            "identifier": {"system": identifier_system(SYSTEM_INCIDENT_REF), "value": incident.ref},
-            "type": "collection",
-            "timestamp": as_instant(_csv.parse_local_datetime(inc.get("notification_datetime", "")) or "")
+            item["notes"] = notes
+        risk = self._risk(inc, row_of, key, force_id, subject, incident_id, item)
+        recipient = self._recipient(inc, row_of)  # after the risk assessment: the report keeps the source order
+        agencies.append(recipient)
+        record: dict[str, Any] = {
+            "recordType": RECORD_TYPE,
+            "version": RECORD_VERSION,
+            "caseId": incident.ref,
+            "caseIdSystem": identifier_system(SYSTEM_INCIDENT_REF),
+            "bundleId": stable_id("police-bundle", *key),
+            "extractedAt": as_instant(_values.parse_local_datetime(inc.get("notification_datetime", "")) or "")
             or "1970-01-01T00:00:00+00:00",
-            "entry": [entry(r) for r in resources],
+            "security": {**SECURITY, "labels": list(SECURITY["labels"])},
+            "agencies": agencies,
+            "persons": persons,
+            "relationships": relationships,
+            "incidents": [item],
         }
+        if risk is not None:
+            record["riskAssessments"] = [risk]
+        sharing = self._sharing(inc, row_of, stable_id("police-notification", *key), force_id, incident_id)
+        sharing["to"] = [recipient["id"]]
+        record["informationSharing"] = [sharing]
+        numbers = [r.number for r in incident.rows]
+        record["provenance"] = [
+            provenance_item(
+                resource_id=stable_id("police-provenance", *key),
+                targets=[i["id"] for s in record.values() if isinstance(s, list) for i in s],
+                source_file=self.name or "(input)",
+                source_record=f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}-{numbers[-1]}",
+                system="police-csv",
+                agency_id=force_id,
+                recorded=as_instant(_values.parse_local_datetime(inc.get("notification_datetime", "")) or ""),
+                fact_source="observed",
+            )
+        ]
+        return record
 
     def _person(self, row: _Row, person_id: str, party: str, force_id: str) -> dict[str, Any]:
         values = row.values
         person: dict[str, Any] = {
-            "resourceType": "Patient",
             "id": person_id,
-            "meta": meta("DAPerson"),
-            "identifier": [
-                {"system": identifier_system(SYSTEM_PERSON), "value": party, "assigner": reference(force_id)}
-            ],
+            "resourceId": person_id,
+            "identifiers": [{"system": identifier_system(SYSTEM_PERSON), "value": party, "assigner": force_id}],
         }
         name: dict[str, Any] = {}
         if values.get("surname", "").strip():
@@ -369,56 +370,41 @@ class _Reader:
         if values.get("forenames", "").strip():
             name["given"] = values["forenames"].split()
         if name:
-            person["name"] = [name]
+            person["name"] = name
         dob = values.get("dob", "")
-        birth = _csv.parse_date(dob) if dob.strip() else None
+        birth = _values.parse_date(dob) if dob.strip() else None
         if dob.strip() and birth is None:
             self._add(Loss.INVALID_INPUT, "dob", _loc(row.number, "dob"), "not a valid date; not converted")
-        if birth:
-            person["birthDate"] = birth
-        else:
-            person["_birthDate"] = absent("unknown")
-        extensions: list[dict[str, Any]] = []
+        person["birthDate"] = birth or UNKNOWN
         sex = values.get("sex", "")
         mapped = self._code("sex", row.number, sex) if sex.strip() else None
-        extensions.append(
-            own_extension(
-                "person-sex", valueCodeableConcept={"coding": [mapped.coding()]} if mapped else absent("unknown")
-            )
-        )
+        person["sex"] = mapped.value() if mapped else UNKNOWN
         ethnicity = values.get("ethnicity_self", "")
         mapped = self._code("ethnicity_self", row.number, ethnicity) if ethnicity.strip() else None
-        extensions.append(
-            {
-                "url": UKCORE_ETHNIC_CATEGORY,
-                "valueCodeableConcept": {"coding": [mapped.coding()]} if mapped else absent("not-asked"),
-            }
-        )
-        unasked = _csv.unasked_characteristics()
-        person["maritalStatus"] = unasked["maritalStatus"]
-        person["extension"] = extensions + unasked["extension"]
+        person["ethnicityNhs"] = mapped.value() if mapped else NOT_ASKED
+        person.update(unasked_characteristics())
         return person
 
-    def _party(self, row: _Row, person_id: str, agencies: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
+    def _party(self, row: _Row, person_id: str, agencies: list[dict[str, Any]]) -> dict[str, Any]:
         values = row.values
         present = self._yes_no("child_present", row.number, values.get("child_present", ""))
         depends = {"child_present": "" if present is None else ("Y" if present else "N")}
         role_cell = values.get("role", "")
+        roles = _spec.code_map(self.spec["role"].codes)
         mapped = None
         if not role_cell.strip():
             self._add(Loss.INVALID_INPUT, "role", _loc(row.number, "role"), "required value missing")
         else:
-            mapped = _csv.code_map(self.spec["role"].codes).lookup(role_cell.strip(), depends)
-            if mapped is None and _csv.code_map(self.spec["role"].codes).lookup(role_cell.strip(), None) is None:
-                known = _csv.code_map(self.spec["role"].codes).forward
-                if role_cell.strip().upper() in {k.upper() for k in known}:
+            mapped = roles.lookup(role_cell.strip(), depends)
+            if mapped is None and roles.lookup(role_cell.strip(), None) is None:
+                if role_cell.strip().upper() in {k.upper() for k in roles.forward}:
                     self._add(
                         Loss.INVALID_INPUT,
                         "child_present",
                         _loc(row.number, "child_present"),
                         "required for a child (Y or N); the child's role is recorded as other-party",
                     )
-                    mapped = _csv.code_map(self.spec["role"].codes).lookup("O")
+                    mapped = roles.lookup("O")
                 else:
                     self._add(
                         Loss.UNMAPPED_CODE,
@@ -435,34 +421,26 @@ class _Reader:
                 _loc(row.number, "child_present"),
                 "given for a party who is not a child; not converted",
             )
-        parts: list[dict[str, Any]] = [sub_extension("person", valueReference=reference(person_id))]
-        if mapped:
-            parts.append(sub_extension("role", valueCodeableConcept={"coding": [mapped.coding()]}))
-        else:
-            parts.append(sub_extension("role", valueCodeableConcept=absent("unknown")))
-        for exposure in self._codes("child_witnessed", row.number, values.get("child_witnessed", "")):
-            parts.append(sub_extension("exposure", valueCodeableConcept={"coding": [exposure.coding()]}))
+        party: dict[str, Any] = {"person": person_id, "role": mapped.value() if mapped else UNKNOWN}
+        exposures = [e.value() for e in self._codes("child_witnessed", row.number, values.get("child_witnessed", ""))]
+        if exposures:
+            party["exposure"] = exposures
         injured = self._yes_no("injured", row.number, values.get("injured", ""))
         if injured is not None:
-            parts.append(sub_extension("injured", valueBoolean=injured))
+            party["injured"] = injured
         school_name = values.get("school_name", "").strip()
         school_urn = values.get("school_urn", "").strip()
         if school_name or school_urn:
             school_id = stable_id("agency", "school", school_urn or school_name)
             if not any(a["id"] == school_id for a in agencies):
-                school: dict[str, Any] = {
-                    "resourceType": "Organization",
-                    "id": school_id,
-                    "meta": meta("DAAgency"),
-                    "type": [own_concept("agency-type", "school")],
-                }
+                school: dict[str, Any] = {"id": school_id, "resourceId": school_id, "types": ["school"]}
                 if school_urn:
-                    school["identifier"] = [{"system": identifier_system(SYSTEM_SCHOOL), "value": school_urn}]
+                    school["identifiers"] = [{"system": identifier_system(SYSTEM_SCHOOL), "value": school_urn}]
                 if school_name:
                     school["name"] = school_name
                 agencies.append(school)
-            parts.append(sub_extension("school", valueReference=reference(school_id)))
-        return own_extension("incident-party", extension=parts), role
+            party["school"] = school_id
+        return party
 
     def _relationships(self, pending: list[tuple[int, str, str]], party_ids: dict[str, str]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -491,112 +469,96 @@ class _Reader:
                 mapped = self._code("relationships", number, code)
                 if mapped is None:
                     continue
-                out.append(_csv.relationship(person_a, person_b, mapped.coding(), mapped.code))
+                relationship_id = stable_id("relationship", person_a, person_b, mapped.code)
+                out.append(
+                    {
+                        "id": relationship_id,
+                        "resourceId": relationship_id,
+                        "person": person_a,
+                        "relatedPerson": person_b,
+                        "relationship": [mapped.value()],
+                    }
+                )
         return out
 
     def _incident(
         self,
         incident: _Incident,
         inc: dict[str, str],
-        row_of: Any,
+        row_of: Callable[[str], int],
         incident_id: str,
         force_id: str,
         subject: str,
         parties: list[dict[str, Any]],
     ) -> dict[str, Any]:
-        obs: dict[str, Any] = {
-            "resourceType": "Observation",
+        item: dict[str, Any] = {
             "id": incident_id,
-            "meta": meta("DAIncident"),
+            "resourceId": incident_id,
             "status": "final",
-            "code": own_concept("record-type", "incident"),
-            "identifier": [
-                {
-                    "system": identifier_system(SYSTEM_INCIDENT_REF),
-                    "value": incident.ref,
-                    "assigner": reference(force_id),
-                }
+            "identifiers": [
+                {"system": identifier_system(SYSTEM_INCIDENT_REF), "value": incident.ref, "assigner": force_id}
             ],
-            "performer": [reference(force_id)],
+            "agency": force_id,
         }
         if subject:
-            obs["subject"] = reference(subject)
+            item["subject"] = subject
         when = self._datetime("incident_datetime", row_of("incident_datetime"), inc.get("incident_datetime", ""))
-        if when:
-            obs["effectiveDateTime"] = when
-        else:
-            obs["_effectiveDateTime"] = absent("unknown")
+        item["effectiveDateTime"] = when or UNKNOWN
         if "behaviour" in inc:
-            obs["valueString"] = inc["behaviour"]
-        components: list[dict[str, Any]] = []
-
-        def component(slice_name: str, **value: Any) -> None:
-            components.append({"code": own_concept(INCIDENT_COMPONENT, slice_name), **value})
-
-        for kind in self._codes("abuse_kinds", row_of("abuse_kinds"), inc.get("abuse_kinds", "")):
-            component("abuse-kind", valueCodeableConcept={"coding": [kind.coding()]})
+            item["behaviour"] = inc["behaviour"]
+        kinds = self._codes("abuse_kinds", row_of("abuse_kinds"), inc.get("abuse_kinds", ""))
+        if kinds:
+            item["abuseKinds"] = [k.value() for k in kinds]
         if inc.get("risk_level", "").strip():
             level = self._code("risk_level", row_of("risk_level"), inc["risk_level"])
             if level:
-                component("risk-level", valueCodeableConcept={"coding": [level.coding()]})
-        for name, slice_name in (("weapon_used", "weapon-used"), ("strangulation", "strangulation")):
+                item["riskLevel"] = level.value()
+        for name, field_key in (("weapon_used", "weaponUsed"), ("strangulation", "strangulation")):
             flag = self._yes_no(name, row_of(name), inc.get(name, ""))
             if flag is not None:
-                component(slice_name, valueBoolean=flag)
+                item[field_key] = flag
         reason = inc.get("no_arrest_reason", "")
         if inc.get("arrest", "").strip():
             outcome = self._code("arrest", row_of("arrest"), inc["arrest"])
             if outcome:
-                value: dict[str, Any] = {"coding": [outcome.coding()]}
-                if reason.strip():
-                    value["text"] = reason
-                component("police-outcome", valueCodeableConcept=value)
+                item["policeOutcome"] = {**outcome.value(), **({"text": reason} if reason.strip() else {})}
         elif reason.strip():
-            component("police-outcome", valueCodeableConcept={"text": reason})
-        if components:
-            obs["component"] = components
-        extensions = list(parties)
+            item["policeOutcome"] = {"text": reason}
+        item["parties"] = parties
         if inc.get("crime_ref", "").strip():
-            extensions.append(
-                own_extension(
-                    "crime-reference",
-                    valueIdentifier={"system": identifier_system(SYSTEM_CRIME_REF), "value": inc["crime_ref"].strip()},
-                )
-            )
-        obs["extension"] = extensions
-        return obs
+            item["crimeReference"] = {"system": identifier_system(SYSTEM_CRIME_REF), "value": inc["crime_ref"].strip()}
+        return item
 
     def _risk(
         self,
-        incident: _Incident,
         inc: dict[str, str],
-        row_of: Any,
+        row_of: Callable[[str], int],
         key: tuple[str, str],
         force_id: str,
         subject: str,
         incident_id: str,
-        observation: dict[str, Any],
+        incident: Mapping[str, Any],
     ) -> dict[str, Any] | None:
         risk_columns = ["risk_tool", *(f"risk_q{n:02d}" for n in RISK_QUESTIONS), "risk_score", "risk_level"]
         if not any(inc.get(c, "").strip() for c in risk_columns):
             return None
-        assessment: dict[str, Any] = {
-            "resourceType": "RiskAssessment",
-            "id": stable_id("police-risk", *key),
-            "meta": meta("DARiskAssessment"),
+        risk_id = stable_id("police-risk", *key)
+        item: dict[str, Any] = {
+            "id": risk_id,
+            "resourceId": risk_id,
             "status": "final",
-            "performer": reference(force_id),
-            "basis": [reference(incident_id)],
+            "agency": force_id,
+            "incidents": [incident_id],
         }
         if subject:
-            assessment["subject"] = reference(subject)
-        if "effectiveDateTime" in observation:
-            assessment["occurrenceDateTime"] = observation["effectiveDateTime"]
+            item["victim"] = subject
+        if isinstance(incident.get("effectiveDateTime"), str):
+            item["date"] = incident["effectiveDateTime"]
         tool = inc.get("risk_tool", "")
         if tool.strip():
             mapped = self._code("risk_tool", row_of("risk_tool"), tool)
             if mapped:
-                assessment["method"] = {"coding": [mapped.coding()]}
+                item["tool"] = mapped.value()
         else:
             self._add(
                 Loss.INVALID_INPUT,
@@ -604,9 +566,8 @@ class _Reader:
                 _loc(row_of("risk_score"), "risk_tool"),
                 "risk answers, score or level are given without a risk tool",
             )
-        extensions: list[dict[str, Any]] = []
+        answers: list[dict[str, Any]] = []
         yes = 0
-        answered = 0
         for n in RISK_QUESTIONS:
             column = f"risk_q{n:02d}"
             if not inc.get(column, "").strip():
@@ -614,23 +575,15 @@ class _Reader:
             answer = self._code(column, row_of(column), inc[column])
             if answer is None:
                 continue
-            answered += 1
             yes += answer.code == "yes"
-            extensions.append(
-                own_extension(
-                    "risk-item",
-                    extension=[
-                        sub_extension("question", valueInteger=n),
-                        sub_extension("answer", valueCodeableConcept={"coding": [answer.coding()]}),
-                    ],
-                )
-            )
+            answers.append({"question": n, "answer": answer.value()})
+        if answers:
+            item["items"] = answers
         score_text = inc.get("risk_score", "").strip()
         if score_text:
             if score_text.isdigit():
-                score = int(score_text)
-                extensions.append(own_extension("risk-score", valueInteger=score))
-                if answered and score != yes:
+                item["score"] = int(score_text)
+                if answers and item["score"] != yes:
                     self._add(
                         Loss.INVALID_INPUT,
                         "risk_score",
@@ -644,52 +597,45 @@ class _Reader:
                     _loc(row_of("risk_score"), "risk_score"),
                     "not a whole number; not converted",
                 )
-        if extensions:
-            assessment["extension"] = extensions
         if inc.get("risk_level", "").strip():
-            level = _csv.code_map(self.spec["risk_level"].codes).lookup(inc["risk_level"].strip())
+            level = _spec.code_map(self.spec["risk_level"].codes).lookup(inc["risk_level"].strip())
             if level:  # unmapped levels were reported with the incident component
-                assessment["prediction"] = [{"qualitativeRisk": {"coding": [level.coding()]}}]
-        return assessment
+                item["level"] = level.value()
+        return item
 
-    def _recipient(self, inc: dict[str, str], row_of: Any) -> dict[str, Any]:
+    def _recipient(self, inc: dict[str, str], row_of: Callable[[str], int]) -> dict[str, Any]:
         name = inc.get("shared_with", "").strip()
         type_cell = inc.get("shared_with_type", "")
         mapped = self._code("shared_with_type", row_of("shared_with_type"), type_cell) if type_cell.strip() else None
+        agency_id = stable_id("agency", "recipient", name, mapped.code if mapped else "")
         agency: dict[str, Any] = {
-            "resourceType": "Organization",
-            "id": stable_id("agency", "recipient", name, mapped.code if mapped else ""),
-            "meta": meta("DAAgency"),
-            "type": [{"coding": [mapped.coding()]} if mapped else absent("unknown")],
+            "id": agency_id,
+            "resourceId": agency_id,
+            "types": [mapped.value() if mapped else UNKNOWN],
         }
         if name:
             agency["name"] = name
         return agency
 
     def _sharing(
-        self, inc: dict[str, str], row_of: Any, sharing_id: str, force_id: str, incident_id: str
+        self, inc: dict[str, str], row_of: Callable[[str], int], sharing_id: str, force_id: str, incident_id: str
     ) -> dict[str, Any]:
-        sharing: dict[str, Any] = {
-            "resourceType": "Communication",
-            "id": sharing_id,
-            "meta": meta("DAInformationSharing"),
-            "status": "completed",
-            "category": [own_concept("record-type", "information-sharing")],
-            "sender": reference(force_id),
-            "about": [reference(incident_id)],
-        }
         sent = self._datetime(
             "notification_datetime", row_of("notification_datetime"), inc.get("notification_datetime", "")
         )
-        if sent:
-            sharing["sent"] = sent
-        else:
-            sharing["_sent"] = absent("unknown")
+        item: dict[str, Any] = {
+            "id": sharing_id,
+            "resourceId": sharing_id,
+            "status": "completed",
+            "from": force_id,
+            "about": [incident_id],
+            "sent": sent or UNKNOWN,
+        }
         consent = self._yes_no("consent_to_share", row_of("consent_to_share"), inc.get("consent_to_share", ""))
         basis_cell = inc.get("no_consent_basis", "").strip()
-        basis: _csv.Mapped | None = None
+        basis: _spec.Mapped | None = None
         if consent is True:
-            basis = _csv.code_map(self.spec["no_consent_basis"].codes).lookup("CONSENT")
+            basis = _spec.code_map(self.spec["no_consent_basis"].codes).lookup("CONSENT")
             if basis_cell:
                 self._add(
                     Loss.INVALID_INPUT,
@@ -707,148 +653,255 @@ class _Reader:
                     _loc(row_of("consent_to_share"), "no_consent_basis"),
                     "shared without consent but no lawful basis is recorded",
                 )
-        value = {"coding": [basis.coding()]} if basis else absent("unknown")
-        sharing["extension"] = [own_extension("sharing-basis", valueCodeableConcept=value)]
-        return sharing
+        item["sharingBasis"] = basis.value() if basis else UNKNOWN
+        return item
+
+
+def _code_of(value: Any) -> str:
+    """The code of a logical code value (a code string or an object with ``code``); "" when there is none."""
+    if isinstance(value, str):
+        return value
+    return str(value.get("code", "")) if isinstance(value, Mapping) else ""
 
 
 # ---------------------------------------------------------------------------------------------------- writer
 
+# What the police CSV carries of each section; every other property of a used item is reported.
+_CARRIED: Final[Mapping[str, frozenset[str]]] = {
+    "incidents": frozenset(
+        {
+            "id",
+            "resourceId",
+            "status",
+            "identifiers",
+            "agency",
+            "subject",
+            "effectiveDateTime",
+            "behaviour",
+            "abuseKinds",
+            "riskLevel",
+            "weaponUsed",
+            "strangulation",
+            "policeOutcome",
+            "parties",
+            "crimeReference",
+            "notes",
+        }
+    ),
+    "persons": frozenset({"id", "resourceId", "identifiers", "name", "birthDate", "sex", "ethnicityNhs"}),
+    "riskAssessments": frozenset(
+        {"id", "resourceId", "status", "tool", "victim", "date", "agency", "incidents", "level", "items", "score"}
+    ),
+    "informationSharing": frozenset({"id", "resourceId", "status", "about", "sent", "to", "from", "sharingBasis"}),
+    "relationships": frozenset({"id", "resourceId", "person", "relatedPerson", "relationship"}),
+}
+_PARTY_CARRIED: Final = frozenset({"person", "role", "exposure", "injured", "school"})
+_UNASKED: Final = unasked_characteristics()
+# Sections whose items are written only through what refers to them, or made again by the reader.
+_NOT_ROWS: Final = frozenset({"agencies", "provenance"})
+
+
+def _local(value: Any) -> str:
+    """The local id a logical reference names ("" for a display or an absent reason)."""
+    if isinstance(value, str):
+        return value
+    return str(value.get("id", "")) if isinstance(value, Mapping) else ""
+
+
+def _identifier(item: Mapping[str, Any], system: str) -> str:
+    """The value of the item's identifier of ``system`` ("" when it has none)."""
+    for ident in item.get("identifiers", ()):
+        if ident.get("system") == system:
+            return str(ident.get("value", ""))
+    return ""
+
 
 class _Writer:
-    """Projects Bundles onto the police notification columns; what does not fit is reported."""
+    """Projects case records (read from Bundles by the one reader) onto the police notification columns.
+
+    What the columns cannot carry is reported (UNMAPPED_FIELD), as is what the Bundle holds that the case record
+    cannot (the reader's located entries; a value of the wrong FHIR type is INVALID_INPUT).
+    """
 
     def __init__(self, report: ConversionReport) -> None:
         self.report = report
         self.spec = {c.name: c for c in columns()}
 
-    def _source(self, column: str, system: str, code: str, location: str) -> str:
-        mapped = _csv.code_map(self.spec[column].codes).source_for(system, code)
+    def _lost(self, field_name: str, location: str, message: str = "not representable in police-csv") -> None:
+        self.report.add(ReportEntry(Loss.UNMAPPED_FIELD, field_name, location, message))
+
+    def _source(self, column: str, value: Any, location: str, value_set: str) -> str:
+        """The police code for a logical code value of ``value_set`` ("" and a report entry when there is none)."""
+        if isinstance(value, str):
+            code, system = value, system_for(value_set, value)
+        elif isinstance(value, Mapping) and isinstance(value.get("code"), str):
+            code = value["code"]
+            system = str(value.get("system") or system_for(value_set, code))
+        else:
+            return ""
+        mapped = _spec.code_map(self.spec[column].codes).source_for(system, code)
         if mapped is None:
-            if code:
-                self.report.add(
-                    ReportEntry(
-                        Loss.UNMAPPED_CODE,
-                        column,
-                        location,
-                        "no police code for this standard code; left blank",
-                        code=code,
-                        target=column,
-                    )
+            self.report.add(
+                ReportEntry(
+                    Loss.UNMAPPED_CODE,
+                    column,
+                    location,
+                    "no police code for this standard code; left blank",
+                    code=code,
+                    target=column,
                 )
+            )
             return ""
         return mapped.source
 
-    def _coded(self, column: str, concept: Any, location: str) -> str:
-        if not isinstance(concept, Mapping):
-            return ""
-        for c in concept.get("coding", []):
-            return self._source(column, str(c.get("system", "")), str(c.get("code", "")), location)
-        return ""
+    def _read(self, bundle: Any) -> dict[str, Any] | None:
+        """The Bundle as a case record; the reader's findings go to the report, located."""
+        if not isinstance(bundle, Mapping):
+            self.report.add(ReportEntry(Loss.INVALID_INPUT, "Bundle", "Bundle", "not a JSON object; nothing written"))
+            return None
+        found = ConversionReport()
+        record = bundle_to_logical(bundle, found)
+        for entry in found.losses:
+            kind = Loss.INVALID_INPUT if entry.message.startswith("not a ") else entry.kind
+            self.report.add(ReportEntry(kind, entry.source_field, entry.location, entry.message, entry.code))
+        return record
 
-    def rows(self, bundle: Mapping[str, Any]) -> Iterator[dict[str, str]]:
-        by_id = {r.get("id", ""): r for r in _csv.resources(bundle)}
+    def rows(self, bundle: Any) -> Iterator[dict[str, str]]:
+        """One row per party of each incident of the Bundle."""
+        record = self._read(bundle)
+        if record is None:
+            return
         bundle_loc = f"Bundle/{bundle.get('id', '')}"
+        items: dict[str, tuple[str, dict[str, Any]]] = {}
+        for section in SECTIONS:
+            for item in record.get(section.key, ()):
+                if "id" in item:
+                    items[item["id"]] = (section.key, item)
         used: set[str] = set()
-        incidents = [
-            r
-            for r in by_id.values()
-            if r.get("resourceType") == "Observation" and _csv.first_code(r.get("code")) == "incident"
-        ]
+        incidents = record.get("incidents", [])
         if not incidents:
-            self.report.add(
-                ReportEntry(Loss.UNMAPPED_FIELD, "Bundle", bundle_loc, "holds no DAIncident; nothing is written for it")
-            )
+            self._lost("Bundle", bundle_loc, "holds no DAIncident; nothing is written for it")
         for incident in incidents:
             used.add(incident["id"])
-            yield from self._incident_rows(incident, by_id, used, bundle_loc)
-        for rid, res in by_id.items():
-            kind = res.get("resourceType", "")
-            if rid in used or kind in ("Organization", "Provenance"):
+            yield from self._incident_rows(incident, record, items, used, bundle_loc)
+        for local, (section_key, item) in items.items():
+            if local in used or section_key in _NOT_ROWS:
                 continue
-            self.report.add(
-                ReportEntry(Loss.UNMAPPED_FIELD, kind, f"{bundle_loc}/{kind}/{rid}", "not representable in police-csv")
-            )
+            kind = SECTION_BY_KEY[section_key].resource_type
+            self._lost(kind, f"{bundle_loc}/{kind}/{self._rid(item)}")
+
+    @staticmethod
+    def _rid(item: Mapping[str, Any]) -> str:
+        return str(item.get("resourceId") or item.get("id", ""))
+
+    def _extra(
+        self, section_key: str, item: Mapping[str, Any], loc: str, carried: frozenset[str] | None = None
+    ) -> None:
+        """Report each property of ``item`` the columns do not carry (the reader's unasked defaults aside)."""
+        defaults = _UNASKED if section_key == "persons" else {}
+        for key, value in item.items():
+            if key not in (carried or _CARRIED[section_key]) and defaults.get(key) != value:
+                self._lost(f"{SECTION_BY_KEY[section_key].resource_type}.{key}", loc)
+        if section_key == "persons" and isinstance(item.get("birthDate"), Mapping) and item["birthDate"] != UNKNOWN:
+            self._lost(f"Patient.birthDate ({item['birthDate'].get('absentReason')})", loc)
 
     def _incident_rows(
-        self, obs: Mapping[str, Any], by_id: Mapping[str, dict[str, Any]], used: set[str], bundle_loc: str
+        self,
+        incident: Mapping[str, Any],
+        record: Mapping[str, Any],
+        items: Mapping[str, tuple[str, dict[str, Any]]],
+        used: set[str],
+        bundle_loc: str,
     ) -> Iterator[dict[str, str]]:
-        loc = f"{bundle_loc}/Observation/{obs['id']}"
+        loc = f"{bundle_loc}/Observation/{self._rid(incident)}"
+        self._extra("incidents", incident, loc)
+        if incident.get("status", "final") != "final":
+            self._lost("Observation.status", loc, f"status {incident['status']!r} is not representable in police-csv")
         inc: dict[str, str] = {c.name: "" for c in columns() if c.scope == "incident"}
-        for ident in obs.get("identifier", []):
-            if ident.get("system") == identifier_system(SYSTEM_INCIDENT_REF):
-                inc["incident_ref"] = str(ident.get("value", ""))
-        if not inc["incident_ref"] and obs.get("identifier"):
-            inc["incident_ref"] = str(obs["identifier"][0].get("value", ""))
-        inc["incident_datetime"] = _csv.format_local_datetime(str(obs.get("effectiveDateTime", "")))
-        force = by_id.get(_csv.ref_id((obs.get("performer") or [{}])[0]), {})
-        for ident in force.get("identifier", []):
-            if ident.get("system") == identifier_system(SYSTEM_FORCE):
-                inc["force_code"] = str(ident.get("value", ""))
+        inc["incident_ref"] = _identifier(incident, identifier_system(SYSTEM_INCIDENT_REF))
+        if not inc["incident_ref"] and incident.get("identifiers"):
+            inc["incident_ref"] = str(incident["identifiers"][0].get("value", ""))
+        when = incident.get("effectiveDateTime")
+        inc["incident_datetime"] = _values.format_local_datetime(when) if isinstance(when, str) else ""
+        force = items.get(_local(incident.get("agency")), ("", {}))[1]
+        inc["force_code"] = _identifier(force, identifier_system(SYSTEM_FORCE)) or self._rid(force)
         inc["force_name"] = str(force.get("name", ""))
         inc["force_contact"] = str((force.get("telecom") or [{}])[0].get("value", ""))
-        for crime in _csv.find_extensions(obs, extension_url("crime-reference")):
-            inc["crime_ref"] = str(crime.get("valueIdentifier", {}).get("value", ""))
-        inc["behaviour"] = str(obs.get("valueString", ""))
-        kinds = []
-        for comp in obs.get("component", []):
-            slice_name = _csv.first_code(comp.get("code"))
-            value = comp.get("valueCodeableConcept")
-            if slice_name == "abuse-kind":
-                kinds.append(self._coded("abuse_kinds", value, loc))
-            elif slice_name == "risk-level":
-                inc["risk_level"] = self._coded("risk_level", value, loc)
-            elif slice_name in ("weapon-used", "strangulation"):
-                name = "weapon_used" if slice_name == "weapon-used" else "strangulation"
-                inc[name] = "Y" if comp.get("valueBoolean") else "N"
-            elif slice_name == "police-outcome" and isinstance(value, Mapping):
-                inc["arrest"] = self._coded("arrest", value, loc)
-                inc["no_arrest_reason"] = str(value.get("text", ""))
-            else:
-                self.report.add(
-                    ReportEntry(Loss.UNMAPPED_FIELD, f"component {slice_name}", loc, "not representable in police-csv")
-                )
+        inc["crime_ref"] = str(incident.get("crimeReference", {}).get("value", ""))
+        inc["behaviour"] = str(incident.get("behaviour", ""))
+        kinds = [self._source("abuse_kinds", k, loc, "abuse-kind") for k in incident.get("abuseKinds", ())]
         inc["abuse_kinds"] = ";".join(k for k in kinds if k)
-        self._risk_values(obs, by_id, used, inc, loc)
-        self._sharing_values(obs, by_id, used, inc)
-        # relationships: B (related-person) -> [(A, code)]
-        related: dict[str, list[tuple[str, Any]]] = {}
-        for res in by_id.values():
-            if res.get("resourceType") != "RelatedPerson":
-                continue
-            for b in _csv.find_extensions(res, extension_url("related-person")):
-                related.setdefault(_csv.ref_id(b.get("valueReference")), []).append(
-                    (_csv.ref_id(res.get("patient")), (res.get("relationship") or [None])[0])
-                )
-                used.add(res["id"])
-        for party in _csv.find_extensions(obs, extension_url("incident-party")):
-            person_id = _csv.ref_id(_csv.sub_value(party, "person"))
-            person = by_id.get(person_id, {})
+        if "riskLevel" in incident:
+            inc["risk_level"] = self._source("risk_level", incident["riskLevel"], loc, "risk-level")
+        for name, key in (("weapon_used", "weaponUsed"), ("strangulation", "strangulation")):
+            if key in incident:
+                inc[name] = "Y" if incident[key] else "N"
+        outcome = incident.get("policeOutcome")
+        if isinstance(outcome, Mapping):
+            inc["arrest"] = self._source("arrest", outcome, loc, "police-outcome")
+            inc["no_arrest_reason"] = str(outcome.get("text", ""))
+        elif outcome is not None:
+            inc["arrest"] = self._source("arrest", outcome, loc, "police-outcome")
+        self._risk_values(incident, record, used, inc, loc)
+        risk_columns = [f"risk_q{n:02d}" for n in RISK_QUESTIONS] + ["risk_score", "risk_level"]
+        if not inc["risk_tool"] and any(inc[c] for c in risk_columns):
+            for column in risk_columns:
+                inc[column] = ""
+            self._lost(
+                "RiskAssessment",
+                loc,
+                "risk answers, score and level are not written without a police risk tool (the columns need one)",
+            )
+        self._sharing_values(incident, record, items, used, inc, loc)
+        related: dict[str, list[tuple[str, Any]]] = {}  # person B -> [(person A, relationship)]
+        for relation in record.get("relationships", ()):
+            self._extra("relationships", relation, f"{bundle_loc}/RelatedPerson/{self._rid(relation)}")
+            first = (relation.get("relationship") or [None])[0]
+            related.setdefault(_local(relation.get("relatedPerson")), []).append(
+                (_local(relation.get("person")), first)
+            )
+            used.add(relation["id"])
+        prefixes = {}
+        for note in incident.get("notes", ()):
+            if note.startswith(PERCEIVED_PREFIX) and ": " in note:
+                party, _, perceived = note[len(PERCEIVED_PREFIX) :].partition(": ")
+                prefixes[party] = perceived
+            else:
+                self._lost("Observation.note", loc)
+        subjects = {_local(p.get("person")) for p in incident.get("parties", ())}
+        if "subject" in incident and _local(incident["subject"]) not in subjects:
+            self._lost("Observation.subject", loc, "a subject who is not a party is not representable in police-csv")
+        for party in incident.get("parties", ()):
+            person_id = _local(party.get("person"))
+            person = items.get(person_id, ("", {}))[1]
+            if person_id not in used:
+                self._extra("persons", person, f"{bundle_loc}/Patient/{self._rid(person)}")
             used.add(person_id)
+            self._extra("incidents", party, loc, _PARTY_CARRIED)
             row = dict(inc)
-            row.update(self._party_values(party, person, by_id, related, loc, obs.get("note", [])))
+            row.update(self._party_values(party, person, items, related, loc, prefixes))
             yield row
 
     def _party_id(self, person: Mapping[str, Any]) -> str:
-        for ident in person.get("identifier", []):
-            if ident.get("system") == identifier_system(SYSTEM_PERSON):
-                return str(ident.get("value", ""))
-        return str(person.get("id", ""))
+        return _identifier(person, identifier_system(SYSTEM_PERSON)) or self._rid(person)
 
     def _party_values(
         self,
         party: Mapping[str, Any],
         person: Mapping[str, Any],
-        by_id: Mapping[str, dict[str, Any]],
+        items: Mapping[str, tuple[str, dict[str, Any]]],
         related: Mapping[str, list[tuple[str, Any]]],
         loc: str,
-        notes: list[dict[str, Any]],
+        perceived: Mapping[str, str],
     ) -> dict[str, str]:
         out = {c.name: "" for c in columns() if c.scope == "party"}
         out["party_id"] = self._party_id(person)
-        role = _csv.sub_value(party, "role")
-        role_code = _csv.first_code(role)
-        mapped = _csv.code_map(self.spec["role"].codes).source_for(code_system_url("incident-role"), role_code)
+        role = party.get("role")
+        role_code = _code_of(role)
+        system = role.get("system") if isinstance(role, Mapping) else None
+        mapped = _spec.code_map(self.spec["role"].codes).source_for(
+            str(system or system_for("incident-role", role_code)), role_code
+        )
         if mapped is None:
             if role_code:
                 self.report.add(
@@ -858,93 +911,82 @@ class _Writer:
             out["role"] = mapped.source
             for key, value in mapped.depends:
                 out[key] = value
-        name = (person.get("name") or [{}])[0]
+        name = person.get("name", {})
         out["surname"] = str(name.get("family", ""))
         out["forenames"] = " ".join(str(g) for g in name.get("given", []))
-        out["dob"] = str(person.get("birthDate", ""))
-        for item in person.get("extension", []):
-            if item.get("url") == extension_url("person-sex"):
-                out["sex"] = self._coded("sex", item.get("valueCodeableConcept"), loc)
-            elif item.get("url") == UKCORE_ETHNIC_CATEGORY:
-                out["ethnicity_self"] = self._coded("ethnicity_self", item.get("valueCodeableConcept"), loc)
-        prefix = f"{PERCEIVED_PREFIX}{out['party_id']}: "
-        for note in notes:
-            text = str(note.get("text", ""))
-            if text.startswith(prefix):
-                out["ethnicity_officer"] = text[len(prefix) :]
+        birth = person.get("birthDate")
+        out["dob"] = birth if isinstance(birth, str) else ""
+        if "sex" in person:
+            out["sex"] = self._source("sex", person["sex"], loc, "sex")
+        if "ethnicityNhs" in person:
+            out["ethnicity_self"] = self._source("ethnicity_self", person["ethnicityNhs"], loc, "nhs-ethnic-category")
+        out["ethnicity_officer"] = perceived.get(out["party_id"], "")
         pairs = []
         for other_id, concept in related.get(str(person.get("id", "")), []):
-            code = self._coded("relationships", concept, loc)
+            code = self._source("relationships", concept, loc, "relationship-type") if concept is not None else ""
             if code:
-                pairs.append(f"{self._party_id(by_id.get(other_id, {'id': other_id}))}:{code}")
+                pairs.append(f"{self._party_id(items.get(other_id, ('', {'id': other_id}))[1])}:{code}")
         out["relationships"] = ";".join(pairs)
-        injured = _csv.sub_value(party, "injured")
+        injured = party.get("injured")
         out["injured"] = "" if injured is None else ("Y" if injured else "N")
-        exposures = [
-            self._coded("child_witnessed", e.get("valueCodeableConcept"), loc)
-            for e in _csv.find_extensions(party, "exposure")
-        ]
+        exposures = [self._source("child_witnessed", e, loc, "child-exposure") for e in party.get("exposure", ())]
         out["child_witnessed"] = ";".join(e for e in exposures if e)
-        school = by_id.get(_csv.ref_id(_csv.sub_value(party, "school")), {})
+        school = items.get(_local(party.get("school")), ("", {}))[1]
         out["school_name"] = str(school.get("name", ""))
-        for ident in school.get("identifier", []):
-            if ident.get("system") == identifier_system(SYSTEM_SCHOOL):
-                out["school_urn"] = str(ident.get("value", ""))
+        out["school_urn"] = _identifier(school, identifier_system(SYSTEM_SCHOOL))
         return out
 
     def _risk_values(
-        self,
-        obs: Mapping[str, Any],
-        by_id: Mapping[str, dict[str, Any]],
-        used: set[str],
-        inc: dict[str, str],
-        loc: str,
+        self, incident: Mapping[str, Any], record: Mapping[str, Any], used: set[str], inc: dict[str, str], loc: str
     ) -> None:
-        for res in by_id.values():
-            if res.get("resourceType") != "RiskAssessment":
+        for risk in record.get("riskAssessments", ()):
+            if incident["id"] not in {_local(b) for b in risk.get("incidents", ())}:
                 continue
-            if obs["id"] not in {_csv.ref_id(b) for b in res.get("basis", [])}:
-                continue
-            used.add(res["id"])
-            inc["risk_tool"] = self._coded("risk_tool", res.get("method"), loc)
-            for item in _csv.find_extensions(res, extension_url("risk-item")):
-                question = _csv.sub_value(item, "question")
-                if isinstance(question, int) and question in RISK_QUESTIONS:
-                    inc[f"risk_q{question:02d}"] = self._coded(
-                        f"risk_q{question:02d}", _csv.sub_value(item, "answer"), loc
-                    )
+            used.add(risk["id"])
+            self._extra("riskAssessments", risk, loc)
+            if "tool" in risk:
+                inc["risk_tool"] = self._source("risk_tool", risk["tool"], loc, "risk-tool")
+            for answer in risk.get("items", ()):
+                question = answer.get("question")
+                extra = set(answer) - {"question", "answer"}
+                if isinstance(question, int) and question in RISK_QUESTIONS and not extra:
+                    column = f"risk_q{question:02d}"
+                    inc[column] = self._source(column, answer.get("answer"), loc, "risk-answer")
                 else:
-                    self.report.add(
-                        ReportEntry(Loss.UNMAPPED_FIELD, "risk-item", loc, f"question {question} has no police column")
-                    )
-            for score in _csv.find_extensions(res, extension_url("risk-score")):
-                inc["risk_score"] = str(score.get("valueInteger", ""))
-            for prediction in res.get("prediction", []):
-                level = self._coded("risk_level", prediction.get("qualitativeRisk"), loc)
+                    self._lost("risk-item", loc, f"question {question} has no police column")
+            if "score" in risk:
+                inc["risk_score"] = str(risk["score"])
+            if "level" in risk:
+                level = self._source("risk_level", risk["level"], loc, "risk-level")
                 if level:
                     inc["risk_level"] = level
             return
 
     def _sharing_values(
-        self, obs: Mapping[str, Any], by_id: Mapping[str, dict[str, Any]], used: set[str], inc: dict[str, str]
+        self,
+        incident: Mapping[str, Any],
+        record: Mapping[str, Any],
+        items: Mapping[str, tuple[str, dict[str, Any]]],
+        used: set[str],
+        inc: dict[str, str],
+        loc: str,
     ) -> None:
-        for res in by_id.values():
-            if (
-                res.get("resourceType") != "Communication"
-                or _csv.first_code((res.get("category") or [{}])[0]) != "information-sharing"
-            ):
+        for sharing in record.get("informationSharing", ()):
+            if incident["id"] not in {_local(a) for a in sharing.get("about", ())}:
                 continue
-            if obs["id"] not in {_csv.ref_id(a) for a in res.get("about", [])}:
-                continue
-            used.add(res["id"])
-            inc["notification_datetime"] = _csv.format_local_datetime(str(res.get("sent", "")))
-            recipient = by_id.get(_csv.ref_id((res.get("recipient") or [{}])[0]), {})
-            used.add(str(recipient.get("id", "")))
+            used.add(sharing["id"])
+            self._extra("informationSharing", sharing, loc)
+            sent = sharing.get("sent")
+            inc["notification_datetime"] = _values.format_local_datetime(sent) if isinstance(sent, str) else ""
+            recipient_id = _local((sharing.get("to") or [""])[0])
+            recipient = items.get(recipient_id, ("", {}))[1]
+            used.add(recipient_id)
             inc["shared_with"] = str(recipient.get("name", ""))
-            inc["shared_with_type"] = self._coded("shared_with_type", (recipient.get("type") or [None])[0], obs["id"])
-            for basis in _csv.find_extensions(res, extension_url("sharing-basis")):
-                code = _csv.first_code(basis.get("valueCodeableConcept"))
-                source = self._source("no_consent_basis", code_system_url("sharing-basis"), code, obs["id"])
+            types = recipient.get("types") or [None]
+            inc["shared_with_type"] = self._source("shared_with_type", types[0], loc, "agency-type")
+            basis = sharing.get("sharingBasis")
+            if basis is not None and _code_of(basis):
+                source = self._source("no_consent_basis", basis, loc, "sharing-basis")
                 if source == "CONSENT":
                     inc["consent_to_share"] = "Y"
                 elif source:

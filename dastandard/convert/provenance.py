@@ -109,3 +109,41 @@ def _urls() -> dict[str, str]:
 
 def _participant(code: str) -> dict[str, Any]:
     return {"coding": [{"system": _PARTICIPANT, "code": code}]}
+
+
+def provenance_item(
+    *,
+    resource_id: str,
+    targets: Iterable[str],
+    source_file: str,
+    source_record: str,
+    system: str = "",
+    agency_id: str | None = None,
+    recorded: str | None = None,
+    fact_source: str = "record-check",
+) -> dict[str, Any]:
+    """The same DAProvenance as ``build_provenance``, as an item of the logical record's ``provenance`` section.
+
+    ``targets`` and ``agency_id`` are local ids of items in the same record; the one writer makes the resource.
+    """
+    if fact_source not in FACT_SOURCES:
+        raise ValueError(f"unknown fact-source {fact_source!r}")
+    agents: list[dict[str, Any]] = []
+    if agency_id:
+        agents.append({"type": "author", "who": agency_id})
+    if system:
+        agents.append({"type": "assembler", "who": {"display": system}})
+    if not agents:
+        agents.append({"type": "assembler", "who": {"display": "unknown source system"}})
+    urls = _urls()
+    return {
+        "resourceId": resource_id,
+        "targets": list(targets),
+        "recorded": recorded or _EPOCH,
+        "agents": agents,
+        "sources": [
+            {"role": "source", "record": {"system": urls["source-file"], "value": source_file}},
+            {"role": "source", "record": {"system": urls["source-record"], "value": source_record}},
+        ],
+        "factSource": fact_source,
+    }

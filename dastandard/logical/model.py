@@ -160,6 +160,7 @@ IDENT = Val("identifier")
 NAME = Val("name")
 ADDRESS = Val("address")
 DATE_OR_ABSENT = Val("date-or-absent")
+DATETIME_OR_ABSENT = Val("dateTime-or-absent")
 ANNOTATION = Val("annotation")
 TELECOM = Val("telecom")
 
@@ -269,9 +270,9 @@ def _episode() -> Ext:
     )
 
 
-def _obs_effective() -> tuple[Field, ...]:
+def _obs_effective(when: Val = DATETIME) -> tuple[Field, ...]:
     return (
-        At("effectiveDateTime", "When it happened or was found (dateTime).", DATETIME, path=("effectiveDateTime",)),
+        At("effectiveDateTime", "When it happened or was found (dateTime).", when, path=("effectiveDateTime",)),
         At("effectivePeriod", "When it applied, as a period.", PERIOD, path=("effectivePeriod",)),
     )
 
@@ -568,7 +569,7 @@ _DECLARED: Final[tuple[Section, ...]] = (
                 required=True,
                 path=("subject",),
             ),
-            *_obs_effective(),
+            *_obs_effective(DATETIME_OR_ABSENT),
             At("recorded", "When the incident was recorded (instant).", INSTANT, path=("issued",)),
             At("agency", "The reporting agency (local id).", _AGENCY, required=True, path=("performer", 0)),
             At(
@@ -1142,7 +1143,7 @@ _DECLARED: Final[tuple[Section, ...]] = (
         (
             _status("Communication status (e.g. completed)."),
             At("about", "What was shared (local ids of any items).", ref(), many=True, path=("about",)),
-            At("sent", "When it was shared.", DATETIME, required=True, path=("sent",)),
+            At("sent", "When it was shared, or why it is absent.", DATETIME_OR_ABSENT, required=True, path=("sent",)),
             At("to", "The receiving agencies (local ids).", _AGENCY, many=True, required=True, path=("recipient",)),
             At("from", "The sending agency (local id).", _AGENCY, required=True, path=("sender",)),
             At("summary", "A summary of what was shared.", STR, path=("payload", 0, "contentString")),
@@ -1248,6 +1249,15 @@ def fixed_elements(section: Section) -> dict[str, Any]:
     if section.record_type and section.record_type_at == "category":
         fixed["category"] = [{"coding": [{"system": record_type_system(), "code": section.record_type}]}]
     return fixed
+
+
+def json_copy(value: Any) -> Any:
+    """A copy of a JSON value: objects and arrays are copied, scalars shared (much faster than ``copy.deepcopy``)."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value
 
 
 def ext_url(url: str, nested: bool) -> str:

@@ -7,7 +7,6 @@ never silently dropped.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from dastandard.logical.model import (
     CONFIDENTIALITY_SYSTEM,
     CONVERSION_PROVENANCE_KEY,
     DATE,
+    DATETIME,
     DISCLOSURE_KINDS,
     LOCAL_ID_PATTERN,
     RECORD_TYPE,
@@ -38,6 +38,7 @@ from dastandard.logical.model import (
     component_system,
     ext_url,
     fixed_elements,
+    json_copy,
     record_type_system,
     system_for,
 )
@@ -89,6 +90,9 @@ def _absent_reason(extensions: Any) -> str | None:
 
 def _coding_value(val: Val, coding: Any, inn: _In, loc: str, *, further: bool = False) -> Any:
     """A code string, or a coding object when the Coding has a display or another code system."""
+    if not isinstance(coding, dict) and coding is not None:
+        inn.lost(loc, loc.rsplit(".", 1)[-1], "not a Coding")
+        return _MISSING
     if (
         not isinstance(coding, dict)
         or not isinstance(coding.get("code"), str)
@@ -137,7 +141,8 @@ def _concept_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
 
 def _reference_value(fv: Any, inn: _In, loc: str) -> Any:
     if not isinstance(fv, dict):
-        inn.rest(loc, fv)
+        if fv is not None:
+            inn.lost(loc, loc.rsplit(".", 1)[-1], "not a Reference")
         return _MISSING
     rest = dict(fv)
     out: dict[str, Any] = {}
@@ -204,10 +209,13 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
     if kind == "ref":
         return _reference_value(fv, inn, loc)
     allowed = _ALLOWED.get(kind)
+    if allowed is not None and not isinstance(fv, dict):
+        inn.lost(loc, loc.rsplit(".", 1)[-1], f"not a {kind}")
+        return _MISSING
     if allowed is None or not isinstance(fv, dict):
         inn.rest(loc, fv)
         return _MISSING
-    kept = {k: copy.deepcopy(v) for k, v in fv.items() if k in allowed}
+    kept = {k: json_copy(v) for k, v in fv.items() if k in allowed}
     rest = {k: v for k, v in fv.items() if k not in allowed}
     if kind == "identifier" and "assigner" in rest:
         assigner = _reference_value(rest.pop("assigner"), inn, f"{loc}.assigner")
@@ -253,18 +261,34 @@ def _from_coding(val: Val, coding: Any, inn: _In, loc: str) -> Any:
     return the_code
 
 
-def _take_path(res: Any, path: tuple[str | int, ...]) -> Any:
-    """Remove and return the value at ``path`` (list slots become None), or _MISSING."""
+def _take_path(res: Any, path: tuple[str | int, ...], inn: _In | None = None, loc: str = "") -> Any:
+    """Remove and return the value at ``path`` (list slots become None), or _MISSING.
+
+    An element on the way that is of the wrong JSON type (an object where a list is due, or the reverse) is
+    removed and reported as such at its location when ``inn`` is given.
+    """
     parent = res
-    for seg in path[:-1]:
+    for depth, seg in enumerate(path[:-1]):
+        nxt = path[depth + 1]
         if isinstance(seg, int):
             if not isinstance(parent, list) or len(parent) <= seg:
                 return _MISSING
-            parent = parent[seg]
+            child = parent[seg]
         else:
             if not isinstance(parent, dict) or seg not in parent:
                 return _MISSING
-            parent = parent[seg]
+            child = parent[seg]
+        wanted = list if isinstance(nxt, int) else dict
+        if not isinstance(child, wanted):
+            if inn is not None and child is not None:
+                where = loc + _path_text(path[: depth + 1])
+                inn.lost(where, str(seg), "not a list" if wanted is list else "not an object")
+                if isinstance(seg, int):
+                    parent[seg] = None
+                else:
+                    parent.pop(seg)
+            return _MISSING
+        parent = child
     last = path[-1]
     if isinstance(last, int):
         if not isinstance(parent, list) or len(parent) <= last or parent[last] is None:
@@ -285,10 +309,11 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
     if isinstance(f, At):
         assert f.val is not None
         here = loc + _path_text(f.path)
-        if f.val.kind == "date-or-absent":
+        if f.val.kind in ("date-or-absent", "dateTime-or-absent"):
             name = str(f.path[0])
             if name in res:
-                return _from_fhir_value(DATE, res.pop(name), inn, here)
+                present = DATE if f.val.kind == "date-or-absent" else DATETIME
+                return _from_fhir_value(present, res.pop(name), inn, here)
             if f"_{name}" in res:
                 raw = res.pop(f"_{name}")
                 exts = raw.get("extension") if isinstance(raw, dict) else None
@@ -306,7 +331,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
             return _MISSING
         if f.start:
             return _take_tail(f, res, inn, here)
-        raw = _take_path(res, f.path)
+        raw = _take_path(res, f.path, inn, loc)
         if raw is _MISSING:
             return _MISSING
         if f.val.kind == "record-kind":
@@ -314,7 +339,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
         if not f.many:
             return _from_fhir_value(f.val, raw, inn, here)
         if not isinstance(raw, list):
-            inn.rest(here, raw)
+            inn.lost(here, here.rsplit(".", 1)[-1], "not a list")
             return _MISSING
         values = [_from_fhir_value(f.val, v, inn, f"{here}[{i}]") for i, v in enumerate(raw)]
         kept = [v for v in values if v is not _MISSING]
@@ -323,6 +348,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
         url = ext_url(f.url, nested)
         exts = res.get("extension")
         if not isinstance(exts, list):
+            _wrong_list(res, "extension", inn, loc)
             return _MISSING
         found_ext: list[Any] = []
         for index, ext in enumerate(exts):
@@ -343,6 +369,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
         assert f.val is not None
         comps = res.get("component")
         if not isinstance(comps, list):
+            _wrong_list(res, "component", inn, loc)
             return _MISSING
         key = "value" + VALUE_SUFFIX[f.val.kind]
         found: list[Any] = []
@@ -382,13 +409,20 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
             if not isinstance(element, dict):
                 inn.rest(f"{here}[{index}]", element)
                 continue
-            work = copy.deepcopy(element)
+            work = json_copy(element)
             obj = _take_fields(f.fields, work, inn, f"{here}[{index}]")
             inn.rest(f"{here}[{index}]", work)
             if obj:
                 objects.append(obj)
         return objects or _MISSING
     raise TypeError(f"unknown field type {type(f).__name__}")
+
+
+def _wrong_list(res: dict[str, Any], name: str, inn: _In, loc: str) -> None:
+    """Report and remove ``res[name]`` when it is there but not a list."""
+    if name in res and not isinstance(res[name], list):
+        res.pop(name)
+        inn.lost(f"{loc}.{name}", name, "not a list")
 
 
 def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
@@ -411,7 +445,7 @@ def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
 
 def _take_extension(f: Field, ext: dict[str, Any], inn: _In, where: str) -> Any:
     if isinstance(f, Complex):
-        work = {k: copy.deepcopy(v) for k, v in ext.items() if k != "url"}
+        work = {k: json_copy(v) for k, v in ext.items() if k != "url"}
         obj = _take_fields(f.fields, work, inn, where, nested=True)
         inn.rest(where, work)
         return obj or _MISSING
@@ -499,7 +533,7 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
     """
     report = report if report is not None else ConversionReport()
     inn = _In(report)
-    work = copy.deepcopy(dict(bundle))
+    work = {k: v if k == "entry" else json_copy(v) for k, v in bundle.items()}  # entries: copied one by one below
     case_id = ""
     doc: dict[str, Any] = {"recordType": RECORD_TYPE, "version": RECORD_VERSION, "caseId": case_id}
     identifier = work.pop("identifier", None)
@@ -592,7 +626,7 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
         if entry.get("fullUrl") != full_url(str(entry["resource"].get("id"))):
             inn.lost(f"{loc}.fullUrl", "fullUrl", "not urn:uuid: and the resource id")
         labels = bundle_security if labelled else None
-        resource = copy.deepcopy(entry["resource"])
+        resource = json_copy(entry["resource"])
         item = _resource_to_item(section, resource, local, resource_id is None, labels, inn, f"{loc}.resource")
         if resource_id is not None:
             item = {**({"id": item.pop("id")} if "id" in item else {}), "resourceId": resource_id, **item}
@@ -628,7 +662,7 @@ def read_resource(
     inn = _In(report if report is not None else ConversionReport(), dict(local_ids or {}))
     local, derived = _local_id(resource, sec, index, case_id, index)
     item = _resource_to_item(
-        sec, copy.deepcopy(dict(resource)), local, derived, dict(inherited_security or {}) or None, inn, location
+        sec, json_copy(dict(resource)), local, derived, dict(inherited_security or {}) or None, inn, location
     )
     if not derived:
         item = {**({"id": item.pop("id")} if "id" in item else {}), "resourceId": str(resource.get("id")), **item}

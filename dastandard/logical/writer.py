@@ -6,9 +6,8 @@ path) otherwise.
 
 from __future__ import annotations
 
-import copy
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -30,6 +29,7 @@ from dastandard.logical.model import (
     component_system,
     ext_url,
     fixed_elements,
+    json_copy,
     record_type_system,
     system_for,
 )
@@ -87,6 +87,10 @@ def _concept(value_set: str, value: Any) -> dict[str, Any]:
     """A CodeableConcept from a code string or a concept object (codings, text, absent reason)."""
     if isinstance(value, str):
         return {"coding": [{"system": system_for(value_set, value), "code": value}]}
+    if len(value) == 1 and "absentReason" in value:  # the common shapes first: an absent reason alone ...
+        return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]}
+    if len(value) == 2 and "code" in value and "system" in value:  # ... and a code with its system
+        return {"coding": [{"system": value["system"] or system_for(value_set, value["code"]), "code": value["code"]}]}
     concept: dict[str, Any] = {}
     if "absentReason" in value:
         concept["extension"] = [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]
@@ -130,64 +134,149 @@ def _to_fhir_value(val: Val, value: Any, out: _Out) -> Any:
             return dict(value)
         return {**value, "assigner": _reference(value["assigner"], out)}
     if kind in ("period", "name", "telecom"):
-        return copy.deepcopy(value)
+        return json_copy(value)
     if kind == "address":
         address: dict[str, Any] = {}
         if "confidential" in value:
             address["extension"] = [
                 {"url": extension_url("confidential-address"), "valueBoolean": value["confidential"]}
             ]
-        address.update((k, copy.deepcopy(v)) for k, v in value.items() if k != "confidential")
+        address.update((k, json_copy(v)) for k, v in value.items() if k != "confidential")
         return address
     raise ValueError(f"no FHIR form for value kind {kind!r}")
 
 
-def _put(f: Field, res: dict[str, Any], value: Any, out: _Out, nested: bool = False) -> None:
-    values = value if f.many else [value]
+# Each field is compiled once into a put function (its URL, value key and value conversion worked out ahead),
+# so building a resource does no per-value dispatch on the field model.
+_Put = Callable[[dict[str, Any], Any, _Out], None]
+_Convert = Callable[[Any, _Out], Any]
+_PUTS: dict[tuple[int, bool], tuple[Field, _Put]] = {}  # by field identity (the field is kept alive here)
+_PLANS: dict[int, tuple[Section, tuple[tuple[str, _Put], ...]]] = {}
+
+
+def _same(value: Any, out: _Out) -> Any:
+    return value
+
+
+def _converter(val: Val) -> _Convert:
+    """The conversion of one value kind to FHIR (the same result as ``_to_fhir_value``)."""
+    kind = val.kind
+    if kind in ("string", "boolean", "integer", "date", "dateTime", "instant"):
+        return _same
+    if kind in ("code", "characteristic"):
+        value_set = val.value_set
+
+        def concept(value: Any, out: _Out) -> Any:
+            if isinstance(value, str):
+                return {"coding": [{"system": system_for(value_set, value), "code": value}]}
+            return _concept(value_set, value)
+
+        return concept
+    if kind == "ref":
+        return _reference
+    return lambda value, out: _to_fhir_value(val, value, out)
+
+
+def _putter(f: Field, nested: bool = False) -> _Put:
+    """The put function of a field (compiled on first use)."""
+    hit = _PUTS.get((id(f), nested))
+    if hit is not None and hit[0] is f:
+        return hit[1]
+    put = _compile(f, nested)
+    _PUTS[(id(f), nested)] = (f, put)
+    return put
+
+
+def _plan(section: Section) -> tuple[tuple[str, _Put], ...]:
+    """``(key, put)`` for every field of a section, in field-model order."""
+    hit = _PLANS.get(id(section))
+    if hit is not None and hit[0] is section:
+        return hit[1]
+    plan = tuple((f.key, _putter(f)) for f in section.fields)
+    _PLANS[id(section)] = (section, plan)
+    return plan
+
+
+def _compile(f: Field, nested: bool) -> _Put:
+    many = f.many
     if isinstance(f, At):
         assert f.val is not None
-        if f.val.kind == "date-or-absent":
-            if isinstance(value, str):
-                res[str(f.path[0])] = value
-            else:
-                res[f"_{f.path[0]}"] = _absent(value["absentReason"])
-            return
-        converted = [_to_fhir_value(f.val, v, out) for v in values] if f.many else _to_fhir_value(f.val, value, out)
-        _set_path(res, f.path, converted, append=f.start > 0)
-    elif isinstance(f, Ext):
+        if f.val.kind in ("date-or-absent", "dateTime-or-absent"):
+            name = str(f.path[0])
+
+            def put_date(res: dict[str, Any], value: Any, out: _Out) -> None:
+                if isinstance(value, str):
+                    res[name] = value
+                else:
+                    res[f"_{name}"] = _absent(value["absentReason"])
+
+            return put_date
+        convert = _converter(f.val)
+        path, append = f.path, f.start > 0
+        if len(path) == 1 and isinstance(path[0], str) and not append:
+            element = path[0]
+
+            def put_element(res: dict[str, Any], value: Any, out: _Out) -> None:
+                res[element] = [convert(v, out) for v in value] if many else convert(value, out)
+
+            return put_element
+
+        def put_path(res: dict[str, Any], value: Any, out: _Out) -> None:
+            converted = [convert(v, out) for v in value] if many else convert(value, out)
+            _set_path(res, path, converted, append=append)
+
+        return put_path
+    if isinstance(f, Ext):
         assert f.val is not None
-        key = "value" + VALUE_SUFFIX[f.val.kind]
+        key, url, convert = "value" + VALUE_SUFFIX[f.val.kind], ext_url(f.url, nested), _converter(f.val)
+
+        def put_extension(res: dict[str, Any], value: Any, out: _Out) -> None:
+            extensions = res.setdefault("extension", [])
+            for v in value if many else (value,):
+                extensions.append({"url": url, key: convert(v, out)})
+
+        return put_extension
+    if isinstance(f, Complex):
         url = ext_url(f.url, nested)
-        extensions = res.setdefault("extension", [])
-        for v in values:
-            extensions.append({"url": url, key: _to_fhir_value(f.val, v, out)})
-    elif isinstance(f, Complex):
-        url = ext_url(f.url, nested)
-        for v in values:
-            ext: dict[str, Any] = {"url": url, "extension": []}
-            for sub in f.fields:
-                if sub.key in v:
-                    _put(sub, ext, v[sub.key], out, nested=True)
-            res.setdefault("extension", []).append(ext)
-    elif isinstance(f, Comp):
+        parts = tuple((sub.key, _putter(sub, True)) for sub in f.fields)
+
+        def put_complex(res: dict[str, Any], value: Any, out: _Out) -> None:
+            for v in value if many else (value,):
+                ext: dict[str, Any] = {"url": url, "extension": []}
+                for sub_key, put in parts:
+                    if sub_key in v:
+                        put(ext, v[sub_key], out)
+                res.setdefault("extension", []).append(ext)
+
+        return put_complex
+    if isinstance(f, Comp):
         assert f.val is not None
-        key = "value" + VALUE_SUFFIX[f.val.kind]
-        for v in values:
-            res.setdefault("component", []).append(
-                {
-                    "code": {"coding": [{"system": component_system(), "code": f.code}]},
-                    key: _to_fhir_value(f.val, v, out),
-                }
-            )
-    elif isinstance(f, Items):
-        built = []
-        for v in values:
-            element: dict[str, Any] = {}
-            for sub in f.fields:
-                if sub.key in v:
-                    _put(sub, element, v[sub.key], out)
-            built.append(_ordered(element))
-        res[f.path] = built
+        key, code, convert = "value" + VALUE_SUFFIX[f.val.kind], f.code, _converter(f.val)
+
+        def put_component(res: dict[str, Any], value: Any, out: _Out) -> None:
+            components = res.setdefault("component", [])
+            for v in value if many else (value,):
+                components.append(
+                    {"code": {"coding": [{"system": component_system(), "code": code}]}, key: convert(v, out)}
+                )
+
+        return put_component
+    if isinstance(f, Items):
+        list_path = f.path
+        members = tuple((sub.key, _putter(sub)) for sub in f.fields)
+
+        def put_items(res: dict[str, Any], value: Any, out: _Out) -> None:
+            built = []
+            for v in value if many else (value,):
+                element: dict[str, Any] = {}
+                for sub_key, put in members:
+                    if sub_key in v:
+                        put(element, v[sub_key], out)
+                built.append(_ordered(element))
+            res[list_path] = built
+
+        return put_items
+    raise TypeError(f"unknown field type {type(f).__name__}")
 
 
 def _set_path(res: dict[str, Any], path: tuple[str | int, ...], value: Any, *, append: bool = False) -> None:
@@ -265,9 +354,9 @@ def _item_resource(
         meta["security"] = [dict(c) for c in own_security]
     res["meta"] = meta
     res.update(fixed_elements(section))
-    for f in section.fields:
-        if f.key in item:
-            _put(f, res, item[f.key], out)
+    for key, put in _plan(section):
+        if key in item:
+            put(res, item[key], out)
     if section.identifier and "resourceId" not in item:
         res["identifier"] = [{"system": identifier_system("local-id"), "value": item["id"]}, *res.get("identifier", [])]
     return _ordered(res)
@@ -298,7 +387,8 @@ def logical_to_bundle(
     extraction time. ``checked=True`` skips the validation of ``doc`` for callers that have already validated it
     (or build it valid by construction, as the generator does, whose tests validate its output); an invalid record
     then gives undefined output. ``conversion_provenance=False`` leaves out the conversion's own DAProvenance,
-    for a record that is itself the source of the Bundle (the synthetic examples in ``examples/cases/``).
+    for a record that is itself the source of the Bundle (the synthetic examples in ``examples/cases/``) or
+    an agency reader's record that already holds its own Provenance naming the source file and record.
     """
     if not checked:
         for path, message in validate_logical(doc):

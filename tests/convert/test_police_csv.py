@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dastandard.convert import _csv
+from dastandard.convert import _csv, _spec, _values
 from dastandard.convert.base import ConversionReport, Loss
 from dastandard.convert.police import PoliceCsvFormat, columns
 
@@ -242,7 +242,7 @@ def test_written_csv_has_no_formula_cells(cells: list[str]) -> None:
 
 
 def _round_trippable(map_id: str) -> list[str]:
-    codes = _csv.code_map(map_id)
+    codes = _spec.code_map(map_id)
     out = []
     for code, targets in codes.forward.items():
         target = targets[0]
@@ -265,7 +265,7 @@ def _local_datetime() -> st.SearchStrategy[str]:
     return (
         st.datetimes(min_value=__import__("datetime").datetime(2000, 1, 1))
         .map(lambda d: d.strftime("%Y-%m-%dT%H:%M"))
-        .filter(lambda s: _csv.parse_local_datetime(s) is not None)
+        .filter(lambda s: _values.parse_local_datetime(s) is not None)
     )
 
 
