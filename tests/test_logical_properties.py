@@ -118,6 +118,8 @@ def value(draw: Draw, val: Val, ids: dict[str, list[str]]) -> Any:
     absent = {"absentReason": draw(st.sampled_from(ABSENT_REASONS))}
     if kind == "date-or-absent":
         return draw(st.sampled_from([draw(dates), absent]))
+    if kind == "dateTime-or-absent":
+        return draw(st.sampled_from([draw(date_times), absent]))
     if kind == "name":
         return draw(st.sampled_from([{"text": draw(text)}, {"family": draw(text), "given": [draw(text)]}]))
     if kind == "address":

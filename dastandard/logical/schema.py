@@ -208,6 +208,14 @@ def _value_schema(val: Val, doc: str) -> dict[str, Any]:
             "description": doc,
             "oneOf": [{"type": "string", "pattern": DATE_PATTERN, "description": "The date."}, dict(_ABSENT_SCHEMA)],
         }
+    if kind == "dateTime-or-absent":
+        return {
+            "description": doc,
+            "oneOf": [
+                {"type": "string", "pattern": DATETIME_PATTERN, "description": "The date and time."},
+                dict(_ABSENT_SCHEMA),
+            ],
+        }
     if kind == "name":
         return {
             "type": "object",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -16,6 +17,7 @@ from dastandard.logical.model import (
     ACT_CODE_SYSTEM,
     CONFIDENTIALITY_SYSTEM,
     CONVERSION_PROVENANCE_KEY,
+    OR_ABSENT_KINDS,
     SECTION_BY_KEY,
     SECTIONS,
     VALUE_SUFFIX,
@@ -142,52 +144,143 @@ def _to_fhir_value(val: Val, value: Any, out: _Out) -> Any:
     raise ValueError(f"no FHIR form for value kind {kind!r}")
 
 
-def _put(f: Field, res: dict[str, Any], value: Any, out: _Out, nested: bool = False) -> None:
-    values = value if f.many else [value]
+# A compiled field: writes one item's value for its field into a resource (or an extension, element, ...).
+_Put = Callable[[dict[str, Any], Any, _Out], None]
+_Convert = Callable[[Any, _Out], Any]
+
+
+def _converter(val: Val) -> _Convert:
+    """``value -> FHIR`` for one value kind, with what it needs (code system lookups) bound once."""
+    kind = val.kind
+    if kind in ("string", "boolean", "integer", "date", "dateTime", "instant"):
+        return lambda value, out: value
+    if kind in ("code", "characteristic"):
+        value_set = val.value_set
+
+        def concept(value: Any, out: _Out) -> Any:
+            if value.__class__ is str:
+                return {"coding": [{"system": system_for(value_set, value), "code": value}]}
+            return _concept(value_set, value)
+
+        return concept
+    if kind == "coding":
+        return lambda value, out: _coding(val.value_set, value)
+    if kind == "ref":
+        return _reference
+    return lambda value, out: _to_fhir_value(val, value, out)
+
+
+def _compile(f: Field, nested: bool = False) -> _Put:
+    """The writer of one field: where its value goes and how it is converted, worked out once."""
     if isinstance(f, At):
         assert f.val is not None
-        if f.val.kind == "date-or-absent":
-            if isinstance(value, str):
-                res[str(f.path[0])] = value
-            else:
-                res[f"_{f.path[0]}"] = _absent(value["absentReason"])
-            return
-        converted = [_to_fhir_value(f.val, v, out) for v in values] if f.many else _to_fhir_value(f.val, value, out)
-        _set_path(res, f.path, converted, append=f.start > 0)
-    elif isinstance(f, Ext):
+        path = f.path
+        if f.val.kind in OR_ABSENT_KINDS:
+            name = str(path[0])
+            absent_name = f"_{name}"
+
+            def put_or_absent(res: dict[str, Any], value: Any, out: _Out) -> None:
+                if isinstance(value, str):
+                    res[name] = value
+                else:
+                    res[absent_name] = _absent(value["absentReason"])
+
+            return put_or_absent
+        convert = _converter(f.val)
+        many, append = f.many, f.start > 0
+        if len(path) == 1 and not append:
+            key = str(path[0])
+            if many:
+                return lambda res, value, out: res.__setitem__(key, [convert(v, out) for v in value])
+            return lambda res, value, out: res.__setitem__(key, convert(value, out))
+
+        def put_at(res: dict[str, Any], value: Any, out: _Out) -> None:
+            converted = [convert(v, out) for v in value] if many else convert(value, out)
+            _set_path(res, path, converted, append=append)
+
+        return put_at
+    if isinstance(f, Ext):
         assert f.val is not None
         key = "value" + VALUE_SUFFIX[f.val.kind]
         url = ext_url(f.url, nested)
-        extensions = res.setdefault("extension", [])
-        for v in values:
-            extensions.append({"url": url, key: _to_fhir_value(f.val, v, out)})
-    elif isinstance(f, Complex):
+        convert = _converter(f.val)
+        if f.many:
+
+            def put_extensions(res: dict[str, Any], value: Any, out: _Out) -> None:
+                extensions = res.setdefault("extension", [])
+                for v in value:
+                    extensions.append({"url": url, key: convert(v, out)})
+
+            return put_extensions
+
+        def put_extension(res: dict[str, Any], value: Any, out: _Out) -> None:
+            res.setdefault("extension", []).append({"url": url, key: convert(value, out)})
+
+        return put_extension
+    if isinstance(f, Complex):
         url = ext_url(f.url, nested)
-        for v in values:
-            ext: dict[str, Any] = {"url": url, "extension": []}
-            for sub in f.fields:
-                if sub.key in v:
-                    _put(sub, ext, v[sub.key], out, nested=True)
-            res.setdefault("extension", []).append(ext)
-    elif isinstance(f, Comp):
+        subs = tuple((sub.key, _compile(sub, nested=True)) for sub in f.fields)
+        many = f.many
+
+        def put_complex(res: dict[str, Any], value: Any, out: _Out) -> None:
+            extensions = res.setdefault("extension", [])
+            for v in value if many else (value,):
+                ext: dict[str, Any] = {"url": url, "extension": []}
+                for sub_key, put in subs:
+                    if sub_key in v:
+                        put(ext, v[sub_key], out)
+                extensions.append(ext)
+
+        return put_complex
+    if isinstance(f, Comp):
         assert f.val is not None
         key = "value" + VALUE_SUFFIX[f.val.kind]
-        for v in values:
-            res.setdefault("component", []).append(
-                {
-                    "code": {"coding": [{"system": component_system(), "code": f.code}]},
-                    key: _to_fhir_value(f.val, v, out),
-                }
-            )
-    elif isinstance(f, Items):
-        built = []
-        for v in values:
-            element: dict[str, Any] = {}
-            for sub in f.fields:
-                if sub.key in v:
-                    _put(sub, element, v[sub.key], out)
-            built.append(_ordered(element))
-        res[f.path] = built
+        system, code = component_system(), f.code
+        convert = _converter(f.val)
+        many = f.many
+
+        def put_component(res: dict[str, Any], value: Any, out: _Out) -> None:
+            components = res.setdefault("component", [])
+            for v in value if many else (value,):
+                components.append({"code": {"coding": [{"system": system, "code": code}]}, key: convert(v, out)})
+
+        return put_component
+    if isinstance(f, Items):
+        subs = tuple((sub.key, _compile(sub)) for sub in f.fields)
+        element_path, many = f.path, f.many
+
+        def put_items(res: dict[str, Any], value: Any, out: _Out) -> None:
+            built = []
+            for v in value if many else (value,):
+                element: dict[str, Any] = {}
+                for sub_key, put in subs:
+                    if sub_key in v:
+                        put(element, v[sub_key], out)
+                built.append(_ordered(element))
+            res[element_path] = built
+
+        return put_items
+    raise TypeError(f"unknown field type {type(f).__name__}")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A section's writer, compiled once: its profile URL and one writer per field, in field order."""
+
+    profile: str
+    puts: tuple[tuple[str, _Put], ...]
+
+
+_PLANS: dict[str, _Plan] = {}
+
+
+def _plan(section: Section) -> _Plan:
+    plan = _PLANS.get(section.key)
+    if plan is None or SECTION_BY_KEY.get(section.key) is not section:
+        plan = _Plan(profile_url(section.profile), tuple((f.key, _compile(f)) for f in section.fields))
+        if SECTION_BY_KEY.get(section.key) is section:
+            _PLANS[section.key] = plan
+    return plan
 
 
 def _set_path(res: dict[str, Any], path: tuple[str | int, ...], value: Any, *, append: bool = False) -> None:
@@ -258,16 +351,18 @@ def _item_resource(
     security: Sequence[Mapping[str, str]] | None,
     resource_id: str,
 ) -> dict[str, Any]:
+    plan = _plan(section)
     res: dict[str, Any] = {"resourceType": section.resource_type, "id": resource_id}
     own_security = security_codings(item["security"]) if "security" in item else security
-    meta: dict[str, Any] = {"profile": [profile_url(section.profile)]}
+    meta: dict[str, Any] = {"profile": [plan.profile]}
     if own_security is not None:
         meta["security"] = [dict(c) for c in own_security]
     res["meta"] = meta
-    res.update(fixed_elements(section))
-    for f in section.fields:
-        if f.key in item:
-            _put(f, res, item[f.key], out)
+    if section.fixed or section.record_type:
+        res.update(fixed_elements(section))
+    for key, put in plan.puts:
+        if key in item:
+            put(res, item[key], out)
     if section.identifier and "resourceId" not in item:
         res["identifier"] = [{"system": identifier_system("local-id"), "value": item["id"]}, *res.get("identifier", [])]
     return _ordered(res)
@@ -288,14 +383,20 @@ def _entry_items(doc: Mapping[str, Any]) -> Iterator[tuple[Section, int, Mapping
         yield SECTION_BY_KEY[key], index, doc[key][index]
 
 
-def logical_to_bundle(doc: Mapping[str, Any], *, source: str = "", checked: bool = False) -> dict[str, Any]:
+def logical_to_bundle(
+    doc: Mapping[str, Any], *, source: str = "", checked: bool = False, provenance: bool = True
+) -> dict[str, Any]:
     """Convert a logical record to a DACaseBundle; raise ValueError naming the first error if it is invalid.
 
     Ids are UUIDv5 values seeded by ``caseId`` and each local id (unless an item gives its ``resourceId``), so the
     same record always gives the same Bundle. A DAProvenance entry names ``source`` (the source file) and the
     extraction time. ``checked=True`` skips the validation of ``doc`` for callers that have already validated it
     (or build it valid by construction, as the generator does, whose tests validate its output); an invalid record
-    then gives undefined output.
+    then gives undefined output. ``provenance=False`` leaves out the conversion's own Provenance, for a reader
+    whose record already names its source in its ``provenance`` section (an agency format's reader). An empty
+    ``caseId`` gives a Bundle without a case identifier, and a record without ``extractedAt`` one whose timestamp
+    is absent (``unknown``): what an agency reader gives for a source that lacks them (its record is invalid and
+    the reader reports why).
     """
     if not checked:
         for path, message in validate_logical(doc):
@@ -316,16 +417,31 @@ def logical_to_bundle(doc: Mapping[str, Any], *, source: str = "", checked: bool
         resource_id = resource_ids[str(item["id"])] if identified else resource_id_of(case_id, section, item, index)
         resource = _item_resource(section, item, out, entry_security, resource_id)
         entries.append({"fullUrl": full_url(resource_id), "resource": resource})
-    entries.append(_conversion_provenance(case_id, doc["extractedAt"], source, entries, security))
-    return {
+    extracted = doc.get("extractedAt")
+    if provenance:
+        entries.append(_conversion_provenance(case_id, str(extracted), source, entries, security))
+    bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "id": doc.get("bundleId") or stable_id(case_id, "#bundle"),
-        "meta": {"profile": [profile_url("DACaseBundle")], "security": security},
-        "identifier": {"system": doc.get("caseIdSystem") or identifier_system("case-reference"), "value": case_id},
-        "type": "collection",
-        "timestamp": doc["extractedAt"],
-        "entry": entries,
+        "meta": {"profile": [_bundle_profile()], "security": security},
     }
+    if case_id:
+        bundle["identifier"] = {
+            "system": doc.get("caseIdSystem") or identifier_system("case-reference"),
+            "value": case_id,
+        }
+    bundle["type"] = "collection"
+    if extracted is None:
+        bundle["_timestamp"] = _absent("unknown")
+    else:
+        bundle["timestamp"] = extracted
+    bundle["entry"] = entries
+    return bundle
+
+
+@cache
+def _bundle_profile() -> str:
+    return profile_url("DACaseBundle")
 
 
 def _conversion_provenance(
