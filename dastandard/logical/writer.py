@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import copy
 import itertools
-from functools import cache
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Final
 
 from dastandard.logical.model import (

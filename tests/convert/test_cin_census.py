@@ -42,6 +42,12 @@ def sample(name: str) -> bytes:
     return (SHARED / name).read_bytes()
 
 
+def only_label_losses(report: ConversionReport, bundles: int) -> bool:
+    """The census cannot carry security labels: writing reports exactly one such loss per Bundle and no other."""
+    labels = [e for e in report.losses if e.source_field == "security" and e.location.endswith(".meta.security")]
+    return len(labels) == bundles and len(report.losses) == bundles
+
+
 def resources(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"]]
 
@@ -216,7 +222,8 @@ def test_a_child_victim_status_read_from_3a_is_written_back_as_3a_without_loss()
     status = statuses(resources(bundles[0]))[0]
     status["component"][0]["valueCodeableConcept"] = {"text": "hears"}
     _, report = write(bundles)
-    assert [e.source_field for e in report.entries if e.kind is Loss.UNMAPPED_FIELD] == ["Observation"]
+    unmapped = [e.source_field for e in report.entries if e.kind is Loss.UNMAPPED_FIELD]
+    assert [f for f in unmapped if f != "security"] == ["Observation"]
 
 
 def test_golden_example_output_and_report() -> None:
@@ -304,14 +311,14 @@ def test_written_returns_validate_against_the_census_schema(tmp_path: Path) -> N
         out, report = write(bundles, cin_year=2023)
         schema = xsd()
         assert schema.validate(etree.fromstring(out)), schema.error_log
-        assert report.lossless and report.records_out == len(bundles)
+        assert only_label_losses(report, len(bundles)) and report.records_out == len(bundles)
         out24, _ = write(bundles, cin_year=2024)
         schema24 = xsd_with_sex(tmp_path)
         assert schema24.validate(etree.fromstring(out24)), schema24.error_log
     bundles, _ = read((EXAMPLES / "da-factors.xml").read_bytes())
     out, report = write(bundles, cin_year=2023)
     assert xsd().validate(etree.fromstring(out)), xsd().error_log
-    assert report.lossless
+    assert only_label_losses(report, len(bundles))
 
 
 @needs_shared
@@ -339,7 +346,7 @@ def test_generated_bundles_are_what_reading_gives(tmp_path: Path) -> None:
     assert report.lossless
     assert bundles == list(census_bundles(60, seed=4, source_file=path.name))
     out, write_report = write(bundles)
-    assert out == path.read_bytes() and write_report.lossless
+    assert out == path.read_bytes() and only_label_losses(write_report, len(bundles))
 
 
 def test_generated_returns_convert_the_same_with_one_job_or_two(tmp_path: Path) -> None:
@@ -415,7 +422,7 @@ def test_round_trip_preserves_every_census_field(name: str) -> None:
     assert etree.tostring(src_header, method="c14n").replace(b" ", b"").replace(b"\n", b"") == etree.tostring(
         out_root.find("Header"), method="c14n"
     ).replace(b" ", b"").replace(b"\n", b"")
-    assert report.lossless
+    assert only_label_losses(report, len(bundles))
 
 
 def test_sniff() -> None:
