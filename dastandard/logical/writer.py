@@ -287,15 +287,26 @@ _PLANS: dict[str, _Plan] = {}
 _SIMPLE_KINDS: Final = frozenset({"string", "boolean", "integer", "date", "dateTime", "instant"})
 
 
+def _lead_rank(f: Field) -> int:
+    """Where ``f`` writes: 0 ``url``, 1 ``extension``, 2 ``identifier`` (the elements a resource starts with), 3 the
+    others."""
+    if isinstance(f, Ext | Complex):
+        return 1
+    if isinstance(f, At) and f.path[0] in ("url", "identifier"):
+        return 0 if f.path[0] == "url" else 2
+    return 3
+
+
 def _leads(f: Field) -> bool:
     """Whether ``f`` writes one of the elements a resource starts with (``url``, ``extension``, ``identifier``)."""
-    return isinstance(f, Ext | Complex) or (isinstance(f, At) and f.path[0] in ("url", "identifier"))
+    return _lead_rank(f) < 3
 
 
 def _in_key_order(fields: Sequence[Field]) -> list[Field]:
-    """The fields that write the leading elements first, then the others, each group in field order: writing in
-    this order gives the element order of ``_ordered`` without reordering afterwards."""
-    return [f for f in fields if _leads(f)] + [f for f in fields if not _leads(f)]
+    """The fields in the order of the elements they write (``url``, ``extension``, ``identifier``, the others),
+    each group in field order: writing in this order gives the element order of ``_ordered`` without reordering
+    afterwards."""
+    return sorted(fields, key=_lead_rank)
 
 
 def _plan(section: Section) -> _Plan:
@@ -360,7 +371,9 @@ def _compile_section(section: Section) -> Callable[[Mapping[str, Any], _Out, dic
         lines.append("    res.update(_fixed())")
     if len(lines) == 1:
         lines.append("    return None")
-    exec(compile("\n".join(lines), f"<section writer {section.key}>", "exec"), names)  # noqa: S102 (own source)
+    exec(
+        compile("\n".join(lines), f"<section writer {section.key}>", "exec"), names
+    )  # source made above from the field model, never from input
     write: Callable[[Mapping[str, Any], _Out, dict[str, Any]], None] = names["write"]
     return write
 

@@ -430,3 +430,49 @@ def test_sniff() -> None:
     assert fmt.sniff((EXAMPLES / "da-factors.xml").read_bytes()[:4096], None)
     assert not fmt.sniff(b'<Bundle xmlns="http://hl7.org/fhir">', None)
     assert not fmt.sniff(b'{"resourceType": "Bundle"}', None)
+
+
+# ------------------------------------------------------------------ one writer, one reader
+
+
+def test_the_reader_writes_no_fhir_of_its_own() -> None:
+    """The census reader gives domain terms; every resource shape comes from the logical record's one writer."""
+    package = ROOT / "dastandard" / "convert" / "cin_census"
+    for module in ("reader.py", "xml_walk.py", "vocabulary.py"):
+        text = (package / module).read_text()
+        for shape in ('"resourceType"', '"fullUrl"', '"valueCodeableConcept"', '"valueReference"', '"coding"'):
+            assert shape not in text, f"{module} writes FHIR ({shape})"
+    assert "logical_to_bundle" in (package / "reader.py").read_text()
+    writer = (package / "writer.py").read_text()
+    assert "bundle_to_logical" in writer
+    for shape in ('"extension"', '"valueCodeableConcept"', '"coding"', '"identifier"'):  # entries only located
+        assert shape not in writer, f"the writer parses FHIR itself ({shape})"
+
+
+def test_golden_bundles_go_to_census_xml_and_back_unchanged() -> None:
+    """Bundle -> CIN XML -> Bundle on the golden output: everything the census holds comes back as it was, and
+    the only losses on the way are the security labels the census cannot carry (reported, never silent)."""
+    golden = [orjson.loads(line) for line in (EXAMPLES / "da-factors.expected.ndjson").read_bytes().splitlines()]
+    data, write_report = write(golden, cin_year=2023)  # the example return records GenderCurrent
+    assert only_label_losses(write_report, len(golden)) and write_report.records_out == len(golden)
+    labels = [e for e in write_report.losses if e.source_field == "security"]
+    assert all("R" in e.message and "SDV" in e.message for e in labels)
+    back, read_report = read(data, "da-factors.xml")
+    assert back == golden
+    _, original = read((EXAMPLES / "da-factors.xml").read_bytes(), "da-factors.xml")
+    assert read_report.losses == original.losses
+
+
+def test_wrong_fhir_is_a_located_invalid_input_entry_never_an_exception() -> None:
+    golden = [orjson.loads(line) for line in (EXAMPLES / "da-factors.expected.ndjson").read_bytes().splitlines()]
+    broken = orjson.loads(orjson.dumps(golden[0]))
+    broken["entry"][1]["resource"]["birthDate"] = 20160211  # not a date
+    broken["entry"][2]["resource"]["period"] = "2023"  # not a Period
+    out, report = write([broken, "not a bundle", {"resourceType": "Patient"}, golden[1]])  # type: ignore[list-item]
+    assert report.records_out == 2
+    located = {(e.kind, e.location) for e in report.losses}
+    assert (Loss.INVALID_INPUT, "Bundle[2]") in located and (Loss.INVALID_INPUT, "Bundle[3]") in located
+    label = f"Bundle[1](id {broken['id']})"
+    assert (Loss.UNMAPPED_FIELD, f"{label}.entry[1].resource.birthDate") in located
+    assert (Loss.UNMAPPED_FIELD, f"{label}.entry[2].resource.period") in located
+    assert b"<LAchildID>EX0001</LAchildID>" in out and b"<LAchildID>EX0002</LAchildID>" in out
