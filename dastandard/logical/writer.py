@@ -318,10 +318,25 @@ def _plan(section: Section) -> _Plan:
     return plan
 
 
+def _inline(f: Field) -> str:
+    """The expression (a format string of the value's name) that converts a value of ``f`` inline, or '' when its
+    kind needs its compiled converter."""
+    kind = f.val.kind if f.val is not None else ""
+    if kind in ("code", "characteristic"):
+        assert f.val is not None
+        return f"_concept({f.val.value_set!r}, {{0}})"
+    if kind == "ref":
+        return "(out.ref({0}) if {0}.__class__ is str else _reference({0}, out))"
+    if kind in _SIMPLE_KINDS:
+        return "{0}"
+    return ""
+
+
 def _compile_section(section: Section) -> Callable[[Mapping[str, Any], _Out, dict[str, Any]], None]:
     """One straight-line function writing every field of ``section``: the common shapes (a value at a top-level
-    element, a simple extension) inline, the others through the field's compiled writer (``_compile``). It does
-    exactly what calling each field's writer in field order does; it is only faster (one call per item)."""
+    element, simple and complex extensions of simple values, components) inline, the others through the field's
+    compiled writer (``_compile``). It does exactly what calling each field's writer does, in the order of the
+    elements they write (``_in_key_order``); it is only faster (one call per item)."""
     names: dict[str, Any] = {"_concept": _concept, "_reference": _reference, "_absent": _absent}
     lines = ["def write(item, out, res):"]
     ordered, n_leading = _in_key_order(section.fields), sum(map(_leads, section.fields))
@@ -330,17 +345,9 @@ def _compile_section(section: Section) -> Callable[[Mapping[str, Any], _Out, dic
             names["_fixed"] = lambda: fixed_elements(section)
             lines.append("    res.update(_fixed())")
         lines += [f"    v = item.get({f.key!r})", "    if v is not None:"]
-        kind = f.val.kind if f.val is not None else ""
-        value_set = f.val.value_set if f.val is not None else ""
-        if kind in ("code", "characteristic"):
-            one = f"_concept({value_set!r}, {{}})"
-        elif kind == "ref":
-            one = "(out.ref({0}) if {0}.__class__ is str else _reference({0}, out))"
-        elif kind in _SIMPLE_KINDS:
-            one = "{}"
-        else:
-            one = ""
-        if isinstance(f, At) and kind in OR_ABSENT_KINDS:
+        one = _inline(f)
+        loop = "        for x in v:" if f.many else "        for x in (v,):"
+        if isinstance(f, At) and f.val is not None and f.val.kind in OR_ABSENT_KINDS:
             name = str(f.path[0])
             lines += [
                 "        if v.__class__ is str:",
@@ -356,13 +363,34 @@ def _compile_section(section: Section) -> Callable[[Mapping[str, Any], _Out, dic
                 lines.append(f"        {target} = {one.format('v')}")
         elif isinstance(f, At) and one and len(f.path) == 2 and f.path[1] == 0 and not f.many and not f.start:
             lines.append(f"        res.setdefault({str(f.path[0])!r}, []).append({one.format('v')})")
-        elif isinstance(f, Ext) and one and not f.many:
+        elif isinstance(f, Ext) and one:
             assert f.val is not None
-            url = ext_url(f.url, False)
-            key = "value" + VALUE_SUFFIX[kind]
-            lines.append(
-                f"        res.setdefault('extension', []).append({{'url': {url!r}, {key!r}: {one.format('v')}}})"
-            )
+            pair = f"{{'url': {ext_url(f.url, False)!r}, {'value' + VALUE_SUFFIX[f.val.kind]!r}: {one.format('x')}}}"
+            lines += [
+                "        extensions = res.setdefault('extension', [])",
+                loop,
+                f"            extensions.append({pair})",
+            ]
+        elif isinstance(f, Complex) and all(isinstance(sub, Ext) and not sub.many and _inline(sub) for sub in f.fields):
+            lines += ["        extensions = res.setdefault('extension', [])", loop, "            parts = []"]
+            for sub in f.fields:
+                assert sub.val is not None and isinstance(sub, Ext)
+                key = "value" + VALUE_SUFFIX[sub.val.kind]
+                lines += [
+                    f"            y = x.get({sub.key!r})",
+                    "            if y is not None:",
+                    f"                parts.append({{'url': {sub.url!r}, {key!r}: {_inline(sub).format('y')}}})",
+                ]
+            lines.append(f"            extensions.append({{'url': {ext_url(f.url, False)!r}, 'extension': parts}})")
+        elif isinstance(f, Comp) and one:
+            assert f.val is not None
+            code = f"{{'coding': [{{'system': {component_system()!r}, 'code': {f.code!r}}}]}}"
+            key = "value" + VALUE_SUFFIX[f.val.kind]
+            lines += [
+                "        components = res.setdefault('component', [])",
+                loop,
+                f"            components.append({{'code': {code}, {key!r}: {one.format('x')}}})",
+            ]
         else:
             names[f"put_{n}"] = _compile(f)
             lines.append(f"        put_{n}(res, v, out)")
@@ -371,9 +399,8 @@ def _compile_section(section: Section) -> Callable[[Mapping[str, Any], _Out, dic
         lines.append("    res.update(_fixed())")
     if len(lines) == 1:
         lines.append("    return None")
-    exec(
-        compile("\n".join(lines), f"<section writer {section.key}>", "exec"), names
-    )  # source made above from the field model, never from input
+    source = "\n".join(lines)  # made here from the field model, never from input
+    exec(compile(source, f"<section writer {section.key}>", "exec"), names)
     write: Callable[[Mapping[str, Any], _Out, dict[str, Any]], None] = names["write"]
     return write
 
