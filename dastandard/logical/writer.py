@@ -256,16 +256,14 @@ def _compile(f: Field, nested: bool = False) -> _Put:
 
         return put_component
     if isinstance(f, Items):
-        subs = tuple((sub.key, _compile(sub)) for sub in _in_key_order(f.fields))
+        write = _compile_fields(f.fields, f.key)
         element_path, many = f.path, f.many
 
         def put_items(res: dict[str, Any], value: Any, out: _Out) -> None:
             built = []
             for v in value if many else (value,):
                 element: dict[str, Any] = {}
-                for sub_key, put in subs:
-                    if sub_key in v:
-                        put(element, v[sub_key], out)
+                write(v, out, element)
                 built.append(element)
             res[element_path] = built
 
@@ -333,16 +331,24 @@ def _inline(f: Field) -> str:
 
 
 def _compile_section(section: Section) -> Callable[[Mapping[str, Any], _Out, dict[str, Any]], None]:
+    """The compiled writer of a section's fields, with its fixed elements (see ``_compile_fields``)."""
+    fixed = (lambda: fixed_elements(section)) if section.fixed or section.record_type else None
+    return _compile_fields(section.fields, section.key, fixed)
+
+
+def _compile_fields(
+    fields: Sequence[Field], name: str, fixed: Callable[[], dict[str, Any]] | None = None
+) -> Callable[[Mapping[str, Any], _Out, dict[str, Any]], None]:
     """One straight-line function writing every field of ``section``: the common shapes (a value at a top-level
     element, simple and complex extensions of simple values, components) inline, the others through the field's
     compiled writer (``_compile``). It does exactly what calling each field's writer does, in the order of the
     elements they write (``_in_key_order``); it is only faster (one call per item)."""
     names: dict[str, Any] = {"_concept": _concept, "_reference": _reference, "_absent": _absent}
     lines = ["def write(item, out, res):"]
-    ordered, n_leading = _in_key_order(section.fields), sum(map(_leads, section.fields))
+    ordered, n_leading = _in_key_order(fields), sum(map(_leads, fields))
     for n, f in enumerate(ordered):
-        if n == n_leading and (section.fixed or section.record_type):  # the fixed elements follow the leading ones
-            names["_fixed"] = lambda: fixed_elements(section)
+        if n == n_leading and fixed is not None:  # the fixed elements follow the leading ones
+            names["_fixed"] = fixed
             lines.append("    res.update(_fixed())")
         lines += [f"    v = item.get({f.key!r})", "    if v is not None:"]
         one = _inline(f)
@@ -361,6 +367,11 @@ def _compile_section(section: Section) -> Callable[[Mapping[str, Any], _Out, dic
                 lines.append(f"        {target} = [{one.format('x')} for x in v]")
             else:
                 lines.append(f"        {target} = {one.format('v')}")
+        elif isinstance(f, At) and one and all(isinstance(p, str) for p in f.path) and not f.start:
+            *parents, last = (str(p) for p in f.path)
+            target = "res" + "".join(f".setdefault({p!r}, {{}})" for p in parents) + f"[{last!r}]"
+            value = f"[{one.format('x')} for x in v]" if f.many else one.format("v")
+            lines.append(f"        {target} = {value}")
         elif isinstance(f, At) and one and len(f.path) == 2 and f.path[1] == 0 and not f.many and not f.start:
             lines.append(f"        res.setdefault({str(f.path[0])!r}, []).append({one.format('v')})")
         elif isinstance(f, Ext) and one:
@@ -394,13 +405,13 @@ def _compile_section(section: Section) -> Callable[[Mapping[str, Any], _Out, dic
         else:
             names[f"put_{n}"] = _compile(f)
             lines.append(f"        put_{n}(res, v, out)")
-    if (section.fixed or section.record_type) and "_fixed" not in names:
-        names["_fixed"] = lambda: fixed_elements(section)
+    if fixed is not None and "_fixed" not in names:
+        names["_fixed"] = fixed
         lines.append("    res.update(_fixed())")
     if len(lines) == 1:
         lines.append("    return None")
     source = "\n".join(lines)  # made here from the field model, never from input
-    exec(compile(source, f"<section writer {section.key}>", "exec"), names)
+    exec(compile(source, f"<writer of {name}>", "exec"), names)
     write: Callable[[Mapping[str, Any], _Out, dict[str, Any]], None] = names["write"]
     return write
 
