@@ -354,12 +354,12 @@ def _compile_fields(
         one = _inline(f)
         loop = "        for x in v:" if f.many else "        for x in (v,):"
         if isinstance(f, At) and f.val is not None and f.val.kind in OR_ABSENT_KINDS:
-            name = str(f.path[0])
+            element = str(f.path[0])
             lines += [
                 "        if v.__class__ is str:",
-                f"            res[{name!r}] = v",
+                f"            res[{element!r}] = v",
                 "        else:",
-                f"            res[{'_' + name!r}] = _absent(v['absentReason'])",
+                f"            res[{'_' + element!r}] = _absent(v['absentReason'])",
             ]
         elif isinstance(f, At) and one and len(f.path) == 1 and not f.start:
             target = f"res[{str(f.path[0])!r}]"
