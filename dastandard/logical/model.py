@@ -161,6 +161,7 @@ NAME = Val("name")
 ADDRESS = Val("address")
 DATE_OR_ABSENT = Val("date-or-absent")
 DATETIME_OR_ABSENT = Val("dateTime-or-absent")
+OR_ABSENT_KINDS: Final = ("date-or-absent", "dateTime-or-absent")
 ANNOTATION = Val("annotation")
 TELECOM = Val("telecom")
 
@@ -272,7 +273,12 @@ def _episode() -> Ext:
 
 def _obs_effective(when: Val = DATETIME) -> tuple[Field, ...]:
     return (
-        At("effectiveDateTime", "When it happened or was found (dateTime).", when, path=("effectiveDateTime",)),
+        At(
+            "effectiveDateTime",
+            "When it happened or was found (dateTime), or why it is absent.",
+            DATETIME_OR_ABSENT,
+            path=("effectiveDateTime",),
+        ),
         At("effectivePeriod", "When it applied, as a period.", PERIOD, path=("effectivePeriod",)),
     )
 
@@ -434,6 +440,7 @@ _DECLARED: Final[tuple[Section, ...]] = (
             At("name", "The person's name.", NAME, path=("name", 0)),
             _telecom(),
             At("birthDate", "Date of birth, or why it is absent.", DATE_OR_ABSENT, required=True, path=("birthDate",)),
+            At("deceased", "Date (and time) of death.", DATETIME, path=("deceasedDateTime",)),
             At(
                 "administrativeGender",
                 "Administrative gender (FHIR; not sex, not gender identity).",
@@ -643,8 +650,8 @@ _DECLARED: Final[tuple[Section, ...]] = (
             ),
             At(
                 "effectiveDateTime",
-                "When the status was determined.",
-                DATETIME,
+                "When the status was determined, or why it is absent.",
+                DATETIME_OR_ABSENT,
                 required=True,
                 path=("effectiveDateTime",),
             ),
@@ -823,7 +830,13 @@ _DECLARED: Final[tuple[Section, ...]] = (
                 url="cin-icpc-not-required",
             ),
             At("victim", "The person assessed (local id).", _PERSON, required=True, path=("subject",)),
-            At("date", "When the assessment was made.", DATETIME, required=True, path=("occurrenceDateTime",)),
+            At(
+                "date",
+                "When the assessment was made, or why it is absent.",
+                DATETIME_OR_ABSENT,
+                required=True,
+                path=("occurrenceDateTime",),
+            ),
             At("agency", "The assessing agency (local id).", _AGENCY, path=("performer",)),
             At(
                 "incidents",

@@ -22,6 +22,7 @@ from dastandard.logical.model import (
     DATETIME,
     DISCLOSURE_KINDS,
     LOCAL_ID_PATTERN,
+    OR_ABSENT_KINDS,
     RECORD_TYPE,
     RECORD_VERSION,
     SECTION_BY_KEY,
@@ -309,11 +310,10 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
     if isinstance(f, At):
         assert f.val is not None
         here = loc + _path_text(f.path)
-        if f.val.kind in ("date-or-absent", "dateTime-or-absent"):
+        if f.val.kind in OR_ABSENT_KINDS:
             name = str(f.path[0])
             if name in res:
-                present = DATE if f.val.kind == "date-or-absent" else DATETIME
-                return _from_fhir_value(present, res.pop(name), inn, here)
+                return _from_fhir_value(DATE if f.val.kind == "date-or-absent" else DATETIME, res.pop(name), inn, here)
             if f"_{name}" in res:
                 raw = res.pop(f"_{name}")
                 exts = raw.get("extension") if isinstance(raw, dict) else None

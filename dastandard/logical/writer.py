@@ -409,17 +409,26 @@ def logical_to_bundle(
         resource_id = resource_ids[str(item["id"])] if identified else resource_id_of(case_id, section, item, index)
         resource = _item_resource(section, item, out, entry_security, resource_id)
         entries.append({"fullUrl": full_url(resource_id), "resource": resource})
+    extracted = doc.get("extractedAt")
     if conversion_provenance:
-        entries.append(_conversion_provenance(case_id, doc["extractedAt"], source, entries, security))
-    return {
+        entries.append(_conversion_provenance(case_id, str(extracted or ""), source, entries, security))
+    bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "id": doc.get("bundleId") or stable_id(case_id, "#bundle"),
         "meta": {"profile": [profile_url("DACaseBundle")], "security": security},
-        "identifier": {"system": doc.get("caseIdSystem") or identifier_system("case-reference"), "value": case_id},
-        "type": "collection",
-        "timestamp": doc["extractedAt"],
-        "entry": entries,
     }
+    if case_id:  # a source with no case reference (a census Child with no id) gives a Bundle without one
+        bundle["identifier"] = {
+            "system": doc.get("caseIdSystem") or identifier_system("case-reference"),
+            "value": case_id,
+        }
+    bundle["type"] = "collection"
+    if extracted:
+        bundle["timestamp"] = extracted
+    else:  # the source does not say when it was extracted
+        bundle["_timestamp"] = _absent("unknown")
+    bundle["entry"] = entries
+    return bundle
 
 
 def _conversion_provenance(

@@ -42,6 +42,12 @@ def sample(name: str) -> bytes:
     return (SHARED / name).read_bytes()
 
 
+def only_label_losses(report: ConversionReport, bundles: int) -> bool:
+    """The census cannot carry security labels: writing reports exactly one such loss per Bundle and no other."""
+    labels = [e for e in report.losses if e.source_field == "security" and e.location.endswith(".meta.security")]
+    return len(labels) == bundles and len(report.losses) == bundles
+
+
 def resources(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"]]
 
@@ -216,7 +222,8 @@ def test_a_child_victim_status_read_from_3a_is_written_back_as_3a_without_loss()
     status = statuses(resources(bundles[0]))[0]
     status["component"][0]["valueCodeableConcept"] = {"text": "hears"}
     _, report = write(bundles)
-    assert [e.source_field for e in report.entries if e.kind is Loss.UNMAPPED_FIELD] == ["Observation"]
+    unmapped = [e.source_field for e in report.entries if e.kind is Loss.UNMAPPED_FIELD]
+    assert [f for f in unmapped if f != "security"] == ["Observation"]
 
 
 def test_golden_example_output_and_report() -> None:
@@ -304,14 +311,14 @@ def test_written_returns_validate_against_the_census_schema(tmp_path: Path) -> N
         out, report = write(bundles, cin_year=2023)
         schema = xsd()
         assert schema.validate(etree.fromstring(out)), schema.error_log
-        assert report.lossless and report.records_out == len(bundles)
+        assert only_label_losses(report, len(bundles)) and report.records_out == len(bundles)
         out24, _ = write(bundles, cin_year=2024)
         schema24 = xsd_with_sex(tmp_path)
         assert schema24.validate(etree.fromstring(out24)), schema24.error_log
     bundles, _ = read((EXAMPLES / "da-factors.xml").read_bytes())
     out, report = write(bundles, cin_year=2023)
     assert xsd().validate(etree.fromstring(out)), xsd().error_log
-    assert report.lossless
+    assert only_label_losses(report, len(bundles))
 
 
 @needs_shared
@@ -339,7 +346,7 @@ def test_generated_bundles_are_what_reading_gives(tmp_path: Path) -> None:
     assert report.lossless
     assert bundles == list(census_bundles(60, seed=4, source_file=path.name))
     out, write_report = write(bundles)
-    assert out == path.read_bytes() and write_report.lossless
+    assert out == path.read_bytes() and only_label_losses(write_report, len(bundles))
 
 
 def test_generated_returns_convert_the_same_with_one_job_or_two(tmp_path: Path) -> None:
@@ -415,7 +422,7 @@ def test_round_trip_preserves_every_census_field(name: str) -> None:
     assert etree.tostring(src_header, method="c14n").replace(b" ", b"").replace(b"\n", b"") == etree.tostring(
         out_root.find("Header"), method="c14n"
     ).replace(b" ", b"").replace(b"\n", b"")
-    assert report.lossless
+    assert only_label_losses(report, len(bundles))
 
 
 def test_sniff() -> None:
@@ -423,3 +430,49 @@ def test_sniff() -> None:
     assert fmt.sniff((EXAMPLES / "da-factors.xml").read_bytes()[:4096], None)
     assert not fmt.sniff(b'<Bundle xmlns="http://hl7.org/fhir">', None)
     assert not fmt.sniff(b'{"resourceType": "Bundle"}', None)
+
+
+# ------------------------------------------------------------------ one writer, one reader
+
+
+def test_the_reader_writes_no_fhir_of_its_own() -> None:
+    """The census reader gives domain terms; every resource shape comes from the logical record's one writer."""
+    package = ROOT / "dastandard" / "convert" / "cin_census"
+    for module in ("reader.py", "xml_walk.py", "vocabulary.py"):
+        text = (package / module).read_text()
+        for shape in ('"resourceType"', '"fullUrl"', '"valueCodeableConcept"', '"valueReference"', '"coding"'):
+            assert shape not in text, f"{module} writes FHIR ({shape})"
+    assert "logical_to_bundle" in (package / "reader.py").read_text()
+    writer = (package / "writer.py").read_text()
+    assert "bundle_to_logical" in writer
+    for shape in ('"extension"', '"valueCodeableConcept"', '"coding"', '"identifier"'):  # entries only located
+        assert shape not in writer, f"the writer parses FHIR itself ({shape})"
+
+
+def test_golden_bundles_go_to_census_xml_and_back_unchanged() -> None:
+    """Bundle -> CIN XML -> Bundle on the golden output: everything the census holds comes back as it was, and
+    the only losses on the way are the security labels the census cannot carry (reported, never silent)."""
+    golden = [orjson.loads(line) for line in (EXAMPLES / "da-factors.expected.ndjson").read_bytes().splitlines()]
+    data, write_report = write(golden, cin_year=2023)  # the example return records GenderCurrent
+    assert only_label_losses(write_report, len(golden)) and write_report.records_out == len(golden)
+    labels = [e for e in write_report.losses if e.source_field == "security"]
+    assert all("R" in e.message and "SDV" in e.message for e in labels)
+    back, read_report = read(data, "da-factors.xml")
+    assert back == golden
+    _, original = read((EXAMPLES / "da-factors.xml").read_bytes(), "da-factors.xml")
+    assert read_report.losses == original.losses
+
+
+def test_wrong_fhir_is_a_located_invalid_input_entry_never_an_exception() -> None:
+    golden = [orjson.loads(line) for line in (EXAMPLES / "da-factors.expected.ndjson").read_bytes().splitlines()]
+    broken = orjson.loads(orjson.dumps(golden[0]))
+    broken["entry"][1]["resource"]["birthDate"] = 20160211  # not a date
+    broken["entry"][2]["resource"]["period"] = "2023"  # not a Period
+    out, report = write([broken, "not a bundle", {"resourceType": "Patient"}, golden[1]])  # type: ignore[list-item]
+    assert report.records_out == 2
+    located = {(e.kind, e.location) for e in report.losses}
+    assert (Loss.INVALID_INPUT, "Bundle[2]") in located and (Loss.INVALID_INPUT, "Bundle[3]") in located
+    label = f"Bundle[1](id {broken['id']})"
+    assert (Loss.UNMAPPED_FIELD, f"{label}.entry[1].resource.birthDate") in located
+    assert (Loss.UNMAPPED_FIELD, f"{label}.entry[2].resource.period") in located
+    assert b"<LAchildID>EX0001</LAchildID>" in out and b"<LAchildID>EX0002</LAchildID>" in out
