@@ -40,6 +40,11 @@ class StepError(Exception):
     """A generator could not produce its files (for example a renamed rule id); the message says why."""
 
 
+class StepSkipped(Exception):
+    """A generator's outside source is not on this machine (the UK Core reference files beside the repository):
+    the step is reported as skipped and its committed files are left as they are."""
+
+
 @dataclass(frozen=True)
 class Owned:
     """A folder whose files matching ``pattern`` all belong to one step: any it does not produce is stale."""
@@ -104,6 +109,8 @@ def snapshots() -> Files:
     """snapshots/StructureDefinition/: every generated StructureDefinition with its snapshot, and the NOTICE."""
     import build_snapshots
 
+    if not build_snapshots.UKCORE_DIR.is_dir():
+        raise StepSkipped(f"the UK Core reference files are not at {build_snapshots.UKCORE_DIR}")
     try:
         return build_snapshots.render()
     except (OSError, KeyError, ValueError) as exc:
@@ -311,6 +318,9 @@ def run(steps: Iterable[Step], *, check: bool, echo: Callable[[str], None] = pri
     for step in steps:
         try:
             files = step.render()
+        except StepSkipped as exc:
+            echo(f"{step.name}: skipped: {exc}")
+            continue
         except StepError as exc:
             raise StepError(f"{step.name}: {exc}") from exc
         drift = compare(step, files)
