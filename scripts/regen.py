@@ -40,7 +40,7 @@ class StepError(Exception):
     """A generator could not produce its files (for example a renamed rule id); the message says why."""
 
 
-class StepSkipped(Exception):
+class SourceMissingError(Exception):
     """A generator's outside source is not on this machine (the UK Core reference files beside the repository):
     the step is reported as skipped and its committed files are left as they are."""
 
@@ -110,7 +110,7 @@ def snapshots() -> Files:
     import build_snapshots
 
     if not build_snapshots.UKCORE_DIR.is_dir():
-        raise StepSkipped(f"the UK Core reference files are not at {build_snapshots.UKCORE_DIR}")
+        raise SourceMissingError(f"the UK Core reference files are not at {build_snapshots.UKCORE_DIR}")
     try:
         return build_snapshots.render()
     except (OSError, KeyError, ValueError) as exc:
@@ -318,7 +318,7 @@ def run(steps: Iterable[Step], *, check: bool, echo: Callable[[str], None] = pri
     for step in steps:
         try:
             files = step.render()
-        except StepSkipped as exc:
+        except SourceMissingError as exc:
             echo(f"{step.name}: skipped: {exc}")
             continue
         except StepError as exc:
