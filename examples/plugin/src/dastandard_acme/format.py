@@ -125,7 +125,6 @@ class AcmeCasesFormat(Format):
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """One line per Bundle, streaming; every field the line cannot hold is reported."""
         for number, bundle in enumerate(bundles, 1):
-            report.records_in += 1
             record = bundle_to_logical(bundle, report)
             where = f"Bundle {number}"
             persons = record.get("persons", [])
