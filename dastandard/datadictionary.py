@@ -30,6 +30,7 @@ from dastandard.catalog import catalog
 from dastandard.htmlreport.render import render, stylesheet
 from dastandard.htmlreport.report import _learning_points
 from dastandard.logical import SECTIONS, At, Comp, Complex, Ext, Field, Items
+from dastandard.model.urls import FHIR_CORE_EXTENSION_BASE
 from dastandard.standard import Artifact, standard
 
 # Equivalences of a ConceptMap target that lose information (R4 ConceptMapEquivalence).
@@ -166,7 +167,7 @@ def _type_text(element: Mapping[str, Any]) -> str:
 
 def _own_invariant(constraint: Mapping[str, Any]) -> bool:
     source = str(constraint.get("source", ""))
-    return not source.startswith("http://hl7.org/fhir/StructureDefinition/")
+    return not source.startswith(FHIR_CORE_EXTENSION_BASE)  # the core resources' own invariants are left out
 
 
 def _element_rows(sd: Mapping[str, Any]) -> list[ElementRow]:

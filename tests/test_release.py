@@ -37,6 +37,9 @@ def test_release_workflow_runs_on_version_tags_and_checks_both_distributions() -
     assert 'test "$GITHUB_REF_NAME" = "v$version"' in runs  # a tag that is not the version is refused
     assert "pip install dist/*.whl" in runs and "dastandard --version" in runs
     assert "gh release create" in runs
+    # check-wheel-contents reads its settings from pyproject.toml: only the deliberate duplicate examples pass.
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["check-wheel-contents"]
+    assert settings == {"ignore": ["W002"]}
     # Only the publishing job may write; the build job reads.
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["jobs"]["publish"]["permissions"] == {"contents": "write"}

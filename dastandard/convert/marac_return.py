@@ -20,38 +20,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import IO, Any, ClassVar
 
 from dastandard.conversion_report import ConversionReport, Loss, ReportEntry
 from dastandard.convert._csv import write_csv
 from dastandard.convert.base import Format
 from dastandard.logical import bundle_to_logical
+from dastandard.model.ids import code_system_url
+from dastandard.standard import standard
 
-# Agency types of the standard, in its CodeSystem's order, each a "referrals from" column.
-REFERRER_TYPES = (
-    "police",
-    "childrens-social-care",
-    "health",
-    "school",
-    "early-years",
-    "idva-service",
-    "childrens-da-service",
-    "by-and-for-service",
-    "refuge",
-    "housing",
-    "probation",
-    "cafcass",
-    "other",
-)
 WHITE_NHS = frozenset({"A", "B", "C"})  # NHS England ethnic categories of the White group
 NOT_STATED_NHS = frozenset({"Z", "99"})
 LGB_ORIENTATIONS = frozenset({"2", "3", "4"})  # gay or lesbian, bisexual, other (NHS sexual orientation)
 NO_DISABILITY = frozenset({"NONE"})
-HEADER = (
-    "marac",
-    "quarter",
-    "period_start",
-    "period_end",
+# The fields each referral's figures read: section -> fields (everything else is not projected).
+READ: dict[str, frozenset[str]] = {
+    "maracReferrals": frozenset(
+        {"authoredOn", "victim", "referrer", "performers", "criteria", "children", "personCausingHarm"}
+    ),
+    "persons": frozenset({"birthDate", "sex", "ethnicityNhs", "disability", "sexualOrientation"}),
+    "agencies": frozenset({"name", "types"}),
+}
+FIGURES = (
     "cases_heard",
     "repeat_cases",
     "cases_with_children",
@@ -66,22 +57,36 @@ HEADER = (
     "victims_sexual_orientation_not_recorded",
     "persons_causing_harm_under_18",
     "persons_causing_harm_age_not_recorded",
-    *(f"referrals_from_{t}" for t in REFERRER_TYPES),
 )
-# The fields each referral's figures read: section -> fields (everything else is not projected).
-READ: dict[str, frozenset[str]] = {
-    "maracReferrals": frozenset(
-        {"authoredOn", "victim", "referrer", "performers", "criteria", "children", "personCausingHarm"}
-    ),
-    "persons": frozenset({"birthDate", "sex", "ethnicityNhs", "disability", "sexualOrientation"}),
-    "agencies": frozenset({"name", "types"}),
-}
+
+
+@cache
+def referrer_types() -> tuple[str, ...]:
+    """The standard's agency types in its CodeSystem's order, but the MARAC itself: a "referrals from" column each."""
+    artifact = standard().get(code_system_url("agency-type"))
+    concepts = artifact.resource.get("concept", []) if artifact else []
+    return tuple(str(c["code"]) for c in concepts if c.get("code") != "marac")
+
+
+@cache
+def header() -> tuple[str, ...]:
+    """The return's columns: the MARAC and quarter, the figures, then referrals by agency type."""
+    return (
+        "marac",
+        "quarter",
+        "period_start",
+        "period_end",
+        *FIGURES,
+        *(f"referrals_from_{t}" for t in referrer_types()),
+    )
+
+
 QUARTER_END = {1: "03-31", 2: "06-30", 3: "09-30", 4: "12-31"}
 
 
 @dataclass
 class _Row:
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(HEADER[4:], 0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(header()[4:], 0))
     children: set[str] = field(default_factory=set)
 
 
@@ -135,8 +140,8 @@ class SafeLivesMaracReturnFormat(Format):
             start = f"{year}-{(int(q) - 1) * 3 + 1:02d}-01"
             end = f"{year}-{QUARTER_END[int(q)]}"
             row.counts["children_in_households"] = len(row.children)
-            lines.append([marac, quarter, start, end, *(str(row.counts[h]) for h in HEADER[4:])])
-        report.records_out += write_csv(target, HEADER, lines, report)
+            lines.append([marac, quarter, start, end, *(str(row.counts[h]) for h in header()[4:])])
+        report.records_out += write_csv(target, header(), lines, report)
 
     def _count(
         self, record: Mapping[str, Any], label: str, rows: dict[tuple[str, str], _Row], report: ConversionReport
@@ -172,7 +177,7 @@ class SafeLivesMaracReturnFormat(Format):
             else:
                 c["persons_causing_harm_age_not_recorded"] += 1
             referrer = agencies.get(str(referral.get("referrer")), {})
-            kinds = [t for t in _codes(referrer.get("types", [])) if t in REFERRER_TYPES] or ["other"]
+            kinds = [t for t in _codes(referrer.get("types", [])) if t in referrer_types()] or ["other"]
             c[f"referrals_from_{kinds[0]}"] += 1
 
     @staticmethod

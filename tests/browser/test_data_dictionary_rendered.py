@@ -28,7 +28,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
 
 
 def _shot(browser: webdriver.Chrome, name: str) -> None:
-    """Refresh the committed screenshot when DASTANDARD_SCREENSHOTS is set (docs/contributing.md)."""
+    """Refresh the committed screenshot when DASTANDARD_SCREENSHOTS is set (docs/profiles.md)."""
     if os.environ.get("DASTANDARD_SCREENSHOTS"):
         browser.save_screenshot(str(IMAGES / name))
 
