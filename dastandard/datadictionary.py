@@ -215,20 +215,23 @@ def _element_rows(sd: Mapping[str, Any]) -> list[ElementRow]:
 
 @cache
 def _examples() -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    """Profile URL -> (case file, resource) of the synthetic example Bundles, and extension URL -> (case, resource
-    using it)."""
+    """Profile URL -> (example file, resource) of the synthetic example Bundles and the converters' golden outputs,
+    and extension URL -> (example file, resource using it)."""
     found: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    folder = data_path("examples") / "fhir"
-    for path in sorted(folder.glob("*.json")):
-        bundle = orjson.loads(path.read_bytes())
+    root = data_path("examples")
+    bundles = [(f"fhir/{p.name}", orjson.loads(p.read_bytes())) for p in sorted((root / "fhir").glob("*.json"))]
+    for path in sorted(root.glob("*/*.expected.ndjson")):  # the converters' golden outputs (census extensions)
+        lines = path.read_bytes().splitlines()
+        bundles.extend((path.relative_to(root).as_posix(), orjson.loads(line)) for line in lines if line.strip())
+    for name, bundle in bundles:
         for entry in bundle.get("entry", []):
             resource = entry.get("resource", {})
             for profile in resource.get("meta", {}).get("profile", []):
-                found.setdefault(profile, []).append((path.name, resource))
+                found.setdefault(profile, []).append((name, resource))
             for url in _extension_urls(resource):
-                found.setdefault(url, []).append((path.name, resource))
+                found.setdefault(url, []).append((name, resource))
         for profile in bundle.get("meta", {}).get("profile", []):
-            found.setdefault(profile, []).append((path.name, bundle))
+            found.setdefault(profile, []).append((name, bundle))
     return found
 
 

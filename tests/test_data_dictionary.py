@@ -77,3 +77,11 @@ def test_the_command_writes_the_site_and_refuses_an_unwritable_folder(tmp_path: 
     blocker.write_text("x")
     refused = runner.invoke(cli, ["docs", "-o", str(blocker / "site")], standalone_mode=False)
     assert refused.exception is not None and getattr(refused.exception, "status", None) == OUTPUT_UNWRITABLE
+
+
+def test_every_profile_page_shows_an_example(site: tuple[Path, Site]) -> None:
+    out, built = site
+    for page in built.pages["profile"]:
+        html = (out / page).read_text(encoding="utf-8")
+        assert '<pre class="example">' in html, page
+        assert "&#34;resourceType&#34;" in html  # the JSON is shown escaped, as text

@@ -1,8 +1,8 @@
 """The ``logical`` format: the logical record JSON (``validators/logical-record.schema.json``).
 
 Reading validates the record and converts it to one DACaseBundle (``dastandard.logical.logical_to_bundle``); an
-invalid record is reported entry by entry, every problem at once (``INVALID_INPUT`` with its JSON path, line and
-column) and yields nothing. Writing
+invalid record is reported entry by entry, every problem at once (``INVALID_INPUT`` with its JSON path as the
+location, its line and column in the message) and yields nothing. Writing
 converts one DACaseBundle back (``bundle_to_logical``), reporting whatever the record cannot hold; a second
 document, or a resource that is not a Bundle, is a ``FatalError`` (``CONVERSION_FAILED``) before anything is
 written.
@@ -50,8 +50,8 @@ class LogicalFormat(Format):
             return
         problems = logical_problems(document, data.decode("utf-8", "replace"))
         for problem in problems:
-            where = f"{problem.path} (line {problem.line}, column {problem.column})"
-            report.add(ReportEntry(Loss.INVALID_INPUT, problem.path.rsplit(".", 1)[-1], where, problem.message))
+            message = f"line {problem.line}, column {problem.column}: {problem.message}"
+            report.add(ReportEntry(Loss.INVALID_INPUT, problem.path.rsplit(".", 1)[-1], problem.path, message))
         if problems:
             return
         for section in SECTIONS:

@@ -145,7 +145,7 @@ def test_logical_record_errors_are_reported_all_at_once_with_lines() -> None:
     report = ConversionReport()
     assert list(registry.get_format("logical").read(io.BytesIO(bad), "bad.logical.json", report)) == []
     lines = bad.decode().splitlines()
-    birth = next(e for e in report.losses if e.location.startswith("$.persons[0].birthDate"))
-    line_no = int(birth.location.split("(line ")[1].split(",")[0])
+    birth = next(e for e in report.losses if e.location == "$.persons[0].birthDate")
+    line_no = int(birth.message.removeprefix("line ").split(",")[0])
     assert '"birthDate": "14/03/1991"' in lines[line_no - 1]
     assert len(report.losses) == len(paths)
