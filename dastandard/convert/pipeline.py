@@ -203,7 +203,7 @@ def convert_stream(
             with BackgroundWriter(target) as sink:
                 for line in reader.read_encoded(source, name, report, encode, jobs):
                     sink.write(line)
-                    report.records_out += 1
+                    seen[0] += 1  # counts the output only when the reader did not count its records
                     if tick:
                         tick()
         else:
