@@ -7,7 +7,8 @@ slice of the whole.
 
 Every person, place and reference is invented. Protected characteristics have realistic recording gaps, but a
 gap is always an explicit absent reason; a generated record is valid (no error or warning from any layer)
-unless a flaw is asked for with ``flaws``.
+unless a flaw is asked for with ``flaws`` (on every case, or on one case in N with ``flaw_every``). No two persons
+of a dataset share an NHS number (see ``nhs_number``).
 
 Error policy: arguments are checked (ValueError on an unknown format or flaw); nothing else raises.
 """
