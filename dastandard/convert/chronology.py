@@ -29,6 +29,7 @@ from typing import IO, Any, ClassVar
 from dastandard.convert import _bundle_walk as _walk
 from dastandard.convert import _csv, _values
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.labels import AGENCY_LABELS
 from dastandard.htmlreport.digest import person_ids, person_name
 from dastandard.htmlreport.labels import UK, concept_label, in_sentence, parse_when, uk_date, uk_datetime
 from dastandard.htmlreport.render import render
@@ -516,6 +517,8 @@ class ChronologyCsvFormat(Format):
     description: ClassVar[str] = "Multi-agency chronology for each family (CSV, write only)"
     extensions: ClassVar[tuple[str, ...]] = (".chronology.csv",)
     can_write: ClassVar[bool] = True
+    writes_well_typed_only: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """One row per event in date order, naming the children it concerns; every cell formula-safe."""
@@ -544,6 +547,8 @@ class ChronologyHtmlFormat(Format):
     description: ClassVar[str] = "Multi-agency chronology for each family (self-contained HTML, write only)"
     extensions: ClassVar[tuple[str, ...]] = (".chronology.html", ".html")
     can_write: ClassVar[bool] = True
+    writes_well_typed_only: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """An index of families and children with anchors, then per family its key facts and events."""
