@@ -22,6 +22,7 @@ from typing import IO, Any, ClassVar
 import orjson
 
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.labels import AGENCY_LABELS
 from dastandard.logical import SECTION_BY_KEY, SECTIONS, At, Comp, Complex, Ext, bundle_to_logical
 from dastandard.logical.model import ext_url
 from dastandard.model.ids import identifier_system
@@ -47,6 +48,7 @@ class EncompassFormat(Format):
     description: ClassVar[str] = "Operation Encompass school notifications (JSON, write only, minimal by design)"
     extensions: ClassVar[tuple[str, ...]] = (".encompass.json",)
     can_write: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """Write ``{"notifications": [...]}``; everything not projected is listed in the report."""

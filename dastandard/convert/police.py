@@ -26,6 +26,7 @@ from dastandard.convert import _csv, _spec, _values
 from dastandard.convert._record import NOT_ASKED, SECURITY, UNKNOWN, unasked_characteristics
 from dastandard.convert._spec import Column
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.labels import AGENCY_LABELS
 from dastandard.convert.provenance import as_instant, provenance_item
 from dastandard.logical import (
     RECORD_TYPE,
@@ -1003,6 +1004,7 @@ class PoliceCsvFormat(Format):
     extensions: ClassVar[tuple[str, ...]] = (".csv",)
     can_read: ClassVar[bool] = True
     can_write: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
 
     def sniff(self, head: bytes, path: Path | None) -> bool:
         """True when the first line names the key police columns."""
