@@ -28,6 +28,8 @@ class Loss(StrEnum):
     # A security label the output cannot carry (reading it back would give a lower or no label): a loss that
     # fails the conversion unless it was explicitly allowed (``dastandard.convert.labels``).
     LABEL_LOWERED = "label-lowered"
+    # A confidential location left out of an output that leaves the agency (``dastandard.convert.locations``).
+    REDACTED = "redacted"
 
 
 _NOT_LOSSES = frozenset({Loss.MAPPED, Loss.NOT_PROJECTED})
