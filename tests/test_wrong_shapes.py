@@ -102,3 +102,14 @@ def test_writers_read_through_the_logical_reader_report_wrong_shapes_located(
     assert outcome.status in (errors.OK, errors.CONVERSION_LOSSY_STRICT, errors.CONVERSION_FAILED)
     located = [e for e in outcome.report.losses if path[-1] in e.location or path[-1] == e.source_field]
     assert located, outcome.report.entries
+
+
+@pytest.mark.parametrize("writer", ["fhir-xml", "cin-census"])
+def test_a_control_character_xml_cannot_carry_is_a_located_entry(writer: str) -> None:
+    bundle = copy.deepcopy(POLICE)
+    index, incident = next((i, e["resource"]) for i, e in enumerate(bundle["entry"]) if "valueString" in e["resource"])
+    incident["valueString"] += "\x01\x00"
+    outcome = _convert(bundle, writer)
+    assert "conversion failed" not in outcome.message and "cannot write" not in outcome.message
+    located = {e.location for e in outcome.report.entries if e.kind is Loss.INVALID_INPUT}
+    assert f"record 1: Bundle.entry[{index}].resource.valueString" in located

@@ -4,7 +4,8 @@ A reader passes a Bundle through as it was written, so a writer that walks the F
 where an object is expected, an object where a list is expected, and so on. ``well_typed(bundle, problem)``
 removes each such value (in place) and calls ``problem(location, message)`` for it, so that such a writer only ever
 sees the shapes of the base FHIR R4 plan (``validators/fhir-r4-base.json``): every element of a known type is an
-object, a list of objects or a primitive of its JSON kind (``true`` is never an integer). Elements the plan does
+object, a list of objects or a primitive of its JSON kind (``true`` is never an integer), and no string holds a
+control character (which FHIR forbids and XML cannot carry). Elements the plan does
 not know (an unknown resource type, a misspelt element) are kept as they are: a writer treats them as unmapped.
 
 Locations are FHIRPath-like, from the Bundle: ``Bundle.entry[2].resource.identifier[0].value``.
@@ -12,6 +13,7 @@ Locations are FHIRPath-like, from the Bundle: ``Bundle.entry[2].resource.identif
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -23,7 +25,13 @@ _JSON_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a bo
 _JSON_NAMES[float] = "a number"
 
 
+# Characters no FHIR string may hold (every primitive's pattern excludes them) and XML 1.0 cannot carry.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _kind(value: Any) -> str:
+    if type(value) is str and _CONTROL.search(value):
+        return "a string with a control character"
     return "null" if value is None else _JSON_NAMES.get(type(value), type(value).__name__)
 
 
@@ -32,7 +40,7 @@ def _fits(plan: BasePlan, definition: ElementDef, value: Any) -> bool:
         return type(value) is dict
     json_kind = plan.primitives[definition.type].json
     if json_kind == "string":
-        return type(value) is str
+        return type(value) is str and not _CONTROL.search(value)
     if json_kind == "boolean":
         return type(value) is bool
     if json_kind == "integer":

@@ -47,6 +47,7 @@ class CinCensusFormat(Format):
     can_read: ClassVar[bool] = True
     can_write: ClassVar[bool] = True
     implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
+    writes_well_typed_only: ClassVar[bool] = True  # XML cannot carry a control character
     reads_in_parallel: ClassVar[bool] = True
 
     def __init__(self, cin_year: int = 2024) -> None:
