@@ -15,17 +15,20 @@ import unicodedata
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 import orjson
 
 from dastandard._parallel import collector_eased, ease_collector
 from dastandard.config import Settings
+from dastandard.fhir.invariants import save_parsed
 from dastandard.fhir.jsonkeys import duplicate_keys
 from dastandard.fhir.positions import line_col, parse_path
 from dastandard.findings import Finding, Layer, Severity
@@ -320,6 +323,7 @@ def _warm_up() -> None:
         structure_checker()
         profile_checker()
         plugin_rule_layers()
+    save_parsed()
 
 
 def _worker_start() -> None:
@@ -335,6 +339,7 @@ def _check_batch(
     for fields in batch:
         result = check_unit(Unit(*fields), settings, want_summary, digest)
         out.append((tuple(_pack_finding(f) for f in result.findings), result.summary, result.digest))
+    save_parsed()
     return out
 
 
@@ -427,6 +432,7 @@ def _serial(
             yield check_unit(item, settings, want_summary, digest)
         else:
             yield UnitResult(tuple(item), None)
+    save_parsed()  # what the structure layer compiled for the types it met
 
 
 def _parallel(
@@ -438,6 +444,8 @@ def _parallel(
 ) -> Iterator[UnitResult]:
     pending: deque[Future[list[_PackedResult]] | list[UnitResult]] = deque()
     limit = jobs * 3
+    from concurrent.futures import ProcessPoolExecutor  # loaded only for a run in several processes
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
         batch: list[_PackedUnit] = []
         size = 0
