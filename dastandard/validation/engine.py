@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import os
+import sys
 import unicodedata
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -240,6 +241,43 @@ def _practice_and_summary(
 
 
 RecordCheck = Callable[..., Iterable[Finding]]
+
+
+def entry_points(group: str) -> Any:
+    """The installed entry points of ``group`` (``importlib.metadata.entry_points``).
+
+    Loading ``importlib.metadata`` costs more than checking a small file, so it is loaded only when some installed
+    distribution may declare the group: a quick look at the ``*.dist-info`` / ``*.egg-info`` folders of each
+    folder on ``sys.path`` for the group's name in their ``entry_points.txt``. Anything else on ``sys.path`` (a zip
+    file, an egg) is left to ``importlib.metadata``.
+    """
+    if not _may_declare(group):
+        return ()
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
+
+
+def _may_declare(group: str) -> bool:
+    name = group.encode()
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as listing:
+                items = [item.path for item in listing]
+        except NotADirectoryError:
+            return True  # a zip file or an egg: importlib.metadata knows how to read it
+        except OSError:
+            continue
+        for item in items:
+            if item.endswith(".egg"):
+                return True
+            if item.endswith((".dist-info", ".egg-info")):
+                try:
+                    if name in (Path(item) / "entry_points.txt").read_bytes():
+                        return True
+                except OSError:
+                    continue
+    return False
 
 
 @cache
