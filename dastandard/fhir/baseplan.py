@@ -175,6 +175,12 @@ class _Required(Mapping[str, tuple[str, ...]]):
             found = self._made[type_name] = tuple(n for n, d in defs.items() if d.min > 0 and d.choice is None)
         return found
 
+    def get(self, type_name: str, default: Any = None) -> Any:
+        found = self._made.get(type_name)
+        if found is None:
+            return self[type_name] if type_name in self._types else default
+        return found
+
     def __contains__(self, type_name: object) -> bool:
         return type_name in self._types
 

@@ -125,6 +125,7 @@ class StructureChecker:
         self.required = plan.required
         # The elements of the types met so far, in a plain dict for the walk (the plan makes each type on first use).
         self._elements: dict[str, Mapping[str, ElementDef] | None] = {}
+        self._required: dict[str, tuple[str, ...]] = {}
         self.resources = plan.resources
         self.valuesets = plan.valuesets
         self.primitives = plan.primitives
@@ -356,7 +357,10 @@ class StructureChecker:
             else:
                 check_value(value, edef, path, out, facts)
             path.pop()
-        for name in self.required.get(type_name, ()):
+        required = self._required.get(type_name)
+        if required is None:
+            required = self._required[type_name] = self.required.get(type_name, ())
+        for name in required:
             if name not in obj and ("_" + name) not in obj:
                 path.append(name)
                 out.append(("DA1004", tuple(path), f"{type_name}.{name} is required (min 1)", label))
