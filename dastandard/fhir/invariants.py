@@ -336,10 +336,10 @@ _unsaved: dict[str, Any] = {}
 
 def _cache_key() -> str:
     """The cache key: the toolchain, and the installed parser (its version, read without importing it)."""
-    spec = importlib.util.find_spec("fhirpathpy")
-    origin = spec.origin if spec is not None and spec.origin else ""
-    version = ""
-    with contextlib.suppress(OSError):
+    origin = version = ""
+    with contextlib.suppress(OSError, ValueError, ImportError):
+        spec = importlib.util.find_spec("fhirpathpy")
+        origin = spec.origin if spec is not None and spec.origin else ""
         text = Path(origin).read_text(encoding="utf-8")
         found = re.search(r"^__version__\s*=\s*[\"']([^\"']+)", text, re.MULTILINE)
         version = found.group(1) if found else str(Path(origin).stat().st_mtime_ns)
