@@ -50,9 +50,11 @@ def _safe_dir(path: Path) -> bool:
         info = os.lstat(path)
     except OSError:
         return False
-    if not stat.S_ISDIR(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+    if not stat.S_ISDIR(info.st_mode):
         return False
-    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    if not hasattr(os, "getuid"):  # Windows: no owner in stat and no mode bits; the profile folder's ACLs apply
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _folder(name: str, create: bool) -> Path | None:
