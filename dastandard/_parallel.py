@@ -21,10 +21,12 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -72,6 +74,8 @@ def ordered_map(
     """
     limit = 3 * jobs
     pending: deque[Future[R]] = deque()
+    from concurrent.futures import ProcessPoolExecutor  # loaded only for a run in several processes
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=initializer) as pool:
         for args in arguments:
             pending.append(pool.submit(func, *args))

@@ -1,7 +1,9 @@
 """The ``dastandard`` command line.
 
-Each subcommand lives in ``dastandard.commands.<name>``; this module only assembles them (plain imports, in help
-order) and turns a FatalError into its message and exit code (never a traceback).
+Each subcommand lives in ``dastandard.commands.<name>``; this module only assembles them and turns a FatalError
+into its message and exit code (never a traceback). A subcommand's module is imported when the command is first
+looked up (plain imports in ``_load``), so ``dastandard validate`` does not load the converters, the generator or
+the HTML report.
 
 Interrupts end a run by convention: SIGINT (Ctrl-C) with 130, SIGTERM with 143 (128 + the signal number), after
 the conversion has removed its temporary files. An output that cannot be written (a full disk, ``ulimit -f``,
@@ -14,16 +16,95 @@ import errno
 import os
 import signal
 import sys
+from collections.abc import Iterator, MutableMapping
 from types import FrameType
 
 import click
 
 from dastandard import __version__
-from dastandard.commands import convert, docs, explain, formats, generate, package, profiles, report, rules, validate
 from dastandard.errors import OUTPUT_UNWRITABLE, FatalError
 
-# Subcommand modules, in help order. Each exposes a click command or group named ``command``.
-_COMMAND_MODULES = (validate, rules, explain, convert, formats, profiles, generate, report, package, docs)
+# The subcommands. Each module ``dastandard.commands.<name>`` exposes a click command named ``command``.
+COMMAND_NAMES = ("validate", "rules", "explain", "convert", "formats", "profiles", "generate", "report", "package", "docs")
+
+
+def _load(name: str) -> click.Command:
+    """The subcommand ``name``, its module imported now."""
+    match name:
+        case "validate":
+            from dastandard.commands import validate
+
+            return validate.command
+        case "rules":
+            from dastandard.commands import rules
+
+            return rules.command
+        case "explain":
+            from dastandard.commands import explain
+
+            return explain.command
+        case "convert":
+            from dastandard.commands import convert
+
+            return convert.command
+        case "formats":
+            from dastandard.commands import formats
+
+            return formats.command
+        case "profiles":
+            from dastandard.commands import profiles
+
+            return profiles.command
+        case "generate":
+            from dastandard.commands import generate
+
+            return generate.command
+        case "report":
+            from dastandard.commands import report
+
+            return report.command
+        case "package":
+            from dastandard.commands import package
+
+            return package.command
+        case "docs":
+            from dastandard.commands import docs
+
+            return docs.command
+    raise KeyError(name)
+
+
+class _Commands(MutableMapping[str, click.Command]):
+    """The group's subcommands by name, each loaded on first access."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = dict.fromkeys(names)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        found = self._loaded.get(name)
+        if found is None:
+            if name not in self._names:
+                raise KeyError(name)
+            found = self._loaded[name] = _load(name)
+        return found
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._names[name] = None
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._names[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -32,8 +113,7 @@ def cli() -> None:
     """Validate and convert domestic abuse records about children against the dastandard FHIR R4 standard."""
 
 
-for _module in _COMMAND_MODULES:
-    cli.add_command(_module.command)
+cli.commands = _Commands(COMMAND_NAMES)
 
 
 INTERRUPTED = 130  # 128 + SIGINT

@@ -38,6 +38,8 @@ LAYERS: dict[str, int] = {
     "dastandard.config": KERNEL,
     "dastandard.catalog": KERNEL,
     "dastandard._parallel": KERNEL,
+    "dastandard._cache": KERNEL,
+    "dastandard._version": KERNEL,
     "dastandard.conversion_report": KERNEL,
     # 2. shared model: the vocabulary (canonical URLs, identifier systems, deterministic ids, code lists).
     "dastandard.model": MODEL,

@@ -7,9 +7,10 @@ The plan is built by ``scripts/build_base_plan.py``; it is a trusted shipped art
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from dastandard._resources import read_json
 
@@ -100,25 +101,42 @@ class BasePlan:
         return name in self.resources or name in ABSTRACT_RESOURCES
 
 
-@cache
-def base_plan() -> BasePlan:
-    """Load and index the shipped plan (once per process)."""
-    raw = read_json("validators", "fhir-r4-base.json")
-    primitives = {
-        name: Primitive(name, spec["json"], re.compile(spec["regex"]) if spec["regex"] else None)
-        for name, spec in raw["primitives"].items()
-    }
-    choice_of: dict[tuple[str, str], str] = {}
-    choices: dict[str, dict[str, tuple[str, ...]]] = {}
-    for type_name, stems in raw["choices"].items():
-        choices[type_name] = {stem: tuple(names) for stem, names in stems.items()}
-        for stem, names in stems.items():
-            for n in names:
-                choice_of[(type_name, n)] = stem
-    valuesets = {url: frozenset(codes) for url, codes in raw["valueSets"].items()}
-    types: dict[str, dict[str, ElementDef]] = {}
-    required: dict[str, tuple[str, ...]] = {}
-    for type_name, elements in raw["types"].items():
+class _Types(Mapping[str, Mapping[str, ElementDef]]):
+    """Type name -> its elements, each type's ``ElementDef``s made on first use (a run meets a few dozen of the
+    plan's 1,400 types and backbone elements; making them all cost more than checking a small file)."""
+
+    def __init__(self, raw: Mapping[str, Any], primitives: Mapping[str, Primitive], choice_of: Any, valuesets: Any):
+        self._raw = raw
+        self._primitives = primitives
+        self._choice_of = choice_of
+        self._valuesets = valuesets
+        self._made: dict[str, dict[str, ElementDef]] = {}
+
+    def __getitem__(self, type_name: str) -> dict[str, ElementDef]:
+        found = self._made.get(type_name)
+        if found is None:
+            found = self._made[type_name] = self._make(type_name, self._raw[type_name])
+        return found
+
+    def get(self, type_name: str, default: Any = None) -> Any:
+        found = self._made.get(type_name)
+        if found is None:
+            if type_name not in self._raw:
+                return default
+            found = self._made[type_name] = self._make(type_name, self._raw[type_name])
+        return found
+
+    def __contains__(self, type_name: object) -> bool:
+        return type_name in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def _make(self, type_name: str, elements: Mapping[str, Any]) -> dict[str, ElementDef]:
+        primitives, choice_of, valuesets = self._primitives, self._choice_of, self._valuesets
         defs: dict[str, ElementDef] = {}
         for name, (etype, emin, emax, binding, targets) in elements.items():
             prim = primitives.get(etype)
@@ -140,8 +158,56 @@ def base_plan() -> BasePlan:
                 scan=etype in ("string", "markdown"),
                 absolute=absolute,
             )
-        types[type_name] = defs
-        required[type_name] = tuple(n for n, d in defs.items() if d.min > 0 and d.choice is None)
+        return defs
+
+
+class _Required(Mapping[str, tuple[str, ...]]):
+    """Type name -> the names of its elements with min 1 (choices excepted), made with the type's elements."""
+
+    def __init__(self, types: _Types) -> None:
+        self._types = types
+        self._made: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, type_name: str) -> tuple[str, ...]:
+        found = self._made.get(type_name)
+        if found is None:
+            defs = self._types[type_name]
+            found = self._made[type_name] = tuple(n for n, d in defs.items() if d.min > 0 and d.choice is None)
+        return found
+
+    def get(self, type_name: str, default: Any = None) -> Any:
+        found = self._made.get(type_name)
+        if found is None:
+            return self[type_name] if type_name in self._types else default
+        return found
+
+    def __contains__(self, type_name: object) -> bool:
+        return type_name in self._types
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._types)
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+
+@cache
+def base_plan() -> BasePlan:
+    """Load and index the shipped plan (once per process; each type's elements are made when first used)."""
+    raw = read_json("validators", "fhir-r4-base.json")
+    primitives = {
+        name: Primitive(name, spec["json"], re.compile(spec["regex"]) if spec["regex"] else None)
+        for name, spec in raw["primitives"].items()
+    }
+    choice_of: dict[tuple[str, str], str] = {}
+    choices: dict[str, dict[str, tuple[str, ...]]] = {}
+    for type_name, stems in raw["choices"].items():
+        choices[type_name] = {stem: tuple(names) for stem, names in stems.items()}
+        for stem, names in stems.items():
+            for n in names:
+                choice_of[(type_name, n)] = stem
+    valuesets = {url: frozenset(codes) for url, codes in raw["valueSets"].items()}
+    types = _Types(raw["types"], primitives, choice_of, valuesets)
     constraints: dict[str, dict[str, tuple[CoreConstraint, ...]]] = {}
     for type_name, by_element in raw.get("constraints", {}).items():
         placed: dict[str, tuple[CoreConstraint, ...]] = {}
@@ -153,7 +219,7 @@ def base_plan() -> BasePlan:
         constraints[type_name] = placed
     return BasePlan(
         types=types,
-        required=required,
+        required=_Required(types),
         choices=choices,
         resources=frozenset(raw["resources"]),
         primitives=primitives,

@@ -18,13 +18,18 @@ never depend on which path ran.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import numbers
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
+
+import orjson
 
 Fn = Callable[[list[Any]], list[Any]]
 
@@ -232,6 +237,15 @@ def parse(expression: str) -> tuple[Any, ...]:
 
 @cache
 def _model() -> Mapping[str, Any]:
+    """fhirpathpy's R4 model (``fhirpathpy.models.models["r4"]``), read from its JSON files without importing
+    fhirpathpy (whose parser takes longer to import than a run of one small file takes to check)."""
+    spec = importlib.util.find_spec("fhirpathpy")
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        for location in (spec.submodule_search_locations or []) if spec is not None else []:
+            folder = Path(location) / "models" / "r4"
+            files = sorted(folder.glob("*.json"))
+            if files:
+                return {f.stem: orjson.loads(f.read_bytes()) for f in files}
     from fhirpathpy.models import models
 
     model: Mapping[str, Any] = models["r4"]

@@ -11,11 +11,14 @@ when neither can compile the expression (the caller reports it, it never raises)
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from dastandard import _cache
 from dastandard.fhir import fhirpath
 
 ENVIRONMENT: Mapping[str, str] = {
@@ -274,21 +277,10 @@ def _split_top_level(expression: str) -> tuple[str | None, list[str]]:
 
 
 def _compile(expression: str, element_path: str, base_type: str = "", fast: bool = True) -> Any:
-    try:
-        import fhirpathpy
-        from fhirpathpy.engine.nodes import ResourceNode
-        from fhirpathpy.models import models
-
-        slow = fhirpathpy.compile(expression, models["r4"])
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    if base_type:
-        untyped = slow
-        create_node: Callable[[Any, str], Any] = ResourceNode.create_node
-
-        def slow(value: Any, environment: Any = None) -> Any:
-            return untyped(create_node(value, base_type), environment)
-
+    tree = parsed(expression)
+    if isinstance(tree, str):
+        return tree
+    slow = _fhirpathpy_evaluator(tree, base_type)
     if not fast:
         return slow
     try:
@@ -296,3 +288,99 @@ def _compile(expression: str, element_path: str, base_type: str = "", fast: bool
     except fhirpath.Unsupported:
         return slow
     return fhirpath.with_fallback(closure, slow)
+
+
+def _fhirpathpy_evaluator(tree: Any, base_type: str) -> Callable[[Any, Any], Any]:
+    """fhirpathpy's evaluator of a parsed expression, made on its first evaluation (most expressions are answered
+    by the closure compiler alone, so fhirpathpy is often not loaded at all)."""
+    made: list[Callable[[Any, Any], Any]] = []
+
+    def slow(value: Any, environment: Any = None) -> Any:
+        if not made:
+            made.append(_fhirpathpy_compile(tree, base_type))
+        return made[0](value, environment)
+
+    return slow
+
+
+def _fhirpathpy_compile(tree: Any, base_type: str) -> Callable[[Any, Any], Any]:
+    """What ``fhirpathpy.compile`` gives for the expression whose syntax tree is ``tree``."""
+    from fhirpathpy import apply_parsed_path
+    from fhirpathpy.engine.nodes import ResourceNode
+    from fhirpathpy.engine.util import set_paths
+    from fhirpathpy.models import models
+
+    # fhirpathpy.compile(expression, model) is set_paths(apply_parsed_path, parse(expression), model)
+    untyped: Callable[[Any, Any], Any] = set_paths(apply_parsed_path, tree, models["r4"])  # type: ignore[no-untyped-call]
+    if not base_type:
+        return untyped
+    create_node: Callable[[Any, str], Any] = ResourceNode.create_node
+
+    def typed(value: Any, environment: Any = None) -> Any:
+        return untyped(create_node(value, base_type), environment)
+
+    return typed
+
+
+# ---------------------------------------------------------------- parsed expressions, kept in the per-user cache
+
+# fhirpathpy's syntax trees (plain JSON data) by expression, or the message of the error parsing it raised. Parsing
+# with fhirpathpy's ANTLR parser costs about 10 ms an expression, most of a run's start-up, and its result depends
+# only on the expression and the parser, so the trees are kept in the per-user cache (``dastandard._cache``) as
+# ``fhirpath.json``, keyed by the dastandard, Python and fhirpathpy versions; ``save_parsed`` writes the new ones.
+_CACHE_NAME = "fhirpath.json"
+_CACHE_FORMAT = "1"
+_parsed: dict[str, Any] | None = None
+_unsaved: dict[str, Any] = {}
+
+
+def _cache_key() -> str:
+    """The cache key: the toolchain, and the installed parser (its version, read without importing it)."""
+    origin = version = ""
+    with contextlib.suppress(OSError, ValueError, ImportError):
+        spec = importlib.util.find_spec("fhirpathpy")
+        origin = spec.origin if spec is not None and spec.origin else ""
+        text = Path(origin).read_text(encoding="utf-8")
+        found = re.search(r"^__version__\s*=\s*[\"']([^\"']+)", text, re.MULTILINE)
+        version = found.group(1) if found else str(Path(origin).stat().st_mtime_ns)
+    return _cache.toolchain_key("fhirpath", _CACHE_FORMAT, origin, version)
+
+
+def parsed(expression: str) -> Any:
+    """fhirpathpy's syntax tree of ``expression`` (a dict), or a message (``"ErrorType: detail"``) when fhirpathpy
+    cannot parse it; from the per-user cache when it has it."""
+    global _parsed
+    if _parsed is None:
+        stored = _cache.read(_CACHE_NAME, _cache_key())
+        _parsed = stored if isinstance(stored, dict) else {}
+    entry = _parsed.get(expression)
+    if isinstance(entry, dict) and len(entry) == 1:
+        if isinstance(entry.get("tree"), dict):
+            return entry["tree"]
+        if isinstance(entry.get("error"), str):
+            return entry["error"]
+    try:
+        from fhirpathpy.parser import parse
+
+        entry = {"tree": parse(expression)}  # type: ignore[no-untyped-call]
+    except Exception as exc:
+        entry = {"error": f"{type(exc).__name__}: {exc}"}
+    _parsed[expression] = _unsaved[expression] = entry
+    return entry.get("tree", entry.get("error"))
+
+
+def save_parsed() -> None:
+    """Write the expressions parsed in this process since the last save to the per-user cache (merged with what
+    it holds); does nothing when there are none, and never raises."""
+    if not _unsaved:
+        return
+    key = _cache_key()
+    stored = _cache.read(_CACHE_NAME, key)
+    merged = stored if isinstance(stored, dict) and len(stored) < _MAX_CACHED else {}
+    merged.update(_unsaved)
+    _unsaved.clear()
+    _cache.write(_CACHE_NAME, key, merged)
+
+
+# Past this many expressions the cache file is started afresh (packages that came and went leave theirs behind).
+_MAX_CACHED = 20_000

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import os
+import sys
 import unicodedata
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 import orjson
 
 from dastandard._parallel import collector_eased, ease_collector
 from dastandard.config import Settings
+from dastandard.fhir.invariants import save_parsed
 from dastandard.fhir.jsonkeys import duplicate_keys
 from dastandard.fhir.positions import line_col, parse_path
 from dastandard.findings import Finding, Layer, Severity
@@ -239,6 +243,43 @@ def _practice_and_summary(
 RecordCheck = Callable[..., Iterable[Finding]]
 
 
+def entry_points(group: str) -> Any:
+    """The installed entry points of ``group`` (``importlib.metadata.entry_points``).
+
+    Loading ``importlib.metadata`` costs more than checking a small file, so it is loaded only when some installed
+    distribution may declare the group: a quick look at the ``*.dist-info`` / ``*.egg-info`` folders of each
+    folder on ``sys.path`` for the group's name in their ``entry_points.txt``. Anything else on ``sys.path`` (a zip
+    file, an egg) is left to ``importlib.metadata``.
+    """
+    if not _may_declare(group):
+        return ()
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
+
+
+def _may_declare(group: str) -> bool:
+    name = group.encode()
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as listing:
+                items = [item.path for item in listing]
+        except NotADirectoryError:
+            return True  # a zip file or an egg: importlib.metadata knows how to read it
+        except OSError:
+            continue
+        for item in items:
+            if item.endswith(".egg"):
+                return True
+            if item.endswith((".dist-info", ".egg-info")):
+                try:
+                    if name in (Path(item) / "entry_points.txt").read_bytes():
+                        return True
+                except OSError:
+                    continue
+    return False
+
+
 @cache
 def plugin_rule_layers() -> tuple[tuple[str, RecordCheck], ...]:
     """Rule layers of other packages, from the ``dastandard.rule_layers`` entry points, by entry-point name.
@@ -320,6 +361,7 @@ def _warm_up() -> None:
         structure_checker()
         profile_checker()
         plugin_rule_layers()
+    save_parsed()
 
 
 def _worker_start() -> None:
@@ -335,6 +377,7 @@ def _check_batch(
     for fields in batch:
         result = check_unit(Unit(*fields), settings, want_summary, digest)
         out.append((tuple(_pack_finding(f) for f in result.findings), result.summary, result.digest))
+    save_parsed()
     return out
 
 
@@ -427,6 +470,7 @@ def _serial(
             yield check_unit(item, settings, want_summary, digest)
         else:
             yield UnitResult(tuple(item), None)
+    save_parsed()  # what the structure layer compiled for the types it met
 
 
 def _parallel(
@@ -438,6 +482,8 @@ def _parallel(
 ) -> Iterator[UnitResult]:
     pending: deque[Future[list[_PackedResult]] | list[UnitResult]] = deque()
     limit = jobs * 3
+    from concurrent.futures import ProcessPoolExecutor  # loaded only for a run in several processes
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
         batch: list[_PackedUnit] = []
         size = 0

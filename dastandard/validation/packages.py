@@ -8,17 +8,16 @@ StructureDefinitions, ValueSets and CodeSystems beside the standard's own, and c
 
 Cache: each package's conformance resources, reduced to what the profile layer compiles (no narrative; a
 StructureDefinition keeps its differential, or when it has none its snapshot without the constraints it inherits),
-are stored as one JSON file under ``$XDG_CACHE_HOME/dastandard/packages/`` (default ``~/.cache``), named by the
-SHA-256 of the package's bytes and the dastandard version. A cache file that cannot be read or parsed is ignored
-and rewritten; a cache folder that cannot be written only costs the reuse.
+are stored as one JSON file under ``packages/`` in the per-user cache (``dastandard._cache``: by default
+``$XDG_CACHE_HOME/dastandard``), named by the SHA-256 of the package's bytes and the dastandard version. A cache
+file that cannot be read or parsed is ignored and rewritten; a cache folder that cannot be written, or that is not
+safe to use, only costs the reuse.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +25,7 @@ from typing import Any
 
 import orjson
 
-from dastandard import __version__
-from dastandard.fhir.npm import PackageError, read_package
+from dastandard import __version__, _cache
 
 ENV_VAR = "DASTANDARD_VALIDATE_PACKAGES"
 _CACHE_FORMAT = 1
@@ -48,14 +46,10 @@ class Selection:
 _loaded: dict[str, list[dict[str, Any]]] = {}
 
 
-def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/dastandard/packages`` (``~/.cache/dastandard/packages`` when the variable is unset)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dastandard" / "packages"
-
-
 def _digest(path: Path) -> str:
     """SHA-256 over a tarball's bytes, or over a folder's file names and bytes (symbolic links refused)."""
+    from dastandard.fhir.npm import PackageError  # the package reader (tarfile, gzip), loaded only when needed
+
     digest = hashlib.sha256(f"{__version__}\0{_CACHE_FORMAT}\0".encode())
     if path.is_dir():
         for item in sorted(path.rglob("*")):
@@ -99,6 +93,8 @@ def load(path: str) -> list[dict[str, Any]]:
     found = _loaded.get(path)
     if found is not None:
         return found
+    from dastandard.fhir.npm import PackageError, read_package  # tarfile and gzip, loaded only when a package is read
+
     target = Path(path)
     if not target.exists():
         raise PackageError(f"{path}: no such file or folder")
@@ -106,31 +102,32 @@ def load(path: str) -> list[dict[str, Any]]:
         key = _digest(target)
     except OSError as exc:
         raise PackageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    cache_file = cache_dir() / f"{key}.json"
-    resources: list[dict[str, Any]] | None = None
-    with contextlib.suppress(OSError, orjson.JSONDecodeError, TypeError, KeyError):
-        cached = orjson.loads(cache_file.read_bytes())
-        if cached["format"] == _CACHE_FORMAT and isinstance(cached["resources"], list):
-            resources = [r for r in cached["resources"] if isinstance(r, dict)]
+    name = f"packages/{key}.json"
+    resources = _cached(name)
     if resources is None:
         package = read_package(target)
         resources = [reduce(r) for r in package.conformance() if r.get("resourceType") in _KEPT_TYPES]
-        _store(cache_file, {"format": _CACHE_FORMAT, "package": package.name, "resources": resources})
+        cache_file = _cache.cache_file(name, create=True)
+        if cache_file is not None:
+            content = {"format": _CACHE_FORMAT, "package": package.name, "resources": resources}
+            _cache.write_file(cache_file, orjson.dumps(content))
     _loaded[path] = resources
     return resources
 
 
-def _store(cache_file: Path, content: Mapping[str, Any]) -> None:
-    """Write a cache file atomically; any OSError is ignored (the cache is an optimisation)."""
-    with contextlib.suppress(OSError):
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=cache_file.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(orjson.dumps(content))
-            Path(tmp).replace(cache_file)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+def _cached(name: str) -> list[dict[str, Any]] | None:
+    """The resources kept in the cache file ``name``, or None (no usable cache, missing, corrupt, other format)."""
+    cache_file = _cache.cache_file(name)
+    data = None if cache_file is None else _cache.read_file(cache_file)
+    if data is None:
+        return None
+    try:
+        cached = orjson.loads(data)
+        if cached["format"] == _CACHE_FORMAT and isinstance(cached["resources"], list):
+            return [r for r in cached["resources"] if isinstance(r, dict)]
+    except (orjson.JSONDecodeError, TypeError, KeyError):
+        pass
+    return None
 
 
 def load_all(paths: Iterable[str]) -> list[dict[str, Any]]:

@@ -20,7 +20,6 @@ import orjson
 from dastandard.config import Settings
 from dastandard.fhir.baseplan import BasePlan, base_plan
 from dastandard.fhir.invariants import ENVIRONMENT, compile_invariant
-from dastandard.fhir.xml import XHTML_NS
 from dastandard.model.fragments import as_list
 from dastandard.validation import packages
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
@@ -34,7 +33,6 @@ _KNOWN_PUBLISHER = re.compile(
     r"([A-Za-z0-9-]+\.)*example\.(org|com|net)(/|$))"
 )
 _ABSOLUTE = re.compile(r"^(urn:uuid:[0-9a-fA-F-]{36}|urn:oid:[0-9.]+|[a-zA-Z][a-zA-Z0-9+.-]*://\S+)$")
-_XHTML_NS = XHTML_NS
 # R4 Narrative.div: the allowed elements (narrative.html; the HL7 validator's XhtmlValidator list).
 _XHTML_ALLOWED = frozenset(
     [
@@ -892,14 +890,14 @@ class _Context:
         return False
 
     def narrative(self, div: str, path: tuple[Any, ...], label: str) -> None:
-        from dastandard.fhir.xml import FhirXmlError, parse_xml_document
+        from dastandard.fhir.xml import XHTML_NS, FhirXmlError, parse_xml_document  # lxml, loaded when first needed
 
         try:
             root = parse_xml_document(div.encode("utf-8"))
         except FhirXmlError as exc:
             self.issue("DA2022" if exc.hostile else "DA2023", path, f"narrative: {exc.message}", label)
             return
-        if root.tag != "{" + _XHTML_NS + "}div":
+        if root.tag != "{" + XHTML_NS + "}div":
             self.issue("DA2023", path, "narrative must be an XHTML <div> in the XHTML namespace", label)
         for el in root.iter():
             if not isinstance(el.tag, str):
@@ -907,7 +905,7 @@ class _Context:
             ns, _, local = el.tag[1:].partition("}") if el.tag.startswith("{") else ("", "", el.tag)
             if local.lower() in _XHTML_FORBIDDEN:
                 self.issue("DA2022", path, f"narrative contains a forbidden <{local}> element", label)
-            elif ns != _XHTML_NS or local not in _XHTML_ALLOWED:
+            elif ns != XHTML_NS or local not in _XHTML_ALLOWED:
                 self.issue(
                     "DA2023", path, f"narrative contains <{local}>, which is not allowed in FHIR narrative", label
                 )

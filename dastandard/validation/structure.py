@@ -40,6 +40,7 @@ INVARIANT_ERROR, INVARIANT_WARNING, INVARIANT_BEST_PRACTICE, INVARIANT_NOT_EVALU
 )
 # Invariants that only say something about contained resources: run only where ``contained`` is present.
 _CONTAINED_ONLY = "contained."
+_UNSEEN: Any = object()  # a type the walk has not met yet
 
 # A compiled core invariant: key, rule id, human text, evaluator (or a message when it cannot be compiled), and the
 # element that must be present for it to be run (None: always run).
@@ -122,6 +123,9 @@ class StructureChecker:
         self.plan = plan
         self.types = plan.types
         self.required = plan.required
+        # The elements of the types met so far, in a plain dict for the walk (the plan makes each type on first use).
+        self._elements: dict[str, Mapping[str, ElementDef] | None] = {}
+        self._required: dict[str, tuple[str, ...]] = {}
         self.resources = plan.resources
         self.valuesets = plan.valuesets
         self.primitives = plan.primitives
@@ -245,7 +249,9 @@ class StructureChecker:
         facts: ResourceFacts,
         is_resource: bool = False,
     ) -> None:
-        elements = self.types.get(type_name)
+        elements = self._elements.get(type_name, _UNSEEN)
+        if elements is _UNSEEN:
+            elements = self._elements[type_name] = self.types.get(type_name)
         if elements is None:
             return
         label = facts.label
@@ -351,7 +357,10 @@ class StructureChecker:
             else:
                 check_value(value, edef, path, out, facts)
             path.pop()
-        for name in self.required.get(type_name, ()):
+        required = self._required.get(type_name)
+        if required is None:
+            required = self._required[type_name] = self.required.get(type_name, ())
+        for name in required:
             if name not in obj and ("_" + name) not in obj:
                 path.append(name)
                 out.append(("DA1004", tuple(path), f"{type_name}.{name} is required (min 1)", label))
