@@ -216,7 +216,7 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
     if allowed is None or not isinstance(fv, dict):
         inn.rest(loc, fv)
         return _MISSING
-    kept = {k: json_copy(v) for k, v in fv.items() if k in allowed}
+    kept = {k: v for k, v in fv.items() if k in allowed}  # fv is already the reader's own copy
     rest = {k: v for k, v in fv.items() if k not in allowed}
     if kind == "identifier" and "assigner" in rest:
         assigner = _reference_value(rest.pop("assigner"), inn, f"{loc}.assigner")
@@ -409,7 +409,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
             if not isinstance(element, dict):
                 inn.rest(f"{here}[{index}]", element)
                 continue
-            work = json_copy(element)
+            work = element  # the resource is already the reader's own copy
             obj = _take_fields(f.fields, work, inn, f"{here}[{index}]")
             inn.rest(f"{here}[{index}]", work)
             if obj:
@@ -445,7 +445,7 @@ def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
 
 def _take_extension(f: Field, ext: dict[str, Any], inn: _In, where: str) -> Any:
     if isinstance(f, Complex):
-        work = {k: json_copy(v) for k, v in ext.items() if k != "url"}
+        work = {k: v for k, v in ext.items() if k != "url"}  # the resource is already the reader's own copy
         obj = _take_fields(f.fields, work, inn, where, nested=True)
         inn.rest(where, work)
         return obj or _MISSING
