@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Final
 
 from dastandard.conversion_report import ConversionReport, Loss, ReportEntry
@@ -302,6 +303,7 @@ def _take_path(res: Any, path: tuple[str | int, ...], inn: _In | None = None, lo
     return parent.pop(last)
 
 
+@cache
 def _path_text(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
