@@ -263,15 +263,14 @@ class ChildReader:
                 f"{tag} is after the census reference date; kept as recorded",
             )
         elif text < self.ctx.year_start and (tag, parent.tag) in _IN_CENSUS_YEAR:
-            self._add(
-                Loss.INVALID_INPUT,
-                tag,
-                self._at(parent, tag),
-                f"{self.who}: {tag} is before the census year, which starts {self.ctx.year_start} "
-                f"(DfE rule {_IN_CENSUS_YEAR[tag, parent.tag]}); kept as recorded",
-                code=text,
-            )
+            what = f"{tag} is before the census year, which starts {self.ctx.year_start}"
+            self._dfe_fault(parent, tag, what, _IN_CENSUS_YEAR[tag, parent.tag], text)
         return text
+
+    def _dfe_fault(self, parent: Node | None, tag: str, what: str, rule: str, value: str) -> None:
+        """Report a fault of the DfE rules at the ``tag`` under ``parent``, naming the Child; the value is kept."""
+        message = f"{self.who}: {what} (DfE rule {rule}); kept as recorded"
+        self._add(Loss.INVALID_INPUT, tag, self._at(parent, tag), message, code=value)
 
     def _bool(self, parent: Node | None, tag: str, required: bool = False) -> bool | None:
         text = self._one(parent, tag, required)
@@ -419,14 +418,8 @@ class ChildReader:
                         f"{tag} does not match the UPN pattern; kept as recorded",
                     )
                 elif upn[0].upper() != upn_check_letter(upn):
-                    self._add(
-                        Loss.INVALID_INPUT,
-                        tag,
-                        self._at(ids, tag),
-                        f"{self.who}: the check letter of {tag} should be "
-                        f"{upn_check_letter(upn)} (DfE rule 1510); kept as recorded",
-                        code=upn,
-                    )
+                    what = f"the check letter of {tag} should be {upn_check_letter(upn)}"
+                    self._dfe_fault(ids, tag, what, "1510", upn)
                 ident.append({"use": use, "system": ID["upn"], "value": upn})
         if ident:
             p["identifiers"] = ident
@@ -452,21 +445,9 @@ class ChildReader:
         sex = self._one(ids, "Sex")
         gender = self._one(ids, "GenderCurrent")
         if sex and self.unborn and sex.upper() != "U":
-            self._add(
-                Loss.INVALID_INPUT,
-                "Sex",
-                self._at(ids, "Sex"),
-                f"{self.who}: an unborn child's Sex must be U (DfE rule 8750); kept as recorded",
-                code=sex,
-            )
+            self._dfe_fault(ids, "Sex", "an unborn child's Sex must be U", "8750", sex)
         elif gender and not sex and self.unborn and gender != "0":
-            self._add(
-                Loss.INVALID_INPUT,
-                "GenderCurrent",
-                self._at(ids, "GenderCurrent"),
-                f"{self.who}: an unborn child's GenderCurrent must be 0 (DfE rule 8750); kept as recorded",
-                code=gender,
-            )
+            self._dfe_fault(ids, "GenderCurrent", "an unborn child's GenderCurrent must be 0", "8750", gender)
         if sex:
             p["sex"] = self._mapped("cin-sex", sex, ids, "Sex")
         elif gender:
