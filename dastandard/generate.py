@@ -30,6 +30,7 @@ from typing import IO, Any, Final
 import orjson
 
 from dastandard.convert.cin_census import CensusHeader, census_bundle
+from dastandard.convert.cin_census.vocabulary import upn_check_letter
 from dastandard.logical import RECORD_TYPE, RECORD_VERSION, logical_to_bundle
 from dastandard.model.ids import identifier_system
 from dastandard.model.urls import NHS_NUMBER_SYSTEM, PATIENT_RELIGION
@@ -698,11 +699,13 @@ def _write_lines(
 # --------------------------------------------------------------------------------------------------- CIN census
 
 # Bumped whenever the generated census return changes, so a cached return of an older shape is never reused.
-CIN_FORMAT_VERSION: Final = 3
+CIN_FORMAT_VERSION: Final = 4
 _CIN_LEA: Final = "999"
+# The LA code inside generated UPNs: 001 is one of the pseudo LA codes the DfE recognises (rule 1530), so no
+# generated pupil number names a real authority.
+_UPN_LA: Final = "001"
 _CIN_REFERENCE_DATE: Final = date(2026, 3, 31)
 _CIN_YEAR_START: Final = date(2025, 4, 1)
-_UPN_CHECK: Final = "ABCDEFGHJKLMNPQRTUVWXYZ"
 # (code, weight) lists: a domestic-abuse caseload, so police notifications lead the referral sources
 _REFERRAL_SOURCES: Final = (
     ("6", 45),
@@ -763,15 +766,21 @@ def _weekday(day: date) -> date:
 
 def _upn(rng: random.Random) -> str:
     """A unique pupil number: a check letter, then the LA code, an establishment number, a year and a serial."""
-    digits = f"{_CIN_LEA}{rng.randrange(1000, 8000):04d}{rng.randrange(10, 26):02d}{rng.randrange(1000):03d}"
-    total = sum(int(d) * w for d, w in zip(digits, range(2, 14), strict=True))
-    return _UPN_CHECK[total % 23] + digits
+    digits = f"{_UPN_LA}{rng.randrange(1000, 8000):04d}{rng.randrange(10, 26):02d}{rng.randrange(1000):03d}"
+    letter = upn_check_letter(f"A{digits}")
+    assert letter is not None  # twelve digits always have one
+    return letter + digits
 
 
 def census_header() -> CensusHeader:
     """The Header of every generated census return (the 2025-26 return: reference date 31 March 2026)."""
     return CensusHeader(
-        values={"Collection": "CIN", "Year": "2025", "ReferenceDate": _CIN_REFERENCE_DATE.isoformat()},
+        # the collection year is the year of the reference date, which is 31 March of it (rule 100)
+        values={
+            "Collection": "CIN",
+            "Year": str(_CIN_REFERENCE_DATE.year),
+            "ReferenceDate": _CIN_REFERENCE_DATE.isoformat(),
+        },
         sources=[
             {
                 "SourceLevel": "L",
@@ -803,7 +812,8 @@ def _census_episode(rng: random.Random, referral: date, born: bool) -> tuple[dic
     end_of_year = _CIN_REFERENCE_DATE
     ep: dict[str, Any] = {"CINreferralDate": referral.isoformat(), "ReferralSource": _weighted(rng, _REFERRAL_SOURCES)}
     if rng.random() < 0.08:  # no further action on the referral
-        ep |= {"CINclosureDate": referral.isoformat(), "ReasonForClosure": "RC8", "ReferralNFA": "true"}
+        # RC8 and RC9 mean closed after an assessment, which this referral never had (query 8825Q)
+        ep |= {"CINclosureDate": referral.isoformat(), "ReasonForClosure": "RC7", "ReferralNFA": "true"}
         return ep, referral
     start = _working_days(referral, rng.randrange(0, 5)) if rng.random() < 0.7 else _weekday(referral)
     authorised: date | None = _working_days(start, rng.randrange(8, 46))
@@ -880,13 +890,24 @@ def _census_episode(rng: random.Random, referral: date, born: bool) -> tuple[dic
             closed = None
     if closed is not None:
         ep["CINclosureDate"] = closed.isoformat()
-        if plan is None and cpp is None:
+        if plan is None and cpp is None and s47 is None:  # no activity after the assessment (rule 2990)
             ep["ReasonForClosure"] = "RC8" if rng.random() < 0.55 else "RC9"
         else:
             ep["ReasonForClosure"] = rng.choices(("RC7", "RC3", "RC4", "RC5"), weights=(85, 5, 3, 7))[0]
-    if icpc is not None:
-        ep["DateOfInitialCPC"] = icpc.isoformat()
-    ep["Assessments"] = assessment
+    # the initial conference is recorded once, on its Section 47 enquiry (rule 2884); work that ended before the
+    # census year is not returned (rules 8696, 8715, 8930, 4013)
+    if authorised is not None and authorised < _CIN_YEAR_START:
+        assessment = {}
+    if icpc is not None and icpc < _CIN_YEAR_START:
+        s47 = None
+    if cpp_end is not None and cpp_end < _CIN_YEAR_START:
+        cpp = None
+    if plan is not None and plan.get("CINPlanEndDate", "9999") < _CIN_YEAR_START.isoformat():
+        plan = None
+    if not assessment and ep.get("ReasonForClosure") in ("RC8", "RC9"):  # no assessment returned (query 8825Q)
+        ep["ReasonForClosure"] = "RC7"
+    if assessment:
+        ep["Assessments"] = assessment
     if plan is not None:
         ep["CINPlanDates"] = plan
     if s47 is not None:

@@ -205,10 +205,16 @@ def test_census_return_has_realistic_children(census: Path) -> None:
     unborn = [c for c in children if c.find("ChildIdentifiers/ExpectedPersonBirthDate") is not None]
     assert unborn and all(c.findtext("ChildIdentifiers/Sex") == "U" for c in unborn)
     assert all(c.find("ChildIdentifiers/PersonBirthDate") is None for c in unborn)
-    assert share(lambda c: c.find("CINdetails/Assessments") is not None) > 0.85
-    assert 0.2 < share(lambda c: c.find("CINdetails/Section47") is not None) < 0.55
-    assert 0.1 < share(lambda c: c.find("CINdetails/ChildProtectionPlans") is not None) < 0.4
-    assert 0.3 < share(lambda c: c.find("CINdetails/CINPlanDates") is not None) < 0.8
+    # work that ended before the census year is not returned, so children whose episode began earlier often have
+    # no assessment, enquiry or plan in the return
+    assert share(lambda c: c.find("CINdetails/Assessments") is not None) > 0.5
+    assert 0.1 < share(lambda c: c.find("CINdetails/Section47") is not None) < 0.55
+    assert 0.05 < share(lambda c: c.find("CINdetails/ChildProtectionPlans") is not None) < 0.4
+    assert 0.2 < share(lambda c: c.find("CINdetails/CINPlanDates") is not None) < 0.8
+    year_start = "2025-04-01"
+    for tag in ("AssessmentAuthorisationDate", "DateOfInitialCPC", "CPPendDate", "CINPlanEndDate", "CINclosureDate"):
+        assert all(el.text >= year_start for c in children for el in c.iter(tag)), tag  # DfE: in the census year
+    assert all(ep.find("DateOfInitialCPC") is None for c in children for ep in c.findall("CINdetails"))
     assert share(lambda c: c.find("CINdetails/ChildProtectionPlans/Reviews/CPPreviewDate") is not None) > 0.05
     assert share(lambda c: c.find("CINdetails/CINclosureDate") is not None) > 0.3
     factors = Counter(f.text for f in census_factors(children))
@@ -224,8 +230,10 @@ def test_census_return_has_realistic_children(census: Path) -> None:
                 assert ep.find("Assessments") is None and ep.findtext("CINclosureDate") == ep.findtext(
                     "CINreferralDate"
                 )
-            for cpp in ep.findall("ChildProtectionPlans"):
-                assert cpp.findtext("CPPstartDate") == ep.findtext("DateOfInitialCPC")
+            for cpp in ep.findall("ChildProtectionPlans"):  # the plan starts at the conference, when returned
+                assert ep.find("Section47") is None or cpp.findtext("CPPstartDate") == ep.findtext(
+                    "Section47/DateOfInitialCPC"
+                )
 
 
 def census_factors(children: list[Any]) -> list[Any]:

@@ -1273,6 +1273,7 @@ def json_copy(value: Any) -> Any:
     return value
 
 
+@cache
 def ext_url(url: str, nested: bool) -> str:
     """The full URL of an extension: sub-extension names and full URLs are kept, standard ids are expanded."""
     if nested or url.startswith("http"):

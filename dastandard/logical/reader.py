@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Final
 
 from dastandard.conversion_report import ConversionReport, Loss, ReportEntry
@@ -316,6 +317,7 @@ def _take_path(res: Any, path: tuple[str | int, ...], inn: _In | None = None, lo
     return parent.pop(last)
 
 
+@cache
 def _path_text(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
@@ -423,7 +425,7 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
             if not isinstance(element, dict):
                 inn.rest(f"{here}[{index}]", element)
                 continue
-            work = json_copy(element)
+            work = element  # the resource is already the reader's own copy
             obj = _take_fields(f.fields, work, inn, f"{here}[{index}]")
             inn.rest(f"{here}[{index}]", work)
             if obj:
@@ -459,7 +461,7 @@ def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
 
 def _take_extension(f: Field, ext: dict[str, Any], inn: _In, where: str) -> Any:
     if isinstance(f, Complex):
-        work = {k: json_copy(v) for k, v in ext.items() if k != "url"}
+        work = {k: v for k, v in ext.items() if k != "url"}  # the resource is already the reader's own copy
         obj = _take_fields(f.fields, work, inn, where, nested=True)
         inn.rest(where, work)
         return obj or _MISSING

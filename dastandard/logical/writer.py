@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Final
 
 from dastandard.logical.model import (
@@ -63,21 +64,39 @@ class _Out:
 
     case_id: str
     resource_ids: Mapping[str, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)  # the fullUrl of each local id referred to so far
 
     def ref(self, local: str) -> dict[str, Any]:
-        return {"reference": full_url(self.resource_ids.get(local) or stable_id(self.case_id, local))}
+        url = self.urls.get(local)
+        if url is None:
+            url = self.urls[local] = full_url(self.resource_ids.get(local) or stable_id(self.case_id, local))
+        return {"reference": url}
 
 
 def _absent(reason: str) -> dict[str, Any]:
     return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": reason}]}
 
 
+_SYSTEMS: dict[tuple[str, str], str] = {}  # system_for, remembered (the shipped code lists do not change)
+
+
+def _system(value_set: str, code: str) -> str:
+    """``system_for(value_set, code)``, remembered."""
+    key = (value_set, code)
+    system = _SYSTEMS.get(key)
+    if system is None:
+        if len(_SYSTEMS) > 65536:  # free text where a code belongs: keep the memory bounded
+            _SYSTEMS.clear()
+        system = _SYSTEMS[key] = system_for(value_set, code)
+    return system
+
+
 def _coding(value_set: str, value: Any) -> dict[str, Any]:
     """A Coding from a code string or a coding object (``code``, ``system``, ``display``)."""
     if isinstance(value, str):
-        return {"system": system_for(value_set, value), "code": value}
+        return {"system": _system(value_set, value), "code": value}
     the_code = value["code"]
-    coding: dict[str, Any] = {"system": value.get("system") or system_for(value_set, the_code), "code": the_code}
+    coding: dict[str, Any] = {"system": value.get("system") or _system(value_set, the_code), "code": the_code}
     if "display" in value:
         coding["display"] = value["display"]
     return coding
@@ -86,11 +105,11 @@ def _coding(value_set: str, value: Any) -> dict[str, Any]:
 def _concept(value_set: str, value: Any) -> dict[str, Any]:
     """A CodeableConcept from a code string or a concept object (codings, text, absent reason)."""
     if isinstance(value, str):
-        return {"coding": [{"system": system_for(value_set, value), "code": value}]}
+        return {"coding": [{"system": _system(value_set, value), "code": value}]}
     if len(value) == 1 and "absentReason" in value:  # the common shapes first: an absent reason alone ...
         return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]}
     if len(value) == 2 and "code" in value and "system" in value:  # ... and a code with its system
-        return {"coding": [{"system": value["system"] or system_for(value_set, value["code"]), "code": value["code"]}]}
+        return {"coding": [{"system": value["system"] or _system(value_set, value["code"]), "code": value["code"]}]}
     concept: dict[str, Any] = {}
     if "absentReason" in value:
         concept["extension"] = [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]
@@ -168,7 +187,7 @@ def _converter(val: Val) -> _Convert:
 
         def concept(value: Any, out: _Out) -> Any:
             if isinstance(value, str):
-                return {"coding": [{"system": system_for(value_set, value), "code": value}]}
+                return {"coding": [{"system": _system(value_set, value), "code": value}]}
             return _concept(value_set, value)
 
         return concept
@@ -216,8 +235,21 @@ def _compile(f: Field, nested: bool) -> _Put:
         if len(path) == 1 and isinstance(path[0], str) and not append:
             element = path[0]
 
+            if convert is _same:  # a primitive: the value itself (lists copied)
+
+                def put_primitive(res: dict[str, Any], value: Any, out: _Out) -> None:
+                    res[element] = list(value) if many else value
+
+                return put_primitive
+            if many:
+
+                def put_elements(res: dict[str, Any], value: Any, out: _Out) -> None:
+                    res[element] = [convert(v, out) for v in value]
+
+                return put_elements
+
             def put_element(res: dict[str, Any], value: Any, out: _Out) -> None:
-                res[element] = [convert(v, out) for v in value] if many else convert(value, out)
+                res[element] = convert(value, out)
 
             return put_element
 
@@ -230,10 +262,20 @@ def _compile(f: Field, nested: bool) -> _Put:
         assert f.val is not None
         key, url, convert = "value" + VALUE_SUFFIX[f.val.kind], ext_url(f.url, nested), _converter(f.val)
 
+        if many:
+
+            def put_extensions(res: dict[str, Any], value: Any, out: _Out) -> None:
+                res.setdefault("extension", []).extend([{"url": url, key: convert(v, out)} for v in value])
+
+            return put_extensions
+
         def put_extension(res: dict[str, Any], value: Any, out: _Out) -> None:
-            extensions = res.setdefault("extension", [])
-            for v in value if many else (value,):
-                extensions.append({"url": url, key: convert(v, out)})
+            extension = {"url": url, key: convert(value, out)}
+            extensions = res.get("extension")
+            if extensions is None:
+                res["extension"] = [extension]
+            else:
+                extensions.append(extension)
 
         return put_extension
     if isinstance(f, Complex):
@@ -243,9 +285,8 @@ def _compile(f: Field, nested: bool) -> _Put:
         def put_complex(res: dict[str, Any], value: Any, out: _Out) -> None:
             for v in value if many else (value,):
                 ext: dict[str, Any] = {"url": url, "extension": []}
-                for sub_key, put in parts:
-                    if sub_key in v:
-                        put(ext, v[sub_key], out)
+                for sub_key, put in _present(parts, v):
+                    put(ext, v[sub_key], out)
                 res.setdefault("extension", []).append(ext)
 
         return put_complex
@@ -269,9 +310,8 @@ def _compile(f: Field, nested: bool) -> _Put:
             built = []
             for v in value if many else (value,):
                 element: dict[str, Any] = {}
-                for sub_key, put in members:
-                    if sub_key in v:
-                        put(element, v[sub_key], out)
+                for sub_key, put in _present(members, v):
+                    put(element, v[sub_key], out)
                 built.append(_ordered(element))
             res[list_path] = built
 
@@ -300,9 +340,34 @@ def _set_path(res: dict[str, Any], path: tuple[str | int, ...], value: Any, *, a
 _KEY_ORDER: Final = ("resourceType", "id", "meta", "url", "extension", "identifier")
 
 
+_LEADING: Final = frozenset(_KEY_ORDER)
+
+
 def _ordered(res: dict[str, Any]) -> dict[str, Any]:
-    first: dict[str, Any] = {k: res[k] for k in _KEY_ORDER if k in res}
-    return {**first, **{k: v for k, v in res.items() if k not in first}}
+    """``res`` with the keys of ``_KEY_ORDER`` first, in that order (``res`` itself when they already are)."""
+    keys = list(res)
+    lead = [k for k in _KEY_ORDER if k in res]
+    if keys[: len(lead)] == lead:
+        return res
+    first: dict[str, Any] = {k: res[k] for k in lead}
+    return {**first, **{k: v for k, v in res.items() if k not in _LEADING}}
+
+
+# The fields an item actually has, in field-model order, by the item's own keys: an item only costs the fields it
+# carries, not every field its section could hold.
+_Plan = tuple[tuple[str, _Put], ...]
+_SHAPES: dict[tuple[int, tuple[str, ...]], _Plan] = {}
+
+
+def _present(plan: _Plan, item: Mapping[str, Any]) -> _Plan:
+    """The entries of ``plan`` (one per field) whose key ``item`` has, in plan order."""
+    shape = (id(plan), tuple(item))
+    hit = _SHAPES.get(shape)
+    if hit is None:
+        if len(_SHAPES) > 8192:  # unusual key orders: keep the memory bounded
+            _SHAPES.clear()
+        hit = _SHAPES[shape] = tuple(entry for entry in plan if entry[0] in item)
+    return hit
 
 
 def section_of(section: str | Section) -> Section:
@@ -347,19 +412,42 @@ def _item_resource(
     security: Sequence[Mapping[str, str]] | None,
     resource_id: str,
 ) -> dict[str, Any]:
-    res: dict[str, Any] = {"resourceType": section.resource_type, "id": resource_id}
+    profile, fixed = _skeleton(section)
     own_security = security_codings(item["security"]) if "security" in item else security
-    meta: dict[str, Any] = {"profile": [profile_url(section.profile)]}
+    meta: dict[str, Any] = {"profile": [profile]}
     if own_security is not None:
         meta["security"] = [dict(c) for c in own_security]
-    res["meta"] = meta
-    res.update(fixed_elements(section))
-    for key, put in _plan(section):
-        if key in item:
-            put(res, item[key], out)
+    body: dict[str, Any] = json_copy(fixed) if fixed else {}
+    for key, put in _present(_plan(section), item):
+        put(body, item[key], out)
     if section.identifier and "resourceId" not in item:
-        res["identifier"] = [{"system": identifier_system("local-id"), "value": item["id"]}, *res.get("identifier", [])]
-    return _ordered(res)
+        body["identifier"] = [{"system": _local_id_system(), "value": item["id"]}, *body.get("identifier", ())]
+    # resourceType, id, meta, then url, extension and identifier (as ``_ordered``), then the rest as built
+    res: dict[str, Any] = {"resourceType": section.resource_type, "id": resource_id, "meta": meta}
+    if "url" in body:
+        res["url"] = body.pop("url")
+    if "extension" in body:
+        res["extension"] = body.pop("extension")
+    if "identifier" in body:
+        res["identifier"] = body.pop("identifier")
+    res.update(body)
+    return res
+
+
+@cache
+def _local_id_system() -> str:
+    return identifier_system("local-id")
+
+
+_SKELETONS: dict[int, tuple[Section, str, dict[str, Any]]] = {}
+
+
+def _skeleton(section: Section) -> tuple[str, dict[str, Any]]:
+    """The profile URL and the fixed elements of a section's resources (a template: copy before use)."""
+    hit = _SKELETONS.get(id(section))
+    if hit is None or hit[0] is not section:
+        hit = _SKELETONS[id(section)] = (section, profile_url(section.profile), fixed_elements(section))
+    return hit[1], hit[2]
 
 
 def _entry_items(doc: Mapping[str, Any]) -> Iterator[tuple[Section, int, Mapping[str, Any]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -36,6 +37,7 @@ from dastandard.convert.cin_census.vocabulary import (
     codings,
     is_date,
     mapping,
+    upn_check_letter,
 )
 from dastandard.convert.cin_census.xml_walk import ChildUnit, Node, first, node_of, place, walked
 from dastandard.convert.provenance import as_instant
@@ -63,6 +65,7 @@ class Context:
     system: str = field(init=False)
     lea: str = field(init=False)
     reference_date: str = field(init=False)
+    year_start: str = field(init=False)  # the first day of the census year ('' when the reference date is not one)
     agency_id: str = field(init=False)
     header_terms: dict[str, dict[str, str]] = field(init=False)  # shared by every record: never mutated
     read: set[tuple[str, str]] = field(init=False)  # (container path, leaf tag) pairs already noted in mapped
@@ -76,9 +79,21 @@ class Context:
         self.system = self.header.system
         self.lea = self.header.lea
         self.reference_date = self.header.values.get("ReferenceDate", "")
+        self.year_start = _year_start(self.reference_date)
         self.agency_id = stable_id(NAME, "agency", self.lea)
         self.header_terms = self.header.terms()
         self.read = set()
+
+
+def _year_start(reference_date: str) -> str:
+    """The first day of the census year that ends on ``reference_date`` (the day after it a year before)."""
+    if not is_date(reference_date):
+        return ""
+    end = date.fromisoformat(reference_date)
+    try:
+        return (end.replace(year=end.year - 1) + timedelta(days=1)).isoformat()
+    except ValueError:  # 29 February
+        return end.replace(year=end.year - 1, day=28).isoformat()
 
 
 def census_bundle(child: Mapping[str, Any], header: CensusHeader, *, source_file: str, number: int) -> dict[str, Any]:
@@ -147,6 +162,7 @@ class ChildReader:
         self.order: list[str] = []  # the section of each entry, in Bundle entry order
         self.locals: list[str] = []  # the local id of each entry, in the same order
         self.key: tuple[str, ...] = ()
+        self.who = "LAchildID (none)"  # the Child as named in findings, set by record
         self.placeholders: dict[str, str] = {}
         self.reference_date = ctx.reference_date
         self.birth = ""  # the child's birth date and whether it is unborn, set by _person
@@ -246,7 +262,15 @@ class ChildReader:
                 self._at(parent, tag),
                 f"{tag} is after the census reference date; kept as recorded",
             )
+        elif text < self.ctx.year_start and (tag, parent.tag) in _IN_CENSUS_YEAR:
+            what = f"{tag} is before the census year, which starts {self.ctx.year_start}"
+            self._dfe_fault(parent, tag, what, _IN_CENSUS_YEAR[tag, parent.tag], text)
         return text
+
+    def _dfe_fault(self, parent: Node | None, tag: str, what: str, rule: str, value: str) -> None:
+        """Report a fault of the DfE rules at the ``tag`` under ``parent``, naming the Child; the value is kept."""
+        message = f"{self.who}: {what} (DfE rule {rule}); kept as recorded"
+        self._add(Loss.INVALID_INPUT, tag, self._at(parent, tag), message, code=value)
 
     def _bool(self, parent: Node | None, tag: str, required: bool = False) -> bool | None:
         text = self._one(parent, tag, required)
@@ -322,6 +346,8 @@ class ChildReader:
         if chars is None:
             self._add(Loss.INVALID_INPUT, "ChildCharacteristics", f"{self.xpath}/ChildCharacteristics", "missing")
         la_child_id = self._one(ids, "LAchildID", required=True)
+        if la_child_id:
+            self.who = f"LAchildID {la_child_id}"
         lea = ctx.lea
         self.key = (NAME, lea, la_child_id, str(self.occurrence)) if la_child_id else (NAME, lea, "#", self.xpath)
         self.ids = KeyIds(self.key)
@@ -391,6 +417,9 @@ class ChildReader:
                         self._at(ids, tag),
                         f"{tag} does not match the UPN pattern; kept as recorded",
                     )
+                elif upn[0].upper() != upn_check_letter(upn):
+                    what = f"the check letter of {tag} should be {upn_check_letter(upn)}"
+                    self._dfe_fault(ids, tag, what, "1510", upn)
                 ident.append({"use": use, "system": ID["upn"], "value": upn})
         if ident:
             p["identifiers"] = ident
@@ -415,6 +444,10 @@ class ChildReader:
             )
         sex = self._one(ids, "Sex")
         gender = self._one(ids, "GenderCurrent")
+        if sex and self.unborn and sex.upper() != "U":
+            self._dfe_fault(ids, "Sex", "an unborn child's Sex must be U", "8750", sex)
+        elif gender and not sex and self.unborn and gender != "0":
+            self._dfe_fault(ids, "GenderCurrent", "an unborn child's GenderCurrent must be 0", "8750", gender)
         if sex:
             p["sex"] = self._mapped("cin-sex", sex, ids, "Sex")
         elif gender:
@@ -751,6 +784,15 @@ _EPISODE_PARTS: dict[str, Callable[[ChildReader, Node, str, int, int], None]] = 
     "CINPlanDates": ChildReader._cin_plan,
     "Section47": ChildReader._section47,
     "ChildProtectionPlans": ChildReader._cp_plan,
+}
+
+# The end dates the DfE requires inside the census year (tag, its container): the rule that says so.
+_IN_CENSUS_YEAR: dict[tuple[str, str], str] = {
+    ("CINclosureDate", "CINdetails"): "8620",
+    ("AssessmentAuthorisationDate", "Assessments"): "8696",
+    ("DateOfInitialCPC", "Section47"): "8715",
+    ("CPPendDate", "ChildProtectionPlans"): "8930",
+    ("CINPlanEndDate", "CINPlanDates"): "4013",
 }
 
 # CINdetails codes: tag, CodeSystem, the service episode's key, whether required.

@@ -22,6 +22,27 @@ NAME = "cin-census"
 CHILD_PATH = "/Message/Children/Child"
 DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UPN_SHAPE = re.compile(r"[A-Za-z]\d{12}|[A-Za-z]\d{11}[A-Za-z]")
+# The DfE check letters of a unique pupil number, by remainder (also the values of a letter in 13th place).
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def upn_check_letter(upn: str) -> str | None:
+    """The check letter the DfE algorithm gives for the 12 characters after the first of ``upn`` (weights 2 to 13
+    on characters 2 to 13, a letter in 13th place counting as its place in ``UPN_CHECK_LETTERS``; the sum modulo
+    23 picks the letter); None when ``upn`` does not have the UPN shape."""
+    if not UPN_SHAPE.fullmatch(upn):
+        return None
+    last = upn[12].upper()
+    if last.isdigit():
+        tail = int(last)
+    elif last in UPN_CHECK_LETTERS:
+        tail = UPN_CHECK_LETTERS.index(last)
+    else:
+        return None
+    total = sum(int(d) * w for d, w in zip(upn[1:12], range(2, 13), strict=True)) + tail * 13
+    return UPN_CHECK_LETTERS[total % 23]
+
+
 TRUE_TEXTS = frozenset({"true", "TRUE", "1"})
 FALSE_TEXTS = frozenset({"false", "FALSE", "0"})
 DA_FACTORS = {"3A": "child", "3B": "parent-or-carer", "3C": "household-member"}

@@ -428,6 +428,17 @@ def _header(elem: etree._Element, header: CensusHeader, report: ConversionReport
         header.sources.append(values)
     if not header.lea:
         report.add(ReportEntry(Loss.INVALID_INPUT, "LEA", "/Message/Header/Source/LEA", "no LA code in the header"))
+    year, reference = header.values.get("Year", ""), header.values.get("ReferenceDate", "")
+    if year and reference and reference != f"{year}-03-31":  # DfE rule 100
+        report.add(
+            ReportEntry(
+                Loss.INVALID_INPUT,
+                "ReferenceDate",
+                "/Message/Header/CollectionDetails/ReferenceDate",
+                f"the reference date of the {year} census is {year}-03-31 (DfE rule 100); kept as recorded",
+                code=reference,
+            )
+        )
     for sub in elem:
         if sub.tag not in ("CollectionDetails", "Source"):
             _unknown_subtree(sub, f"/Message/Header/{sub.tag}", report, set(fields))
