@@ -181,7 +181,17 @@ CONVERSIONS: tuple[tuple[str, str, str, str], ...] = (
     ("cin-census/da-factors.xml", "cin-census", "ndjson", "cin-census/da-factors.expected.ndjson"),
 )
 # Outputs written from Bundles that are themselves golden or example files: (inputs, writer format, output).
+_FORMAT_CASES = (
+    "logical/separation-and-contact.expected.bundle.json",
+    "logical/same-sex-couple-victim-left.expected.bundle.json",
+)
 BUNDLE_OUTPUTS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    *(
+        ((case,), fmt, f"fhir-formats/{Path(case).name.replace('.expected.bundle.json', '')}.bundle.{ext}")
+        for case in _FORMAT_CASES
+        for fmt, ext in (("fhir-json", "json"), ("fhir-xml", "xml"))
+    ),
+    (_FORMAT_CASES, "ndjson", "fhir-formats/cases.ndjson"),
     (("police-csv/notification.expected.ndjson",), "encompass", "encompass/notifications.expected.json"),
     (
         ("police-csv/notification.expected.ndjson", "fhir/case-01-post-separation-contact.json"),

@@ -7,7 +7,9 @@ Builders return fresh plain dicts (JSON-ready):
   single-coding one of the standard's CodeSystems;
 - ``extension(url, **value)`` an extension by absolute URL, ``own_extension("risk-score", valueInteger=3)``
   one of the standard's, ``sub_extension("status", valueCode=...)`` a sub-extension (relative url);
-- ``absent(reason)`` the ``{"extension": [data-absent-reason]}`` body of an element whose value is absent.
+- ``absent(reason)`` the ``{"extension": [data-absent-reason]}`` body of a primitive or Reference whose value is
+  absent. A CodeableConcept states absence with codings its bound ValueSet accepts instead
+  (``dastandard.logical.model.absence_codings``; see "Stating absence" in docs/profiles.md).
 
 Readers never raise on odd input: anything of the wrong type reads as absent (an empty map, list or ``None``).
 """
@@ -74,7 +76,9 @@ def absent_reason_extension(reason: str) -> Json:
 
 
 def absent(reason: str) -> Json:
-    """The body of an element whose value is absent for ``reason``: ``{"extension": [data-absent-reason]}``."""
+    """The body of a primitive or Reference whose value is absent for ``reason``: ``{"extension": [...]}``.
+
+    Not for a CodeableConcept under a binding: its absence is a coding the bound ValueSet includes."""
     return {"extension": [absent_reason_extension(reason)]}
 
 

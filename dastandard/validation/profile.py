@@ -738,6 +738,13 @@ class _Context:
             return  # an external value set (not shipped): not checked offline
         codings = _codings(value)
         if not codings:
+            if strength != "preferred" and _is_concept(value):
+                # As the reference validator does: a CodeableConcept with no coded Coding (only text, or only a
+                # data-absent-reason extension) fails a required binding and is warned of under an extensible one.
+                required = strength == "required"
+                need = "is required" if required else "should be provided"
+                message = f"{where}: no code provided, and a code {need} from the value set {url}"
+                self.issue("DA2005" if required else "DA2006", path, message, label)
             return
         known_systems = checker.valueset_systems(url, expansion)
         for system, _code in codings:
@@ -934,6 +941,11 @@ def _concepts(concepts: Any) -> Iterator[str]:
             if "code" in concept:
                 yield str(concept["code"])
             yield from _concepts(concept.get("concept"))
+
+
+def _is_concept(value: Any) -> bool:
+    """Whether a bound value is a CodeableConcept (a JSON object that is not a Coding, Quantity or other type)."""
+    return type(value) is dict and not any(key in value for key in ("code", "system", "value", "unit", "display"))
 
 
 def _codings(value: Any) -> list[tuple[str | None, str]]:
