@@ -271,3 +271,26 @@ def test_a_coded_value_in_the_value_set_meets_a_required_binding() -> None:
     res = good()
     res["type"] = [{"coding": [{"system": f"{BASE}/CodeSystem/kind", "code": "school"}], "text": "A school"}]
     assert issues(res, _bound("required")) == []
+
+
+def _bundle(kind: str, *relations: str) -> dict[str, Any]:
+    links = [{"relation": r, "url": f"https://example.org/fhir/Organization?page={i}"} for i, r in enumerate(relations)]
+    return {"resourceType": "Bundle", "id": "b", "type": kind, "link": links}
+
+
+def test_bundle_links_follow_the_reference_validator() -> None:
+    """Paging links belong to search and history results (DA2026); self, and a result's paging links, once (DA2027).
+    Any Bundle is checked, not only the standard's case Bundle."""
+    assert issues(_bundle("searchset", "self", "first", "previous", "next", "last", "alternate", "alternate")) == []
+    assert issues(_bundle("history", "self", "next")) == []
+    assert issues(_bundle("collection", "self", "describedby")) == []
+    assert issues(_bundle("collection", "self", "next")) == [("DA2026", "Bundle.link.1.relation")]
+    assert issues(_bundle("transaction", "last", "first")) == [
+        ("DA2026", "Bundle.link.0.relation"),
+        ("DA2026", "Bundle.link.1.relation"),
+    ]
+    assert issues(_bundle("searchset", "self", "next", "next", "self")) == [
+        ("DA2027", "Bundle.link.2.relation"),
+        ("DA2027", "Bundle.link.3.relation"),
+    ]
+    assert issues(_bundle("document", "self", "self")) == [("DA2027", "Bundle.link.1.relation")]
