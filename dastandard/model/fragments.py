@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dastandard.model.ids import code_system_url, extension_url
-from dastandard.model.urls import DATA_ABSENT_REASON
+from dastandard.model.urls import DATA_ABSENT_REASON, DATA_ABSENT_REASON_SYSTEM
 
 Json = dict[str, Any]
 
@@ -130,7 +130,11 @@ def codings_in(concept_or_coding: Any) -> Iterator[tuple[str | None, str]]:
 
 
 def absent_reason_of(element: Any) -> str | None:
-    """The data-absent-reason code an element carries (on itself), else ``None``."""
+    """The data-absent-reason code an element carries (on itself), else ``None``: a data-absent-reason coding of a
+    CodeableConcept (how a bound concept states absence) or the data-absent-reason extension."""
+    for system, code in codings_in(element):
+        if system == DATA_ABSENT_REASON_SYSTEM:
+            return code
     for ext in as_list(as_map(element).get("extension")):
         ext_map = as_map(ext)
         if ext_map.get("url") == DATA_ABSENT_REASON:
