@@ -132,9 +132,9 @@ def codings_in(concept_or_coding: Any) -> Iterator[tuple[str | None, str]]:
 def absent_reason_of(element: Any) -> str | None:
     """The data-absent-reason code an element carries (on itself), else ``None``: a data-absent-reason coding of a
     CodeableConcept (how a bound concept states absence) or the data-absent-reason extension."""
-    for system, code in codings_in(element):
+    for system, coded in codings_in(element):
         if system == DATA_ABSENT_REASON_SYSTEM:
-            return code
+            return coded
     for ext in as_list(as_map(element).get("extension")):
         ext_map = as_map(ext)
         if ext_map.get("url") == DATA_ABSENT_REASON:
