@@ -394,3 +394,10 @@ def test_a_national_not_stated_code_alone_is_a_value_not_an_absent_reason() -> N
     report = ConversionReport()
     back = bundle_to_logical(logical_to_bundle(doc), report)
     assert back["persons"][0]["ethnicityNhs"] == "Z" and report.lossless
+
+
+def test_an_absence_code_is_not_a_code_value_of_the_logical_record() -> None:
+    """The bound ValueSets include the data-absent-reason codes, but the record states absence one way only."""
+    doc = case("separation-and-contact")
+    doc["persons"][0]["sex"] = "not-asked"
+    assert list(validate_logical(doc)) == [("$.persons[0].sex", "code 'not-asked' is not in the value set sex")]
