@@ -25,7 +25,18 @@ from dastandard import __version__
 from dastandard.errors import OUTPUT_UNWRITABLE, FatalError
 
 # The subcommands. Each module ``dastandard.commands.<name>`` exposes a click command named ``command``.
-COMMAND_NAMES = ("validate", "rules", "explain", "convert", "formats", "profiles", "generate", "report", "package", "docs")
+COMMAND_NAMES = (
+    "validate",
+    "rules",
+    "explain",
+    "convert",
+    "formats",
+    "profiles",
+    "generate",
+    "report",
+    "package",
+    "docs",
+)
 
 
 def _load(name: str) -> click.Command:

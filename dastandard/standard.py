@@ -22,8 +22,9 @@ from dastandard._resources import data_path, read_json
 
 # The sub-folder of ``profiles/`` that holds generated files only.
 GENERATED_FOLDER = "generated"
-# The list of other publishers' canonicals the artifacts may name (written by the profile generator).
-EXTERNAL_CANONICALS_FILE = f"{GENERATED_FOLDER}/external-canonicals.json"
+# The list of other publishers' canonicals the artifacts may name (written by the profile generator). It is not a
+# FHIR resource, so it sits in ``other/``, where a FHIR package keeps its files that are not resources.
+EXTERNAL_CANONICALS_FILE = f"{GENERATED_FOLDER}/other/external-canonicals.json"
 
 CONFORMANCE_TYPES = (
     "ImplementationGuide",

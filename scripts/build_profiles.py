@@ -1,7 +1,7 @@
 """Generate the standard's conformance resources under ``profiles/generated/`` (the single source of those files).
 
 ``render()`` returns every CodeSystem, ValueSet, ConceptMap and StructureDefinition, and
-``profiles/generated/external-canonicals.json``, as exact bytes. It is the ``profiles`` step of
+``profiles/generated/other/external-canonicals.json``, as exact bytes. It is the ``profiles`` step of
 ``scripts/regen.py``; ``python scripts/build_profiles.py [--check]`` runs that one step. The ImplementationGuide is
 written by the ``ig`` step (``scripts/build_ig.py``), which lists everything under ``profiles/``, including the
 hand-written converter code lists and maps outside ``profiles/generated/``.
@@ -31,7 +31,7 @@ def build(ctx: Context) -> dict[Path, dict[str, Any]]:
             if path in out:
                 raise ValueError(f"duplicate artifact {path}")
             out[path] = resource
-    out[Path("external-canonicals.json")] = ctx.external_canonicals()
+    out[Path("other") / "external-canonicals.json"] = ctx.external_canonicals()
     return out
 
 

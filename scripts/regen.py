@@ -182,7 +182,17 @@ CONVERSIONS: tuple[tuple[str, str, str, str], ...] = (
     ("dfe-csc-api/child.dfe-csc.json", "dfe-csc-api", "ndjson", "dfe-csc-api/child.expected.ndjson"),
 )
 # Outputs written from Bundles that are themselves golden or example files: (inputs, writer format, output).
+_FORMAT_CASES = (
+    "logical/separation-and-contact.expected.bundle.json",
+    "logical/same-sex-couple-victim-left.expected.bundle.json",
+)
 BUNDLE_OUTPUTS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    *(
+        ((case,), fmt, f"fhir-formats/{Path(case).name.replace('.expected.bundle.json', '')}.bundle.{ext}")
+        for case in _FORMAT_CASES
+        for fmt, ext in (("fhir-json", "json"), ("fhir-xml", "xml"))
+    ),
+    (_FORMAT_CASES, "ndjson", "fhir-formats/cases.ndjson"),
     (("police-csv/notification.expected.ndjson",), "encompass", "encompass/notifications.expected.json"),
     (
         ("police-csv/notification.expected.ndjson", "fhir/case-01-post-separation-contact.json"),

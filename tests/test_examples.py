@@ -23,6 +23,7 @@ EXAMPLES = ROOT / "examples" / "fhir"
 INDEX = json.loads((EXAMPLES.parent / "cases.json").read_text(encoding="utf-8"))
 CASE_FILES = sorted(p.name for p in EXAMPLES.glob("case-*.json"))
 DAR_URL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+DAR_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 ABSENT_REASONS = {"not-asked", "asked-declined", "asked-unknown", "unknown", "not-applicable"}
 ALL_POINTS = {f"L{n:02d}" for n in range(1, 27)}
 
@@ -194,9 +195,11 @@ def test_protected_characteristics_of_every_person(name: str) -> None:
                     holder = next(s for s in holder["extension"] if s["url"] == "status")
                 concepts.append(holder["valueCodeableConcept"])
         for concept in concepts:
-            reasons = [e["valueCode"] for e in concept.get("extension", []) if e["url"] == DAR_URL]
-            assert bool(concept.get("coding")) != bool(reasons), f"{person['id']}: value or absent reason"
-            assert set(reasons) <= ABSENT_REASONS
+            # a value, or absence stated by a coding the bound ValueSet accepts (never an extension alone)
+            assert concept.get("coding"), f"{person['id']}: a coding (a value or a coded absent reason)"
+            assert "extension" not in concept, f"{person['id']}: absence is coded, not an extension"
+            reasons = {c["code"] for c in concept["coding"] if c["system"] == DAR_SYSTEM}
+            assert reasons <= ABSENT_REASONS
         for url in required:
             assert len(_ext(person, url)) == 1, f"{person['id']} lacks {url}"
 
@@ -206,8 +209,8 @@ def test_absent_reasons_are_used_explicitly() -> None:
     seen: set[str] = set()
     for name in CASE_FILES:
         for node in _walk(_bundle(name)["entry"]):
-            if node.get("url") == DAR_URL:
-                seen.add(node["valueCode"])
+            if node.get("system") == DAR_SYSTEM:
+                seen.add(node["code"])
     assert {"not-applicable", "asked-declined", "not-asked", "asked-unknown", "unknown"} <= seen
 
 

@@ -25,6 +25,7 @@ from dastandard.logical import (
     validate_logical,
     value_set_codes,
 )
+from dastandard.logical.model import ABSENT_REASONS, absence_codings
 from dastandard.model.ids import identifier_system
 from dastandard.standard import standard
 
@@ -193,6 +194,8 @@ def test_every_output_value_is_traceable_to_the_input(name: str) -> None:
     fixed |= {s.resource_type for s in SECTIONS} | {"Bundle"}
     fixed |= {f.code for s in SECTIONS for f in s.fields if hasattr(f, "code") and isinstance(f.code, str)}
     fixed |= {s.record_type for s in SECTIONS}
+    # a stated absence is coded with the code the bound ValueSet takes for the reason (UK Core: Z or 99)
+    fixed |= {code for r in ABSENT_REASONS for _, code in absence_codings("nhs-ethnic-category", r)}
     structural_keys = ("system", "url", "reference", "fullUrl", "id", "profile")
     for path, value in _scalars(logical_to_bundle(doc, source="source.logical.json")):
         last = path.rsplit(".", 1)[-1]
@@ -331,3 +334,70 @@ def test_bundle_parses_as_fhir(name: str) -> None:
     """An independent FHIR model (fhir.resources, R4B: structurally R4 for these resources) accepts the Bundle."""
     bundle_model = pytest.importorskip("fhir.resources.R4B.bundle")
     bundle_model.Bundle.model_validate(logical_to_bundle(case(name)))
+
+
+DAR_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+DAR_EXTENSION = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+UKCORE_ETHNIC = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland"
+
+
+def _absent_concepts(node: Any) -> Iterator[dict[str, Any]]:
+    """Every CodeableConcept of a Bundle whose codings state absence (a data-absent-reason coding)."""
+    if isinstance(node, dict):
+        codings = node.get("coding")
+        if isinstance(codings, list) and any(c.get("system") == DAR_SYSTEM for c in codings):
+            yield node
+        for value in node.values():
+            yield from _absent_concepts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _absent_concepts(value)
+
+
+def test_absence_is_written_as_codings_the_bound_value_sets_take() -> None:
+    """The writer codes absence (no data-absent-reason extension on a concept); UK Core's ethnic category, whose
+    ValueSet the standard does not own, takes its own Z or 99 first and keeps the precise reason beside it."""
+    bundle = logical_to_bundle(case("same-sex-couple-victim-left"))
+    concepts = list(_absent_concepts(bundle))
+    assert concepts and all("extension" not in c for c in concepts)
+    ethnic = [c["coding"] for c in concepts if c["coding"][0]["system"] == UKCORE_ETHNIC]
+    assert [{"system": UKCORE_ETHNIC, "code": "99"}, {"system": DAR_SYSTEM, "code": "not-asked"}] in ethnic
+    assert all(len(c["coding"]) == 1 for c in concepts if c["coding"][0]["system"] == DAR_SYSTEM)
+
+
+def _as_extensions(node: Any) -> Any:
+    """The Bundle as older records stated absence: a lone data-absent-reason extension instead of codings."""
+    if isinstance(node, dict):
+        codings = node.get("coding")
+        if isinstance(codings, list) and any(c.get("system") == DAR_SYSTEM for c in codings):
+            reason = next(c["code"] for c in codings if c.get("system") == DAR_SYSTEM)
+            return {"extension": [{"url": DAR_EXTENSION, "valueCode": reason}]}
+        return {k: _as_extensions(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_as_extensions(v) for v in node]
+    return node
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_reader_maps_coded_and_older_absence_to_the_same_absent_reason(name: str) -> None:
+    bundle = logical_to_bundle(case(name))
+    coded, older = ConversionReport(), ConversionReport()
+    assert _as_extensions(bundle) != bundle
+    assert bundle_to_logical(_as_extensions(bundle), older) == bundle_to_logical(bundle, coded)
+    assert coded.lossless and older.lossless
+
+
+def test_a_national_not_stated_code_alone_is_a_value_not_an_absent_reason() -> None:
+    """Only the writer's exact coded absence reads as ``absentReason``: UK Core Z on its own is the code Z."""
+    doc = case("same-sex-couple-victim-left")
+    doc["persons"][0]["ethnicityNhs"] = "Z"
+    report = ConversionReport()
+    back = bundle_to_logical(logical_to_bundle(doc), report)
+    assert back["persons"][0]["ethnicityNhs"] == "Z" and report.lossless
+
+
+def test_an_absence_code_is_not_a_code_value_of_the_logical_record() -> None:
+    """The bound ValueSets include the data-absent-reason codes, but the record states absence one way only."""
+    doc = case("separation-and-contact")
+    doc["persons"][0]["sex"] = "not-asked"
+    assert list(validate_logical(doc)) == [("$.persons[0].sex", "code 'not-asked' is not in the value set sex")]

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "profiles"
 MANIFEST: dict[str, Any] = orjson.loads((PROFILES / "package.json").read_bytes())
 CANONICAL: str = MANIFEST["canonical"]
-EXTERNAL: dict[str, Any] = orjson.loads((PROFILES / "generated" / "external-canonicals.json").read_bytes())
+EXTERNAL: dict[str, Any] = orjson.loads((PROFILES / "generated" / "other" / "external-canonicals.json").read_bytes())
 R4 = models["r4"]
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -542,7 +542,7 @@ def test_generated_resources_are_in_sync_with_their_source() -> None:
 def test_generated_and_hand_written_resources_are_told_apart_by_folder() -> None:
     generated_on_disk = {p for p in RESOURCES if GENERATED_DIR in p.parents}
     assert generated_on_disk == {p for p in GENERATED if p.suffix == ".json"} - {
-        GENERATED_DIR / "external-canonicals.json"
+        GENERATED_DIR / "other" / "external-canonicals.json"
     } | {build_ig.IG_PATH}
     hand_written = [p for p in RESOURCES if GENERATED_DIR not in p.parents]
     # Hand-written: the converters' own source code lists and the maps from them, named after their format.

@@ -42,7 +42,7 @@ def test_wheel_ships_every_data_folder(unpacked_wheel: Path) -> None:
     assert shipped == in_tree
     # Generated and hand-written resources keep their folders in the wheel (see docs/profiles.md).
     assert Path("generated/ImplementationGuide/dastandard.json") in shipped
-    assert Path("generated/external-canonicals.json") in shipped
+    assert Path("generated/other/external-canonicals.json") in shipped
     assert any(p.parts[0] == "ConceptMap" for p in shipped)
     assert (unpacked_wheel / "dastandard" / "py.typed").exists()
 

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from dastandard.model.ids import code_system_url, extension_url
 from dastandard.model.urls import (
+    DATA_ABSENT_REASON_SYSTEM,
     OBSERVATION_CATEGORY,
     PATIENT_DISABILITY,
     PATIENT_RELIGION,
@@ -54,6 +55,10 @@ _EXTERNAL_SYSTEMS: Final[Mapping[str, str]] = {
     "provenance-agent-type": PROVENANCE_PARTICIPANT_TYPE,
 }
 
+# Code lists bound through a ValueSet the standard does not own, whose own codes state absence: the ConceptMap
+# that gives the code for each absent reason (UK Core's ethnic category has Z 'Not stated' and 99 'Not known').
+_ABSENCE_MAPS: Final[Mapping[str, str]] = {"nhs-ethnic-category": "absent-reason-to-nhs-ethnic-category"}
+
 
 def component_system() -> str:
     """The CodeSystem of the standard's Observation component codes (``abuseKind``, ``basis``, ...)."""
@@ -83,10 +88,13 @@ def value_set_codes(value_set: str) -> dict[str, str] | None:
             return None
         return dict.fromkeys(_code_system_codes(own.resource.get("concept", [])), code_system_url(value_set))
     codes: dict[str, str] = {}
-    for include in artifact.resource.get("compose", {}).get("include", []):
+    includes = artifact.resource.get("compose", {}).get("include", [])
+    for include in includes:
         system = include.get("system")
         if include.get("filter") or include.get("valueSet") or not isinstance(system, str):
             return None
+        if system == DATA_ABSENT_REASON_SYSTEM and len(includes) > 1:
+            continue  # the absence codes: a logical record states absence with ``absentReason``, never as a code
         if include.get("concept"):
             codes.update((str(c["code"]), system) for c in include["concept"])
             continue
@@ -95,6 +103,47 @@ def value_set_codes(value_set: str) -> dict[str, str] | None:
             return None
         codes.update((code, system) for code in _code_system_codes(code_system.resource.get("concept", [])))
     return codes
+
+
+@cache
+def absence_codes(value_set: str) -> frozenset[str]:
+    """The data-absent-reason codes the shipped ValueSet ``value_set`` includes (empty when it includes none)."""
+    std = standard()
+    artifact = std.get(std.url("ValueSet", value_set))
+    if artifact is None:
+        return frozenset()
+    return frozenset(
+        str(concept["code"])
+        for include in artifact.resource.get("compose", {}).get("include", [])
+        if include.get("system") == DATA_ABSENT_REASON_SYSTEM
+        for concept in include.get("concept", [])
+    )
+
+
+@cache
+def absence_codings(value_set: str, reason: str) -> tuple[tuple[str, str], ...]:
+    """``(system, code)`` of the codings that state a value of ``value_set`` absent for ``reason``.
+
+    A ValueSet that includes the data-absent-reason codes takes the one coding ``(data-absent-reason, reason)``.
+    A ValueSet the standard does not own takes its own code for the reason (from the ConceptMap named in
+    ``_ABSENCE_MAPS``) followed by the data-absent-reason coding, which keeps the precise reason. Empty when the
+    code list has no coded form of absence.
+    """
+    if reason in absence_codes(value_set):
+        return ((DATA_ABSENT_REASON_SYSTEM, reason),)
+    map_id = _ABSENCE_MAPS.get(value_set)
+    if map_id is None:
+        return ()
+    std = standard()
+    artifact = std.get(std.url("ConceptMap", map_id))
+    for group in artifact.resource.get("group", []) if artifact is not None else ():
+        if group.get("source") != DATA_ABSENT_REASON_SYSTEM:
+            continue
+        for element in group.get("element", []):
+            targets = [t for t in element.get("target", []) if t.get("code")]
+            if element.get("code") == reason and targets:
+                return ((str(group["target"]), str(targets[0]["code"])), (DATA_ABSENT_REASON_SYSTEM, reason))
+    return ()
 
 
 def _code_system_codes(concepts: Sequence[Mapping[str, Any]]) -> Iterator[str]:

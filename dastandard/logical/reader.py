@@ -38,6 +38,7 @@ from dastandard.logical.model import (
     Items,
     Section,
     Val,
+    absence_codings,
     component_system,
     ext_url,
     fixed_elements,
@@ -47,7 +48,7 @@ from dastandard.logical.model import (
 )
 from dastandard.model.fragments import as_list, as_map
 from dastandard.model.ids import extension_url, full_url, identifier_system, profile_url, stable_id
-from dastandard.model.urls import DATA_ABSENT_REASON
+from dastandard.model.urls import DATA_ABSENT_REASON, DATA_ABSENT_REASON_SYSTEM
 
 # --------------------------------------------------------------------------------------------------------------
 # FHIR Bundle -> logical record.
@@ -92,6 +93,17 @@ def _absent_reason(extensions: Any) -> str | None:
     return None
 
 
+def _coded_absence(value_set: str, codings: list[Any]) -> str | None:
+    """The reason of codings that are exactly the writer's coded absence for ``value_set``, else None."""
+    for coding in codings:
+        if isinstance(coding, dict) and coding.get("system") == DATA_ABSENT_REASON_SYSTEM:
+            reason = coding.get("code")
+            if reason in ABSENT_REASONS:
+                expected = [{"system": system, "code": code} for system, code in absence_codings(value_set, reason)]
+                return str(reason) if codings == expected else None
+    return None
+
+
 def _coding_value(val: Val, coding: Any, inn: _In, loc: str, *, further: bool = False) -> Any:
     """A code string, or a coding object when the Coding has a display or another code system."""
     if not isinstance(coding, dict) and coding is not None:
@@ -126,6 +138,11 @@ def _concept_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
             out["absentReason"] = reason
             rest.pop("extension")
     codings = rest.pop("coding", None)
+    if "absentReason" not in out and isinstance(codings, list) and codings:
+        reason = _coded_absence(val.value_set, codings)
+        if reason is not None:  # absence stated by codings the binding accepts
+            out["absentReason"] = reason
+            codings = None
     if isinstance(codings, list) and codings:
         first = _coding_value(val, codings[0], inn, f"{loc}.coding[0]")
         if first is not _MISSING:

@@ -27,6 +27,7 @@ from dastandard.logical.model import (
     Items,
     Section,
     Val,
+    absence_codings,
     component_system,
     ext_url,
     fixed_elements,
@@ -91,6 +92,15 @@ def _system(value_set: str, code: str) -> str:
     return system
 
 
+def _absent_concept(value_set: str, reason: str) -> dict[str, Any]:
+    """A CodeableConcept stating absence: the codings the bound ValueSet accepts for ``reason`` (see
+    ``absence_codings``), else (a code list with no coded absence) the data-absent-reason extension."""
+    codings = absence_codings(value_set, reason)
+    if codings:
+        return {"coding": [{"system": system, "code": code} for system, code in codings]}
+    return _absent(reason)
+
+
 def _coding(value_set: str, value: Any) -> dict[str, Any]:
     """A Coding from a code string or a coding object (``code``, ``system``, ``display``)."""
     if isinstance(value, str):
@@ -107,12 +117,15 @@ def _concept(value_set: str, value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         return {"coding": [{"system": _system(value_set, value), "code": value}]}
     if len(value) == 1 and "absentReason" in value:  # the common shapes first: an absent reason alone ...
-        return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]}
+        return _absent_concept(value_set, value["absentReason"])
     if len(value) == 2 and "code" in value and "system" in value:  # ... and a code with its system
         return {"coding": [{"system": value["system"] or _system(value_set, value["code"]), "code": value["code"]}]}
     concept: dict[str, Any] = {}
     if "absentReason" in value:
-        concept["extension"] = [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]
+        if "code" in value or "codings" in value:  # a value beside a reason: the reason stays an extension
+            concept["extension"] = [{"url": DATA_ABSENT_REASON, "valueCode": value["absentReason"]}]
+        else:  # a reason with text: coded as absence, the text kept
+            concept.update(_absent_concept(value_set, value["absentReason"]))
     codings = [_coding(value_set, value)] if "code" in value else []
     codings += [_coding(value_set, c) for c in value.get("codings", ())]
     if codings:

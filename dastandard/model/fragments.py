@@ -7,7 +7,9 @@ Builders return fresh plain dicts (JSON-ready):
   single-coding one of the standard's CodeSystems;
 - ``extension(url, **value)`` an extension by absolute URL, ``own_extension("risk-score", valueInteger=3)``
   one of the standard's, ``sub_extension("status", valueCode=...)`` a sub-extension (relative url);
-- ``absent(reason)`` the ``{"extension": [data-absent-reason]}`` body of an element whose value is absent.
+- ``absent(reason)`` the ``{"extension": [data-absent-reason]}`` body of a primitive or Reference whose value is
+  absent. A CodeableConcept states absence with codings its bound ValueSet accepts instead
+  (``dastandard.logical.model.absence_codings``; see "Stating absence" in docs/profiles.md).
 
 Readers never raise on odd input: anything of the wrong type reads as absent (an empty map, list or ``None``).
 """
@@ -18,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dastandard.model.ids import code_system_url, extension_url
-from dastandard.model.urls import DATA_ABSENT_REASON
+from dastandard.model.urls import DATA_ABSENT_REASON, DATA_ABSENT_REASON_SYSTEM
 
 Json = dict[str, Any]
 
@@ -74,7 +76,9 @@ def absent_reason_extension(reason: str) -> Json:
 
 
 def absent(reason: str) -> Json:
-    """The body of an element whose value is absent for ``reason``: ``{"extension": [data-absent-reason]}``."""
+    """The body of a primitive or Reference whose value is absent for ``reason``: ``{"extension": [...]}``.
+
+    Not for a CodeableConcept under a binding: its absence is a coding the bound ValueSet includes."""
     return {"extension": [absent_reason_extension(reason)]}
 
 
@@ -126,7 +130,11 @@ def codings_in(concept_or_coding: Any) -> Iterator[tuple[str | None, str]]:
 
 
 def absent_reason_of(element: Any) -> str | None:
-    """The data-absent-reason code an element carries (on itself), else ``None``."""
+    """The data-absent-reason code an element carries (on itself), else ``None``: a data-absent-reason coding of a
+    CodeableConcept (how a bound concept states absence) or the data-absent-reason extension."""
+    for system, coded in codings_in(element):
+        if system == DATA_ABSENT_REASON_SYSTEM:
+            return coded
     for ext in as_list(as_map(element).get("extension")):
         ext_map = as_map(ext)
         if ext_map.get("url") == DATA_ABSENT_REASON:

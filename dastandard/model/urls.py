@@ -1,9 +1,10 @@
 """Every canonical and external URL the Python code uses, defined once.
 
 The standard's own canonicals are built from its base in ``profiles/package.json`` (see ``dastandard.model.ids``).
-Canonicals of other publishers that the profiles themselves name are read from ``profiles/external-canonicals.json``
-(written by ``scripts/build_profiles.py``), so the generator and the toolkit cannot disagree; the few the
-profiles never name (code systems of core FHIR elements, namespaces, schema ids) are spelled out here.
+Canonicals of other publishers that the profiles themselves name are read from
+``profiles/generated/other/external-canonicals.json`` (written by ``scripts/build_profiles.py``), so the generator
+and the toolkit cannot disagree; the few the profiles never name (code systems of core FHIR elements, namespaces,
+schema ids) are spelled out here.
 
 Error policy: a canonical missing from ``external-canonicals.json`` raises ``LookupError`` at import, because
 the shipped artifacts and the code would otherwise disagree silently.

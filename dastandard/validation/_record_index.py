@@ -26,9 +26,10 @@ from dastandard.model.fragments import as_bool, as_list, as_map, as_str
 from dastandard.model.ids import extension_url, identifier_system
 from dastandard.model.practice_codes import PERSON_CAUSING_HARM
 from dastandard.model.practice_codes import VICTIM as VICTIM_ROLE
-from dastandard.model.urls import DATA_ABSENT_REASON, NHS_NUMBER_SYSTEM
+from dastandard.model.urls import DATA_ABSENT_REASON, DATA_ABSENT_REASON_SYSTEM, NHS_NUMBER_SYSTEM
 
 DAR_URL = DATA_ABSENT_REASON
+DAR_SYSTEM = DATA_ABSENT_REASON_SYSTEM
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -202,9 +203,17 @@ def value_codings(element: Mapping[str, Any]) -> frozenset[Coded]:
 
 
 def absent_reason(element: Any) -> str | None:
-    """The data-absent-reason code on an element or inside its ``valueCodeableConcept``, else ``None``."""
+    """Why an element's value is absent, else ``None``: a data-absent-reason coding of the element (a
+    CodeableConcept) or of its ``valueCodeableConcept`` (the coded form the bound ValueSets accept), or a
+    data-absent-reason extension on either (the form of primitives, references and older records)."""
     element_map = as_map(element)
     for holder in (element_map, as_map(element_map.get("valueCodeableConcept"))):
+        codings = holder.get("coding")
+        if type(codings) is list:
+            for coding in codings:
+                coding_map = coding if type(coding) is dict else as_map(coding)
+                if coding_map.get("system") == DAR_SYSTEM:
+                    return as_str(coding_map.get("code")) or "unknown"
         exts = holder.get("extension")
         if not isinstance(exts, list):
             continue

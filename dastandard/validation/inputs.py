@@ -1,7 +1,8 @@
 """Reading inputs into records to check: files, folders, standard input, NDJSON line by line.
 
 Inputs are read lazily: files one at a time, NDJSON line by line (never more than one line and one read chunk in
-memory), folders walked in sorted order (hidden entries skipped). The format of each input is decided by
+memory), folders walked in sorted order (hidden entries skipped, and a FHIR package's own metadata: see
+``walk_inputs``). The format of each input is decided by
 ``dastandard.fhir.detect.detect_shape``, the detector conversion uses too, unless the caller names it. Problems
 reading an input (unreadable, empty, undetectable, over a size limit) become syntax findings with a location;
 nothing raises.
@@ -52,18 +53,31 @@ def iter_units(
             yield from _read_file(path, settings, input_format)
 
 
-def walk_inputs(root: Path) -> Iterator[Path]:
-    """Every file below ``root`` in sorted order, hidden entries and symlinked folders skipped."""
+PACKAGE_MANIFEST = "package.json"
+"""The manifest of a FHIR NPM package (and of the standard's own ``profiles/`` folder)."""
+PACKAGE_OTHER = "other"
+"""The folder in which a FHIR package keeps files that are not FHIR resources."""
+
+
+def walk_inputs(root: Path, *, in_package: bool = False) -> Iterator[Path]:
+    """Every file below ``root`` in sorted order, hidden entries and symlinked folders skipped.
+
+    A folder holding a ``package.json`` is laid out as a FHIR package: that manifest, and any ``other/`` folder in
+    it or below it, are the package's own metadata, not resources, and are left out (``.index.json`` is hidden
+    anyway). A file named on the command line is always read, whatever its name.
+    """
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
+    in_package = in_package or any(e.name == PACKAGE_MANIFEST and e.is_file() for e in entries)
     for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from walk_inputs(Path(entry.path))
-        elif entry.is_file():
+            if not (in_package and entry.name == PACKAGE_OTHER):
+                yield from walk_inputs(Path(entry.path), in_package=in_package)
+        elif entry.is_file() and not (in_package and entry.name == PACKAGE_MANIFEST):
             yield Path(entry.path)
 
 

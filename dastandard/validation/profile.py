@@ -440,11 +440,36 @@ class _Context:
 
     # Bundle rules ---------------------------------------------------------
 
+    def bundle_links(self, root: tuple[Any, ...]) -> None:
+        """``Bundle.link`` as the reference validator checks it: the paging relations (first, previous, next,
+        last) belong to search and history results only (DA2026), and ``self``, or a paging relation of a search
+        or history result, is given once (DA2027; reported at each repeat)."""
+        links = self.record.get("link")
+        if type(links) is not list:
+            return
+        kind = self.record.get("type")
+        paged = kind in _PAGED_BUNDLES
+        seen: set[str] = set()
+        for index, link in enumerate(links):
+            relation = link.get("relation") if type(link) is dict else None
+            if type(relation) is not str:
+                continue  # a link without a relation is a cardinality finding of the structure layer
+            here = (*root, "link", index, "relation")
+            if relation in _PAGING_RELATIONS and not paged and isinstance(kind, str):
+                message = f"link relation {relation!r} is for paging search or history results, not a {kind} Bundle"
+                self.issue("DA2026", here, message, resource_label(self.record))
+            if relation == "self" or (paged and relation in _PAGING_RELATIONS):
+                if relation in seen:
+                    message = f"link relation {relation!r} is given more than once"
+                    self.issue("DA2027", here, message, resource_label(self.record))
+                seen.add(relation)
+
     def bundle_rules(self, root: tuple[Any, ...]) -> None:
         bundle = self.record
         # DA2020 and DA2021 are rules of this standard's case bundle; any other Bundle has the base rules only
         # (bdl-7 in the structure layer: fullUrl unique with its version).
         own = _claims(bundle, f"{self.checker.canonical}/StructureDefinition/DACaseBundle")
+        self.bundle_links(root)
         needs_full_url = bundle.get("type") not in ("transaction", "batch", "transaction-response", "batch-response")
         seen_urls: dict[str, int] = {}
         seen_ids: dict[str, int] = {}
@@ -737,6 +762,13 @@ class _Context:
             return  # an external value set (not shipped): not checked offline
         codings = _codings(value)
         if not codings:
+            if strength != "preferred" and _is_concept(value):
+                # As the reference validator does: a CodeableConcept with no coded Coding (only text, or only a
+                # data-absent-reason extension) fails a required binding and is warned of under an extensible one.
+                required = strength == "required"
+                need = "is required" if required else "should be provided"
+                message = f"{where}: no code provided, and a code {need} from the value set {url}"
+                self.issue("DA2005" if required else "DA2006", path, message, label)
             return
         known_systems = checker.valueset_systems(url, expansion)
         for system, _code in codings:
@@ -933,6 +965,16 @@ def _concepts(concepts: Any) -> Iterator[str]:
             if "code" in concept:
                 yield str(concept["code"])
             yield from _concepts(concept.get("concept"))
+
+
+# Bundle.link: the paging relations of search results (http.html#paging), and the Bundle types that page.
+_PAGING_RELATIONS = frozenset({"first", "previous", "next", "last"})
+_PAGED_BUNDLES = frozenset({"searchset", "history"})
+
+
+def _is_concept(value: Any) -> bool:
+    """Whether a bound value is a CodeableConcept (a JSON object that is not a Coding, Quantity or other type)."""
+    return type(value) is dict and not any(key in value for key in ("code", "system", "value", "unit", "display"))
 
 
 def _codings(value: Any) -> list[tuple[str | None, str]]:

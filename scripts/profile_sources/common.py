@@ -32,6 +32,9 @@ DISABILITY_EXT = FHIR_SD + "patient-disability"
 # Core R4 extension naming the EpisodeOfCare an event belongs to; converters put it on CIN assessments and plans.
 WORKFLOW_EPISODE_EXT = FHIR_SD + "workflow-episodeOfCare"
 DAR_CS = THO_CS + "data-absent-reason"
+# The data-absent-reason codes the standard uses to state why a value is absent. Every ValueSet bound to an element
+# whose absence must be statable includes them, so a stated absence is a coding a required binding accepts.
+ABSENT_REASON_CODES = ("not-asked", "asked-declined", "asked-unknown", "unknown", "not-applicable")
 CONFIDENTIALITY_CS = THO_CS + "v3-Confidentiality"
 ACTCODE_CS = THO_CS + "v3-ActCode"
 MARITAL_CS = THO_CS + "v3-MaritalStatus"

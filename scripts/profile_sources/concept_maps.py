@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from profile_sources.common import JSON, UKCORE_ETHNIC_CS, Context
+from profile_sources.common import DAR_CS, JSON, UKCORE_ETHNIC_CS, Context
 from profile_sources.terminology import conceptmap
 
 
@@ -84,7 +84,23 @@ def concept_maps(ctx: Context) -> list[JSON]:
         ("18", "OOTH", "wider", "Lossy: DfE has no Arab category; OOTH is wider."),
         ("19", "OOTH", "wider", "DfE OOTH also covers Arab, which ONS 2021 separates (18)."),
     ]  # fmt: skip
+    absent_nhs: list[tuple[str, str | None, str, str | None]] = [
+        ("asked-declined", "Z", "equivalent", "Not stated: the person was asked and chose not to say."),
+        ("not-asked", "99", "equivalent", "Not known, the default code: the person was not asked."),
+        ("asked-unknown", "99", "equivalent", "Not known: the person was asked and could not answer."),
+        ("unknown", "99", "wider", "Not known, the default code; it also covers not asked."),
+        ("not-applicable", "99", "wider", "NHS England has no 'does not apply'; the default 'Not known' is wider."),
+    ]
     return [
+        conceptmap(
+            ctx, "absent-reason-to-nhs-ethnic-category", "AbsentReasonToNhsEthnicCategory",
+            "Absent reason to NHS England ethnic category",
+            "How a stated absence of the ethnic category is coded in the UK Core ethnic category extension, whose "
+            "ValueSet (UK Core, extensible binding) the standard does not own: the NHS Data Dictionary codes Z "
+            "'Not stated' and 99 'Not known', which UK Core includes. The record carries this coding together with "
+            "the data-absent-reason coding that gives the precise reason.",
+            ctx.vs("characteristic-absent-reason"), ctx.vs("nhs-ethnic-category"), DAR_CS, nhs, absent_nhs,
+        ),
         conceptmap(
             ctx, "dfe-ethnicity-to-nhs-ethnic-category", "DfeEthnicityToNhsEthnicCategory",
             "DfE ethnicity to NHS England ethnic category",

@@ -21,21 +21,21 @@ def extensions(b: Builder) -> list[Ext]:
             "person-sex", "Sex",
             "A person's sex (biological sex, as in the Equality Act 2010 s11 read with For Women Scotland [2025] UKSC 16), recorded apart from administrative gender and gender identity." + NOT_EXISTING + ": Patient.gender is administrative gender, UK Core Extension-UKCore-BirthSex is bound to administrative-gender codes, and neither allows a stated reason for absence with the DfE M/F/U codes.",
             ["Patient"], "Sex (M, F, U) or why it is absent",
-            "The person's sex: M, F, or U (not yet determined, e.g. unborn). If not recorded, the CodeableConcept carries the data-absent-reason extension instead of a coding.",
+            "The person's sex: M, F, or U (not yet determined, e.g. unborn). If not recorded, the CodeableConcept carries a coding from the data-absent-reason code system (in the bound ValueSet) instead.",
             "L09, L14", cc, b.bind("required", "sex", "Sex is a closed national list (DfE M, F, U)."),
         ),
         Ext(
             "gender-identity", "Gender identity",
             "A person's gender identity, NHS Data Dictionary GENDER IDENTITY CODE, with optional free text." + NOT_EXISTING + " with a UK code list: the HL7 core patient-genderIdentity extension has only an example binding and UK Core has none.",
             ["Patient"], "Gender identity (NHS DD code) or why absent",
-            "The person's gender identity as the person states it, coded with NHS DD GENDER IDENTITY CODE; CodeableConcept.text holds the person's own term. Absence is stated with data-absent-reason.",
+            "The person's gender identity as the person states it, coded with NHS DD GENDER IDENTITY CODE; CodeableConcept.text holds the person's own term. Absence is stated with a data-absent-reason coding, which the bound ValueSet includes.",
             "L09", cc, b.bind("required", "gender-identity", "NHS Data Dictionary GENDER IDENTITY CODE."),
         ),
         Ext(
             "sexual-orientation", "Sexual orientation",
             "A person's stated sexual orientation (NHS Sexual Orientation Monitoring, PERSON STATED SEXUAL ORIENTATION CODE)." + NOT_EXISTING + ": UK Core has no sexual orientation element and the common pattern (an Observation) would separate a protected characteristic from the person it describes.",
             ["Patient"], "Sexual orientation (NHS SOM) or why absent",
-            "The person's stated sexual orientation (for people aged 16 and over); for younger children the data-absent-reason not-applicable is used.",
+            "The person's stated sexual orientation (for people aged 16 and over); for younger children the data-absent-reason coding not-applicable is used.",
             "L09", cc, b.bind("required", "sexual-orientation", "NHS SOM codes."),
         ),
         Ext(
@@ -55,7 +55,7 @@ def extensions(b: Builder) -> list[Ext]:
             "Whether a person is pregnant or has recently given birth, as at a date." + NOT_EXISTING + " on the person; pregnancy and maternity is a protected characteristic and a risk factor that must sit with the person (learning point L20).",
             ["Patient"], "Pregnancy status as at a date", "The person's pregnancy status and when it was established.",
             "L09, L20", subs=[
-                Sub("status", "Pregnancy status or why absent", "Pregnant, recently given birth, or not pregnant; or a data-absent-reason.", 1, "1", cc, b.bind("required", "pregnancy-status", "The standard's pregnancy statuses.")),
+                Sub("status", "Pregnancy status or why absent", "Pregnant, recently given birth, or not pregnant; or a data-absent-reason coding.", 1, "1", cc, b.bind("required", "pregnancy-status", "The standard's pregnancy statuses.")),
                 Sub("effective", "When the status was established", "The date or time at which the status was known to be true.", 0, "1", [t("dateTime")]),
             ],
         ),

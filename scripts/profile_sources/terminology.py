@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profile_sources.common import (
+    ABSENT_REASON_CODES,
+    DAR_CS,
     JSON,
     Context,
 )
@@ -62,6 +64,7 @@ class CS:
     properties: Sequence[tuple[str, str, str]] = ()  # (code, type, description)
     value_set: bool = True
     vs_description: str | None = None
+    absence: bool = False  # the ValueSet also includes the data-absent-reason codes (absence can be stated)
 
 
 def _walk(concepts: Sequence[C]) -> list[C]:
@@ -120,6 +123,15 @@ def valueset(
         compose.append(inc)
     res["compose"] = {"include": compose}
     return res
+
+
+ABSENCE_INCLUDE: tuple[str, Sequence[str]] = (DAR_CS, ABSENT_REASON_CODES)
+"""The include that lets a ValueSet state absence: the data-absent-reason codes the standard uses."""
+
+ABSENCE_NOTE = (
+    " It also includes the data-absent-reason codes (not-asked, asked-declined, asked-unknown, unknown, "
+    "not-applicable): a value that is absent is stated by a coding from them, which the binding accepts."
+)
 
 
 def _pascal(kebab: str) -> str:

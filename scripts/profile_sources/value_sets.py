@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from profile_sources.common import ACTCODE_CS, CONFIDENTIALITY_CS, DAR_CS, JSON, MARITAL_CS, UKCORE_ETHNIC_CS, Context
-from profile_sources.terminology import valueset
+from profile_sources.common import (
+    ABSENT_REASON_CODES,
+    ACTCODE_CS,
+    CONFIDENTIALITY_CS,
+    DAR_CS,
+    JSON,
+    MARITAL_CS,
+    UKCORE_ETHNIC_CS,
+    Context,
+)
+from profile_sources.terminology import ABSENCE_INCLUDE, ABSENCE_NOTE, valueset
 
 
 def value_sets(ctx: Context) -> list[JSON]:
@@ -15,16 +24,18 @@ def value_sets(ctx: Context) -> list[JSON]:
             "GenderIdentity",
             "Gender identity",
             "A person's gender identity: NHS Data Dictionary GENDER IDENTITY CODE. The codes Z and X are kept for "
-            "sources that use them; the standard's own way to state absence is data-absent-reason.",
-            [(ctx.cs("nhs-gender-identity"), None)],
+            "sources that use them; the standard's own way to state absence is a data-absent-reason coding."
+            + ABSENCE_NOTE,
+            [(ctx.cs("nhs-gender-identity"), None), ABSENCE_INCLUDE],
         ),
         valueset(
             ctx,
             "sexual-orientation",
             "SexualOrientation",
             "Sexual orientation",
-            "A person's sexual orientation: NHS Data Dictionary PERSON STATED SEXUAL ORIENTATION CODE (SOM).",
-            [(ctx.cs("nhs-sexual-orientation"), None)],
+            "A person's sexual orientation: NHS Data Dictionary PERSON STATED SEXUAL ORIENTATION CODE (SOM)."
+            + ABSENCE_NOTE,
+            [(ctx.cs("nhs-sexual-orientation"), None), ABSENCE_INCLUDE],
         ),
         valueset(
             ctx,
@@ -32,8 +43,8 @@ def value_sets(ctx: Context) -> list[JSON]:
             "Religion",
             "Religion or belief",
             "A person's religion or belief (Equality Act 2010 s10): ONS Census 2021 summary religion codes 1-9. "
-            "'Does not apply' (-8) is stated with data-absent-reason not-applicable instead.",
-            [(ctx.cs("religion-ons-2021"), [str(i) for i in range(1, 10)])],
+            "'Does not apply' (-8) is stated with data-absent-reason not-applicable instead." + ABSENCE_NOTE,
+            [(ctx.cs("religion-ons-2021"), [str(i) for i in range(1, 10)]), ABSENCE_INCLUDE],
         ),
         valueset(
             ctx,
@@ -41,8 +52,12 @@ def value_sets(ctx: Context) -> list[JSON]:
             "MaritalStatus",
             "Marriage and civil partnership",
             "A person's marriage or civil partnership status (Equality Act 2010 s8): HL7 v3 MaritalStatus codes plus "
-            "the standard's civil partnership codes, which v3 lacks.",
-            [(MARITAL_CS, ["M", "S", "D", "L", "W", "T", "A"]), (ctx.cs("civil-partnership-status"), None)],
+            "the standard's civil partnership codes, which v3 lacks." + ABSENCE_NOTE,
+            [
+                (MARITAL_CS, ["M", "S", "D", "L", "W", "T", "A"]),
+                (ctx.cs("civil-partnership-status"), None),
+                ABSENCE_INCLUDE,
+            ],
         ),
         valueset(
             ctx,
@@ -51,7 +66,7 @@ def value_sets(ctx: Context) -> list[JSON]:
             "Characteristic absent reason",
             "Why a protected characteristic (or another expected value) is not recorded. 'not-applicable' is used "
             "where the question does not apply, for example by age.",
-            [(DAR_CS, ["not-asked", "asked-declined", "asked-unknown", "unknown", "not-applicable"])],
+            [(DAR_CS, ABSENT_REASON_CODES)],
         ),
         valueset(
             ctx,

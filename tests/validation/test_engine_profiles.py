@@ -237,3 +237,60 @@ def test_profile_examples_da2007_and_da2016() -> None:
     assert issues(json.loads((INVALID / "DA2016.json").read_text()), ProfileChecker([broken], BASE, {})) == [
         ("DA2016", "Organization")
     ]
+
+
+def _bound(strength: str) -> ProfileChecker:
+    """The test agency with its type bound to main-kinds at ``strength`` (a profile of its own)."""
+    agency = json.loads(json.dumps(AGENCY))
+    for element in agency["differential"]["element"]:
+        if element["id"] == "Organization.type":
+            element["binding"]["strength"] = strength
+    return ProfileChecker([CODES, MAIN_KINDS, agency, RATING], BASE, {"codeSystems": []})
+
+
+DAR_ONLY = {
+    "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "unknown"}]
+}
+
+
+def test_a_concept_with_no_code_fails_a_required_binding_even_with_a_data_absent_reason() -> None:
+    """As the reference validator does (Terminology_TX_Code_ValueSet): no coding is an error under a required
+    binding, whatever extension the concept carries; text alone is no code either."""
+    for concept in (DAR_ONLY, {"text": "police"}, {"coding": [{"display": "Police"}]}):
+        res = good()
+        res["type"] = [concept]
+        assert ("DA2005", "Organization.type.0") in issues(res, _bound("required")), concept
+    res = good()
+    res["type"] = [DAR_ONLY]
+    got = issues(res, _bound("extensible"))
+    assert ("DA2006", "Organization.type.0") in got and ("DA2005", "Organization.type.0") not in got
+    assert not [i for i in issues(res) if i[1] == "Organization.type.0"]  # preferred: nothing, as in HL7
+
+
+def test_a_coded_value_in_the_value_set_meets_a_required_binding() -> None:
+    res = good()
+    res["type"] = [{"coding": [{"system": f"{BASE}/CodeSystem/kind", "code": "school"}], "text": "A school"}]
+    assert issues(res, _bound("required")) == []
+
+
+def _bundle(kind: str, *relations: str) -> dict[str, Any]:
+    links = [{"relation": r, "url": f"https://example.org/fhir/Organization?page={i}"} for i, r in enumerate(relations)]
+    return {"resourceType": "Bundle", "id": "b", "type": kind, "link": links}
+
+
+def test_bundle_links_follow_the_reference_validator() -> None:
+    """Paging links belong to search and history results (DA2026); self, and a result's paging links, once (DA2027).
+    Any Bundle is checked, not only the standard's case Bundle."""
+    assert issues(_bundle("searchset", "self", "first", "previous", "next", "last", "alternate", "alternate")) == []
+    assert issues(_bundle("history", "self", "next")) == []
+    assert issues(_bundle("collection", "self", "describedby")) == []
+    assert issues(_bundle("collection", "self", "next")) == [("DA2026", "Bundle.link.1.relation")]
+    assert issues(_bundle("transaction", "last", "first")) == [
+        ("DA2026", "Bundle.link.0.relation"),
+        ("DA2026", "Bundle.link.1.relation"),
+    ]
+    assert issues(_bundle("searchset", "self", "next", "next", "self")) == [
+        ("DA2027", "Bundle.link.2.relation"),
+        ("DA2027", "Bundle.link.3.relation"),
+    ]
+    assert issues(_bundle("document", "self", "self")) == [("DA2027", "Bundle.link.1.relation")]

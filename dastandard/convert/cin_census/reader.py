@@ -293,8 +293,8 @@ class ChildReader:
     def _mapped(
         self, cm_id: str, text: str, parent: Node | None, tag: str, i: int = 1, keep_source: bool = False
     ) -> dict[str, Any]:
-        """A code via a ConceptMap for the ``i``-th ``tag`` under ``parent``; lossy targets are reported, unknown
-        codes kept as text."""
+        """A code via a ConceptMap for the ``i``-th ``tag`` under ``parent``; lossy targets are reported. An
+        unknown code is kept as text and the value is stated unknown, so the coded field still meets its binding."""
         cmap = code_map(cm_id)
         hit = cmap.forward.get(text)
         if hit is None:
@@ -302,10 +302,10 @@ class ChildReader:
                 Loss.UNMAPPED_CODE,
                 tag,
                 self._at(parent, tag, i),
-                f"no mapping in ConceptMap {cm_id}; kept as text",
+                f"no mapping in ConceptMap {cm_id}; kept as text, stated unknown",
                 code=text,
             )
-            return {"text": text}
+            return {"text": text, **ABSENT}
         tgt, _, eq = hit
         if eq not in ("equal", "equivalent"):
             self._add(

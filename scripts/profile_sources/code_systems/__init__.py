@@ -58,7 +58,7 @@ from profile_sources.code_systems import (
     victim_status,
 )
 from profile_sources.common import JSON, Context
-from profile_sources.terminology import CS, codesystem, valueset
+from profile_sources.terminology import ABSENCE_INCLUDE, ABSENCE_NOTE, CS, codesystem, valueset
 
 # In the order of docs/model.md.
 CODE_SYSTEMS: tuple[Callable[[], CS], ...] = (
@@ -129,8 +129,9 @@ def code_systems(ctx: Context) -> list[JSON]:
                     cs.id,
                     cs.name,
                     cs.title,
-                    cs.vs_description or f"All codes of the {cs.title} code system. {cs.description}",
-                    [(ctx.cs(cs.id), None)],
+                    (cs.vs_description or f"All codes of the {cs.title} code system. {cs.description}")
+                    + (ABSENCE_NOTE if cs.absence else ""),
+                    [(ctx.cs(cs.id), None), *([ABSENCE_INCLUDE] if cs.absence else [])],
                 )
             )
     return out

@@ -101,4 +101,5 @@ def code_system() -> CS:
             ),
         ],
         properties=[STATUTORY, LEGAL],
+        absence=True,
     )

@@ -29,4 +29,5 @@ def code_system() -> CS:
             C("DDA", "Other", "Another disability under the Equality Act 2010 definition."),
         ],
         vs_description="A person's disability (Equality Act 2010 s6): DfE children in need census disability codes.",
+        absence=True,
     )

@@ -35,4 +35,5 @@ def code_system() -> CS:
             C("REFU", "Refused", "The child or parent refused to give the child's ethnicity."),
             C("NOBT", "Information not yet obtained", "The child's ethnicity has not yet been obtained."),
         ],
+        absence=True,
     )

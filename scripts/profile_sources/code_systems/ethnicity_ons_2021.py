@@ -80,4 +80,5 @@ def code_system() -> CS:
             C("18", "Other ethnic group: Arab", "Other ethnic group: Arab."),
             C("19", "Other ethnic group: Any other ethnic group", "Other ethnic group: any other ethnic group."),
         ],
+        absence=True,
     )

@@ -17,4 +17,5 @@ def code_system() -> CS:
             C("recently-given-birth", "Recently given birth", "The person has given birth in the past 18 months."),
             C("not-pregnant", "Not pregnant", "The person is not pregnant and has not recently given birth."),
         ],
+        absence=True,
     )

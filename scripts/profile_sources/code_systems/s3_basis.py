@@ -20,4 +20,5 @@ def code_system() -> CS:
                 "The child experiences the effects of the abuse (s3(2)(a)).",
             ),
         ],
+        absence=True,
     )

@@ -24,4 +24,5 @@ def code_system() -> CS:
                 "The child and the person are relatives (s3(3)(b); Family Law Act 1996 s63(1)).",
             ),
         ],
+        absence=True,
     )

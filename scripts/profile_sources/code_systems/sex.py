@@ -24,4 +24,5 @@ def code_system() -> CS:
                 "Sex not yet determined, including an unborn child. Not used for a person whose sex is simply not recorded: that is stated with data-absent-reason.",
             ),
         ],
+        absence=True,
     )

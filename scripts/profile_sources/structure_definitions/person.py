@@ -30,7 +30,7 @@ def build(b: Builder) -> JSON:
     return b.profile(
         "DAPerson",
         "Person",
-        "Any person in a domestic abuse record: child, unborn child, adult victim, person causing harm, partner or ex-partner. Roles are never properties of the person. Every protected characteristic is either coded or carries a data-absent-reason.",
+        "Any person in a domestic abuse record: child, unborn child, adult victim, person causing harm, partner or ex-partner. Roles are never properties of the person. Every protected characteristic is either coded or states why it is absent with a data-absent-reason coding.",
         "Patient",
         UKCORE_PATIENT,
         [
@@ -80,7 +80,7 @@ def build(b: Builder) -> JSON:
                 0,
                 "1",
                 "Ethnic category (NHS England 16+1)",
-                "The person's ethnic category (UK Core), or a data-absent-reason on the value.",
+                "The person's ethnic category (UK Core). Absence is stated with the UK Core codes Z (not stated) or 99 (not known) together with a data-absent-reason coding for the precise reason.",
                 "L09",
             ),
             b.ext_slice(
@@ -140,13 +140,13 @@ def build(b: Builder) -> JSON:
                 0,
                 "*",
                 "Religion or belief",
-                "The person's religion or belief (HL7 core patient-religion), or a data-absent-reason on the value.",
+                "The person's religion or belief (HL7 core patient-religion), or a data-absent-reason coding on the value.",
                 "L09",
             ),
             el(
                 "Patient.extension:religion.value[x]",
                 "Religion (ONS 2021)",
-                "The religion code, or data-absent-reason on the CodeableConcept.",
+                "The religion code, or a data-absent-reason coding.",
                 types=cc,
                 binding=b.bind(
                     "extensible", "religion", "ONS Census 2021 summary religion; agencies may send finer codes."
@@ -159,13 +159,13 @@ def build(b: Builder) -> JSON:
                 0,
                 "*",
                 "Disability",
-                "A disability of the person (HL7 core patient-disability), with text, or a data-absent-reason on the value.",
+                "A disability of the person (HL7 core patient-disability), with text, or a data-absent-reason coding on the value.",
                 "L09",
             ),
             el(
                 "Patient.extension:disability.value[x]",
                 "Disability (DfE)",
-                "The disability code and text, or data-absent-reason on the CodeableConcept.",
+                "The disability code and text, or a data-absent-reason coding.",
                 types=cc,
                 binding=b.bind(
                     "extensible", "disability", "DfE disability codes; health agencies may send finer codes."
@@ -295,7 +295,7 @@ def build(b: Builder) -> JSON:
             el(
                 "Patient.maritalStatus",
                 "Marriage or civil partnership",
-                "The person's marriage or civil partnership status (Equality Act 2010 s8), or a data-absent-reason.",
+                "The person's marriage or civil partnership status (Equality Act 2010 s8), or a data-absent-reason coding.",
                 must=True,
                 learning="L09",
                 binding=b.bind(
