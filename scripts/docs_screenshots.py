@@ -1,4 +1,4 @@
-"""Regenerate the screenshots in docs/images/ of the data-quality report and the chronology.
+"""Regenerate the screenshots in docs/images/ of the data-quality report, the chronology and the data dictionary.
 
 Renders both from the shipped examples and photographs them in headless Chromium (Debian's chromium and
 chromium-driver, through selenium), desktop and phone width. Run from the repository root:
@@ -21,6 +21,7 @@ from selenium.webdriver.common.by import By
 
 from dastandard.convert.base import ConversionReport
 from dastandard.convert.chronology import ChronologyHtmlFormat
+from dastandard.datadictionary import build_site
 from dastandard.htmlreport import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,19 @@ def _shoot(driver: webdriver.Chrome, url: str, name: str, width: int, height: in
     print(f"wrote docs/images/{name}")
 
 
+def dictionary(driver: webdriver.Chrome, work: Path) -> None:
+    """The data dictionary (``dastandard docs``): a profile's element table, a ValueSet, and a search."""
+    site = work / "site"
+    build_site(site)
+    _shoot(driver, (site / "profiles" / "DAIncident.html").as_uri(), "dictionary-profile.png", 1280, 857, "elements")
+    _shoot(driver, (site / "valuesets" / "abuse-kind.html").as_uri(), "dictionary-valueset.png", 1280, 757)
+    driver.set_window_size(1280, 757)
+    driver.get((site / "index.html").as_uri())
+    driver.find_element(By.ID, "search").send_keys("coercive control")
+    driver.save_screenshot(str(IMAGES / "dictionary-search.png"))
+    print("wrote docs/images/dictionary-search.png")
+
+
 def main() -> int:
     os.chdir(ROOT)
     IMAGES.mkdir(parents=True, exist_ok=True)
@@ -81,6 +95,7 @@ def main() -> int:
             _shoot(driver, child, "report-child.png", 1280, 1300, "c19")
             _shoot(driver, (work / "chronology.html").as_uri(), "chronology.png", 1280, 1500)
             _shoot(driver, (work / "chronology.html").as_uri(), "chronology-phone.png", 390, 1500, "family-1")
+            dictionary(driver, work)
         finally:
             driver.quit()
     return 0

@@ -310,10 +310,10 @@ class DfeCscApiFormat(Format):
                 **({"family": name_parts["family"]} if "family" in name_parts else {}),
                 **({"given": name_parts["given"].split()} if "given" in name_parts else {}),
             }
-        # The census reader's record is complete but for its header fields; a payload says nothing of when it was
-        # extracted, which the writer states as unknown.
-        checked = {"recordType": RECORD_TYPE, "version": RECORD_VERSION, "extractedAt": EPOCH, **record}
-        problems = logical_problems(checked)
+        # A payload says nothing of when it was extracted: as for every reader with no date in its source, the epoch
+        # stands for it (docs/converters.md, Provenance), in the Bundle's timestamp as in the Provenance.
+        record = {"recordType": RECORD_TYPE, "version": RECORD_VERSION, "extractedAt": EPOCH, **record}
+        problems = logical_problems(record)
         for problem in problems:
             report.add(ReportEntry(Loss.INVALID_INPUT, problem.path, where, problem.message))
         if problems:

@@ -462,9 +462,9 @@ class LogicalRecordError(ValueError):
 
     def __init__(self, problems: Sequence[LogicalProblem]) -> None:
         self.problems: tuple[LogicalProblem, ...] = tuple(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  {problem}" for problem in self.problems)
-        super().__init__(f"the logical record has {count} problem{'s' if count != 1 else ''}:\n{lines}")
+        first, *rest = [str(problem) for problem in self.problems] or ["the logical record is invalid"]
+        more = f"\nand {len(rest)} more problem{'s' if len(rest) != 1 else ''}:\n  " + "\n  ".join(rest) if rest else ""
+        super().__init__(first + more)  # the first problem leads, as a one-problem message always did
 
 
 def logical_problems(doc: Any, text: str | None = None) -> list[LogicalProblem]:

@@ -4,7 +4,6 @@ search script running under the page's Content-Security-Policy. Screenshots: doc
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import orjson
@@ -17,7 +16,6 @@ from dastandard.standard import standard
 from tests.browser.conftest import url
 
 ROOT = Path(__file__).resolve().parents[2]
-IMAGES = ROOT / "docs" / "images"
 PROFILE = "https://dastandard.org.uk/fhir/StructureDefinition/DAIncident"
 
 
@@ -25,12 +23,6 @@ PROFILE = "https://dastandard.org.uk/fhir/StructureDefinition/DAIncident"
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
     out = tmp_path_factory.mktemp("site")
     return out, build_site(out)
-
-
-def _shot(browser: webdriver.Chrome, name: str) -> None:
-    """Refresh the committed screenshot when DASTANDARD_SCREENSHOTS is set (docs/profiles.md)."""
-    if os.environ.get("DASTANDARD_SCREENSHOTS"):
-        browser.save_screenshot(str(IMAGES / name))
 
 
 def test_profile_page_shows_the_element_table(browser: webdriver.Chrome, site: tuple[Path, Site]) -> None:
@@ -66,8 +58,6 @@ def test_profile_page_shows_the_element_table(browser: webdriver.Chrome, site: t
         "700",
         "bold",
     )
-    browser.execute_script("document.getElementById('elements').scrollIntoView()")
-    _shot(browser, "dictionary-profile.png")
     link.click()
     assert "(ValueSet)" in browser.title
     assert browser.find_elements(By.CSS_SELECTOR, "table.codes tbody tr")
@@ -83,7 +73,6 @@ def test_valueset_page_lists_codes_with_displays(browser: webdriver.Chrome, site
     shown = {r.find_elements(By.TAG_NAME, "td")[0].text: r.find_elements(By.TAG_NAME, "td")[1].text for r in rows}
     for code, display in top.items():
         assert shown[code].strip() == display
-    _shot(browser, "dictionary-valueset.png")
 
 
 def test_lossy_concept_map_is_marked(browser: webdriver.Chrome, site: tuple[Path, Site]) -> None:
@@ -106,7 +95,6 @@ def test_search_runs_offline_and_finds_a_code(browser: webdriver.Chrome, site: t
     assert results, "the search script did not run (blocked by the Content-Security-Policy?)"
     assert any("abuse-kind" in (a.get_attribute("href") or "") for a in results)
     assert "match" in browser.find_element(By.ID, "search-count").text
-    _shot(browser, "dictionary-search.png")
     box.clear()
     box.send_keys("DA0001")
     (first, *_) = browser.find_elements(By.CSS_SELECTOR, "#search-results li a")
