@@ -25,7 +25,7 @@ from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.findings import Finding, Severity
 from dastandard.reporters import REPORTER_BY_NAME, Reporter, Summary, summarize
 
-INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")
+INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")  # and every readable agency format
 FAIL_ON_CHOICES = ("error", "warning", "info")
 
 
@@ -150,10 +150,11 @@ def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
 @click.option(
     "--format",
     "input_format",
-    type=click.Choice(INPUT_FORMATS),
     default="auto",
     show_default=True,
-    help="Input format; auto detects it per file.",
+    metavar="FORMAT",
+    help="Input format: auto (detected once per file), fhir-json, fhir-xml, ndjson, logical, or an agency format "
+    "read as `dastandard convert` reads it (cin-census, police-csv, marac-json, marac-csv; see `dastandard formats`).",
 )
 @click.option(
     "-o",
@@ -242,6 +243,13 @@ def command(
         suppress=suppress,
     )
     select_packages(ig_paths, profile_urls)
+    if input_format not in INPUT_FORMATS:
+        from dastandard.validation.inputs import agency_formats
+
+        if input_format not in agency_formats():
+            known = ", ".join([*INPUT_FORMATS, *agency_formats()])
+            message = f"{input_format!r} is not a format validate reads ({known})"
+            raise click.BadParameter(message, param_hint="--format")
     findings, tally = stream(
         inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs(inputs)
     )

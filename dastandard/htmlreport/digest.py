@@ -24,6 +24,7 @@ from dastandard.validation._record_index import (
     id_system,
     parse_date,
 )
+from dastandard.validation.inputs import source_record
 
 RECORDED = "recorded"
 ABSENT = "absent"
@@ -58,6 +59,14 @@ _ID_LABELS = (
     ("marac-person-id", "MARAC id"),
     ("local-person-id", "Local id"),
 )
+# Identifier systems of a whole record (``Bundle.identifier``), with their labels.
+_RECORD_ID_LABELS = (
+    ("police-incident-reference", "Incident"),
+    ("marac-referral-id", "MARAC referral"),
+    ("case-reference", "Case"),
+    ("la-child-id", "LAchildID"),
+    ("local-id", "Local id"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +91,8 @@ class RecordDigest:
     agency: str
     persons: tuple[PersonDigest, ...]
     incidents: int
+    ids: tuple[tuple[str, str], ...] = ()  # the record's own identifiers (case reference, incident, MARAC referral)
+    source: str = ""  # where the record is in its agency file (XPath, CSV rows, JSON path), for converted records
 
 
 def _urls() -> dict[str, tuple[str, ...]]:
@@ -146,8 +157,21 @@ def person_ids(res: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """The identifiers a person is known by at source, as (label, value): LAchildID, UPN, NHS number, ..."""
     labels = {id_system(name): label for name, label in _ID_LABELS}
     labels[NHS_NUMBER_SYSTEM] = "NHS number"
+    return _labelled_ids(res.get("identifier"), labels)
+
+
+def record_ids(bundle: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The identifiers of a whole record (``Bundle.identifier``), as (label, value): the case reference, police
+    incident reference or MARAC referral id."""
+    ident = bundle.get("identifier")  # 0..1 on a Bundle
+    return _labelled_ids(
+        [ident] if isinstance(ident, dict) else ident, {id_system(name): label for name, label in _RECORD_ID_LABELS}
+    )
+
+
+def _labelled_ids(identifiers: Any, labels: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
-    for ident in as_list(res.get("identifier")):
+    for ident in as_list(identifiers):
         ident_map = as_map(ident)
         value = as_str(ident_map.get("value"))
         system = ident_map.get("system")
@@ -216,4 +240,6 @@ def digest_record(record: dict[str, Any], file: str, record_no: int | None) -> R
         )
         for person in idx.persons.values()
     )
-    return RecordDigest(file, record_no, _agency(idx), persons, len(idx.incidents))
+    return RecordDigest(
+        file, record_no, _agency(idx), persons, len(idx.incidents), record_ids(record), source_record(record)
+    )

@@ -28,7 +28,8 @@ class Unit:
     record: int | None
     line: int  # 1-based line of the record's first byte within the file
     data: bytes
-    fmt: str  # fhir-json, fhir-xml, ndjson-line, json (fhir-json or logical, decided after parsing), logical
+    fmt: str  # fhir-json, fhir-xml, ndjson-line, json (fhir-json or logical, decided after parsing), logical,
+    # bundle (a Bundle converted from an agency file; ``line`` is its record's line in that file)
 
 
 class Emitter:
@@ -102,6 +103,8 @@ class Emitter:
             return None, None
         if unit.fmt == "fhir-xml":
             return self._xml_position(segments)
+        if unit.fmt == "bundle":  # the converted Bundle's text is not the file's: the record's source line
+            return unit.line, None
         if self._text is None:
             self._text = unit.data.decode("utf-8", errors="replace")
             self._index = index_positions(self._text)
