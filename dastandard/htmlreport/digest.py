@@ -10,12 +10,20 @@ simply not recorded (silent).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from dastandard.htmlreport.labels import code_label, in_sentence
 from dastandard.model.fragments import as_list, as_map, as_str
-from dastandard.model.urls import NHS_NUMBER_SYSTEM, PATIENT_DISABILITY, PATIENT_RELIGION, UKCORE_ETHNIC_CATEGORY
+from dastandard.model.urls import (
+    DATA_ABSENT_REASON_SYSTEM,
+    NHS_NUMBER_SYSTEM,
+    PATIENT_DISABILITY,
+    PATIENT_RELIGION,
+    UKCORE_ETHNIC_CATEGORY,
+)
 from dastandard.validation._record_index import (
     RecordIndex,
     absent_reason,
@@ -93,6 +101,50 @@ class RecordDigest:
     incidents: int
     ids: tuple[tuple[str, str], ...] = ()  # the record's own identifiers (case reference, incident, MARAC referral)
     source: str = ""  # where the record is in its agency file (XPath, CSV rows, JSON path), for converted records
+
+
+@dataclass
+class Completeness:
+    """Recorded / stated absent (by reason) / silent counts of every field, for one group of persons."""
+
+    persons: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, person: PersonDigest) -> None:
+        self.persons += 1
+        for name, status, reason in person.fields:
+            counter = self.counts.setdefault(name, Counter())
+            counter[status] += 1
+            if status == ABSENT:
+                counter[f"{ABSENT}:{reason}"] += 1
+
+    def rows(self, fields: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        """One row per field: its label, and how many persons have it recorded, stated absent (with the reasons
+        in words, commonest first) or silent, of ``total``."""
+        out = []
+        for name, label in fields:
+            counter = self.counts.get(name, Counter())
+            reasons = sorted(
+                (
+                    (in_sentence(code_label(DATA_ABSENT_REASON_SYSTEM, key.split(":", 1)[1])), n)
+                    for key, n in counter.items()
+                    if ":" in key
+                ),
+                key=lambda item: -item[1],
+            )
+            out.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "short": label if len(label) <= 44 else label[:43] + "…",
+                    "recorded": counter[RECORDED],
+                    "absent": counter[ABSENT],
+                    "silent": counter[SILENT],
+                    "total": self.persons,
+                    "reasons": reasons,
+                }
+            )
+        return out
 
 
 def _urls() -> dict[str, tuple[str, ...]]:

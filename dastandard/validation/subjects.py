@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from dastandard.findings import Finding
+from dastandard.findings import Finding, Layer
 from dastandard.htmlreport.digest import PersonDigest, RecordDigest
 
 _MAX_CHILDREN_NAMED = 3
@@ -88,12 +88,25 @@ class Subjects:
         if name or digest.source:
             self._records[(digest.file, digest.record)] = (name, digest.source)
 
+    def names(self) -> dict[tuple[str, int | None], tuple[str, str]]:
+        """The subject and source of every record digested, by (file, record): what another process's
+        ``add_names`` needs to name the return-level findings about them."""
+        return dict(self._records)
+
+    def add_names(self, names: dict[tuple[str, int | None], tuple[str, str]]) -> None:
+        self._records.update(names)
+
     def annotate(self, finding: Finding) -> Finding:
         """``finding`` with its subject and source filled in where they are known and not already set."""
         if finding.subject:
             return finding
         digest = self._digest
-        if digest is not None and finding.file == digest.file and finding.record == digest.record:
+        if (
+            digest is not None
+            and finding.layer is not Layer.RETURN
+            and finding.file == digest.file
+            and finding.record == digest.record
+        ):
             table = self._table
             if table is None:
                 table = self._table = _Table(digest)

@@ -89,3 +89,34 @@ def test_source_lines_follow_quoted_cells_over_lines() -> None:
     assert [xml.line(f"/Message/Children/Child[{n}]/X") for n in (1, 2, 3)] == [3, 5, None]
     assert SourceLines(b'[\n {"a": 1},\n {"a": 2}\n]').line("$[1].a") == 3
     assert SourceLines(b"x").line("somewhere else") is None
+
+
+def test_validate_command_summary_counts_people_and_completeness() -> None:
+    from click.testing import CliRunner
+
+    from dastandard.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", str(CIN), "-q", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Summary" and lines[-1] == "0 errors, 27 warnings, 0 info in 1 file"
+    assert "  people:    2 children (0 with an error), 2 adults (0 with an error), in 2 records" in lines
+    assert any(line.startswith("  by agency: Local authority 999 children's social care 26") for line in lines)
+    sex = next(line for line in lines[lines.index("  completeness, children (2):") :] if "Sex" in line)
+    assert sex.split() == ["Sex", "100%", "recorded", "2,", "stated", "absent", "0,", "silent", "0"]
+    assert not [line for line in lines if "DA3201" in line and "error" in line]
+    as_json = CliRunner().invoke(cli, ["validate", str(POLICE), "-o", "json"])
+    summary = __import__("json").loads(as_json.output)["summary"]
+    assert summary["people"]["children"] == 2 and summary["people"]["records"] == 2
+    rows = {row["field"]: row for row in summary["completeness"]["children"]}
+    assert rows["sex"]["recorded"] == 2 and rows["gender-identity"]["absent_reasons"] == {"not asked": 2}
+
+
+def test_validate_command_groups_by_child() -> None:
+    from click.testing import CliRunner
+
+    from dastandard.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", str(POLICE), "--group-by", "child"])
+    headings = [line for line in result.output.splitlines() if line.startswith("== ")]
+    assert "== Police person id P102 (Mia Sample); Incident EXA-2024-000101 (2 findings)" in headings
