@@ -8,7 +8,10 @@ when the output cannot be written (no partial file is left for single-file forma
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -24,6 +27,27 @@ def _size(path: Path) -> int:
     if path.is_dir():
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     return path.stat().st_size
+
+
+@contextlib.contextmanager
+def _bar(enabled: bool, total: int | None) -> Iterator[Callable[[int], None] | None]:
+    """A bar of cases written out of ``total`` (a count when the total is not known, with --min-bytes)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("generating cases"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("generate", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 @click.command("generate")
@@ -59,7 +83,17 @@ def _size(path: Path) -> int:
     show_default=True,
     help="ndjson/logical only: worker processes; the output is byte-identical to --jobs 1.",
 )
-def command(output: Path, fmt: str, count: int, seed: int, flaws: tuple[str, ...], min_bytes: int, jobs: int) -> None:
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def command(
+    output: Path,
+    fmt: str,
+    count: int,
+    seed: int,
+    flaws: tuple[str, ...],
+    min_bytes: int,
+    jobs: int,
+    progress: bool | None,
+) -> None:
     """Write a synthetic dataset of invented cases to OUTPUT and print a one-line summary on stderr."""
     if fmt not in LINE_FORMATS and min_bytes:
         raise click.UsageError(f"--min-bytes applies to {' and '.join(LINE_FORMATS)} only, not {fmt}")
@@ -69,7 +103,11 @@ def command(output: Path, fmt: str, count: int, seed: int, flaws: tuple[str, ...
         raise FatalError(f"cannot write {output}: not a regular file or folder", OUTPUT_UNWRITABLE)
     began = time.perf_counter()
     try:
-        written = write_dataset(output, fmt, count=count, seed=seed, flaws=flaws, min_bytes=min_bytes, jobs=jobs)
+        wanted = progress if progress is not None else sys.stderr.isatty()
+        with _bar(wanted, None if min_bytes else count) as advance:
+            written = write_dataset(
+                output, fmt, count=count, seed=seed, flaws=flaws, min_bytes=min_bytes, jobs=jobs, progress=advance
+            )
         size = _size(output)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
