@@ -35,3 +35,14 @@ def test_no_progress_on_a_pipe_and_none_when_turned_off(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "generating cases" not in result.output
     result = CliRunner().invoke(cli, ["validate", "--no-progress", "-q", str(ROOT / "cin-census" / "da-factors.xml")])
     assert result.exit_code == 0 and "validating" not in result.output
+
+
+def test_report_and_validate_take_the_same_formats(tmp_path: Path) -> None:
+    police = str(ROOT / "police-csv" / "notification.csv")
+    result = CliRunner().invoke(cli, ["report", "--format", "police-csv", police, "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "r-pages").glob("*.html"))
+    assert "Police person id P102" in pages and "notification.csv, rows 2-5" in pages
+    for args in (["report", "-o", str(tmp_path / "x.html")], ["validate"]):
+        bad = CliRunner().invoke(cli, [*args, "--format", "no-such", police])
+        assert bad.exit_code == 2 and "cin-census" in bad.output

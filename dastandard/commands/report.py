@@ -15,11 +15,10 @@ from pathlib import Path
 import click
 
 from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
+from dastandard.commands.validate import FORMAT_HELP, check_input_format
 from dastandard.config import load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.htmlreport import write_report
-
-INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")
 
 
 @contextlib.contextmanager
@@ -51,14 +50,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[], None] | None]:
     type=click.Path(path_type=Path),
     help="report.html (the index; other pages go to report-pages/ beside it) or a folder (index.html and pages/).",
 )
-@click.option(
-    "--format",
-    "input_format",
-    type=click.Choice(INPUT_FORMATS),
-    default="auto",
-    show_default=True,
-    help="Input format; auto detects it per file.",
-)
+@click.option("--format", "input_format", default="auto", show_default=True, metavar="FORMAT", help=FORMAT_HELP)
 @click.option("--title", default="Data-quality report", show_default=True, help="Title of the report.")
 @click.option(
     "--config",
@@ -79,6 +71,7 @@ def command(
 ) -> None:
     """Write an HTML data-quality report (headline figures, completeness, findings by rule, a page per child)."""
     settings = load_settings(config_file=config_file)
+    check_input_format(input_format)
     wanted = progress if progress is not None else sys.stderr.isatty()
     try:
         with _progress(wanted) as tick:

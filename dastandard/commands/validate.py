@@ -153,6 +153,24 @@ def _atomic_text(target: Path) -> Iterator[TextIO]:
         raise
 
 
+FORMAT_HELP = (
+    "Input format: auto (detected once per file), fhir-json, fhir-xml, ndjson, logical, or an agency format read as "
+    "`dastandard convert` reads it (cin-census, police-csv, marac-json, marac-csv; see `dastandard formats`)."
+)
+
+
+def check_input_format(name: str) -> None:
+    """A usage error unless ``name`` is ``auto``, a format validation reads itself, or a readable agency format
+    (the conversion formats are loaded only for a name that is not one of the first)."""
+    if name in INPUT_FORMATS:
+        return
+    from dastandard.validation.inputs import agency_formats
+
+    if name not in agency_formats():
+        known = ", ".join([*INPUT_FORMATS, *agency_formats()])
+        raise click.BadParameter(f"{name!r} is not a format validation reads ({known})", param_hint="--format")
+
+
 def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for value in values:
@@ -171,8 +189,7 @@ def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
     default="auto",
     show_default=True,
     metavar="FORMAT",
-    help="Input format: auto (detected once per file), fhir-json, fhir-xml, ndjson, logical, or an agency format "
-    "read as `dastandard convert` reads it (cin-census, police-csv, marac-json, marac-csv; see `dastandard formats`).",
+    help=FORMAT_HELP,
 )
 @click.option(
     "-o",
@@ -280,13 +297,7 @@ def command(
         suppress=suppress,
     )
     select_packages(ig_paths, profile_urls)
-    if input_format not in INPUT_FORMATS:
-        from dastandard.validation.inputs import agency_formats
-
-        if input_format not in agency_formats():
-            known = ", ".join([*INPUT_FORMATS, *agency_formats()])
-            message = f"{input_format!r} is not a format validate reads ({known})"
-            raise click.BadParameter(message, param_hint="--format")
+    check_input_format(input_format)
     reporter_type = REPORTER_BY_NAME[output_format]
     verbosity = verbose - quiet
     options: dict[str, Any] = {"verbosity": verbosity, "group_by": group_by, "max_findings": max_findings}

@@ -220,7 +220,8 @@ class _Builder:
                 "display": display,
                 "person": person,
                 "agency": agency,
-                "source": digest.file + (f", record {digest.record}" if digest.record else ""),
+                "source": digest.file
+                + (f", {digest.source}" if digest.source else f", record {digest.record}" if digest.record else ""),
                 "fields": [
                     {
                         "label": FIELD_LABELS.get(name, name),

@@ -44,7 +44,6 @@ STDIN_LABEL = "<stdin>"
 _FORMAT_OF_SHAPE: dict[str | None, str] = {"json": "json", "ndjson": "ndjson", "xml": "fhir-xml"}
 # Formats validation reads itself; every other readable format of the conversion registry is an agency format.
 OWN_FORMATS = ("fhir-json", "fhir-xml", "ndjson", "logical")
-_FHIR_NAMESPACE = b"http://hl7.org/fhir"
 SOURCE_INVALID_RULE = "DA0050"
 
 
@@ -66,7 +65,9 @@ def _maybe_agency(shape: str | None, head: bytes) -> bool:
     if shape is None:
         return True
     if shape == "xml":
-        return _FHIR_NAMESPACE not in head
+        from dastandard.fhir.xml import FHIR_NS
+
+        return FHIR_NS.encode() not in head
     if shape == "json":
         return b'"resourceType"' not in head and b'"recordType"' not in head
     return False
