@@ -8,14 +8,13 @@ when the output cannot be written (no partial file is left for single-file forma
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
+from dastandard.commands._progress import progress as show_progress
+from dastandard.commands._progress import wanted
 from dastandard.errors import OUTPUT_UNWRITABLE, FatalError
 from dastandard.generate import FLAWS, WRITABLE, write_dataset
 
@@ -27,27 +26,6 @@ def _size(path: Path) -> int:
     if path.is_dir():
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     return path.stat().st_size
-
-
-@contextlib.contextmanager
-def _bar(enabled: bool, total: int | None) -> Iterator[Callable[[int], None] | None]:
-    """A bar of cases written out of ``total`` (a count when the total is not known, with --min-bytes)."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("generating cases"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("generate", total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 @click.command("generate")
@@ -103,8 +81,7 @@ def command(
         raise FatalError(f"cannot write {output}: not a regular file or folder", OUTPUT_UNWRITABLE)
     began = time.perf_counter()
     try:
-        wanted = progress if progress is not None else sys.stderr.isatty()
-        with _bar(wanted, None if min_bytes else count) as advance:
+        with show_progress(wanted(progress), "generating cases", None if min_bytes else count) as advance:
             written = write_dataset(
                 output, fmt, count=count, seed=seed, flaws=flaws, min_bytes=min_bytes, jobs=jobs, progress=advance
             )

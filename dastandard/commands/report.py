@@ -7,38 +7,17 @@ written, ``errors.INPUT_UNREADABLE`` when an input could not be read (the report
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
 from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
+from dastandard.commands._progress import progress as show_progress
+from dastandard.commands._progress import wanted
 from dastandard.commands.validate import FORMAT_HELP, check_input_format
 from dastandard.config import load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.htmlreport import write_report
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[], None] | None]:
-    """A record counter on stderr (the total is not known before the end), or nothing."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}: {task.completed} records"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("report", total=None)
-        yield lambda: bar.advance(task)
 
 
 @click.command("report")
@@ -72,9 +51,8 @@ def command(
     """Write an HTML data-quality report (headline figures, completeness, findings by rule, a page per child)."""
     settings = load_settings(config_file=config_file)
     check_input_format(input_format)
-    wanted = progress if progress is not None else sys.stderr.isatty()
     try:
-        with _progress(wanted) as tick:
+        with show_progress(wanted(progress), "report: {task.completed} records") as tick:
             summary = write_report(
                 inputs,
                 output,

@@ -20,6 +20,8 @@ import click
 
 from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
 from dastandard.commands._ig import select_packages
+from dastandard.commands._progress import progress as show_progress
+from dastandard.commands._progress import wanted
 from dastandard.config import Settings, load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.findings import Finding, Severity
@@ -301,7 +303,9 @@ def command(
     reporter_type = REPORTER_BY_NAME[output_format]
     verbosity = verbose - quiet
     options: dict[str, Any] = {"verbosity": verbosity, "group_by": group_by, "max_findings": max_findings}
-    with _progress(progress if progress is not None else sys.stderr.isatty()) as tick:
+    template = "validating: {task.completed} records, {task.fields[findings]} findings"
+    with show_progress(wanted(progress), template, findings=0) as advance:
+        tick = None if advance is None else (lambda findings: advance(1, findings=findings))
         findings, tally = stream(
             inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs(inputs), tick
         )
@@ -313,26 +317,6 @@ def command(
     if output is not None and verbosity >= 0:
         click.echo(summary.line(), err=True)
     click.get_current_context().exit(exit_status(summary))
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """Records read and findings so far on stderr, or nothing (the number of records is not known in advance)."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("validating: {task.completed} records, {task.fields[findings]} findings"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("validate", total=None, findings=0)
-        yield lambda findings: bar.update(task, advance=1, findings=findings)
 
 
 def _report(reporter: Reporter, findings: Iterator[Finding], tally: Tally, settings: Settings) -> Summary:
