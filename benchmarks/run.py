@@ -1,24 +1,28 @@
 """Measure dastandard side by side with its peers, in one run, on generated data.
 
-Usage: ``python benchmarks/run.py [--quick] [--out benchmarks/results] [--cases N] [--scaling 1000,10000,100000] ...``
-(``--help`` lists every size; the defaults are the sizes the targets are stated for).
+Usage: ``python benchmarks/run.py [--quick] [--out benchmarks/results] [--reps 3] ...`` (``--help`` lists every
+size; the defaults are the sizes the targets are stated for, and docs/benchmark.md gives the method).
 
-It generates its own inputs (seeded, deterministic) under ``benchmarks/out/``, then measures:
+It generates its own inputs (seeded, deterministic) under ``benchmarks/out/`` and reuses them while the generator
+is unchanged, then measures, every timing the min and median of ``--reps`` interleaved runs in fresh processes
+(the contenders alternate, the first of each round rotating):
 
-- full validation (every layer) of an NDJSON file of generated case Bundles, with 1 and with 2 processes;
-- on the same file: FHIR.js validating each Bundle against the base specification only (``benchmarks/peers``,
-  installed with npm on first use), fhir.resources parsing each Bundle into its R4B models, and orjson parsing
-  (the floor);
-- CIN census XML to standard NDJSON, and the csc-validator-be-cin XML ingest on the same file (in a separate
-  virtual environment, because it pins pandas 1.x);
-- police notification CSV to standard;
-- peak memory (RSS) while validating a file of at least 1 GB (``--quick``: 50 MB);
-- ``dastandard report`` against ``dastandard validate`` on the validation file, 1 process each: throughput ratio
-  and the report's peak memory;
-- how validation time grows from 1,000 to 100,000 cases (the fitted exponent).
+- start-up: CPU of ``dastandard validate`` on one shipped example against ``node`` + FHIR.js on the same file,
+  both as whole processes;
+- full validation (every layer) of generated case Bundles: clean cases, flawed cases (every case carries the
+  generator's practice flaws) and the mix (one case in three flawed), each against FHIR.js validating the same
+  file against the base specification only (a plain synchronous loop over the pre-split lines, parse included),
+  in-process and whole-process; on the mix also with 2 processes, fhir.resources parsing and orjson parsing (the
+  floor);
+- how validation time grows with the number of flawed cases (the fitted exponent);
+- CIN census XML to standard NDJSON (1 and 2 processes) against the csc-validator-be-cin ingest, at two sizes
+  (the peer's time grows faster than linearly, so the ratio depends on the size);
+- police notification CSV to standard NDJSON;
+- ``dastandard report`` against ``dastandard validate`` on a generated CIN return plus police cases: CPU
+  throughput and peak memory of each (this is also the peak-memory run on a large input).
 
-It writes ``results.json`` and ``results.md`` (with the machine it ran on) and prints the table. A missed
-target is reported plainly in both; nothing here asserts.
+It writes ``results.json`` and ``results.md`` (with the machine it ran on and every target with its measured
+value, requirement and verdict) and prints the table. A missed target is reported plainly; nothing here asserts.
 """
 
 from __future__ import annotations
@@ -26,59 +30,208 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import Target, fit_exponent, interleave, rate, ratio, summary, verdict_table
+
 ROOT = Path(__file__).resolve().parent
+REPO = ROOT.parent
 PEERS = ROOT / "peers"
 PEER_VENV = ROOT / "out" / "cin-peer-venv"
-
-TARGETS = {
-    "fhirjs_ratio_min": 1.0,  # dastandard (1 process) resources/s divided by FHIR.js resources/s
-    "orjson_slowdown_max": 25.0,  # orjson resources/s divided by dastandard (1 process) resources/s
-    "two_process_speedup_min": 1.7,
-    "peak_rss_mb_max": 300.0,
-    "cin_speedup_min": 20.0,
-    "cin_children_per_s_min": 3000.0,
-    "scaling_exponent_max": 1.1,
-    "report_ratio_min": 0.9,  # dastandard report throughput divided by dastandard validate throughput
-    "report_rss_mb_max": 500.0,
-}
+STARTUP_EXAMPLE = REPO / "examples" / "fhir" / "case-01-post-separation-contact.json"
+MIX_EVERY = 3  # one case in three carries the flaws
 
 
-def _machine() -> dict[str, Any]:
-    cpu = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gb": round(mem_gb, 1),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
+@dataclass(frozen=True)
+class Sizes:
+    clean: int = 500
+    flawed: int = 500
+    mix: int = 1_000
+    scaling: tuple[int, ...] = (150, 500, 1_500)
+    cin: tuple[int, ...] = (5_000, 20_000)  # the peer runs once on the largest, beside the report step
+    report_children: int = 50_000
+    report_police: int = 10_000
+    peer_sample: int = 200  # Bundles fhir.resources parses (the slowest peer)
+    startup_reps: int = 5
+
+
+QUICK = Sizes(
+    clean=60,
+    flawed=60,
+    mix=90,
+    scaling=(30, 60, 120),
+    cin=(300, 1_000),
+    report_children=1_000,
+    report_police=200,
+    peer_sample=20,
+    startup_reps=3,
+)
+
+
+# ------------------------------------------------------------------------------------------------ processes
+
+
+def run_process(cmd: list[str], *, stdout_json: bool = True, cwd: Path | None = None) -> dict[str, Any]:
+    """Run ``cmd`` to the end; its wall time, CPU (user + system, its waited-for children included) and peak RSS,
+    with its stdout parsed as one JSON line. Raises RuntimeError with the tail of stderr when it fails."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out if stdout_json else subprocess.DEVNULL, stderr=err, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)  # reaped here, so its own resource usage can be read
+        wall = time.perf_counter() - start
+        code = proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if code not in (0, 1):  # 1: validate found errors, which is not a failure of the measurement
+        raise RuntimeError(f"{' '.join(cmd[:3])} ... exited {code}: {stderr.decode(errors='replace')[-400:]}")
+    result: dict[str, Any] = json.loads(stdout) if stdout_json else {}
+    result.update(
+        proc_wall=wall,
+        proc_cpu=usage.ru_utime + usage.ru_stime,
+        max_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        exit=code,
+    )
+    return result
+
+
+def _dastandard() -> list[str]:
+    script = Path(sys.executable).parent / "dastandard"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dastandard.cli"]
+
+
+def _fhirjs() -> list[str] | None:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        return None
+    if not (PEERS / "node_modules" / "fhir").exists():
+        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=PEERS, check=True)
+    return [node, str(PEERS / "fhirjs_validate.js")]
+
+
+def _peer_python() -> Path | None:
+    """A virtual environment with csc-validator-be-cin (pandas 1.x), created on first use; None if it fails."""
+    python = PEER_VENV / "bin" / "python"
+    if python.exists():
+        return python
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "csc-validator-be-cin", "pandas<2", "numpy<2"],
+            check=True,
+            capture_output=True,
+        )
+    except subprocess.CalledProcessError:
+        shutil.rmtree(PEER_VENV, ignore_errors=True)
+        return None
+    return python
+
+
+def _stats(runs: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: summary([run[key] for run in runs]) for key in keys if all(key in run for run in runs)}
+
+
+# ---------------------------------------------------------------------------------------------------- inputs
+
+
+def _generator_stamp() -> str:
+    """A short digest of the code that makes the generated inputs: a file written by other code is never reused."""
+    import dastandard
+
+    package = Path(str(dastandard.__file__)).parent
+    digest = hashlib.sha256()
+    for part in ("generate.py", "logical", "model", "convert"):
+        path = package / part
+        for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _write(path: Path, fmt: str, count: int, seed: int, flaws: tuple[str, ...], flaw_every: int) -> str:
+    from dastandard.generate import write_dataset
+
+    if not path.exists():
+        write_dataset(path, fmt, count=count, seed=seed, flaws=flaws, flaw_every=flaw_every)
+    return str(path)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    clean: Path
+    flawed: Path
+    mix: Path
+    scaling: dict[int, Path]
+    cin: Path  # the largest return; the smaller ones are its first children
+    police: Path
+
+
+def generate_inputs(work: Path, sizes: Sizes) -> Inputs:
+    """Write every generated input that is not there yet, two at a time (one process each)."""
+    from dastandard.generate import FLAWS
+
+    stamp = _generator_stamp()
+    flaws = tuple(sorted(FLAWS))
+    cin_children = max(sizes.report_children, *sizes.cin)
+    jobs: dict[str, tuple[Path, str, int, int, tuple[str, ...], int]] = {
+        "cin": (work / f"cin-{cin_children}-{stamp}.xml", "cin-census", cin_children, 2, (), 1),
+        "police": (work / f"police-{sizes.report_police}-{stamp}.csv", "police-csv", sizes.report_police, 3, (), 1),
+        "clean": (work / f"cases-clean-{sizes.clean}-{stamp}.ndjson", "ndjson", sizes.clean, 1, (), 1),
+        "mix": (work / f"cases-mix-{sizes.mix}-{stamp}.ndjson", "ndjson", sizes.mix, 1, flaws, MIX_EVERY),
     }
+    for size in sorted({sizes.flawed, *sizes.scaling}):
+        jobs[f"flawed-{size}"] = (work / f"cases-flawed-{size}-{stamp}.ndjson", "ndjson", size, 1, flaws, 1)
+    todo = {name: job for name, job in jobs.items() if not job[0].exists()}
+    if todo:
+        print(f"generating {', '.join(todo)} ...", file=sys.stderr, flush=True)
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            for future in [pool.submit(_write, *job) for job in todo.values()]:
+                future.result()
+    return Inputs(
+        clean=jobs["clean"][0],
+        flawed=jobs[f"flawed-{sizes.flawed}"][0],
+        mix=jobs["mix"][0],
+        scaling={size: jobs[f"flawed-{size}"][0] for size in sizes.scaling},
+        cin=jobs["cin"][0],
+        police=jobs["police"][0],
+    )
 
 
-def _timed(func: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    value = func()
-    return time.perf_counter() - start, value
+def head_return(source: Path, target: Path, children: int) -> Path:
+    """The first ``children`` Children of a generated census return (one ``<Child>`` per line, as the generator
+    writes it) as a return of its own; reused when already there."""
+    if target.exists():
+        return target
+    temp = target.with_suffix(".tmp")
+    seen = 0
+    with source.open("rb") as src, temp.open("wb") as out:
+        for line in src:
+            if line.strip() == b"<Child>":
+                seen += 1
+                if seen > children:
+                    break
+            if line.strip() == b"</Children>":
+                break
+            out.write(line)
+        out.write(b"</Children>\n</Message>\n")
+    if seen < children:
+        temp.unlink()
+        raise RuntimeError(f"{source} has fewer than {children} children")
+    temp.replace(target)
+    return target
 
 
 def _ndjson_lines(path: Path) -> Iterator[bytes]:
@@ -96,413 +249,541 @@ def _count(path: Path) -> tuple[int, int]:
     return bundles, resources
 
 
-def _generator_stamp() -> str:
-    """A short digest of the code that makes the generated cases: a file written by other code is never reused."""
-    import dastandard.generate
-    import dastandard.logical
-
-    digest = hashlib.sha256()
-    for module in (dastandard.generate, dastandard.logical):
-        path = Path(str(module.__file__))
-        for source in sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]:
-            digest.update(source.read_bytes())
-    return digest.hexdigest()[:10]
+# ------------------------------------------------------------------------------------------------- measurements
 
 
-def generate_inputs(out: Path, cases: int) -> Path:
-    """Write ``cases`` generated case Bundles as NDJSON (reused when the same generator already wrote them)."""
-    from dastandard.generate import write_dataset
+def bench_startup(reps: int) -> dict[str, Any]:
+    """CPU of whole processes validating one shipped example: ``dastandard validate`` and node + FHIR.js."""
+    contenders: dict[str, Callable[[], dict[str, Any]]] = {
+        "dastandard": lambda: run_process([*_dastandard(), "validate", str(STARTUP_EXAMPLE)], stdout_json=False)
+    }
+    fhirjs = _fhirjs()
+    if fhirjs is not None:
+        contenders["fhirjs"] = lambda: run_process([*fhirjs, str(STARTUP_EXAMPLE)])
+    runs = interleave(contenders, reps)
+    result: dict[str, Any] = {
+        "file": STARTUP_EXAMPLE.name,
+        "file_kb": round(STARTUP_EXAMPLE.stat().st_size / 1024),
+    }
+    for name, done in runs.items():
+        result[name] = _stats(done, ("proc_cpu", "proc_wall"))
+    if "fhirjs" not in runs:
+        result["fhirjs"] = {"skipped": "node and npm are not installed"}
+    return result
 
-    path = out / f"cases-{cases}-{_generator_stamp()}.ndjson"
-    if not path.exists():
-        write_dataset(path, "ndjson", count=cases, seed=1, jobs=os.cpu_count() or 1)
-    return path
+
+def bench_validation(path: Path, reps: int, *, two_processes: bool) -> dict[str, Any]:
+    """Full validation of ``path`` (1 process, and 2 when asked) interleaved with FHIR.js on the same file."""
+    bundles, resources = _count(path)
+    child = [sys.executable, str(ROOT / "validate_child.py"), str(path)]
+    contenders: dict[str, Callable[[], dict[str, Any]]] = {"jobs1": lambda: run_process([*child, "1"])}
+    fhirjs = _fhirjs()
+    if fhirjs is not None:
+        contenders["fhirjs"] = lambda: run_process([*fhirjs, str(path)])
+    if two_processes:
+        contenders["jobs2"] = lambda: run_process([*child, "2"])
+    runs = interleave(contenders, reps)
+    result: dict[str, Any] = {
+        "file": path.name,
+        "bundles": bundles,
+        "resources": resources,
+        "file_mb": round(path.stat().st_size / 2**20, 1),
+        "findings": runs["jobs1"][0]["findings"],
+        "top_rules": dict(sorted(runs["jobs1"][0]["rules"].items(), key=lambda kv: -kv[1])[:8]),
+    }
+    for name, done in runs.items():
+        stats = _stats(done, ("seconds", "cpu_seconds", "proc_wall", "proc_cpu"))
+        if name == "jobs2":
+            del stats["cpu_seconds"]  # the workers' CPU is not in the parent's process time
+        stats["resources_per_s"] = rate(resources, stats["seconds"])
+        if "cpu_seconds" in stats:
+            stats["resources_per_cpu_s"] = rate(resources, stats["cpu_seconds"])
+        stats["max_rss_mb"] = max(run["max_rss_mb"] for run in done)
+        result[name] = stats
+    if fhirjs is None:
+        result["fhirjs"] = {"skipped": "node and npm are not installed"}
+    return result
 
 
-def bench_validation(path: Path, jobs: int) -> dict[str, Any]:
-    from dastandard.validation import iter_findings
+def bench_orjson(path: Path, reps: int) -> dict[str, Any]:
+    def once() -> float:
+        start = time.process_time()
+        for line in _ndjson_lines(path):
+            orjson.loads(line)
+        return time.process_time() - start
 
-    def run() -> int:
-        return sum(1 for _ in iter_findings([path], jobs=jobs))
-
-    seconds, findings = _timed(run)
-    return {"seconds": seconds, "findings": findings}
-
-
-def bench_orjson(path: Path) -> dict[str, Any]:
-    def run() -> int:
-        return sum(1 for line in _ndjson_lines(path) if orjson.loads(line))
-
-    seconds, _ = _timed(run)
-    return {"seconds": seconds}
+    cpu = summary(interleave({"orjson": once}, reps)["orjson"])
+    _, resources = _count(path)
+    return {"cpu_seconds": cpu, "resources_per_cpu_s": rate(resources, cpu)}
 
 
 def bench_fhir_resources(path: Path, sample: int) -> dict[str, Any]:
-    """Parse the first ``sample`` Bundles (0: all) into fhir.resources R4B models; rates are per Bundle parsed."""
+    """Parse the first ``sample`` Bundles into fhir.resources R4B models, once; rates per Bundle parsed."""
     from itertools import islice
 
     from fhir.resources.R4B.bundle import Bundle
 
-    def run() -> int:
-        invalid = 0
-        for line in islice(_ndjson_lines(path), sample or None):
-            try:
-                Bundle.model_validate_json(line)
-            except ValueError:
-                invalid += 1
-        return invalid
-
-    seconds, invalid = _timed(run)
-    if not sample:
-        return {"seconds": seconds, "invalid": invalid}
-    bundles = resources = 0
-    for line in islice(_ndjson_lines(path), sample):
-        bundles += 1
-        resources += 1 + len(orjson.loads(line).get("entry", ()))
-    return {"seconds": seconds, "invalid": invalid, "sample_bundles": bundles, "sample_resources": resources}
+    lines = list(islice(_ndjson_lines(path), sample))
+    start = time.process_time()
+    invalid = 0
+    for line in lines:
+        try:
+            Bundle.model_validate_json(line)
+        except ValueError:
+            invalid += 1
+    cpu = time.process_time() - start
+    resources = sum(1 + len(orjson.loads(line).get("entry", ())) for line in lines)
+    return {"bundles": len(lines), "resources": resources, "cpu_seconds": cpu, "resources_per_cpu_s": resources / cpu}
 
 
-def bench_fhirjs(path: Path) -> dict[str, Any]:
-    node = shutil.which("node")
-    npm = shutil.which("npm")
-    if not node or not npm:
-        return {"skipped": "node and npm are not installed"}
-    if not (PEERS / "node_modules" / "fhir").exists():
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=PEERS, check=True)
-    done = subprocess.run(
-        [node, str(PEERS / "fhirjs_validate.js"), str(path)], capture_output=True, text=True, check=True
-    )
-    result: dict[str, Any] = json.loads(done.stdout)
+def bench_scaling(paths: dict[int, Path]) -> dict[str, Any]:
+    """Validation CPU time (1 process, in-process) on flawed files of growing size, once each."""
+    points = []
+    for size, path in sorted(paths.items()):
+        done = run_process([sys.executable, str(ROOT / "validate_child.py"), str(path), "1"])
+        points.append({"cases": size, "cpu_seconds": done["cpu_seconds"], "findings": done["findings"]})
+    exponent = fit_exponent([(p["cases"], p["cpu_seconds"]) for p in points])
+    return {"points": points, "exponent": round(exponent, 3)}
+
+
+def bench_cin(source: Path, work: Path, children: int, reps: int, with_peer: bool) -> dict[str, Any]:
+    """CIN census XML to NDJSON with 1 and 2 processes, interleaved with the csc-validator-be-cin ingest
+    (``with_peer``; otherwise the caller runs the peer with ``cin_peer`` and adds it with ``add_cin_peer``)."""
+    path = cin_return(source, work, children)
+    convert = [sys.executable, str(ROOT / "cin_convert.py"), str(path), str(work / "cin-out.ndjson")]
+    contenders: dict[str, Callable[[], dict[str, Any]]] = {
+        "jobs1": lambda: run_process([*convert, "1", "1"]),
+        "jobs2": lambda: run_process([*convert, "2", "1"]),
+    }
+    peer = cin_peer(path) if with_peer else None
+    if peer is not None:
+        contenders["peer"] = peer
+    runs = interleave(contenders, reps)
+    result: dict[str, Any] = {"children": children, "file_mb": round(path.stat().st_size / 2**20, 1)}
+    if with_peer and peer is None:
+        result["peer"] = {"skipped": "csc-validator-be-cin could not be installed"}
+    for name, done in runs.items():
+        result[name] = cin_stats(name, done, children)
+    add_cin_speedup(result)
     return result
 
 
-def _peer_python() -> Path | None:
-    """A virtual environment with csc-validator-be-cin (pandas 1.x), created on first use; None if it fails."""
-    python = PEER_VENV / "bin" / "python"
-    if python.exists():
-        return python
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "csc-validator-be-cin", "pandas<2", "numpy<2"],
-            check=True,
-            capture_output=True,
-        )
-    except subprocess.CalledProcessError:
-        return None
-    return python
+def add_cin_peer(result: dict[str, Any], done: list[dict[str, Any]], note: str) -> None:
+    """Add peer runs taken apart from ``bench_cin`` (and the speed-up) to its ``result``."""
+    result["peer"] = cin_stats("peer", done, result["children"]) | {"note": note}
+    add_cin_speedup(result)
 
 
-def bench_cin(out: Path, children: int, repeats: int = 5) -> dict[str, Any]:
-    """CIN census XML to standard NDJSON with 1 and 2 processes (each the best of ``repeats``, in a fresh
-    interpreter), and the csc-validator-be-cin ingest of the same file, once."""
-    from dastandard.generate import CIN_FORMAT_VERSION, write_dataset
+def cin_return(source: Path, work: Path, children: int) -> Path:
+    return head_return(source, work / f"{source.stem}-first-{children}.xml", children)
 
-    # the generator's census version is part of the name: a return cached by an older generator is never reused
-    path = out / f"cin-{children}-v{CIN_FORMAT_VERSION}.xml"
-    if not path.exists():
-        write_dataset(path, "cin-census", count=children, seed=2)
-    result: dict[str, Any] = {"children": children}
-    for jobs in (1, 2):
-        timing = [str(ROOT / "cin_convert.py"), str(path), str(out / "cin-out.ndjson"), str(jobs), str(repeats)]
-        done = subprocess.run(
-            [sys.executable, *timing],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        run = json.loads(done.stdout)
-        run["children_per_s"] = run["children"] / run["seconds"]
-        result[f"jobs{jobs}"] = run
-    result["children_per_s"] = result["jobs1"]["children_per_s"]
+
+def cin_peer(path: Path) -> Callable[[], dict[str, Any]] | None:
+    """One run of the csc-validator-be-cin ingest on ``path`` (None when the peer cannot be installed)."""
     python = _peer_python()
     if python is None:
-        result["peer"] = {"skipped": "csc-validator-be-cin could not be installed"}
-        return result
-    done = subprocess.run(
-        [str(python), str(PEERS / "cin_ingest.py"), str(path)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        result["peer"] = {"skipped": f"csc-validator-be-cin failed: {done.stderr.strip()[-300:]}"}
-        return result
-    peer = json.loads(done.stdout)
-    peer["children_per_s"] = peer["children"] / peer["seconds"]
-    result["peer"] = peer
-    result["speedup"] = result["children_per_s"] / peer["children_per_s"]
+        return None
+    command = [str(python), str(PEERS / "cin_ingest.py"), str(path)]
+    return lambda: run_process(command)
+
+
+def cin_stats(name: str, done: list[dict[str, Any]], children: int) -> dict[str, Any]:
+    """Statistics of one contender's CIN runs: children per CPU second in one process (``jobs1``, the peer), per
+    second of wall clock with two (``jobs2``)."""
+    if any(run["children"] != children for run in done):
+        raise RuntimeError(f"{name} read {done[0]['children']} children, not {children}")
+    stats = _stats(done, ("seconds", "cpu_seconds", "proc_wall", "proc_cpu"))
+    stats["children_per_s"] = rate(children, stats["seconds"])
+    if name != "jobs2":
+        stats["children_per_cpu_s"] = rate(children, stats["cpu_seconds"])
+    return stats
+
+
+def add_cin_speedup(result: dict[str, Any]) -> None:
+    if "children_per_cpu_s" in result.get("peer", {}):
+        ours, peer = result["jobs1"]["children_per_cpu_s"], result["peer"]["children_per_cpu_s"]
+        result["speedup"] = {key: ours[key] / peer[key] for key in ("min", "median")}
+
+
+def _convert(source: Path, target: Path, fmt: str, jobs: int) -> dict[str, Any]:
+    """Convert ``source`` to NDJSON at ``target`` once, timed; the output is kept."""
+    command = [sys.executable, str(ROOT / "cin_convert.py"), str(source), str(target), str(jobs), "0", fmt]
+    return run_process(command)
+
+
+def bench_report(
+    inputs: Inputs, work: Path, sizes: Sizes, beside: Callable[[], dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """``dastandard report`` against ``dastandard validate`` on the CIN return plus the police cases, 1 process
+    each, run side by side and compared on CPU time; also the peak memory on a large input. ``beside`` (a peer's
+    run, itself measured in CPU time) runs at the same time, and its result is returned under "beside"."""
+    from dastandard.validation import FORMATS
+
+    notes = []
+    cin = cin_return(inputs.cin, work, sizes.report_children)
+    police = inputs.police
+    conversion: dict[str, Any] = {}
+    if {"cin-census", "police-csv"} <= set(FORMATS):
+        files = [cin, police]
+        notes.append("validate and report read the CIN XML and the police CSV directly")
+    else:
+        files = [work / f"{cin.stem}.ndjson", work / f"{police.stem}.ndjson"]
+        for src, dst, fmt, jobs in ((cin, files[0], "cin-census", 2), (police, files[1], "police-csv", 1)):
+            dst.unlink(missing_ok=True)
+            conversion[fmt] = _convert(src, dst, fmt, jobs)
+        notes.append(
+            "validate cannot read CIN XML or police CSV directly yet: both were converted to NDJSON first "
+            "(dastandard convert, not part of the comparison) and validate and report ran on the converted files"
+        )
+    report_dir = work / "report"
+    shutil.rmtree(report_dir, ignore_errors=True)
+    commands = {
+        "validate": [*_dastandard(), "validate", "-j", "1", *map(str, files)],
+        "report": [*_dastandard(), "report", "-j", "1", "--no-progress", "-o", str(report_dir), *map(str, files)],
+    }
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {name: pool.submit(run_process, cmd, stdout_json=False) for name, cmd in commands.items()}
+        if beside is not None:
+            futures["beside"] = pool.submit(beside)
+        done = {name: future.result() for name, future in futures.items()}
+    records = sum(1 for f in files for _ in _ndjson_lines(f)) if files[0].suffix == ".ndjson" else None
+    pages = list(report_dir.rglob("*.html"))
+    result = {
+        "inputs": {"cin_children": sizes.report_children, "police_cases": sizes.report_police},
+        "files": [f.name for f in files],
+        "input_mb": round(sum(f.stat().st_size for f in files) / 2**20, 1),
+        "records": records,
+        "notes": notes,
+        "conversion": conversion,
+        "validate": done["validate"],
+        "report": done["report"],
+        "cpu_throughput_ratio": done["validate"]["proc_cpu"] / done["report"]["proc_cpu"],
+        "report_pages": len(pages),
+        "report_mb": round(sum(p.stat().st_size for p in pages) / 2**20, 1),
+    }
+    if "beside" in done:
+        result["beside"] = done["beside"]
     return result
 
 
-def bench_police(out: Path, cases: int) -> dict[str, Any]:
-    from dastandard.convert.base import ConversionReport
-    from dastandard.convert.registry import get_format
-    from dastandard.generate import write_dataset
-
-    path = out / f"police-{cases}.csv"
-    if not path.exists():
-        write_dataset(path, "police-csv", count=cases, seed=3)
+def bench_police(conversion: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The police CSV's conversion (1 process, once) from the report step, as rows per CPU second."""
     with path.open("rb") as handle:
-        data_rows = sum(1 for _ in handle) - 1
-    reader = get_format("police-csv")
-
-    def run() -> int:
-        with path.open("rb") as source:
-            return sum(1 for _ in reader.read(source, path.name, ConversionReport()))
-
-    seconds, bundles = _timed(run)
-    return {"rows": data_rows, "bundles": bundles, "seconds": seconds, "rows_per_s": data_rows / seconds}
+        rows = sum(1 for _ in handle) - 1
+    if "police-csv" not in conversion:
+        return {"rows": rows, "skipped": "the police CSV was read directly, not converted"}
+    done = conversion["police-csv"]
+    cpu = done["cpu_seconds"]
+    return {"rows": rows, "bundles": done["records_out"], "cpu_seconds": cpu, "rows_per_cpu_s": rows / cpu}
 
 
-def bench_memory(out: Path, min_bytes: int) -> dict[str, Any]:
-    """Validate a file of at least ``min_bytes`` in a child process and read its peak RSS."""
-    from dastandard.generate import write_dataset
-
-    path = out / f"large-{min_bytes // 2**20}mb-{_generator_stamp()}.ndjson"
-    if not path.exists():
-        write_dataset(path, "ndjson", count=0, seed=4, min_bytes=min_bytes, jobs=os.cpu_count() or 1)
-    code = (
-        "import resource, sys\n"
-        "from dastandard.validation import iter_findings\n"
-        "n = sum(1 for _ in iter_findings([sys.argv[1]], jobs=1))\n"
-        "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    )
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
-    seconds = time.perf_counter() - start
-    findings, max_rss_kb = (int(x) for x in done.stdout.split())
-    return {
-        "file_mb": round(path.stat().st_size / 2**20, 1),
-        "seconds": seconds,
-        "findings": findings,
-        "peak_rss_mb": round(max_rss_kb / 1024, 1),
-    }
+# ---------------------------------------------------------------------------------------------------- verdicts
 
 
-def _in_child(code: str, *args: str) -> tuple[float, float]:
-    """Run ``code`` in a fresh interpreter; it prints its own seconds and peak RSS (KB). Returns (seconds, MB)."""
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    seconds, max_rss_kb = done.stdout.split()
-    return float(seconds), round(int(max_rss_kb) / 1024, 1)
-
-
-def bench_report(path: Path, out: Path) -> dict[str, Any]:
-    """``dastandard report`` against ``validate`` on the same file, 1 process each, in fresh interpreters."""
-    footer = "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    validate_code = (
-        "import resource, sys, time\n"
-        "from dastandard.validation import iter_findings\n"
-        "start = time.perf_counter()\n"
-        "sum(1 for _ in iter_findings([sys.argv[1]], jobs=1))\n" + footer
-    )
-    report_code = (
-        "import resource, sys, time\n"
-        "from dastandard.htmlreport import write_report\n"
-        "start = time.perf_counter()\n"
-        "write_report([sys.argv[1]], sys.argv[2], jobs=1)\n" + footer
-    )
-    validate_s, validate_mb = _in_child(validate_code, str(path))
-    target = out / "report"
-    shutil.rmtree(target, ignore_errors=True)
-    report_s, report_mb = _in_child(report_code, str(path), str(target))
-    return {
-        "validate_seconds": validate_s,
-        "validate_peak_rss_mb": validate_mb,
-        "report_seconds": report_s,
-        "report_peak_rss_mb": report_mb,
-        "throughput_ratio": round(validate_s / report_s, 3),
-        "report_mb": round(sum(f.stat().st_size for f in target.rglob("*.html")) / 2**20, 1),
-    }
-
-
-def bench_scaling(out: Path, sizes: list[int]) -> dict[str, Any]:
-    points = []
-    for size in sizes:
-        path = generate_inputs(out, size)
-        seconds = bench_validation(path, jobs=1)["seconds"]
-        points.append({"cases": size, "seconds": seconds})
-    xs = [math.log(p["cases"]) for p in points]
-    ys = [math.log(p["seconds"]) for p in points]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum((x - mean_x) ** 2 for x in xs)
-    return {"points": points, "exponent": round(slope, 3)}
-
-
-def _verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
+def targets(results: dict[str, Any]) -> list[Target]:
+    """Every stated target with what this run measured (rates are the best of the interleaved runs)."""
     v = results["validation"]
-    verdicts: list[dict[str, Any]] = []
-
-    def add(name: str, value: float | None, target: str, met: bool | None) -> None:
-        verdicts.append({"target": name, "value": value, "required": target, "met": met})
-
-    fhirjs = results["peers"].get("fhirjs", {})
-    if "seconds" in fhirjs:
-        ratio = v["jobs1"]["resources_per_s"] / (fhirjs["resources"] / fhirjs["seconds"])
-        add("speed vs FHIR.js (base only), 1 process", round(ratio, 2), ">= 1.0", ratio >= TARGETS["fhirjs_ratio_min"])
-    else:
-        add("speed vs FHIR.js (base only), 1 process", None, ">= 1.0", None)
-    slowdown = results["peers"]["orjson"]["resources_per_s"] / v["jobs1"]["resources_per_s"]
-    add("slowdown vs orjson parse", round(slowdown, 2), "<= 25", slowdown <= TARGETS["orjson_slowdown_max"])
-    speedup = v["jobs2"]["resources_per_s"] / v["jobs1"]["resources_per_s"]
-    add("2 processes vs 1", round(speedup, 2), ">= 1.7", speedup >= TARGETS["two_process_speedup_min"])
-    rss = results["memory"]["peak_rss_mb"]
-    add(f"peak RSS validating {results['memory']['file_mb']} MB", rss, "< 300 MB", rss < TARGETS["peak_rss_mb_max"])
-    cin = results["cin"]
-    for jobs, label in ((1, "1 process"), (2, "2 processes")):
-        rate = cin[f"jobs{jobs}"]["children_per_s"]
-        add(f"CIN children/s, {label}", round(rate), ">= 3000", rate >= TARGETS["cin_children_per_s_min"])
-    if "speedup" in cin:
-        add(
-            "CIN vs csc-validator-be-cin ingest",
-            round(cin["speedup"], 1),
-            ">= 20",
-            cin["speedup"] >= TARGETS["cin_speedup_min"],
+    out: list[Target] = []
+    startup = results["startup"]
+    out.append(
+        Target(
+            "start-up CPU, dastandard validate / node + FHIR.js, one example",
+            ratio(startup["dastandard"]["proc_cpu"]["min"], startup["fhirjs"].get("proc_cpu", {}).get("min")),
+            "<=",
+            1.0,
+            "x",
         )
-    else:
-        add("CIN vs csc-validator-be-cin ingest", None, ">= 20", None)
+    )
+    mix = v["mix"]
+    peer = mix.get("fhirjs", {}).get("resources_per_cpu_s", {}).get("min")
+    out.append(
+        Target(
+            "validation vs FHIR.js, mix (1 case in 3 flawed), 1 process",
+            ratio(mix["jobs1"]["resources_per_cpu_s"]["min"], peer),
+            ">=",
+            2.0,
+            "x",
+        )
+    )
+
+    def best(kind: str) -> float:
+        return float(v[kind]["jobs1"]["resources_per_cpu_s"]["min"])
+
+    out.append(Target("CPU per resource, flawed / clean", ratio(best("clean"), best("flawed")), "<=", 1.3, "x"))
+    orjson_rate = results["peers"]["orjson"]["resources_per_cpu_s"]["min"]
+    out.append(Target("slowdown vs orjson parse, mix", ratio(orjson_rate, best("mix")), "<=", 25.0, "x"))
+    out.append(
+        Target(
+            "2 processes vs 1, mix (wall clock)",
+            ratio(v["mix"]["jobs2"]["resources_per_s"]["min"], v["mix"]["jobs1"]["resources_per_s"]["min"]),
+            ">=",
+            1.7,
+            "x",
+        )
+    )
+    out.append(Target("scaling exponent, flawed cases", results["scaling"]["exponent"], "<=", 1.1))
+    for cin in results["cin"]:
+        n = f"{cin['children']:,}"
+        one = cin["jobs1"]["children_per_cpu_s"]["min"]
+        out.append(Target(f"CIN children per CPU second, 1 process, {n} children", one, ">=", 3000))
+        two = cin["jobs2"]["children_per_s"]["min"]
+        out.append(Target(f"CIN children/s (wall clock), 2 processes, {n} children", two, ">=", 3000))
+        speedup = cin.get("speedup", {}).get("min")
+        out.append(Target(f"CIN vs csc-validator-be-cin ingest, {n} children", speedup, ">=", 20.0, "x"))
     rep = results["report"]
-    ratio = rep["throughput_ratio"]
-    add("report throughput vs validate, 1 process", ratio, ">= 0.9", ratio >= TARGETS["report_ratio_min"])
-    rss = rep["report_peak_rss_mb"]
-    add("report peak RSS", rss, "< 500 MB", rss < TARGETS["report_rss_mb_max"])
-    exponent = results["scaling"]["exponent"]
-    add("scaling exponent", exponent, "<= 1.1", exponent <= TARGETS["scaling_exponent_max"])
-    return verdicts
+    out.append(Target("report CPU throughput / validate", rep["cpu_throughput_ratio"], ">=", 0.9, "x"))
+    out.append(Target("report peak RSS", rep["report"]["max_rss_mb"], "<", 500.0, "MB"))
+    out.append(Target(f"validate peak RSS on {rep['input_mb']} MB", rep["validate"]["max_rss_mb"], "<", 300.0, "MB"))
+    return out
 
 
-def _markdown(results: dict[str, Any]) -> str:
+# ---------------------------------------------------------------------------------------------------- output
+
+
+def _machine() -> dict[str, Any]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    node = shutil.which("node")
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_gb, 1),
+        "python": platform.python_version(),
+        "node": subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else None,
+        "platform": platform.platform(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.2f}"
+
+
+def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
-    v = results["validation"]
     lines = [
         "# dastandard benchmark",
         "",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']} ({m['platform']}).",
-        f"Input: {v['bundles']} case Bundles, {v['resources']} resources ({v['file_mb']} MB NDJSON).",
+        f"**{results['mode']}** run, {results['started']}, {results['minutes']:.1f} minutes, "
+        f"{results['reps']} interleaved runs per timing (min / median).",
         "",
-        "| measurement | resources/s | Bundles/s | ratio to dastandard (1 process) |",
-        "|---|---:|---:|---:|",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, node {m['node']} "
+        f"({m['platform']}); load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}.",
+        "",
+        "## Start-up: one example, whole processes",
+        "",
     ]
-    base = v["jobs1"]["resources_per_s"]
-    rows = [
-        ("dastandard, full validation, 1 process", v["jobs1"]),
-        ("dastandard, full validation, 2 processes", v["jobs2"]),
-    ]
-    rows += [
-        (name + (f" (first {peer['sample_bundles']} Bundles)" if "sample_bundles" in peer else ""), peer)
-        for name, peer in results["peers"].items()
-        if "resources_per_s" in peer
-    ]
-    for name, row in rows:
-        lines.append(
-            f"| {name} | {row['resources_per_s']:,.0f} | {row['bundles_per_s']:,.0f} | "
-            f"{row['resources_per_s'] / base:.2f} |"
+    s = results["startup"]
+    lines.append(
+        f"`dastandard validate {s['file']}` ({s['file_kb']} KB): CPU {s['dastandard']['proc_cpu']['min']:.2f} s "
+        f"(median {s['dastandard']['proc_cpu']['median']:.2f} s)"
+        + (
+            f"; node + FHIR.js: {s['fhirjs']['proc_cpu']['min']:.2f} s "
+            f"(median {s['fhirjs']['proc_cpu']['median']:.2f} s)."
+            if "proc_cpu" in s["fhirjs"]
+            else f"; FHIR.js {s['fhirjs'].get('skipped')}."
         )
-    for name, peer in results["peers"].items():
-        if "skipped" in peer:
-            lines.append(f"| {name} | skipped: {peer['skipped']} | | |")
-    cin = results["cin"]
-    peer = cin.get("peer", {})
+    )
     lines += [
         "",
-        "| conversion | rate | peer | speed-up |",
-        "|---|---:|---:|---:|",
-        f"| CIN census XML to standard NDJSON ({cin['children']} children), 1 process | "
-        f"{cin['jobs1']['children_per_s']:,.0f} children/s | "
-        + (
-            f"{peer['children_per_s']:,.0f} children/s (csc-validator-be-cin ingest) | {cin['speedup']:.1f}x |"
-            if "children_per_s" in peer
-            else f"{peer.get('skipped', '')} | |"
-        ),
-        f"| CIN census XML to standard NDJSON ({cin['children']} children), 2 processes | "
-        f"{cin['jobs2']['children_per_s']:,.0f} children/s | | |",
-        f"| police notification CSV to standard ({results['police']['rows']} rows) | "
-        f"{results['police']['rows_per_s']:,.0f} rows/s | | |",
+        "## Validation, 1 process unless said (resources per CPU second, in-process; min / median of the runs)",
         "",
-        f"Peak RSS validating a {results['memory']['file_mb']} MB NDJSON file: {results['memory']['peak_rss_mb']} MB "
-        f"({results['memory']['seconds']:.1f} s).",
+        "| data | cases | resources | findings | dastandard | FHIR.js (base only) | ratio | "
+        "dastandard whole process, CPU s | FHIR.js whole process, CPU s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, label in (("clean", "clean"), ("flawed", "flawed (every case)"), ("mix", "mix (1 in 3 flawed)")):
+        v = results["validation"][kind]
+        ours = v["jobs1"]["resources_per_cpu_s"]
+        peer = v.get("fhirjs", {}).get("resources_per_cpu_s")
+        peer_txt = f"{_fmt(peer['min'])} / {_fmt(peer['median'])}" if peer else "skipped"
+        ratio_txt = f"{ours['min'] / peer['min']:.2f}" if peer else ""
+        peer_proc = v.get("fhirjs", {}).get("proc_cpu")
+        peer_proc_txt = f"{peer_proc['min']:.1f}" if peer_proc else ""
+        lines.append(
+            f"| {label} | {v['bundles']:,} | {v['resources']:,} | {v['findings']:,} | "
+            f"{_fmt(ours['min'])} / {_fmt(ours['median'])} | {peer_txt} | {ratio_txt} | "
+            f"{v['jobs1']['proc_cpu']['min']:.1f} | {peer_proc_txt} |"
+        )
+    mix = results["validation"]["mix"]
+    peers = results["peers"]
+    lines += [
         "",
-        "Scaling (1 process): "
-        + ", ".join(f"{p['cases']:,} cases {p['seconds']:.2f} s" for p in results["scaling"]["points"])
+        f"Mix, wall clock: 1 process {_fmt(mix['jobs1']['resources_per_s']['min'])} resources/s, 2 processes "
+        f"{_fmt(mix['jobs2']['resources_per_s']['min'])} resources/s. Floor: orjson parsing "
+        f"{_fmt(peers['orjson']['resources_per_cpu_s']['min'])} resources per CPU second; fhir.resources R4B "
+        f"parsing {_fmt(peers['fhir_resources']['resources_per_cpu_s'])} (first {peers['fhir_resources']['bundles']} "
+        "Bundles, once).",
+        "",
+        "Findings on the flawed cases, most frequent rules: "
+        + ", ".join(f"{k} {n:,}" for k, n in results["validation"]["flawed"]["top_rules"].items())
+        + ".",
+        "",
+        "Scaling (flawed cases, 1 process, CPU): "
+        + ", ".join(f"{p['cases']:,} cases {p['cpu_seconds']:.2f} s" for p in results["scaling"]["points"])
         + f"; fitted exponent {results['scaling']['exponent']}.",
         "",
-        "| target | value | required | met |",
-        "|---|---:|---:|---|",
+        "## CIN census return to standard NDJSON",
+        "",
+        "1 process and the peer: children per CPU second of the conversion; 2 processes: children per second of wall "
+        "clock (min / median of the runs).",
+        "",
+        "| children | dastandard 1 process | 2 processes | csc-validator-be-cin ingest | speed-up (1 process) |",
+        "|---:|---:|---:|---:|---:|",
     ]
-    for verdict in results["verdicts"]:
-        met = {True: "yes", False: "**NO**", None: "not measured"}[verdict["met"]]
-        lines.append(f"| {verdict['target']} | {verdict['value']} | {verdict['required']} | {met} |")
+    for cin in results["cin"]:
+        peer = cin.get("peer", {})
+        if "children_per_cpu_s" in peer:
+            n = len(peer["cpu_seconds"]["runs"])
+            peer_txt = (
+                f"{_fmt(peer['children_per_cpu_s']['min'])} / {_fmt(peer['children_per_cpu_s']['median'])} "
+                f"({n} run{'s' if n > 1 else ''}{'; ' + peer['note'] if 'note' in peer else ''})"
+            )
+        else:
+            peer_txt = f"skipped: {peer.get('skipped')}"
+        speed = f"{cin['speedup']['min']:.1f}x" if "speedup" in cin else ""
+        one, two = cin["jobs1"]["children_per_cpu_s"], cin["jobs2"]["children_per_s"]
+        lines.append(
+            f"| {cin['children']:,} | {_fmt(one['min'])} / {_fmt(one['median'])} | "
+            f"{_fmt(two['min'])} / {_fmt(two['median'])} | {peer_txt} | {speed} |"
+        )
+    police = results["police"]
+    rep = results["report"]
+    lines += [
+        "",
+        (
+            f"Police notification CSV to standard NDJSON: {police['rows']:,} rows, {police['rows_per_cpu_s']:,.0f} "
+            "rows per CPU second (1 process, once)."
+            if "rows_per_cpu_s" in police
+            else f"Police notification CSV: {police['skipped']}."
+        ),
+        "",
+        "## `dastandard report` and `validate`",
+        "",
+        f"Input: a generated {rep['inputs']['cin_children']:,}-child CIN return and {rep['inputs']['police_cases']:,} "
+        f"police cases ({rep['input_mb']} MB as read). " + " ".join(n[0].upper() + n[1:] + "." for n in rep["notes"]),
+        "",
+        "| command (1 process; the two side by side, with the CIN peer's largest run) | CPU s | wall s | peak RSS MB |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in ("validate", "report"):
+        r = rep[name]
+        lines.append(f"| dastandard {name} | {r['proc_cpu']:.1f} | {r['proc_wall']:.1f} | {r['max_rss_mb']} |")
+    lines += [
+        "",
+        f"The report wrote {rep['report_pages']} pages ({rep['report_mb']} MB).",
+        "",
+        "## Targets",
+        "",
+        *verdict_table(results["targets"]),
+    ]
     return "\n".join(lines) + "\n"
 
 
-def _sizes(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part]
+DOCS = REPO / "docs" / "benchmark.md"
+DOCS_START, DOCS_END = "<!-- benchmark-results:start -->", "<!-- benchmark-results:end -->"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+def docs_section(results: dict[str, Any]) -> str:
+    """The results section of docs/benchmark.md for a run: when, where, the sizes and every target's verdict."""
+    m, sizes = results["machine"], results["sizes"]
+    lines = [
+        f"From the {results['mode']} run of {results['started']} ({results['minutes']:.1f} minutes, "
+        f"{results['reps']} interleaved runs per timing, best run shown) on {m['cpu']}, {m['cores']} cores, "
+        f"Python {m['python']}, node {m['node']}: {sizes['clean']:,} clean, {sizes['flawed']:,} flawed and "
+        f"{sizes['mix']:,} mixed case Bundles; CIN returns of "
+        + " and ".join(f"{n:,}" for n in sizes["cin"])
+        + f" children; the report on {sizes['report_children']:,} CIN children and {sizes['report_police']:,} police "
+        "cases.",
+        "",
+        *verdict_table(results["targets"]),
+    ]
+    return "\n".join(lines)
+
+
+def update_docs(results: dict[str, Any], path: Path = DOCS) -> None:
+    """Replace the text between the results markers of ``path`` with ``docs_section(results)``."""
+    text = path.read_text()
+    head, start, rest = text.partition(DOCS_START)
+    _, end, tail = rest.partition(DOCS_END)
+    if not start or not end:
+        raise RuntimeError(f"{path} has no {DOCS_START} ... {DOCS_END} section")
+    path.write_text(f"{head}{DOCS_START}\n{docs_section(results)}\n{DOCS_END}{tail}")
+
+
+# ------------------------------------------------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few minutes")
     parser.add_argument("--out", type=Path, default=ROOT / "results", help="where results.json and results.md go")
-    parser.add_argument("--cases", type=int, default=20_000, help="case Bundles in the validation file")
+    parser.add_argument("--reps", type=int, default=3, help="interleaved runs per timing (at least 3 for results)")
     parser.add_argument(
-        "--peer-sample",
-        type=int,
-        default=0,
-        help="Bundles fhir.resources parses (0: the whole file; it is the slowest peer)",
+        "--no-docs", action="store_true", help="leave docs/benchmark.md alone (a quick run always does)"
     )
-    parser.add_argument("--cin-children", type=int, default=20_000)
-    parser.add_argument("--police-cases", type=int, default=10_000, help="cases written as police CSV rows")
-    parser.add_argument("--memory-mb", type=int, default=1024, help="size of the file for the peak-RSS run")
-    parser.add_argument("--scaling", type=_sizes, default=[1_000, 10_000, 100_000], help="comma-separated case counts")
-    args = parser.parse_args()
-    if args.quick:
-        args.cases, args.peer_sample, args.cin_children, args.police_cases = 500, 0, 500, 300
-        args.memory_mb, args.scaling = 50, [100, 300, 1_000]
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else Sizes()
+    started = time.time()
     work = ROOT / "out"
     work.mkdir(parents=True, exist_ok=True)
-    path = generate_inputs(work, args.cases)
-    bundles, resources = _count(path)
-    validation: dict[str, Any] = {
-        "bundles": bundles,
-        "resources": resources,
-        "file_mb": round(path.stat().st_size / 2**20, 1),
-    }
-    for jobs in (1, 2):
-        run = bench_validation(path, jobs)
-        run["resources_per_s"] = resources / run["seconds"]
-        run["bundles_per_s"] = bundles / run["seconds"]
-        validation[f"jobs{jobs}"] = run
-    peers: dict[str, Any] = {}
-    for name, bench in (
-        ("FHIR.js validate (base spec only)", bench_fhirjs),
-        ("fhir.resources R4B model parse", lambda p: bench_fhir_resources(p, args.peer_sample)),
-        ("orjson parse (floor)", bench_orjson),
-    ):
-        result = bench(path)
-        if "seconds" in result:
-            n_resources = result.get("sample_resources", resources)
-            n_bundles = result.get("sample_bundles", bundles)
-            result["resources_per_s"] = n_resources / result["seconds"]
-            result["bundles_per_s"] = n_bundles / result["seconds"]
-        peers[name] = result
-    peers["fhirjs"] = peers["FHIR.js validate (base spec only)"]
-    peers["orjson"] = peers["orjson parse (floor)"]
+    inputs = generate_inputs(work, sizes)
+    step = _stepper(started)
     results: dict[str, Any] = {
+        "mode": "quick (smoke sizes, not for comparison)" if args.quick else "full",
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+        "reps": args.reps,
         "machine": _machine(),
-        "sizes": {k: v for k, v in vars(args).items() if k not in ("out", "quick")},
-        "validation": validation,
-        "peers": peers,
-        "cin": bench_cin(work, args.cin_children),
-        "police": bench_police(work, args.police_cases),
-        "memory": bench_memory(work, args.memory_mb * 2**20),
-        "report": bench_report(path, work),
-        "scaling": bench_scaling(work, args.scaling),
+        "sizes": dict(vars(sizes)),
     }
-    results["verdicts"] = _verdicts(results)
-    del peers["fhirjs"], peers["orjson"]
+    step("start-up")
+    results["startup"] = bench_startup(sizes.startup_reps)
+    results["validation"] = {}
+    for kind, path in (("clean", inputs.clean), ("flawed", inputs.flawed), ("mix", inputs.mix)):
+        step(f"validation, {kind}")
+        results["validation"][kind] = bench_validation(path, args.reps, two_processes=kind == "mix")
+    step("floors")
+    results["peers"] = {
+        "orjson": bench_orjson(inputs.mix, args.reps),
+        "fhir_resources": bench_fhir_resources(inputs.mix, sizes.peer_sample),
+    }
+    step("scaling")
+    results["scaling"] = bench_scaling(inputs.scaling)
+    results["cin"] = []
+    for i, children in enumerate(sizes.cin):
+        step(f"CIN {children}")
+        results["cin"].append(bench_cin(inputs.cin, work, children, args.reps, with_peer=i < len(sizes.cin) - 1))
+    largest = results["cin"][-1]
+    step(f"report and validate, beside them the CIN peer on {largest['children']} children")
+    peer = cin_peer(cin_return(inputs.cin, work, largest["children"]))
+    results["report"] = bench_report(inputs, work, sizes, beside=peer)
+    if peer is None:
+        largest["peer"] = {"skipped": "csc-validator-be-cin could not be installed"}
+    else:
+        add_cin_peer(largest, [results["report"].pop("beside")], "beside the report step")
+    results["police"] = bench_police(results["report"]["conversion"], inputs.police)
+    results["minutes"] = (time.time() - started) / 60
+    results["targets"] = [t.as_dict() for t in targets(results)]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
-    markdown = _markdown(results)
-    (args.out / "results.md").write_text(markdown)
-    print(markdown)
-    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+    text = markdown(results)
+    (args.out / "results.md").write_text(text)
+    if not args.quick and not args.no_docs:
+        update_docs(results)
+    print(text)
+
+
+def _stepper(started: float) -> Callable[[str], None]:
+    def step(name: str) -> None:
+        print(f"[{(time.time() - started) / 60:5.1f} min] {name}", file=sys.stderr, flush=True)
+
+    return step
 
 
 if __name__ == "__main__":

@@ -19,11 +19,11 @@ from types import FrameType
 import click
 
 from dastandard import __version__
-from dastandard.commands import convert, explain, formats, generate, package, profiles, report, rules, validate
+from dastandard.commands import convert, docs, explain, formats, generate, package, profiles, report, rules, validate
 from dastandard.errors import OUTPUT_UNWRITABLE, FatalError
 
 # Subcommand modules, in help order. Each exposes a click command or group named ``command``.
-_COMMAND_MODULES = (validate, rules, explain, convert, formats, profiles, generate, report, package)
+_COMMAND_MODULES = (validate, rules, explain, convert, formats, profiles, generate, report, package, docs)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -25,6 +25,11 @@ class Loss(StrEnum):
     LOSSY_CODE = "lossy-code"
     INVALID_INPUT = "invalid-input"
     ALTERED = "altered"  # a value written differently for safety (a bidirectional control shown as [U+202E])
+    # A security label the output cannot carry (reading it back would give a lower or no label): a loss that
+    # fails the conversion unless it was explicitly allowed (``dastandard.convert.labels``).
+    LABEL_LOWERED = "label-lowered"
+    # A confidential location left out of an output that leaves the agency (``dastandard.convert.locations``).
+    REDACTED = "redacted"
 
 
 _NOT_LOSSES = frozenset({Loss.MAPPED, Loss.NOT_PROJECTED})

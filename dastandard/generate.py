@@ -7,7 +7,8 @@ slice of the whole.
 
 Every person, place and reference is invented. Protected characteristics have realistic recording gaps, but a
 gap is always an explicit absent reason; a generated record is valid (no error or warning from any layer)
-unless a flaw is asked for with ``flaws``.
+unless a flaw is asked for with ``flaws`` (on every case, or on one case in N with ``flaw_every``). No two persons
+of a dataset share an NHS number (see ``nhs_number``).
 
 Error policy: arguments are checked (ValueError on an unknown format or flaw); nothing else raises.
 """
@@ -89,16 +90,33 @@ _CHUNK: Final = 32  # cases per slice handed to a worker
 _RELIGION_URL: Final = PATIENT_RELIGION
 
 
-def _nhs_number(rng: random.Random) -> str:
-    """A synthetic NHS number in the 999 test range with a valid Modulus 11 check digit."""
-    while True:
-        digits = [9, 9, 9, *(rng.randrange(10) for _ in range(6))]
-        remainder = sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
-        check = 11 - remainder
-        if check == 11:
-            check = 0
+# NHS numbers: the 999 test range, nine numbers with a valid check digit taken from each block of ten (a block
+# has at most one whose check digit would be 10), so 900,000 numbers; each person of a case has a fixed slot.
+_NHS_BLOCKS_CAPACITY: Final = 900_000
+_NHS_SLOTS: Final = 6  # two adults and at most four children per case
+_NHS_STRIDE: Final = 7_919  # a prime not dividing 900,000: the slots are spread over the range, not in order
+NHS_UNIQUE_CASES: Final = _NHS_BLOCKS_CAPACITY // _NHS_SLOTS  # datasets up to this size never repeat a number
+
+
+def nhs_number(seed: int, index: int, slot: int) -> str:
+    """The NHS number of person ``slot`` (0-5) of case ``index`` of dataset ``seed``.
+
+    A synthetic number in the 999 test range with a valid Modulus 11 check digit. Distinct persons of one dataset
+    get distinct numbers as long as it has at most ``NHS_UNIQUE_CASES`` cases: the person's position is mapped to
+    one of the 900,000 numbers by a permutation (stride coprime with the range, offset by the seed).
+    """
+    if not 0 <= slot < _NHS_SLOTS:
+        raise ValueError(f"person slot {slot} is outside 0..{_NHS_SLOTS - 1}")
+    position = (index * _NHS_SLOTS + slot) * _NHS_STRIDE + seed * 104_729
+    block, nth = divmod(position % _NHS_BLOCKS_CAPACITY, 9)
+    stem = f"999{block:05d}"
+    partial = sum(int(d) * w for d, w in zip(stem, range(10, 2, -1), strict=True))
+    valid = []
+    for last in range(10):
+        check = (11 - (partial + 2 * last) % 11) % 11
         if check != 10:
-            return "".join(map(str, digits)) + str(check)
+            valid.append(f"{stem}{last}{check}")
+    return valid[nth]
 
 
 @dataclass
@@ -108,6 +126,9 @@ class _Case:
     rng: random.Random
     case_id: str
     flaws: frozenset[str]
+    seed: int = 0
+    index: int = 0
+    persons: int = 0  # persons made so far: the next one's NHS number slot
 
     def pick(self, options: tuple[str, ...]) -> str:
         return options[self.rng.randrange(len(options))]
@@ -123,9 +144,11 @@ def _absent_or(case: _Case, value: str, reason: str, gap_rate: float) -> Any:
 def _person(case: _Case, key: str, *, born: date, sex: str, adult: bool, ethnic: int, family: str) -> dict[str, Any]:
     rng = case.rng
     given = (_GIVEN_F if sex == "F" else _GIVEN_M)[rng.randrange(10)]
+    nhs = nhs_number(case.seed, case.index, case.persons)
+    case.persons += 1
     person: dict[str, Any] = {
         "id": key,
-        "identifiers": [{"system": NHS_NUMBER_SYSTEM, "value": _nhs_number(rng)}],
+        "identifiers": [{"system": NHS_NUMBER_SYSTEM, "value": nhs}],
         "name": {"family": family, "given": [given]},
         "birthDate": born.isoformat(),
         "administrativeGender": "female" if sex == "F" else "male",
@@ -161,7 +184,7 @@ def case_record(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, A
     if unknown:
         raise ValueError(f"unknown flaw(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(FLAWS))}")
     rng = random.Random(f"{seed}:{index}")
-    case = _Case(rng, f"GEN-{seed}-{index:07d}", flaw_set)
+    case = _Case(rng, f"GEN-{seed}-{index:07d}", flaw_set, seed, index)
     family = case.pick(_FAMILY)
     ethnic = rng.randrange(len(_NHS_ETHNIC))
     victim_sex, harm_sex = ("F", "M") if rng.random() < 0.8 else ("M", "F") if rng.random() < 0.5 else ("F", "F")
@@ -512,12 +535,19 @@ def _drop_religion(bundle: dict[str, Any]) -> None:
 
 
 def generate_bundles(
-    count: int, *, seed: int = 0, start: int = 0, flaws: Iterable[str] = ()
+    count: int, *, seed: int = 0, start: int = 0, flaws: Iterable[str] = (), flaw_every: int = 1
 ) -> Iterator[dict[str, Any]]:
-    """The DACaseBundles of cases ``start`` .. ``start + count - 1`` (see ``case_bundle``)."""
+    """The DACaseBundles of cases ``start`` .. ``start + count - 1`` (see ``case_bundle`` and ``flaws_of``)."""
     flaw_set = frozenset(flaws)
     for index in range(start, start + count):
-        yield case_bundle(seed, index, flaw_set)
+        yield case_bundle(seed, index, flaws_of(index, flaw_set, flaw_every))
+
+
+def flaws_of(index: int, flaws: frozenset[str], flaw_every: int) -> frozenset[str]:
+    """The flaws case ``index`` carries when one case in ``flaw_every`` carries ``flaws`` (cases 0, N, 2N, ...)."""
+    if flaw_every < 1:
+        raise ValueError(f"flaw_every must be at least 1, not {flaw_every}")
+    return flaws if index % flaw_every == 0 else frozenset()
 
 
 def case_line(seed: int, index: int, fmt: str, flaws: Iterable[str] = ()) -> bytes:
@@ -543,13 +573,17 @@ def check_flaws(fmt: str, flaws: Iterable[str]) -> frozenset[str]:
 WRITABLE: Final = ("ndjson", "logical", "fhir-json", "cin-census", "police-csv")
 
 
-def case_lines(seed: int, start: int, count: int, fmt: str, flaws: Iterable[str] = ()) -> bytes:
-    """Cases ``start`` .. ``start + count - 1`` as NDJSON lines, concatenated (see ``case_line``)."""
+def case_lines(seed: int, start: int, count: int, fmt: str, flaws: Iterable[str] = (), flaw_every: int = 1) -> bytes:
+    """Cases ``start`` .. ``start + count - 1`` as NDJSON lines, concatenated (see ``case_line`` and ``flaws_of``)."""
     flaw_set = frozenset(flaws)
-    return b"".join(case_line(seed, index, fmt, flaw_set) for index in range(start, start + count))
+    return b"".join(
+        case_line(seed, index, fmt, flaws_of(index, flaw_set, flaw_every)) for index in range(start, start + count)
+    )
 
 
-def _chunks(seed: int, fmt: str, flaws: frozenset[str], limit: int | None, jobs: int) -> Iterator[bytes]:
+def _chunks(
+    seed: int, fmt: str, flaws: frozenset[str], limit: int | None, jobs: int, flaw_every: int = 1
+) -> Iterator[bytes]:
     """Consecutive slices of ``_CHUNK`` cases as NDJSON bytes, in order; without ``limit``, without end.
 
     With ``jobs > 1`` the slices are built in a process pool (at most ``2 * jobs`` ahead of the consumer); the
@@ -562,13 +596,13 @@ def _chunks(seed: int, fmt: str, flaws: frozenset[str], limit: int | None, jobs:
 
     if jobs <= 1:
         for begin in starts:
-            yield case_lines(seed, begin, size(begin), fmt, flaws)
+            yield case_lines(seed, begin, size(begin), fmt, flaws, flaw_every)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[Future[bytes]] = deque()
         try:
             for begin in starts:
-                pending.append(pool.submit(case_lines, seed, begin, size(begin), fmt, flaws))
+                pending.append(pool.submit(case_lines, seed, begin, size(begin), fmt, flaws, flaw_every))
                 if len(pending) >= 2 * jobs:
                     yield pending.popleft().result()
             while pending:
@@ -587,6 +621,7 @@ def write_dataset(
     flaws: Iterable[str] = (),
     min_bytes: int = 0,
     jobs: int = 1,
+    flaw_every: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write ``count`` cases (or, with ``min_bytes``, as many as reach that size) to ``path`` in ``fmt``.
@@ -596,17 +631,19 @@ def write_dataset(
     ``ndjson``: one Bundle per line; ``logical``: one logical record per line (JSON Lines); ``fhir-json``: a
     folder with one Bundle file per case; ``cin-census`` and ``police-csv`` go through those formats' writers.
     ``min_bytes`` applies to ``ndjson`` and ``logical`` only; so does ``jobs`` (worker processes building slices
-    of cases; the file is byte-identical to ``jobs=1``). Files are written atomically (a temporary file in the
+    of cases; the file is byte-identical to ``jobs=1``). With ``flaw_every`` N, only one case in N (cases 0, N,
+    2N, ...) carries the flaws: a mix of clean and flawed cases. Files are written atomically (a temporary file in the
     same folder, renamed into place; removed on failure). Returns the number of cases written. Raises
     ValueError for an unknown format or flaw, OSError when the output cannot be written.
     """
     if fmt not in WRITABLE:
         raise ValueError(f"cannot generate {fmt!r}; choose one of {', '.join(WRITABLE)}")
     flaw_set = check_flaws(fmt, flaws)
+    flaws_of(0, flaw_set, flaw_every)  # checks flaw_every before anything is written
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "fhir-json":
         path.mkdir(parents=True, exist_ok=True)
-        for n, bundle in enumerate(generate_bundles(count, seed=seed, flaws=flaw_set)):
+        for n, bundle in enumerate(generate_bundles(count, seed=seed, flaws=flaw_set, flaw_every=flaw_every)):
             (path / f"case-{n:07d}.json").write_bytes(orjson.dumps(bundle, option=orjson.OPT_INDENT_2))
             if progress is not None:
                 progress(1)
@@ -617,7 +654,15 @@ def write_dataset(
         with os.fdopen(fd, "wb") as out:
             if fmt in ("ndjson", "logical"):
                 written = _write_lines(
-                    out, seed, fmt, flaw_set, count=count, min_bytes=min_bytes, jobs=jobs, progress=progress
+                    out,
+                    seed,
+                    fmt,
+                    flaw_set,
+                    count=count,
+                    min_bytes=min_bytes,
+                    jobs=jobs,
+                    flaw_every=flaw_every,
+                    progress=progress,
                 )
             else:
                 from dastandard.convert.base import ConversionReport
@@ -626,7 +671,7 @@ def write_dataset(
                 bundles = (
                     census_bundles(count, seed=seed, source_file=path.name)
                     if fmt == "cin-census"
-                    else generate_bundles(count, seed=seed, flaws=flaw_set)
+                    else generate_bundles(count, seed=seed, flaws=flaw_set, flaw_every=flaw_every)
                 )
                 get_format(fmt).write(_ticking(bundles, progress), out, ConversionReport())
                 written = count
@@ -653,16 +698,17 @@ def _write_lines(
     count: int,
     min_bytes: int,
     jobs: int,
+    flaw_every: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     if not min_bytes:
-        for chunk in _chunks(seed, fmt, flaws, count, jobs):
+        for chunk in _chunks(seed, fmt, flaws, count, jobs, flaw_every):
             out.write(chunk)
             if progress is not None:
                 progress(chunk.count(b"\n"))
         return count
     size = written = 0
-    for chunk in _chunks(seed, fmt, flaws, None, jobs):
+    for chunk in _chunks(seed, fmt, flaws, None, jobs, flaw_every):
         for line in chunk.splitlines(keepends=True):
             out.write(line)
             size += len(line)

@@ -214,26 +214,24 @@ def run_case(fmt: str, data: bytes, target: str, detect: bool) -> tuple[str, str
     return None
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=1000)
-    parser.add_argument("--minutes", type=float, default=0.0, help="stop after this long (0: no time limit)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=Path("fuzz-out"))
-    parser.add_argument("--only", action="append", default=[], help="fuzz only this source format (repeatable)")
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
-    corpus = {k: v for k, v in seeds().items() if not args.only or k in args.only}
-    crashes = args.out / "crashes"
-    crashes.mkdir(parents=True, exist_ok=True)
+def run(
+    cases: int, seed: int = 1, minutes: float = 0.0, only: list[str] | None = None, out: Path | None = None
+) -> dict[str, Any]:
+    """Fuzz ``cases`` cases (fewer when ``minutes`` runs out) and return the summary; with ``out``, each failing
+    input and its message go to ``out/crashes/``."""
+    rng = random.Random(seed)
+    corpus = {k: v for k, v in seeds().items() if not only or k in only}
+    crashes = out / "crashes" if out else None
+    if crashes:
+        crashes.mkdir(parents=True, exist_ok=True)
     counts: Counter[str] = Counter()
     by_format: Counter[str] = Counter()
     faults: Counter[str] = Counter()
     first_seen: dict[str, str] = {}
     started = time.monotonic()
     done = 0
-    for case in range(args.cases):
-        if args.minutes and time.monotonic() - started > args.minutes * 60:
+    for case in range(cases):
+        if minutes and time.monotonic() - started > minutes * 60:
             break
         fmt = rng.choice(sorted(corpus))
         data = mutate(fmt, rng.choice(corpus[fmt]), rng)
@@ -250,26 +248,38 @@ def main() -> int:
         faults[signature] += 1
         if signature not in first_seen:
             first_seen[signature] = f"case-{case:07d}"
-            (crashes / f"case-{case:07d}.bin").write_bytes(data)
-            (crashes / f"case-{case:07d}.txt").write_text(f"{fmt} -> {target}\n{kind}\n{message}\n")
-    elapsed = time.monotonic() - started
-    summary = {
+            if crashes:
+                (crashes / f"case-{case:07d}.bin").write_bytes(data)
+                (crashes / f"case-{case:07d}.txt").write_text(f"{fmt} -> {target}\n{kind}\n{message}\n")
+    return {
         "cases": done,
-        "seed": args.seed,
-        "seconds": round(elapsed, 1),
+        "seed": seed,
+        "seconds": round(time.monotonic() - started, 1),
         "outcomes": dict(counts),
         "cases_by_source_format": dict(sorted(by_format.items())),
         "distinct_faults": [
             {"signature": sig, "count": n, "example": first_seen[sig]} for sig, n in faults.most_common()
         ],
     }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--minutes", type=float, default=0.0, help="stop after this long (0: no time limit)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path("fuzz-out"))
+    parser.add_argument("--only", action="append", default=[], help="fuzz only this source format (repeatable)")
+    args = parser.parse_args()
+    summary = run(args.cases, args.seed, args.minutes, args.only, args.out)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    faults = summary["distinct_faults"]
     lines = [
-        f"- cases: {done} in {elapsed:.0f} s (seed {args.seed})",
-        "- outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
-        "- cases by source format: " + ", ".join(f"{k} {v}" for k, v in sorted(by_format.items())),
+        f"- cases: {summary['cases']} in {summary['seconds']:.0f} s (seed {args.seed})",
+        "- outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["outcomes"].items())),
+        "- cases by source format: " + ", ".join(f"{k} {v}" for k, v in summary["cases_by_source_format"].items()),
         f"- distinct faults: {len(faults)}",
-        *(f"  - {n} x `{sig}`" for sig, n in faults.most_common(40)),
+        *(f"  - {f['count']} x `{f['signature']}`" for f in faults[:40]),
     ]
     (args.out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

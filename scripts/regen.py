@@ -179,6 +179,7 @@ CONVERSIONS: tuple[tuple[str, str, str, str], ...] = (
     ("police-csv/notification.csv", "police-csv", "ndjson", "police-csv/notification.expected.ndjson"),
     ("marac/referral.marac.json", "marac-json", "ndjson", "marac/referral.expected.ndjson"),
     ("cin-census/da-factors.xml", "cin-census", "ndjson", "cin-census/da-factors.expected.ndjson"),
+    ("dfe-csc-api/child.dfe-csc.json", "dfe-csc-api", "ndjson", "dfe-csc-api/child.expected.ndjson"),
 )
 # Outputs written from Bundles that are themselves golden or example files: (inputs, writer format, output).
 BUNDLE_OUTPUTS: tuple[tuple[tuple[str, ...], str, str], ...] = (
@@ -192,6 +193,15 @@ BUNDLE_OUTPUTS: tuple[tuple[tuple[str, ...], str, str], ...] = (
         ("police-csv/notification.expected.ndjson", "fhir/case-01-post-separation-contact.json"),
         "chronology-html",
         "chronology/chronology.expected.html",
+    ),
+    (("cin-census/da-factors.expected.ndjson",), "dfe-csc-api", "dfe-csc-api/da-factors.expected.dfe-csc.jsonl"),
+    (
+        (
+            "marac/referral.expected.ndjson",
+            *(f"fhir/{p.name}" for p in sorted((ROOT / "examples" / "fhir").glob("*.json"))),
+        ),
+        "safelives-marac-return",
+        "marac/return.expected.marac-return.csv",
     ),
 )
 

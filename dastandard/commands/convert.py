@@ -55,6 +55,12 @@ def _emit_report(reports: list[ConversionReport], report_fmt: str, report_file: 
     help="Output file, folder (when INPUT is a folder) or - for standard output.",
 )
 @click.option("--strict", is_flag=True, help="Any loss or alteration is an error; nothing is written.")
+@click.option(
+    "--allow-label-loss",
+    is_flag=True,
+    help="Write even when the target format cannot carry a security label of the input (such as V, DELAU or PDS "
+    "into police CSV); each label is still reported. Without it such a conversion writes nothing (exit 13).",
+)
 @click.option("--report", "report_fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--report-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option(
@@ -85,6 +91,7 @@ def command(
     to_name: str,
     output: str,
     strict: bool,
+    allow_label_loss: bool,
     report_fmt: str,
     report_file: Path | None,
     jobs: int | None,
@@ -104,6 +111,7 @@ def command(
         jobs=jobs,
         progress=_rich_progress if wanted(progress) else None,
         limits=Limits.from_params(settings.param),
+        allow_label_loss=allow_label_loss,
     )
     _emit_report(result.reports, report_fmt, report_file, to_stderr=output == "-")
     if not result.ok:

@@ -41,6 +41,12 @@ class Format:
     can_read: ClassVar[bool] = False
     can_write: ClassVar[bool] = False
     reads_in_parallel: ClassVar[bool] = False  # read_encoded uses worker processes within one input
+    # The writer walks the FHIR itself: the pipeline first leaves out every value of the wrong JSON type
+    # (``dastandard.fhir.shape.well_typed``), each a located ``invalid-input`` entry.
+    writes_well_typed_only: ClassVar[bool] = False
+    # The security labels the output implies when it has no place for them (``dastandard.convert.labels``);
+    # None: the output carries every label as written.
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = None
 
     def sniff(self, head: bytes, path: Path | None) -> bool:
         return False

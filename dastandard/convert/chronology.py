@@ -29,6 +29,8 @@ from typing import IO, Any, ClassVar
 from dastandard.convert import _bundle_walk as _walk
 from dastandard.convert import _csv, _values
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.labels import AGENCY_LABELS
+from dastandard.convert.locations import SHOWN, confidential_organizations, redacted
 from dastandard.htmlreport.digest import person_ids, person_name
 from dastandard.htmlreport.labels import UK, concept_label, in_sentence, parse_when, uk_date, uk_datetime
 from dastandard.htmlreport.render import render
@@ -149,8 +151,11 @@ def _display(person: Mapping[str, Any], child: bool) -> str:
     return f"{role} born {uk_date(born)}, no name or id recorded" if born else f"{role} with no name or id recorded"
 
 
-def _agency(by_id: Mapping[str, Mapping[str, Any]], ref: Any) -> str:
-    target = by_id.get(_walk.ref_id(ref), {})
+def _agency(by_id: Mapping[str, Mapping[str, Any]], ref: Any, hidden: Mapping[str, str]) -> str:
+    rid = _walk.ref_id(ref)
+    if rid in hidden:
+        return SHOWN
+    target = by_id.get(rid, {})
     if target.get("resourceType") == "Organization":
         return str(target.get("name") or "")
     return str(ref.get("display", "")) if isinstance(ref, Mapping) else ""
@@ -196,6 +201,7 @@ class _Reader:
         self.bundle = bundle
         self.by_id: dict[str, Mapping[str, Any]] = {r.get("id", ""): r for r in _walk.resources(bundle)}
         self.child_ids = _children(self.by_id)
+        self.hidden = confidential_organizations(bundle)  # shown as SHOWN (convert.locations)
 
     def name(self, ref: Any) -> str:
         rid = _walk.ref_id(ref)
@@ -210,6 +216,8 @@ class _Reader:
     def events(self, report: ConversionReport) -> list[Event]:
         events: list[Event] = []
         base = f"Bundle/{self.bundle.get('id', '')}"
+        for rid, why in self.hidden.items():
+            redacted(report, "Organization.name", f"{base}/Organization/{rid}", why, f"shown as {SHOWN}")
         for res in self.by_id.values():
             found = self._events_of(res)
             source = f"{res.get('resourceType')}/{res.get('id', '')}"
@@ -262,7 +270,7 @@ class _Reader:
             if parties:
                 summary = summary.rstrip() + " People involved: " + "; ".join(parties) + "."
             when = res.get("effectiveDateTime") or res.get("effectivePeriod", {}).get("start", "")
-            agency = _agency(by_id, (res.get("performer") or [{}])[0])
+            agency = _agency(by_id, (res.get("performer") or [{}])[0], self.hidden)
             return [(when, "Incident", summary, agency, tuple(present), _narrative_flags(narrative))]
         if kind == "Observation" and _walk.first_code(res.get("code")) == "child-victim-status":
             child = self.name(res.get("subject"))
@@ -273,7 +281,7 @@ class _Reader:
                     res.get("effectiveDateTime", ""),
                     "Child victim status",
                     summary,
-                    _agency(by_id, (res.get("performer") or [{}])[0]),
+                    _agency(by_id, (res.get("performer") or [{}])[0], self.hidden),
                     (child,),
                     [],
                 )
@@ -282,10 +290,10 @@ class _Reader:
             payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
             who = self.name(res.get("sender"))
             summary = (f"{who}: " if who else "") + payload
-            agency = _agency(by_id, (res.get("recipient") or [{}])[0])
+            agency = _agency(by_id, (res.get("recipient") or [{}])[0], self.hidden)
             return [(res.get("sent", ""), category.capitalize(), summary, agency, (), _narrative_flags(payload))]
         if kind == "Communication" and category == "information-sharing":
-            to = ", ".join(a for a in (_agency(by_id, r) for r in res.get("recipient", [])) if a)
+            to = ", ".join(a for a in (_agency(by_id, r, self.hidden) for r in res.get("recipient", [])) if a)
             basis = ", ".join(
                 in_sentence(concept_label(b.get("valueCodeableConcept")))
                 for b in _walk.find_extensions(res, extension_url("sharing-basis"))
@@ -293,7 +301,16 @@ class _Reader:
             payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
             summary = "Shared" + (f" with {to}" if to else "") + (f" (basis: {basis})" if basis else "")
             summary += f": {payload}" if payload else "."
-            return [(res.get("sent", ""), "Information sharing", summary, _agency(by_id, res.get("sender")), (), [])]
+            return [
+                (
+                    res.get("sent", ""),
+                    "Information sharing",
+                    summary,
+                    _agency(by_id, res.get("sender"), self.hidden),
+                    (),
+                    [],
+                )
+            ]
         if kind == "RiskAssessment":
             text, flags = _risk_text(res)
             who = self.name(res.get("subject"))
@@ -304,7 +321,7 @@ class _Reader:
                     res.get("occurrenceDateTime", ""),
                     "Risk assessment" if checklist or flags else "Assessment",
                     summary,
-                    _agency(by_id, res.get("performer")),
+                    _agency(by_id, res.get("performer"), self.hidden),
                     (),
                     flags,
                 )
@@ -331,14 +348,14 @@ class _Reader:
                     when,
                     "Child contact",
                     summary,
-                    _agency(by_id, res.get("serviceProvider")),
+                    _agency(by_id, res.get("serviceProvider"), self.hidden),
                     (child,) if child else (),
                     [],
                 )
             ]
         if kind == "EpisodeOfCare":
             service = ", ".join(concept_label(t) for t in res.get("type", [])) or "a service"
-            agency = _agency(by_id, res.get("managingOrganization"))
+            agency = _agency(by_id, res.get("managingOrganization"), self.hidden)
             who = self.name(res.get("patient"))
             children = (who,) if _walk.ref_id(res.get("patient")) in self.child_ids else ()
             service_for = service + (f" for {who}" if who else "")
@@ -371,7 +388,7 @@ class _Reader:
                     res.get("authoredOn", ""),
                     "MARAC referral",
                     summary,
-                    _agency(by_id, res.get("requester")),
+                    _agency(by_id, res.get("requester"), self.hidden),
                     marac_children,
                     ["MARAC"],
                 )
@@ -516,6 +533,8 @@ class ChronologyCsvFormat(Format):
     description: ClassVar[str] = "Multi-agency chronology for each family (CSV, write only)"
     extensions: ClassVar[tuple[str, ...]] = (".chronology.csv",)
     can_write: ClassVar[bool] = True
+    writes_well_typed_only: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """One row per event in date order, naming the children it concerns; every cell formula-safe."""
@@ -544,6 +563,8 @@ class ChronologyHtmlFormat(Format):
     description: ClassVar[str] = "Multi-agency chronology for each family (self-contained HTML, write only)"
     extensions: ClassVar[tuple[str, ...]] = (".chronology.html", ".html")
     can_write: ClassVar[bool] = True
+    writes_well_typed_only: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """An index of families and children with anchors, then per family its key facts and events."""

@@ -22,6 +22,8 @@ from typing import IO, Any, ClassVar
 import orjson
 
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.labels import AGENCY_LABELS
+from dastandard.convert.locations import confidential_agencies, redacted
 from dastandard.logical import SECTION_BY_KEY, SECTIONS, At, Comp, Complex, Ext, bundle_to_logical
 from dastandard.logical.model import ext_url
 from dastandard.model.ids import identifier_system
@@ -47,6 +49,7 @@ class EncompassFormat(Format):
     description: ClassVar[str] = "Operation Encompass school notifications (JSON, write only, minimal by design)"
     extensions: ClassVar[tuple[str, ...]] = (".encompass.json",)
     can_write: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
 
     def write(self, bundles: Iterable[dict[str, Any]], target: IO[bytes], report: ConversionReport) -> None:
         """Write ``{"notifications": [...]}``; everything not projected is listed in the report."""
@@ -128,6 +131,7 @@ def _project(bundle: Any, report: ConversionReport) -> list[dict[str, Any]]:
 
     used: set[str] = set()
     out: list[dict[str, Any]] = []
+    confidential = confidential_agencies(record)
     for incident in record.get("incidents", ()):
         loc = f"{base}/Observation/{rid(incident)}"
         force = items.get(_local(incident.get("agency")), ("", {}))[1]
@@ -168,6 +172,10 @@ def _project(bundle: Any, report: ConversionReport) -> list[dict[str, Any]]:
                         "no school recorded for this child: no notification can be made",
                     )
                 )
+                continue
+            if school_id in confidential:
+                why = confidential[school_id]
+                redacted(report, "incident-party.school", party_loc, why, "notification left out (make it securely)")
                 continue
             used.update({child_id, school_id})
             school_out = {"name": str(school.get("name", ""))}

@@ -155,6 +155,7 @@ class FhirXmlFormat(Format):
     extensions: ClassVar[tuple[str, ...]] = (".xml",)
     can_read: ClassVar[bool] = True
     can_write: ClassVar[bool] = True
+    writes_well_typed_only: ClassVar[bool] = True  # XML cannot carry a control character
 
     def sniff(self, head: bytes, path: Path | None) -> bool:
         return detect_shape(head, path) == "xml" and f'xmlns="{FHIR_NS}"'.encode() in head

@@ -1,7 +1,8 @@
 """The ``logical`` format: the logical record JSON (``validators/logical-record.schema.json``).
 
 Reading validates the record and converts it to one DACaseBundle (``dastandard.logical.logical_to_bundle``); an
-invalid record is reported entry by entry (``INVALID_INPUT`` with its JSON path) and yields nothing. Writing
+invalid record is reported entry by entry, every problem at once (``INVALID_INPUT`` with its JSON path as the
+location, its line and column in the message) and yields nothing. Writing
 converts one DACaseBundle back (``bundle_to_logical``), reporting whatever the record cannot hold; a second
 document, or a resource that is not a Bundle, is a ``FatalError`` (``CONVERSION_FAILED``) before anything is
 written.
@@ -19,7 +20,7 @@ from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.fhir_formats import collect_one, parse_json_document
 from dastandard.errors import CONVERSION_FAILED, fatal
 from dastandard.fhir.detect import detect_shape, strip_head
-from dastandard.logical import RECORD_TYPE, SECTIONS, bundle_to_logical, logical_to_bundle, validate_logical
+from dastandard.logical import RECORD_TYPE, SECTIONS, bundle_to_logical, logical_problems, logical_to_bundle
 
 
 class LogicalFormat(Format):
@@ -43,12 +44,14 @@ class LogicalFormat(Format):
     def read(self, source: IO[bytes], name: str, report: ConversionReport) -> Iterator[dict[str, Any]]:
         """Yield the record as one DACaseBundle, or report every problem (JSON path) and yield nothing."""
         report.records_in += 1
-        document = parse_json_document(source.read(), report)
+        data = source.read()
+        document = parse_json_document(data, report)
         if document is None:
             return
-        problems = list(validate_logical(document))
-        for path, message in problems:
-            report.add(ReportEntry(Loss.INVALID_INPUT, path.rsplit(".", 1)[-1], path, message))
+        problems = logical_problems(document, data.decode("utf-8", "replace"))
+        for problem in problems:
+            message = f"line {problem.line}, column {problem.column}: {problem.message}"
+            report.add(ReportEntry(Loss.INVALID_INPUT, problem.path.rsplit(".", 1)[-1], problem.path, message))
         if problems:
             return
         for section in SECTIONS:

@@ -41,8 +41,10 @@ from typing import IO, Any, cast
 from dastandard import errors
 from dastandard._parallel import BackgroundWriter, default_jobs
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.labels import guard_labels
 from dastandard.convert.registry import RegistryError, all_formats, detect_candidates, get_format
 from dastandard.fhir.detect import HEAD_BYTES
+from dastandard.fhir.shape import well_typed
 from dastandard.limits import BoundedInput, InputTooLarge, Limits, default_limits
 
 STDIO = "-"
@@ -78,6 +80,7 @@ class Options:
     cin_year: int | None = None
     jobs: int = 1  # worker processes within one input, for a reader that can use them (reads_in_parallel)
     limits: Limits | None = None  # None: the catalog defaults of DA0005
+    allow_label_loss: bool = False  # write even when a security label cannot be carried (it is still reported)
 
 
 @dataclass
@@ -125,6 +128,19 @@ def _counted(
         if tick:
             tick()
         yield bundle
+
+
+def _well_typed(bundles: Iterable[Any], report: ConversionReport) -> Iterator[dict[str, Any]]:
+    """The Bundles with every value of the wrong JSON type left out, each a located ``invalid-input`` entry
+    (``record 2: Bundle.entry[3].resource.identifier``); something that is not a resource at all is skipped."""
+    for number, bundle in enumerate(bundles, 1):
+
+        def problem(location: str, message: str, number: int = number) -> None:
+            field_name = location.rsplit(".", 1)[-1].split("[", 1)[0]
+            report.add(ReportEntry(Loss.INVALID_INPUT, field_name, f"record {number}: {location}", message))
+
+        if well_typed(bundle, problem):
+            yield bundle
 
 
 class OutputFailed(errors.FatalError):
@@ -197,8 +213,7 @@ def convert_stream(
         return Outcome(report, errors.UNKNOWN_FORMAT, f"format {writer.name!r} cannot be written")
     seen = [0]
     encode = writer.record_encoder()
-    # What went out is counted on the writer's side only (a reader may count the Bundles it made in the same
-    # report): the writer gets its own report sharing the entries.
+    # A writer counts into its own report (sharing the entries), so a Bundle a reader counted is not counted again.
     written = ConversionReport(source=name, target_format=opts.to_name, entries=report.entries)
     try:
         if encode is not None:  # line output: written by a background thread while the next records are made
@@ -206,11 +221,16 @@ def convert_stream(
             with BackgroundWriter(target) as sink:
                 for line in reader.read_encoded(source, name, report, encode, jobs):
                     sink.write(line)
-                    written.records_out += 1
+                    seen[0] += 1  # counts the output only when the reader did not count its records
                     if tick:
                         tick()
         else:
-            writer.write(_counted(reader.read(source, name, report), tick, seen), target, written)
+            bundles = _counted(reader.read(source, name, report), tick, seen)
+            if writer.writes_well_typed_only:
+                bundles = _well_typed(bundles, report)
+            if writer.implied_labels is not None:
+                bundles = guard_labels(bundles, writer.implied_labels, writer.name, report)
+            writer.write(bundles, target, written)
     except InputTooLarge as exc:
         return _too_large(report, exc, name)
     except errors.FatalError as exc:
@@ -222,11 +242,20 @@ def convert_stream(
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: the input is nested too deeply")
     except Exception as exc:  # a defect in a format must not become a traceback
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: conversion failed: {type(exc).__name__}: {exc}")
-    report.records_out = written.records_out or seen[0]
+    if not report.records_out:
+        report.records_out = written.records_out or seen[0]
     if report.records_out == 0 and (report.records_in > 0 or any(e.kind is Loss.INVALID_INPUT for e in report.entries)):
         # Nothing came out and something was read or could not be read (every record rejected, whatever the
         # reason): a failure, never an empty output and status 0; the previous target is kept.
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: nothing could be converted (see the report)")
+    lowered = sum(1 for e in report.entries if e.kind is Loss.LABEL_LOWERED)
+    if lowered and not opts.allow_label_loss:
+        return Outcome(
+            report,
+            errors.CONVERSION_LOSSY_STRICT,
+            f"{name}: {writer.name} cannot carry every security label ({lowered} label-lowered entries): nothing "
+            "written; --allow-label-loss writes it anyway, the output to be protected at the labels' level",
+        )
     if opts.strict and report.losses:
         return Outcome(
             report,
@@ -374,6 +403,7 @@ def convert(
     jobs: int | None = None,
     progress: ProgressFactory | None = None,
     limits: Limits | None = None,
+    allow_label_loss: bool = False,
 ) -> ConversionResult:
     """Convert ``source`` into the format ``to`` at ``target``.
 
@@ -383,12 +413,14 @@ def convert(
     standard output. ``source_format`` None detects the format of each input from its content. ``cin_year`` is
     passed to formats that have that option. ``jobs`` worker processes (None: as ``dastandard._parallel``'s
     ``default_jobs``) convert the files of a folder at once, or build the records of one input for a reader that
-    can. ``limits`` bounds what is read of each input (None: the catalog defaults of DA0005). See the module
-    docstring for what raises and what is a status.
+    can. ``limits`` bounds what is read of each input (None: the catalog defaults of DA0005).
+    ``allow_label_loss`` writes an output even when it cannot carry a security label of its input (otherwise such a
+    conversion is ``CONVERSION_LOSSY_STRICT``; see ``dastandard.convert.labels``). See the module docstring for what
+    raises and what is a status.
     """
     source_text, target_text = str(source), str(target)
     workers = jobs or default_jobs([source_text])
-    opts = Options(source_format, to, strict, cin_year, workers, limits or default_limits())
+    opts = Options(source_format, to, strict, cin_year, workers, limits or default_limits(), allow_label_loss)
     show = progress or _no_progress
     try:
         to_fmt = get_format(to)

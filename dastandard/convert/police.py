@@ -26,6 +26,8 @@ from dastandard.convert import _csv, _spec, _values
 from dastandard.convert._record import NOT_ASKED, SECURITY, UNKNOWN, unasked_characteristics
 from dastandard.convert._spec import Column
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
+from dastandard.convert.labels import AGENCY_LABELS
+from dastandard.convert.locations import confidential_agencies, redacted
 from dastandard.convert.provenance import as_instant, provenance_item
 from dastandard.logical import (
     RECORD_TYPE,
@@ -726,6 +728,7 @@ class _Writer:
     def __init__(self, report: ConversionReport) -> None:
         self.report = report
         self.spec = {c.name: c for c in columns()}
+        self.confidential: dict[str, str] = {}  # agencies that are confidential locations (convert.locations)
 
     def _lost(self, field_name: str, location: str, message: str = "not representable in police-csv") -> None:
         self.report.add(ReportEntry(Loss.UNMAPPED_FIELD, field_name, location, message))
@@ -771,6 +774,7 @@ class _Writer:
         record = self._read(bundle)
         if record is None:
             return
+        self.confidential = confidential_agencies(record)
         bundle_loc = f"Bundle/{bundle.get('id', '')}"
         items: dict[str, tuple[str, dict[str, Any]]] = {}
         for section in SECTIONS:
@@ -931,7 +935,11 @@ class _Writer:
         out["injured"] = "" if injured is None else ("Y" if injured else "N")
         exposures = [self._source("child_witnessed", e, loc, "child-exposure") for e in party.get("exposure", ())]
         out["child_witnessed"] = ";".join(e for e in exposures if e)
-        school = items.get(_local(party.get("school")), ("", {}))[1]
+        school_id = _local(party.get("school"))
+        school = items.get(school_id, ("", {}))[1]
+        if school_id in self.confidential:
+            redacted(self.report, "school_name, school_urn", loc, self.confidential[school_id], "left blank")
+            school = {}
         out["school_name"] = str(school.get("name", ""))
         out["school_urn"] = _identifier(school, identifier_system(SYSTEM_SCHOOL))
         return out
@@ -981,6 +989,10 @@ class _Writer:
             recipient_id = _local((sharing.get("to") or [""])[0])
             recipient = items.get(recipient_id, ("", {}))[1]
             used.add(recipient_id)
+            if recipient_id in self.confidential:
+                why = self.confidential[recipient_id]
+                redacted(self.report, "shared_with, shared_with_type", loc, why, "left blank")
+                recipient = {}
             inc["shared_with"] = str(recipient.get("name", ""))
             types = recipient.get("types") or [None]
             inc["shared_with_type"] = self._source("shared_with_type", types[0], loc, "agency-type")
@@ -1003,6 +1015,7 @@ class PoliceCsvFormat(Format):
     extensions: ClassVar[tuple[str, ...]] = (".csv",)
     can_read: ClassVar[bool] = True
     can_write: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
 
     def sniff(self, head: bytes, path: Path | None) -> bool:
         """True when the first line names the key police columns."""

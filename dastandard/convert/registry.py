@@ -23,10 +23,12 @@ def builtin_formats() -> tuple[type[Format], ...]:
     """The built-in formats, in listing order (imported on first use, so importing the registry stays cheap)."""
     from dastandard.convert.chronology import ChronologyCsvFormat, ChronologyHtmlFormat
     from dastandard.convert.cin_census import CinCensusFormat
+    from dastandard.convert.dfe_csc_api import DfeCscApiFormat
     from dastandard.convert.encompass import EncompassFormat
     from dastandard.convert.fhir_formats import FhirJsonFormat, FhirXmlFormat, NdjsonFormat
     from dastandard.convert.logical_format import LogicalFormat
     from dastandard.convert.marac import MaracCsvFormat, MaracJsonFormat
+    from dastandard.convert.marac_return import SafeLivesMaracReturnFormat
     from dastandard.convert.police import PoliceCsvFormat
 
     return (
@@ -41,6 +43,8 @@ def builtin_formats() -> tuple[type[Format], ...]:
         ChronologyHtmlFormat,
         MaracJsonFormat,
         MaracCsvFormat,
+        DfeCscApiFormat,
+        SafeLivesMaracReturnFormat,
     )
 
 

@@ -26,7 +26,13 @@ from dastandard.logical.model import (
     value_set_codes,
 )
 from dastandard.logical.reader import bundle_to_logical, read_resource
-from dastandard.logical.schema import build_schema, validate_logical
+from dastandard.logical.schema import (
+    LogicalProblem,
+    LogicalRecordError,
+    build_schema,
+    logical_problems,
+    validate_logical,
+)
 from dastandard.logical.writer import build_resource, logical_to_bundle
 
 __all__ = [
@@ -42,11 +48,14 @@ __all__ = [
     "Ext",
     "Field",
     "Items",
+    "LogicalProblem",
+    "LogicalRecordError",
     "Section",
     "Val",
     "build_resource",
     "build_schema",
     "bundle_to_logical",
+    "logical_problems",
     "logical_to_bundle",
     "read_resource",
     "system_for",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from dastandard.conversion_report import ConversionReport, Loss, ReportEntry
+from dastandard.fhir.shape import well_typed_datatype
 from dastandard.logical.model import (
     ABSENT_REASONS,
     ACT_CODE_SYSTEM,
@@ -43,6 +44,7 @@ from dastandard.logical.model import (
     record_type_system,
     system_for,
 )
+from dastandard.model.fragments import as_list, as_map
 from dastandard.model.ids import extension_url, full_url, identifier_system, profile_url, stable_id
 from dastandard.model.urls import DATA_ABSENT_REASON
 
@@ -167,6 +169,13 @@ def _reference_value(fv: Any, inn: _In, loc: str) -> Any:
     return out["id"] if set(out) == {"id"} else out
 
 
+_DATATYPE: Final[Mapping[str, str]] = {
+    "period": "Period",
+    "identifier": "Identifier",
+    "name": "HumanName",
+    "address": "Address",
+    "telecom": "ContactPoint",
+}
 _ALLOWED: Final[Mapping[str, tuple[str, ...]]] = {
     "period": ("start", "end"),
     "identifier": ("use", "system", "value"),
@@ -217,6 +226,11 @@ def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
         inn.rest(loc, fv)
         return _MISSING
     kept = {k: json_copy(v) for k, v in fv.items() if k in allowed}
+
+    def wrong_type(where: str, message: str) -> None:
+        inn.lost(where, where.rsplit(".", 1)[-1].split("[", 1)[0], f"not a valid {_DATATYPE[kind]} part: {message}")
+
+    well_typed_datatype(kept, _DATATYPE[kind], loc, wrong_type)
     rest = {k: v for k, v in fv.items() if k not in allowed}
     if kind == "identifier" and "assigner" in rest:
         assigner = _reference_value(rest.pop("assigner"), inn, f"{loc}.assigner")
@@ -469,7 +483,7 @@ def _take_fields(
 
 
 def _section_of(resource: Mapping[str, Any]) -> Section | None:
-    profiles = resource.get("meta", {}).get("profile", []) if isinstance(resource.get("meta"), dict) else []
+    profiles = as_list(as_map(resource.get("meta")).get("profile"))
     for section in SECTIONS:
         if profile_url(section.profile) in profiles:
             return section
@@ -741,7 +755,10 @@ def _resource_to_item(
     if isinstance(meta, dict):
         profiles = meta.pop("profile", None)
         if profiles != [profile_url(section.profile)] and profiles is not None:
-            inn.rest(f"{loc}.meta.profile", [p for p in profiles if p != profile_url(section.profile)])
+            others = (
+                [p for p in profiles if p != profile_url(section.profile)] if isinstance(profiles, list) else profiles
+            )
+            inn.rest(f"{loc}.meta.profile", others)
         if "security" in meta:
             security, rest_security = _security_from(meta.pop("security"))
             inn.rest(f"{loc}.meta.security", rest_security)

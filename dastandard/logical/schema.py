@@ -1,17 +1,21 @@
 """The logical record's JSON Schema (generated from the field model) and its validation.
 
 Error policy: ``validate_logical`` never raises on bad input; it yields ``(json_path, message)`` pairs.
+``logical_problems`` gives all of them at once, each with its line and column when the record's text is given, and
+``LogicalRecordError`` carries that whole list when a conversion refuses an invalid record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
 from jsonschema import Draft202012Validator
 
 from dastandard._resources import read_json
+from dastandard.fhir.positions import locate, parse_path
 from dastandard.logical.model import (
     ABSENT_REASONS,
     CODE_PATTERN,
@@ -436,6 +440,42 @@ def _iter_items(doc: Mapping[str, Any]) -> Iterator[tuple[Section, int, dict[str
             for index, item in enumerate(items):
                 if isinstance(item, dict):
                     yield section, index, item
+
+
+@dataclass(frozen=True, slots=True)
+class LogicalProblem:
+    """One problem of a logical record: its JSON path, the message, and its line and column in the record's text
+    (None when no text was given)."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path} (line {self.line}, column {self.column})" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+class LogicalRecordError(ValueError):
+    """A logical record is invalid; ``problems`` lists every problem, not only the first."""
+
+    def __init__(self, problems: Sequence[LogicalProblem]) -> None:
+        self.problems: tuple[LogicalProblem, ...] = tuple(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {problem}" for problem in self.problems)
+        super().__init__(f"the logical record has {count} problem{'s' if count != 1 else ''}:\n{lines}")
+
+
+def logical_problems(doc: Any, text: str | None = None) -> list[LogicalProblem]:
+    """Every problem ``validate_logical`` finds, in its order; located in ``text`` (the record's JSON) when given."""
+    problems = []
+    for path, message in validate_logical(doc):
+        line = column = None
+        if text is not None:
+            line, column = locate(text, parse_path(path))
+        problems.append(LogicalProblem(path, message, line, column))
+    return problems
 
 
 def validate_logical(doc: Any) -> Iterator[tuple[str, str]]:

@@ -33,7 +33,7 @@ from dastandard.logical.model import (
     record_type_system,
     system_for,
 )
-from dastandard.logical.schema import validate_logical
+from dastandard.logical.schema import LogicalRecordError, logical_problems
 from dastandard.model.ids import extension_url, full_url, identifier_system, profile_url, stable_id
 from dastandard.model.urls import DATA_ABSENT_REASON
 
@@ -380,7 +380,8 @@ def _entry_items(doc: Mapping[str, Any]) -> Iterator[tuple[Section, int, Mapping
 def logical_to_bundle(
     doc: Mapping[str, Any], *, source: str = "", checked: bool = False, conversion_provenance: bool = True
 ) -> dict[str, Any]:
-    """Convert a logical record to a DACaseBundle; raise ValueError naming the first error if it is invalid.
+    """Convert a logical record to a DACaseBundle; raise LogicalRecordError (a ValueError) listing every problem
+    if it is invalid.
 
     Ids are UUIDv5 values seeded by ``caseId`` and each local id (unless an item gives its ``resourceId``), so the
     same record always gives the same Bundle. A DAProvenance entry names ``source`` (the source file) and the
@@ -390,9 +391,8 @@ def logical_to_bundle(
     for a record that is itself the source of the Bundle (the synthetic examples in ``examples/cases/``) or
     an agency reader's record that already holds its own Provenance naming the source file and record.
     """
-    if not checked:
-        for path, message in validate_logical(doc):
-            raise ValueError(f"{path}: {message}")
+    if not checked and (problems := logical_problems(doc)):
+        raise LogicalRecordError(problems)
     case_id = str(doc["caseId"])
     resource_ids = {  # every local id's resource id, worked out once (references reuse it)
         str(item["id"]): str(item.get("resourceId") or stable_id(case_id, item["id"]))

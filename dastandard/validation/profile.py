@@ -21,6 +21,7 @@ from dastandard.config import Settings
 from dastandard.fhir.baseplan import BasePlan, base_plan
 from dastandard.fhir.invariants import ENVIRONMENT, compile_invariant
 from dastandard.fhir.xml import XHTML_NS
+from dastandard.model.fragments import as_list
 from dastandard.validation import packages
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
@@ -428,7 +429,7 @@ class _Context:
     def __post_init__(self) -> None:
         self.invariants_on = self.settings.enabled("DA2014") or self.settings.enabled("DA2015")
         if self.record.get("resourceType") == "Bundle":
-            for entry in self.record.get("entry") or []:
+            for entry in as_list(self.record.get("entry")):
                 if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                     res = entry["resource"]
                     if isinstance(entry.get("fullUrl"), str):
@@ -504,7 +505,7 @@ class _Context:
 
     def _resolve(self, ref: str, base: Any, holder: Mapping[str, Any]) -> dict[str, Any] | None:
         if ref.startswith("#"):
-            for contained in holder.get("contained") or []:
+            for contained in as_list(holder.get("contained")):
                 if isinstance(contained, dict) and contained.get("id") == ref[1:]:
                     return contained
             return None
@@ -946,11 +947,18 @@ def _codings(value: Any) -> list[tuple[str | None, str]]:
         codings = value["coding"]
         if type(codings) is not list:
             return []
-        return [(c.get("system"), c["code"]) for c in codings if type(c) is dict and type(c.get("code")) is str]
+        return [(_system(c), c["code"]) for c in codings if type(c) is dict and type(c.get("code")) is str]
     code = value.get("code")
     if type(code) is str:
-        return [(value.get("system"), code)]
+        return [(_system(value), code)]
     return []
+
+
+def _system(coding: dict[str, Any]) -> str | None:
+    """The ``system`` of a Coding when it is a string; a value of another JSON type is the structure layer's
+    finding (DA1003) and reads here as no system, so the binding checks still run."""
+    system = coding.get("system")
+    return system if type(system) is str else None
 
 
 def _matches(pattern: Any, value: Any) -> bool:
@@ -994,11 +1002,11 @@ def _claims(resource: Mapping[str, Any], profile: str) -> bool:
 
 def _resources(record: dict[str, Any], root: tuple[Any, ...]) -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
     yield record, root
-    for index, contained in enumerate(record.get("contained") or []):
+    for index, contained in enumerate(as_list(record.get("contained"))):
         if isinstance(contained, dict):
             yield from _resources(contained, (*root, "contained", index))
     if record.get("resourceType") == "Bundle":
-        for index, entry in enumerate(record.get("entry") or []):
+        for index, entry in enumerate(as_list(record.get("entry"))):
             if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                 yield from _resources(entry["resource"], (*root, "entry", index, "resource"))
 

@@ -28,6 +28,7 @@ from dastandard.convert.cin_census.reader import ChildReader, Context, build_bat
 from dastandard.convert.cin_census.vocabulary import NAME, CensusHeader, KeyIds
 from dastandard.convert.cin_census.writer import write_return
 from dastandard.convert.cin_census.xml_walk import child_units, walked
+from dastandard.convert.labels import AGENCY_LABELS
 
 _KeyIds = KeyIds  # the name the tests of the stable ids know
 
@@ -45,6 +46,8 @@ class CinCensusFormat(Format):
     extensions: ClassVar[tuple[str, ...]] = (".xml",)
     can_read: ClassVar[bool] = True
     can_write: ClassVar[bool] = True
+    implied_labels: ClassVar[frozenset[tuple[str, str]] | None] = AGENCY_LABELS
+    writes_well_typed_only: ClassVar[bool] = True  # XML cannot carry a control character
     reads_in_parallel: ClassVar[bool] = True
 
     def __init__(self, cin_year: int = 2024) -> None:

@@ -14,8 +14,9 @@ the wall clock. Codes are matched on system and code against the named lists of 
 
 The rules live in one module per theme: ``harm`` (DA31xx incidents and parties), ``children`` (DA32xx child victim
 and voice), ``characteristics`` (DA33xx), ``household`` (DA34xx relationships, separation and contact), ``risk``
-(DA35xx risk and MARAC), ``plans`` (DA36xx plans, safety and engagement) and ``sharing`` (DA37xx disclosures and
-information sharing); ``_base`` holds the registry, the rule context and the helpers they share.
+(DA35xx risk and MARAC), ``plans`` (DA36xx plans, safety and engagement), ``sharing`` (DA37xx disclosures and
+information sharing) and ``locations`` (DA38xx where a victim is); ``_base`` holds the registry, the rule context
+and the helpers they share.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dastandard.validation.practice import characteristics as _characteristics
 from dastandard.validation.practice import children as _children
 from dastandard.validation.practice import harm as _harm
 from dastandard.validation.practice import household as _household
+from dastandard.validation.practice import locations as _locations
 from dastandard.validation.practice import plans as _plans
 from dastandard.validation.practice import risk as _risk
 from dastandard.validation.practice import sharing as _sharing
@@ -49,7 +51,7 @@ __all__ = [
     "check_record",
 ]
 
-THEMES = (_harm, _children, _characteristics, _household, _risk, _plans, _sharing)
+THEMES = (_harm, _children, _characteristics, _household, _risk, _plans, _sharing, _locations)
 """The theme modules; importing them registers their rules."""
 
 # The rule parameters of the last Settings seen; Settings values are immutable, so they are read once per run.
@@ -67,6 +69,7 @@ def check_record(
     global _PARAMS
     if _PARAMS is None or _PARAMS[0] is not settings:
         _PARAMS = (settings, {})
+    idx.memo["bundle"] = record  # the Bundle's own elements (its labels), for rules that need them
     ctx = _Ctx(idx, settings, file, record_no, _PARAMS[1])
     for rule_id, rule in _ORDERED_RULES:
         if settings.enabled(rule_id):

@@ -1,0 +1,1 @@
+"""Example dastandard format plugin: the acme-cases export (see docs/plugins.md)."""
