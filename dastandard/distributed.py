@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from pathlib import Path
 from typing import IO, Any
@@ -55,6 +55,7 @@ class PartitionResult:
     findings: tuple[Finding, ...]
     summaries: tuple[Any, ...]  # returns.RecordSummary
     lines: int
+    names: dict[tuple[str, int | None], tuple[str, str]] = field(default_factory=dict)  # Subjects.names()
 
 
 def _expand(paths_or_glob: str | Path | Sequence[str | Path]) -> list[str]:
@@ -197,6 +198,10 @@ def _check_open(handle: IO[bytes], part: Partition, settings: Settings, want_sum
             emitter.add("DA0002", "the input is empty", line=1, column=1)
             findings.extend(emitter.findings)
         return PartitionResult(tuple(findings), (), 0)
+    from dastandard.htmlreport.digest import digest_record
+    from dastandard.validation.subjects import Subjects
+
+    subjects = Subjects()
     max_record = _max_record(settings)
     lines = 0
     for line_no, line in enumerate(_range_lines(handle, part, max_record), start=part.first_line):
@@ -207,11 +212,12 @@ def _check_open(handle: IO[bytes], part: Partition, settings: Settings, want_sum
             findings.extend(emitter.findings)
         elif line.strip():
             unit = Unit(part.file, line_no, line_no, line.rstrip(b"\r"), "ndjson-line")
-            result = engine.check_unit(unit, settings, want_summary)
-            findings.extend(result.findings)
+            result = engine.check_unit(unit, settings, want_summary, digest_record)
+            subjects.on_digest(result.digest)
+            findings.extend(subjects.annotate(f) for f in result.findings)
             if result.summary is not None:
                 summaries.append(result.summary)
-    return PartitionResult(tuple(findings), tuple(summaries), lines)
+    return PartitionResult(tuple(findings), tuple(summaries), lines, subjects.names())
 
 
 def _check_partitions(parts: list[Partition], settings: Settings) -> list[PartitionResult]:
@@ -280,7 +286,9 @@ def iter_validate_partitions(
         parts = _numbered(parts, counts)
 
     from dastandard.validation import returns
+    from dastandard.validation.subjects import Subjects
 
+    subjects = Subjects()  # names the return-level findings after the records they point at
     checks = returns.ReturnChecks(settings)
     bag = db.from_sequence(parts, npartitions=len(parts)).map_partitions(_check_partitions, settings)
     delayed = bag.to_delayed()
@@ -289,6 +297,7 @@ def iter_validate_partitions(
         for results in computed:
             for result in results:
                 yield from result.findings
+                subjects.add_names(result.names)
                 for summary in result.summaries:
                     try:
                         checks.add(summary)
@@ -302,4 +311,4 @@ def iter_validate_partitions(
             emitter.external(finding)
     except Exception as exc:  # as the engine: a fault in the return checks is a finding, not a crash
         emitter.add("DA0900", f"internal error in the return checks: {type(exc).__name__}: {exc}")
-    yield from emitter.findings
+    yield from (subjects.annotate(f) for f in emitter.findings)

@@ -45,6 +45,12 @@ class Finding:
     ``path`` is a FHIRPath-style location inside the resource (``Bundle.entry[3].resource.birthDate``) or, for
     non-FHIR inputs, the format's own locator (an XPath for XML, ``row 12, column "DOB"`` for CSV). ``line`` and
     ``column`` are 1-based positions in ``file`` where known.
+
+    ``subject`` names who or what the finding is about as the source names them: the person's own identifiers
+    (``LAchildID EX0001, UPN A999123456789``, ``Police person id P102``) and name where recorded, or the record's
+    (``Incident EXA-2024-000101``, ``MARAC referral MR-2024-0042``). ``source`` is where the record is in an agency
+    file that was converted to be checked (``/Message/Children/Child[3]``, ``rows 2-5``, ``$[0]``); ``path`` is then
+    the location inside the converted Bundle and ``line`` the line of the record in ``file``.
     """
 
     rule_id: str
@@ -58,6 +64,8 @@ class Finding:
     record: int | None = None  # 1-based record number within a multi-record file (NDJSON line, CSV row)
     resource: str = ""  # "Type/id" of the resource the finding is about, where there is one
     details: tuple[tuple[str, Any], ...] = field(default=())
+    subject: str = ""
+    source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; keys with no value are left out."""
@@ -67,7 +75,7 @@ class Finding:
             "layer": self.layer.value,
             "message": self.message,
         }
-        for key in ("file", "path", "line", "column", "record", "resource"):
+        for key in ("subject", "file", "source", "path", "line", "column", "record", "resource"):
             value = getattr(self, key)
             if value not in ("", None):
                 out[key] = value

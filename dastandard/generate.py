@@ -20,7 +20,7 @@ import os
 import random
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -623,8 +623,11 @@ def write_dataset(
     min_bytes: int = 0,
     jobs: int = 1,
     flaw_every: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write ``count`` cases (or, with ``min_bytes``, as many as reach that size) to ``path`` in ``fmt``.
+
+    ``progress(n)`` is called as each ``n`` more cases are written (for a progress bar).
 
     ``ndjson``: one Bundle per line; ``logical``: one logical record per line (JSON Lines); ``fhir-json``: a
     folder with one Bundle file per case; ``cin-census`` and ``police-csv`` go through those formats' writers.
@@ -643,6 +646,8 @@ def write_dataset(
         path.mkdir(parents=True, exist_ok=True)
         for n, bundle in enumerate(generate_bundles(count, seed=seed, flaws=flaw_set, flaw_every=flaw_every)):
             (path / f"case-{n:07d}.json").write_bytes(orjson.dumps(bundle, option=orjson.OPT_INDENT_2))
+            if progress is not None:
+                progress(1)
         return count
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)
@@ -650,7 +655,15 @@ def write_dataset(
         with os.fdopen(fd, "wb") as out:
             if fmt in ("ndjson", "logical"):
                 written = _write_lines(
-                    out, seed, fmt, flaw_set, count=count, min_bytes=min_bytes, jobs=jobs, flaw_every=flaw_every
+                    out,
+                    seed,
+                    fmt,
+                    flaw_set,
+                    count=count,
+                    min_bytes=min_bytes,
+                    jobs=jobs,
+                    flaw_every=flaw_every,
+                    progress=progress,
                 )
             else:
                 from dastandard.convert.base import ConversionReport
@@ -661,13 +674,20 @@ def write_dataset(
                     if fmt == "cin-census"
                     else generate_bundles(count, seed=seed, flaws=flaw_set, flaw_every=flaw_every)
                 )
-                get_format(fmt).write(bundles, out, ConversionReport())
+                get_format(fmt).write(_ticking(bundles, progress), out, ConversionReport())
                 written = count
         temp.replace(path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return written
+
+
+def _ticking(items: Iterable[Any], progress: Callable[[int], None] | None) -> Iterator[Any]:
+    for item in items:
+        yield item
+        if progress is not None:
+            progress(1)
 
 
 def _write_lines(
@@ -680,10 +700,13 @@ def _write_lines(
     min_bytes: int,
     jobs: int,
     flaw_every: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     if not min_bytes:
         for chunk in _chunks(seed, fmt, flaws, count, jobs, flaw_every):
             out.write(chunk)
+            if progress is not None:
+                progress(chunk.count(b"\n"))
         return count
     size = written = 0
     for chunk in _chunks(seed, fmt, flaws, None, jobs, flaw_every):
@@ -691,6 +714,8 @@ def _write_lines(
             out.write(line)
             size += len(line)
             written += 1
+            if progress is not None:
+                progress(1)
             if size >= min_bytes:
                 return written
     return written  # pragma: no cover - the chunks never end

@@ -16,7 +16,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, TextIO
@@ -47,13 +47,24 @@ class Summary:
     """What a run covered and how it ended.
 
     ``files`` lists every input file that was checked, in order (files without findings included);
-    ``unreadable`` lists inputs that could not be read at all; ``counts`` holds findings per severity.
+    ``unreadable`` lists inputs that could not be read at all; ``counts`` holds findings per severity, ``by_rule``,
+    ``by_layer`` and ``by_agency`` per rule id, layer and agency (the organisation a record names first; findings
+    about the whole export under ``EXPORT_LABEL``). ``people`` counts ``records``, ``children``, ``adults``,
+    ``children_with_error`` and ``adults_with_error`` (a person with at least one error or fatal finding about
+    them); ``completeness`` gives, for ``children`` and ``adults``, one row per protected characteristic and key
+    field (``Completeness.rows``: recorded, stated absent with the reasons, silent, of total). The last three are
+    filled when the run digested its records (``SummaryTally``).
     """
 
     files: tuple[str, ...] = ()
     counts: Mapping[Severity, int] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     unreadable: tuple[str, ...] = ()
+    by_rule: Mapping[str, int] = field(default_factory=dict)
+    by_layer: Mapping[str, int] = field(default_factory=dict)
+    by_agency: Mapping[str, int] = field(default_factory=dict)
+    people: Mapping[str, int] = field(default_factory=dict)
+    completeness: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -77,6 +88,25 @@ class Summary:
             "info": self.count(Severity.INFO),
             "fail_on": self.fail_on.value,
             "unreadable": list(self.unreadable),
+            "by_rule": dict(self.by_rule),
+            "by_layer": dict(self.by_layer),
+            "by_agency": dict(self.by_agency),
+            "people": dict(self.people),
+            "completeness": {
+                group: [
+                    {
+                        "field": row["name"],
+                        "label": row["label"],
+                        "total": row["total"],
+                        "recorded": row["recorded"],
+                        "stated_absent": row["absent"],
+                        "absent_reasons": dict(row["reasons"]),
+                        "silent": row["silent"],
+                    }
+                    for row in rows
+                ]
+                for group, rows in self.completeness.items()
+            },
         }
 
     def line(self) -> str:
@@ -92,6 +122,48 @@ class Summary:
             text += f"; {_plural(len(self.unreadable), 'input')} could not be read"
         return text
 
+    def block(self, rules: Mapping[str, Rule]) -> list[str]:
+        """The summary for people, before ``line()``: counts by layer, rule and agency, the people with an error,
+        and how completely each protected characteristic and key field is recorded."""
+        out = ["Summary"]
+        if self.by_layer:
+            layers = sorted(self.by_layer.items(), key=lambda item: (-item[1], item[0]))
+            out.append("  by layer:  " + ", ".join(f"{layer} {n}" for layer, n in layers))
+        if self.by_agency:
+            agencies = sorted(self.by_agency.items(), key=lambda item: (-item[1], item[0]))
+            out.append("  by agency: " + ", ".join(f"{_one_line(name)} {n}" for name, n in agencies))
+        if self.by_rule:
+            out.append("  by rule:")
+            for rule_id, n in sorted(self.by_rule.items(), key=lambda item: (-item[1], item[0])):
+                rule = rules.get(rule_id)
+                severity = rule.severity.value if rule else ""
+                out.append(f"    {rule_id:<8} {severity:<8} {n:>7}  {rule.name if rule else ''}".rstrip())
+        people = self.people
+        if people:
+            children = people.get("children", 0)
+            out.append(
+                f"  people:    {children} {'child' if children == 1 else 'children'} "
+                f"({people.get('children_with_error', 0)} with an error), "
+                f"{_plural(people.get('adults', 0), 'adult')} ({people.get('adults_with_error', 0)} with an error), "
+                f"in {_plural(people.get('records', 0), 'record')}"
+            )
+        for group, rows in self.completeness.items():
+            if not rows or not rows[0]["total"]:
+                continue
+            out.append(f"  completeness, {group} ({rows[0]['total']}):")
+            for row in rows:
+                reasons = ", ".join(f"{reason} {n}" for reason, n in row["reasons"])
+                absent = f"{row['absent']} ({reasons})" if reasons else str(row["absent"])
+                out.append(
+                    f"    {_one_line(str(row['short'])):<45} {_percent(row['recorded'], row['total']):>4}  "
+                    f"recorded {row['recorded']}, stated absent {absent}, silent {row['silent']}"
+                )
+        return out if len(out) > 1 else []
+
+
+def _percent(n: int, total: int) -> str:
+    return f"{round(100 * n / total)}%" if total else "-"
+
 
 def summarize(
     findings: Iterable[Finding],
@@ -99,11 +171,90 @@ def summarize(
     fail_on: Severity = Severity.ERROR,
     unreadable: Iterable[str] = (),
 ) -> Summary:
-    """Count ``findings`` by severity into a Summary."""
-    counts: dict[Severity, int] = {}
+    """Count ``findings`` by severity, rule and layer into a Summary (see ``SummaryTally`` for the rest)."""
+    tally = SummaryTally()
     for f in findings:
-        counts[f.severity] = counts.get(f.severity, 0) + 1
-    return Summary(tuple(files), counts, fail_on, tuple(unreadable))
+        tally.count(f)
+    return tally.summary(files, fail_on, unreadable)
+
+
+class SummaryTally:
+    """Builds a ``Summary`` from a stream of findings and record digests, keeping counters only.
+
+    ``on_digest`` takes the ``RecordDigest`` of each record (``dastandard.htmlreport.digest``) before that record's
+    findings, as the engine gives it; ``count`` takes each finding.
+    """
+
+    def __init__(self) -> None:
+        from dastandard.htmlreport.digest import Completeness
+
+        self.counts: dict[Severity, int] = {}
+        self.by_rule: dict[str, int] = {}
+        self.by_layer: dict[str, int] = {}
+        self.by_agency: dict[str, int] = {}
+        self.people = dict.fromkeys(("records", "children", "adults", "children_with_error", "adults_with_error"), 0)
+        self.completeness = {"children": Completeness(), "adults": Completeness()}
+        self._current: Any = None
+        self._agency = ""
+        self._persons: dict[str, bool] = {}  # resource label -> child?, of the current record
+        self._with_error: set[str] = set()
+
+    def on_digest(self, digest: Any) -> None:
+        self._close()
+        persons = getattr(digest, "persons", None)
+        if persons is None:
+            self._current = None
+            return
+        self._current = digest
+        self._agency = digest.agency or "(agency not recorded)"
+        self.people["records"] += 1
+        self._persons = {}
+        for person in persons:
+            group = "children" if person.child else "adults"
+            self.people[group] += 1
+            self.completeness[group].add(person)
+            self._persons[person.resource] = person.child
+
+    def _close(self) -> None:
+        for resource in self._with_error:
+            self.people["children_with_error" if self._persons.get(resource) else "adults_with_error"] += 1
+        self._with_error = set()
+
+    def count(self, finding: Finding) -> None:
+        severity = finding.severity
+        self.counts[severity] = self.counts.get(severity, 0) + 1
+        self.by_rule[finding.rule_id] = self.by_rule.get(finding.rule_id, 0) + 1
+        layer = finding.layer.value
+        self.by_layer[layer] = self.by_layer.get(layer, 0) + 1
+        current = self._current
+        if layer == "return":
+            agency = EXPORT_LABEL
+        elif current is not None and finding.file == current.file and finding.record == current.record:
+            agency = self._agency
+            if severity.rank >= Severity.ERROR.rank and finding.resource in self._persons:
+                self._with_error.add(finding.resource)
+        else:
+            agency = "(record not read)"
+        self.by_agency[agency] = self.by_agency.get(agency, 0) + 1
+
+    def summary(
+        self, files: Iterable[str], fail_on: Severity = Severity.ERROR, unreadable: Iterable[str] = ()
+    ) -> Summary:
+        from dastandard.htmlreport.digest import CHARACTERISTICS, KEY_FIELDS
+
+        self._close()
+        digested = self.people["records"] > 0
+        return Summary(
+            tuple(files),
+            dict(self.counts),
+            fail_on,
+            tuple(unreadable),
+            dict(self.by_rule),
+            dict(self.by_layer),
+            dict(self.by_agency) if digested else {},
+            dict(self.people) if digested else {},
+            {group: c.rows(CHARACTERISTICS + KEY_FIELDS) for group, c in self.completeness.items()} if digested else {},
+        )
 
 
 def _plural(n: int, word: str) -> str:
@@ -120,7 +271,15 @@ def _one_line(text: str) -> str:
 
 
 def _with_path(f: Finding) -> str:
-    return f"{f.message} [{f.path}]" if f.path else f.message
+    """The message, then where inside the record: ``[rows 2-5; Bundle.entry[3].resource]``."""
+    where = f"{f.source}; {f.path}" if f.source and f.path else f.source or f.path
+    return f"{f.message} [{where}]" if where else f.message
+
+
+def _about(f: Finding) -> str:
+    """``subject: message [where]``, the subject first so a reader sees whose record it is."""
+    text = _with_path(f)
+    return f"{f.subject}: {text}" if f.subject else text
 
 
 class Reporter(ABC):
@@ -128,7 +287,9 @@ class Reporter(ABC):
 
     ``rules`` is the catalog used for rule names and descriptions (the shipped catalog by default);
     ``root`` is the directory that repository-relative paths are computed from (SARIF); ``verbosity`` is
-    0 by default, negative for ``-q`` and positive for ``-v`` (only the text reporter uses it).
+    0 by default, negative for ``-q`` and positive for ``-v`` (only the text reporter uses it); ``group_by`` is
+    the text reporter's grouping (``GROUP_BY``); ``max_findings`` caps the results of the CI formats (SARIF and
+    GitHub annotations), beyond which findings are grouped per rule and file.
     """
 
     description: ClassVar[str] = ""
@@ -140,9 +301,13 @@ class Reporter(ABC):
         verbosity: int = 0,
         rules: Mapping[str, Rule] | None = None,
         root: Path | None = None,
+        group_by: str | None = None,
+        max_findings: int | None = None,
     ) -> None:
         self.stream = stream
         self.verbosity = verbosity
+        self.group_by = group_by
+        self.max_findings = max_findings
         self.rules = catalog() if rules is None else rules
         self.root = root if root is not None else Path.cwd()
 
@@ -178,11 +343,17 @@ class _Buffering(Reporter):
 # --------------------------------------------------------------------------------------------------------- text
 
 
-class TextReporter(Reporter):
-    """``file:line:col: severity RULE-ID message [path]`` per finding, then (when there were findings) a pointer
-    to ``dastandard explain``, then a summary line (always the last line).
+GROUP_BY = ("child", "rule", "file")
 
-    ``-q`` prints the summary line only, ``-qq`` nothing; ``-v`` adds the rule name and lists clean files.
+
+class TextReporter(Reporter):
+    """``file:line:col: severity RULE-ID subject: message [source; path]`` per finding, then (when there were
+    findings) a pointer to ``dastandard explain``, the summary block (counts by layer, rule and agency, people with
+    an error, completeness) and a summary line (always the last line).
+
+    ``-q`` prints the summary block and line only, ``-qq`` nothing; ``-v`` adds the rule name and lists clean
+    files. ``group_by`` (``child``, ``rule`` or ``file``) prints the findings under one heading per subject (the
+    person or record as the source names them), rule or file, the largest group first, once the run is over.
     """
 
     description = "for people: one line per finding and a summary"
@@ -190,13 +361,9 @@ class TextReporter(Reporter):
     def start(self) -> None:
         self._with_findings: set[str] = set()
         self._first_rule: str | None = None
+        self._groups: dict[str, list[str]] = {}
 
-    def finding(self, finding: Finding) -> None:
-        self._with_findings.add(finding.file)
-        if self._first_rule is None:
-            self._first_rule = finding.rule_id
-        if self.verbosity < 0:
-            return
+    def _line(self, finding: Finding) -> str:
         where = _one_line(finding.file or EXPORT_LABEL)
         if finding.line is not None:
             where += f":{finding.line}"
@@ -205,12 +372,38 @@ class TextReporter(Reporter):
         rule_id = finding.rule_id
         if self.verbosity > 0 and finding.rule_id in self.rules:
             rule_id += f"({self.rules[finding.rule_id].name})"
-        line = f"{where}: {finding.severity.value} {rule_id} {_one_line(_with_path(finding))}"
+        line = f"{where}: {finding.severity.value} {rule_id} {_one_line(_about(finding))}"
         if self.verbosity > 0 and finding.resource:
             line += f" in {_one_line(finding.resource)}"
-        self.stream.write(line + "\n")
+        return line
+
+    def finding(self, finding: Finding) -> None:
+        self._with_findings.add(finding.file)
+        if self._first_rule is None:
+            self._first_rule = finding.rule_id
+        if self.verbosity < 0:
+            return
+        if self.group_by is None:
+            self.stream.write(self._line(finding) + "\n")
+            return
+        self._groups.setdefault(self._group_key(finding), []).append(self._line(finding))
+
+    def _group_key(self, finding: Finding) -> str:
+        if self.group_by == "rule":
+            rule = self.rules.get(finding.rule_id)
+            return f"{finding.rule_id} {rule.name}" if rule else finding.rule_id
+        if self.group_by == "file":
+            return finding.file or EXPORT_LABEL
+        if finding.subject:
+            return finding.subject
+        return f"(no person or record named) {finding.file or EXPORT_LABEL}"
 
     def finish(self, summary: Summary) -> None:
+        if self._groups:
+            for key, lines in sorted(self._groups.items(), key=lambda item: (-len(item[1]), item[0])):
+                self.stream.write(f"== {_one_line(key)} ({_plural(len(lines), 'finding')})\n")
+                for line in lines:
+                    self.stream.write(f"  {line}\n")
         if self.verbosity > 0:
             for name in summary.files:
                 if name not in self._with_findings:
@@ -221,6 +414,8 @@ class TextReporter(Reporter):
                 "and how to fix the record.\n"
             )
         if self.verbosity >= -1:
+            for line in summary.block(self.rules):
+                self.stream.write(line + "\n")
             self.stream.write(summary.line() + "\n")
 
 
@@ -303,7 +498,7 @@ class OperationOutcomeReporter(_Buffering):
         if rule is not None:
             coding["display"] = rule.name
         issue["details"] = {"coding": [coding], "text": f.message}
-        issue["diagnostics"] = _with_path(f) if f.resource == "" else f"{_with_path(f)} ({f.resource})"
+        issue["diagnostics"] = _about(f) if f.resource == "" else f"{_about(f)} ({f.resource})"
         if f.path:
             locations = [f.path]
             if f.line is not None:
@@ -392,10 +587,59 @@ def _rule_descriptor(rule_id: str, rule: Rule | None) -> dict[str, Any]:
     }
 
 
+def _rule_only(f: Finding) -> Finding:
+    """What identifies a group of findings of one rule in one file (its fingerprint ignores the first's place)."""
+    return Finding(f.rule_id, f.severity, f.layer, "")
+
+
 def _fingerprint(uri: str, f: Finding) -> str:
     """A hash of what identifies a finding apart from its line number, so an alert survives edits elsewhere."""
     key = "\x1f".join((f.rule_id, uri, f.path, f.resource, str(f.record or "")))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+SARIF_MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results (5,000 are displayed)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingGroup:
+    """Findings of one rule in one file, reported as one result or annotation when there are too many to list:
+    ``first`` locates it, ``count`` says how many it stands for."""
+
+    first: Finding
+    count: int
+    severity: Severity  # the most severe of the group
+
+
+def group_findings(findings: Iterable[Finding], limit: int) -> tuple[list[FindingGroup], int]:
+    """Every finding on its own when there are at most ``limit``; else one group per rule and file (a group of one
+    stays a finding). Groups are ordered by severity, then size, then first appearance, and cut at ``limit``.
+    Returns the groups kept and the number of findings left out of them."""
+    items = list(findings)
+    if len(items) <= limit:
+        return [FindingGroup(f, 1, f.severity) for f in items], 0
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for f in items:
+        key = (f.rule_id, f.file)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [f, 1, f.severity]
+        else:
+            group[1] += 1
+            if f.severity.rank > group[2].rank:
+                group[2] = f.severity
+    ordered = sorted(
+        (FindingGroup(first, count, severity) for first, count, severity in groups.values()),
+        key=lambda g: (-g.severity.rank, -g.count),
+    )
+    kept = ordered[: max(limit, 0)]
+    return kept, sum(g.count for g in ordered[len(kept) :])
+
+
+def _group_text(group: FindingGroup) -> str:
+    if group.count == 1:
+        return _about(group.first)
+    return f"{group.count} findings of {group.first.rule_id} in this file; the first: {_about(group.first)}"
 
 
 class SarifReporter(_Buffering):
@@ -403,8 +647,13 @@ class SarifReporter(_Buffering):
 
     ``tool.driver.rules`` lists the whole catalog (so ``ruleIndex`` is stable) plus any rule id reported that the
     catalog lacks. Each result has a repository-relative ``artifactLocation.uri``, a region (line and column 1 when
-    unknown) and ``partialFingerprints.primaryLocationLineHash`` (``<hash>:<n>``, ``n`` counting identical keys).
-    A finding about the whole export (no file) is placed on the first input file, since code scanning needs a file.
+    unknown), the subject first in its message and in ``properties`` with the source location, and
+    ``partialFingerprints.primaryLocationLineHash`` (``<hash>:<n>``, ``n`` counting identical keys). A finding about
+    the whole export (no file) is placed on the first input file, since code scanning needs a file.
+
+    At most ``max_findings`` results (default ``SARIF_MAX_RESULTS``, GitHub's limit per run): beyond it, findings
+    are grouped into one result per rule and file (``properties.count``), the most severe first, and what still
+    does not fit is counted in a notification. The run's ``properties.summary`` is the summary.
     """
 
     description = "SARIF 2.1.0 for GitHub code scanning"
@@ -418,29 +667,48 @@ class SarifReporter(_Buffering):
         seen: dict[str, int] = {}
         results = []
         export_file = summary.files[0] if summary.files else ""
-        for f in self.findings:
+        limit = self.max_findings if self.max_findings is not None else SARIF_MAX_RESULTS
+        groups, left_out = group_findings(self.findings, limit)
+        for group in groups:
+            f = group.first
             uri = artifact_uri(f.file or export_file, self.root)
-            key = _fingerprint(uri, f)
+            key = _fingerprint(uri, f if group.count == 1 else _rule_only(f))
             seen[key] = seen.get(key, 0) + 1
             physical: dict[str, Any] = {
                 "artifactLocation": {"uri": uri},
                 "region": {"startLine": max(f.line or 1, 1), "startColumn": max(f.column or 1, 1)},
             }
             location: dict[str, Any] = {"physicalLocation": physical}
-            if f.path:
-                location["logicalLocations"] = [{"fullyQualifiedName": f.path, "kind": "element"}]
+            logical = [{"fullyQualifiedName": name, "kind": "element"} for name in (f.source, f.path) if name]
+            if logical:
+                location["logicalLocations"] = logical
             result: dict[str, Any] = {
                 "ruleId": f.rule_id,
                 "ruleIndex": index[f.rule_id],
-                "level": _SARIF_LEVEL[f.severity],
-                "message": {"text": _with_path(f) or f.rule_id},
+                "level": _SARIF_LEVEL[group.severity],
+                "message": {"text": _group_text(group) or f.rule_id},
                 "locations": [location],
                 "partialFingerprints": {"primaryLocationLineHash": f"{key}:{seen[key]}"},
             }
+            properties: dict[str, Any] = {
+                name: value for name, value in (("subject", f.subject), ("source", f.source)) if value
+            }
+            if group.count > 1:
+                properties["count"] = group.count
+            if properties:
+                result["properties"] = properties
             results.append(result)
         notifications = [
             {"level": "error", "message": {"text": f"input could not be read: {name}"}} for name in summary.unreadable
         ]
+        if len(groups) < len(self.findings):
+            text = (
+                f"{len(self.findings)} findings are reported as {len(groups)} results (at most {limit}: one per rule "
+                "and file where there are more)"
+            )
+            if left_out:
+                text += f"; {left_out} findings of the least severe rules are left out"
+            notifications.append({"level": "note", "message": {"text": text + f". {summary.line()}"}})
         invocation: dict[str, Any] = {"executionSuccessful": not summary.unreadable}
         if notifications:
             invocation["toolExecutionNotifications"] = notifications
@@ -459,6 +727,7 @@ class SarifReporter(_Buffering):
                     },
                     "invocations": [invocation],
                     "results": results,
+                    "properties": {"summary": summary.to_dict()},
                 }
             ],
         }
@@ -504,7 +773,7 @@ class JUnitReporter(_Buffering):
                 ET.SubElement(suite, "testcase", name="no findings", classname=display)
                 tests = 1
             for f in items:
-                base = f"{f.rule_id} {f.path}".strip()
+                base = " ".join(part for part in (f.rule_id, f.subject, f.source, f.path) if part)
                 case_name, n = base, 1
                 while case_name in used:
                     n += 1
@@ -543,7 +812,14 @@ class JUnitReporter(_Buffering):
         rule = self.rules.get(f.rule_id)
         if rule is not None:
             lines.append(f"rule: {rule.name} ({rule.layer.value})")
-        for label, value in (("path", f.path), ("resource", f.resource), ("line", f.line), ("column", f.column)):
+        for label, value in (
+            ("subject", f.subject),
+            ("source", f.source),
+            ("path", f.path),
+            ("resource", f.resource),
+            ("line", f.line),
+            ("column", f.column),
+        ):
             if value not in ("", None):
                 lines.append(f"{label}: {value}")
         return "\n".join(lines)
@@ -564,15 +840,25 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-class GithubReporter(Reporter):
-    """GitHub Actions workflow commands: ``::error file=F,line=L,col=C,title=RULE-ID::message [path]``.
+GITHUB_PER_LEVEL = 10  # annotations GitHub shows per step for each of error, warning and notice
+GITHUB_MAX_ANNOTATIONS = 29  # plus the summary notice: 30, within the 50 a job may show
 
-    Error and fatal findings are ``error``, warnings ``warning``, info ``notice``. The summary line follows.
+
+class GithubReporter(_Buffering):
+    """GitHub Actions workflow commands: ``::error file=F,line=L,col=C,title=RULE-ID::subject: message [path]``.
+
+    Error and fatal findings are ``error``, warnings ``warning``, info ``notice``. GitHub shows 10 annotations of
+    each kind per step and 50 per job, so when there are more findings than fit (or than ``max_findings``,
+    default ``GITHUB_MAX_ANNOTATIONS``) they are grouped into one annotation per rule and file (``RULE-ID (N
+    findings)``), the most severe first, and every finding is still written to the log as a plain line inside a
+    collapsed group. A ``dastandard summary`` notice (counts, the commonest rules, what was grouped or left out)
+    and the summary line close the output.
     """
 
     description = "GitHub Actions annotations (workflow commands)"
 
-    def finding(self, finding: Finding) -> None:
+    def _annotation(self, group: FindingGroup) -> str:
+        finding = group.first
         props = []
         if finding.file and finding.file != "-":
             props.append(f"file={escape_property(finding.file)}")
@@ -580,14 +866,50 @@ class GithubReporter(Reporter):
                 props.append(f"line={finding.line}")
                 if finding.column is not None:
                     props.append(f"col={finding.column}")
-        props.append(f"title={escape_property(finding.rule_id)}")
-        level = _GH_LEVEL[finding.severity]
-        self.stream.write(f"::{level} {','.join(props)}::{escape_data(_with_path(finding))}\n")
+        title = finding.rule_id if group.count == 1 else f"{finding.rule_id} ({group.count} findings)"
+        props.append(f"title={escape_property(title)}")
+        return f"::{_GH_LEVEL[group.severity]} {','.join(props)}::{escape_data(_group_text(group))}"
 
     def finish(self, summary: Summary) -> None:
+        limit = self.max_findings if self.max_findings is not None else GITHUB_MAX_ANNOTATIONS
+        groups, _ = group_findings(self.findings, limit)
+        per_level: dict[str, int] = {}
+        shown: list[FindingGroup] = []
+        for group in groups:
+            level = _GH_LEVEL[group.severity]
+            if per_level.get(level, 0) < GITHUB_PER_LEVEL:
+                per_level[level] = per_level.get(level, 0) + 1
+                shown.append(group)
+        represented = sum(g.count for g in shown)
+        if represented < len(self.findings) or len(shown) < len(self.findings):
+            self.stream.write(f"::group::dastandard: all {_plural(len(self.findings), 'finding')}\n")
+            for f in self.findings:
+                where = f.file or EXPORT_LABEL
+                if f.line is not None:
+                    where += f":{f.line}"
+                self.stream.write(f"{_one_line(where)}: {f.severity.value} {f.rule_id} {_one_line(_about(f))}\n")
+            self.stream.write("::endgroup::\n")
+        for group in shown:
+            self.stream.write(self._annotation(group) + "\n")
         for name in summary.unreadable:
             self.stream.write(f"::error title=unreadable input::{escape_data('input could not be read: ' + name)}\n")
+        self.stream.write(f"::notice title=dastandard summary::{escape_data(self._summary_text(summary, shown))}\n")
         self.stream.write(summary.line() + "\n")
+
+    def _summary_text(self, summary: Summary, shown: list[FindingGroup]) -> str:
+        text = summary.line()
+        top = sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0]))[:5]
+        if top:
+            text += "; commonest rules: " + ", ".join(f"{rule_id} {n}" for rule_id, n in top)
+        people = summary.people
+        if people.get("children"):
+            text += f"; {people.get('children_with_error', 0)} of {people['children']} children with an error"
+        represented = sum(g.count for g in shown)
+        if len(shown) < len(self.findings):
+            text += f"; {len(self.findings)} findings shown as {len(shown)} annotations"
+            if represented < len(self.findings):
+                text += f" ({len(self.findings) - represented} only in the log)"
+        return text
 
 
 REPORTER_BY_NAME: dict[str, type[Reporter]] = {

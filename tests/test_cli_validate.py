@@ -156,7 +156,14 @@ def test_default_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_quiet_and_verbose(stub: StubEngine, capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(["validate", "a.json", "-q"], capsys)
-    assert out.splitlines() == ["1 error, 1 warning, 0 info in 2 files"]
+    assert out.splitlines() == [
+        "Summary",
+        "  by layer:  practice 1, structure 1",
+        "  by rule:",
+        "    DA1005   error          1  invalid-primitive",
+        "    DA3302   warning        1  adult-victim-pregnancy-unknown",
+        "1 error, 1 warning, 0 info in 2 files",
+    ]
     _, out, _ = run(["validate", "a.json", "-qq"], capsys)
     assert out == ""
     _, out, _ = run(["validate", "a.json", "-v"], capsys)

@@ -118,12 +118,16 @@ def test_a_logical_record_is_json_then_logical_for_both() -> None:
     assert _convert_format(LOGICAL) == "logical"
 
 
-def test_a_csv_export_is_not_fhir_for_validation_and_its_agency_format_for_conversion() -> None:
-    assert [f.rule_id for f in dastandard.validate([POLICE]).findings] == ["DA0006"]
+def test_a_police_export_is_police_csv_for_both() -> None:
+    """Validation converts it with the police reader, one case Bundle per incident, each at its first row."""
+    assert _validate_formats(POLICE) == ["bundle", "bundle"]
+    assert [u.line for u in iter_units([POLICE], DEFAULT_SETTINGS, None) if isinstance(u, Unit)] == [2, 6]
+    assert not [f for f in dastandard.validate([POLICE]).findings if f.rule_id.startswith("DA00")]
     assert detect_candidates(POLICE.read_bytes()[:HEAD_BYTES], POLICE) == ["police-csv"]
 
 
-def test_a_census_return_is_xml_for_validation_and_cin_census_for_conversion() -> None:
-    """Validation reads any XML as FHIR XML (and reports it is not); conversion knows the census by its content."""
-    assert _validate_formats(CIN) == ["fhir-xml"]
+def test_a_census_return_is_cin_census_for_both() -> None:
+    """Validation knows the census by its content as conversion does: one Bundle per Child, never FHIR XML."""
+    assert _validate_formats(CIN) == ["bundle", "bundle"]
     assert _convert_format(CIN) == "cin-census"
+    assert not [f for f in dastandard.validate([CIN]).findings if f.rule_id in ("DA0032", "DA0006")]

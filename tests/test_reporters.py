@@ -113,12 +113,23 @@ def test_text_lines_and_summary() -> None:
         "cases/b.json: info DA3101 note",
         "Run `dastandard explain DA2001` (or any rule id above) for what the rule checks, why, and how to fix the "
         "record.",
+        "Summary",
+        "  by layer:  practice 2, profile 1",
+        "  by rule:",
+        "    DA3101   warning        2  child-not-seen",
+        "    DA2001   error          1  missing-birth-date",
         "1 error, 1 warning, 1 info in 3 files",
     ]
 
 
 def test_text_verbosity() -> None:
-    assert render("text", [ERR], verbosity=-1).splitlines() == ["1 error, 0 warnings, 0 info in 3 files"]
+    assert render("text", [ERR], verbosity=-1).splitlines() == [
+        "Summary",
+        "  by layer:  profile 1",
+        "  by rule:",
+        "    DA2001   error          1  missing-birth-date",
+        "1 error, 0 warnings, 0 info in 3 files",
+    ]
     assert render("text", [ERR], verbosity=-2) == ""
     verbose = render("text", [ERR], verbosity=1)
     assert "DA2001(missing-birth-date)" in verbose and "in Patient/p1" in verbose
@@ -139,6 +150,11 @@ def test_json_document() -> None:
     assert doc["status"] == "fail"
     assert doc["findings"][0] == ERR.to_dict()
     assert doc["summary"] == {
+        "by_rule": {"DA2001": 1, "DA3101": 1},
+        "by_layer": {"profile": 1, "practice": 1},
+        "by_agency": {},
+        "people": {},
+        "completeness": {},
         "files": 3,
         "fatal": 0,
         "errors": 1,
@@ -376,3 +392,120 @@ def test_reporters_use_the_shipped_catalog_by_default() -> None:
     for cls in (TextReporter, JsonReporter, SarifReporter, JUnitReporter, GithubReporter, OperationOutcomeReporter):
         cls(stream).report([], Summary())
     assert stream.getvalue()
+
+
+# ----------------------------------------------------------------------------------- subjects, groups and caps
+
+CHILD = Finding(
+    "DA3201",
+    Severity.ERROR,
+    Layer.PRACTICE,
+    "no child victim status",
+    file="export.csv",
+    path="Bundle.entry[13].resource",
+    line=2,
+    record=1,
+    subject="Police person id P102 (Mia Sample); Incident EXA-1",
+    source="rows 2-5",
+)
+
+
+def test_every_format_names_the_subject_and_the_source_location() -> None:
+    text = render("text", [CHILD]).splitlines()[0]
+    assert text == (
+        "export.csv:2: error DA3201 Police person id P102 (Mia Sample); Incident EXA-1: no child victim status "
+        "[rows 2-5; Bundle.entry[13].resource]"
+    )
+    doc = json.loads(render("json", [CHILD]))["findings"][0]
+    assert doc["subject"] == CHILD.subject and doc["source"] == "rows 2-5"
+    result = json.loads(render("sarif", [CHILD]))["runs"][0]["results"][0]
+    assert result["message"]["text"].startswith(CHILD.subject)
+    assert result["properties"] == {"subject": CHILD.subject, "source": "rows 2-5"}
+    assert [loc["fullyQualifiedName"] for loc in result["locations"][0]["logicalLocations"]] == [
+        "rows 2-5",
+        "Bundle.entry[13].resource",
+    ]
+    junit = render("junit", [CHILD])
+    assert "subject: Police person id P102 (Mia Sample)" in junit and "source: rows 2-5" in junit
+    assert "title=DA3201::Police person id P102 (Mia Sample)" in render("github", [CHILD])
+    assert CHILD.subject in render("operationoutcome", [CHILD])
+
+
+def _many(
+    n: int, rule: str = "DA3201", file: str = "export.csv", severity: Severity = Severity.WARNING
+) -> list[Finding]:
+    return [
+        Finding(rule, severity, Layer.PRACTICE, f"finding {i}", file=file, line=i + 2, record=i + 1, subject=f"P{i}")
+        for i in range(n)
+    ]
+
+
+def test_text_group_by_child_rule_and_file() -> None:
+    findings = [*_many(2), CHILD, *_many(1, "DA3202", "other.csv")]
+    stream = io.StringIO()
+    TextReporter(stream, rules=RULES, group_by="rule").report(findings, summarize(findings, FILES))
+    headings = [line for line in stream.getvalue().splitlines() if line.startswith("== ")]
+    assert headings == ["== DA3201 (3 findings)", "== DA3202 (1 finding)"]
+    stream = io.StringIO()
+    TextReporter(stream, rules=RULES, group_by="child").report(findings, summarize(findings, FILES))
+    out = stream.getvalue()
+    assert "== Police person id P102 (Mia Sample); Incident EXA-1 (1 finding)" in out
+    assert "  export.csv:2: error DA3201 Police person id P102" in out
+    stream = io.StringIO()
+    TextReporter(stream, rules=RULES, group_by="file").report(findings, summarize(findings, FILES))
+    assert [line for line in stream.getvalue().splitlines() if line.startswith("== ")] == [
+        "== export.csv (3 findings)",
+        "== other.csv (1 finding)",
+    ]
+
+
+def test_sarif_beyond_the_cap_is_one_result_per_rule_and_file(sarif_validator: jsonschema.Draft4Validator) -> None:
+    findings = [*_many(40), *_many(30, "DA3202"), *_many(5, "DA3202", "b.csv", Severity.ERROR), CHILD]
+    stream = io.StringIO()
+    SarifReporter(stream, rules=RULES, root=ROOT, max_findings=10).report(findings, summarize(findings, FILES))
+    log = json.loads(stream.getvalue())
+    sarif_validator.validate(log)
+    run_ = log["runs"][0]
+    results = run_["results"]
+    assert [(r["ruleId"], r["level"], r.get("properties", {}).get("count", 1)) for r in results] == [
+        ("DA3201", "error", 41),  # the most severe first (one error among the warnings), then the largest
+        ("DA3202", "error", 5),
+        ("DA3202", "warning", 30),
+    ]
+    assert results[0]["message"]["text"].startswith("41 findings of DA3201 in this file; the first: P0: finding 0")
+    notes = run_["invocations"][0]["toolExecutionNotifications"]
+    assert "76 findings are reported as 3 results" in notes[-1]["message"]["text"]
+    assert run_["properties"]["summary"]["by_rule"] == {"DA3201": 41, "DA3202": 35}
+    stream = io.StringIO()
+    SarifReporter(stream, rules=RULES, root=ROOT, max_findings=2).report(findings, summarize(findings, FILES))
+    run_ = json.loads(stream.getvalue())["runs"][0]
+    assert len(run_["results"]) == 2
+    assert "30 findings of the least severe rules are left out" in str(run_["invocations"])
+
+
+def test_sarif_default_cap_is_githubs_limit() -> None:
+    from dastandard.reporters import SARIF_MAX_RESULTS, group_findings
+
+    assert SARIF_MAX_RESULTS == 25_000
+    groups, left_out = group_findings(_many(25_001), SARIF_MAX_RESULTS)
+    assert [g.count for g in groups] == [25_001] and left_out == 0
+
+
+def test_github_annotations_stay_within_the_per_step_limits() -> None:
+    findings = [
+        *(f for i in range(15) for f in _many(2, f"DA31{i:02d}", "a.csv", Severity.ERROR)),
+        *(f for i in range(15) for f in _many(1, f"DA32{i:02d}", f"w{i}.csv")),
+    ]
+    out = render("github", findings).splitlines()
+    annotations = [line for line in out if line.startswith(("::error", "::warning", "::notice"))]
+    assert sum(line.startswith("::error") for line in annotations) == 10
+    assert sum(line.startswith("::warning") for line in annotations) == 10
+    (summary,) = [line for line in annotations if line.startswith("::notice title=dastandard summary::")]
+    assert "45 findings shown as 20 annotations (15 only in the log)" in summary
+    assert "title=DA3100 (2 findings)" in out[out.index("::endgroup::") + 1]
+    group = out[out.index("::group::dastandard: all 45 findings") + 1 : out.index("::endgroup::")]
+    assert len(group) == 45  # every finding is still in the log
+    assert out[-1] == "30 errors, 15 warnings, 0 info in 3 files"
+    few = render("github", _many(3)).splitlines()
+    assert not [line for line in few if line.startswith("::group::")]
+    assert sum(line.startswith("::warning") for line in few) == 3

@@ -18,6 +18,8 @@ import click
 
 from dastandard import errors
 from dastandard._parallel import DEFAULT_JOBS_HELP
+from dastandard.commands._progress import progress as show_progress
+from dastandard.commands._progress import wanted
 from dastandard.config import load_settings
 from dastandard.convert.base import ConversionReport
 from dastandard.convert.pipeline import Tick, convert, write_atomic
@@ -25,25 +27,10 @@ from dastandard.convert.report_render import render
 from dastandard.limits import Limits
 
 
-def _progress_wanted(flag: bool | None) -> bool:
-    return flag if flag is not None else sys.stderr.isatty()
-
-
 @contextlib.contextmanager
 def _rich_progress(total: int | None, label: str) -> Iterator[Tick | None]:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda: bar.advance(task)
+    with show_progress(True, label, total) as advance:
+        yield None if advance is None else (lambda: advance())
 
 
 def _emit_report(reports: list[ConversionReport], report_fmt: str, report_file: Path | None, to_stderr: bool) -> None:
@@ -122,7 +109,7 @@ def command(
         strict=strict,
         cin_year=cin_year,
         jobs=jobs,
-        progress=_rich_progress if _progress_wanted(progress) else None,
+        progress=_rich_progress if wanted(progress) else None,
         limits=Limits.from_params(settings.param),
         allow_label_loss=allow_label_loss,
     )

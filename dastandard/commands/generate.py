@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from dastandard.commands._progress import progress as show_progress
+from dastandard.commands._progress import wanted
 from dastandard.errors import OUTPUT_UNWRITABLE, FatalError
 from dastandard.generate import FLAWS, WRITABLE, write_dataset
 
@@ -59,7 +61,17 @@ def _size(path: Path) -> int:
     show_default=True,
     help="ndjson/logical only: worker processes; the output is byte-identical to --jobs 1.",
 )
-def command(output: Path, fmt: str, count: int, seed: int, flaws: tuple[str, ...], min_bytes: int, jobs: int) -> None:
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def command(
+    output: Path,
+    fmt: str,
+    count: int,
+    seed: int,
+    flaws: tuple[str, ...],
+    min_bytes: int,
+    jobs: int,
+    progress: bool | None,
+) -> None:
     """Write a synthetic dataset of invented cases to OUTPUT and print a one-line summary on stderr."""
     if fmt not in LINE_FORMATS and min_bytes:
         raise click.UsageError(f"--min-bytes applies to {' and '.join(LINE_FORMATS)} only, not {fmt}")
@@ -69,7 +81,10 @@ def command(output: Path, fmt: str, count: int, seed: int, flaws: tuple[str, ...
         raise FatalError(f"cannot write {output}: not a regular file or folder", OUTPUT_UNWRITABLE)
     began = time.perf_counter()
     try:
-        written = write_dataset(output, fmt, count=count, seed=seed, flaws=flaws, min_bytes=min_bytes, jobs=jobs)
+        with show_progress(wanted(progress), "generating cases", None if min_bytes else count) as advance:
+            written = write_dataset(
+                output, fmt, count=count, seed=seed, flaws=flaws, min_bytes=min_bytes, jobs=jobs, progress=advance
+            )
         size = _size(output)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None

@@ -7,39 +7,17 @@ written, ``errors.INPUT_UNREADABLE`` when an input could not be read (the report
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
 from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
+from dastandard.commands._progress import progress as show_progress
+from dastandard.commands._progress import wanted
+from dastandard.commands.validate import FORMAT_HELP, check_input_format
 from dastandard.config import load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.htmlreport import write_report
-
-INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[], None] | None]:
-    """A record counter on stderr (the total is not known before the end), or nothing."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}: {task.completed} records"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("report", total=None)
-        yield lambda: bar.advance(task)
 
 
 @click.command("report")
@@ -51,14 +29,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[], None] | None]:
     type=click.Path(path_type=Path),
     help="report.html (the index; other pages go to report-pages/ beside it) or a folder (index.html and pages/).",
 )
-@click.option(
-    "--format",
-    "input_format",
-    type=click.Choice(INPUT_FORMATS),
-    default="auto",
-    show_default=True,
-    help="Input format; auto detects it per file.",
-)
+@click.option("--format", "input_format", default="auto", show_default=True, metavar="FORMAT", help=FORMAT_HELP)
 @click.option("--title", default="Data-quality report", show_default=True, help="Title of the report.")
 @click.option(
     "--config",
@@ -79,9 +50,9 @@ def command(
 ) -> None:
     """Write an HTML data-quality report (headline figures, completeness, findings by rule, a page per child)."""
     settings = load_settings(config_file=config_file)
-    wanted = progress if progress is not None else sys.stderr.isatty()
+    check_input_format(input_format)
     try:
-        with _progress(wanted) as tick:
+        with show_progress(wanted(progress), "report: {task.completed} records") as tick:
             summary = write_report(
                 inputs,
                 output,

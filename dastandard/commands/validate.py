@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,12 +20,14 @@ import click
 
 from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
 from dastandard.commands._ig import select_packages
+from dastandard.commands._progress import progress as show_progress
+from dastandard.commands._progress import wanted
 from dastandard.config import Settings, load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.findings import Finding, Severity
-from dastandard.reporters import REPORTER_BY_NAME, Reporter, Summary, summarize
+from dastandard.reporters import GROUP_BY, REPORTER_BY_NAME, Reporter, Summary, SummaryTally, summarize
 
-INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")
+INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")  # and every readable agency format
 FAIL_ON_CHOICES = ("error", "warning", "info")
 
 
@@ -39,27 +41,36 @@ def _engine() -> Any:
 class Tally:
     """Counts findings as they stream past, so the summary needs no list of them.
 
-    ``files`` is filled by the engine as it opens each input; the summary is complete once the findings have been
-    consumed.
+    ``files`` is filled by the engine as it opens each input, ``on_digest`` is given each record's digest (people,
+    agency, completeness); the summary is complete once the findings have been consumed. ``tick`` is called once
+    per record (progress).
     """
 
-    def __init__(self, unreadable_rule: str) -> None:
+    def __init__(self, unreadable_rule: str, tick: Callable[[int], None] | None = None) -> None:
         self.files: list[str] = []
-        self.counts: dict[Severity, int] = {}
         self.unreadable: dict[str, None] = {}
         self.unreadable_rule = unreadable_rule
+        self.counter = SummaryTally()
+        self.tick = tick
+        self.findings = 0
+
+    def on_digest(self, digest: Any) -> None:
+        self.counter.on_digest(digest)
+        if self.tick is not None:
+            self.tick(self.findings)
 
     def count(self, findings: Iterable[Finding]) -> Iterator[Finding]:
-        counts, unreadable, rule = self.counts, self.unreadable, self.unreadable_rule
+        unreadable, rule, counter = self.unreadable, self.unreadable_rule, self.counter
         for finding in findings:
-            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+            counter.count(finding)
+            self.findings += 1
             if finding.rule_id == rule:
                 unreadable[finding.file] = None
             yield finding
 
     def summary(self, fail_on: Severity) -> Summary:
         files = tuple(str(name) for name in dict.fromkeys(self.files))
-        return Summary(files, dict(self.counts), fail_on, tuple(self.unreadable))
+        return self.counter.summary(files, fail_on, tuple(self.unreadable))
 
 
 def stream(
@@ -67,17 +78,26 @@ def stream(
     settings: Settings,
     input_format: str | None,
     jobs: int,
+    tick: Callable[[int], None] | None = None,
 ) -> tuple[Iterator[Finding], Tally]:
     """The engine's findings as a lazy stream, and the tally that gives the summary once the stream is consumed.
 
     Uses the engine's ``iter_findings`` (nothing is kept per finding); an engine without it is run with
-    ``validate`` and its collected findings are streamed from memory.
+    ``validate`` and its collected findings are streamed from memory. ``tick(findings so far)`` is called once per
+    record read.
     """
     engine = _engine()
-    tally = Tally(getattr(engine, "UNREADABLE_RULE", "DA0001"))
+    tally = Tally(getattr(engine, "UNREADABLE_RULE", "DA0001"), tick)
     iter_findings = getattr(engine, "iter_findings", None)
     if iter_findings is not None:
-        found = iter_findings(list(inputs), settings=settings, input_format=input_format, jobs=jobs, files=tally.files)
+        found = iter_findings(
+            list(inputs),
+            settings=settings,
+            input_format=input_format,
+            jobs=jobs,
+            files=tally.files,
+            on_digest=tally.on_digest,
+        )
     else:
         report = engine.validate(list(inputs), settings=settings, input_format=input_format, jobs=jobs)
         tally.files.extend(str(name) for name in report.files)
@@ -135,6 +155,24 @@ def _atomic_text(target: Path) -> Iterator[TextIO]:
         raise
 
 
+FORMAT_HELP = (
+    "Input format: auto (detected once per file), fhir-json, fhir-xml, ndjson, logical, or an agency format read as "
+    "`dastandard convert` reads it (cin-census, police-csv, marac-json, marac-csv; see `dastandard formats`)."
+)
+
+
+def check_input_format(name: str) -> None:
+    """A usage error unless ``name`` is ``auto``, a format validation reads itself, or a readable agency format
+    (the conversion formats are loaded only for a name that is not one of the first)."""
+    if name in INPUT_FORMATS:
+        return
+    from dastandard.validation.inputs import agency_formats
+
+    if name not in agency_formats():
+        known = ", ".join([*INPUT_FORMATS, *agency_formats()])
+        raise click.BadParameter(f"{name!r} is not a format validation reads ({known})", param_hint="--format")
+
+
 def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for value in values:
@@ -150,10 +188,10 @@ def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
 @click.option(
     "--format",
     "input_format",
-    type=click.Choice(INPUT_FORMATS),
     default="auto",
     show_default=True,
-    help="Input format; auto detects it per file.",
+    metavar="FORMAT",
+    help=FORMAT_HELP,
 )
 @click.option(
     "-o",
@@ -215,7 +253,23 @@ def _parse_severity_option(values: Sequence[str]) -> dict[str, str]:
     metavar="URL",
     help="Check every resource of the profile's type against this profile, claimed or not (repeatable).",
 )
-@click.option("-q", "--quiet", count=True, help="Less text output (-q: summary only, -qq: nothing).")
+@click.option(
+    "--group-by",
+    type=click.Choice(GROUP_BY),
+    default=None,
+    help="Text output: findings under one heading per child (the person or record as the source names them), "
+    "rule or file.",
+)
+@click.option(
+    "--max-findings",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="SARIF and GitHub annotations: at most N results; beyond it, one per rule and file with a count "
+    "(default: 25000 for SARIF, 29 annotations and a summary notice for GitHub; see docs/ci.md).",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when a terminal).")
+@click.option("-q", "--quiet", count=True, help="Less text output (-q: the summary only, -qq: nothing).")
 @click.option("-v", "--verbose", count=True, help="More text output (rule names, clean files).")
 def command(
     inputs: tuple[str, ...],
@@ -230,6 +284,9 @@ def command(
     suppress: tuple[str, ...],
     ig_paths: tuple[str, ...],
     profile_urls: tuple[str, ...],
+    group_by: str | None,
+    max_findings: int | None,
+    progress: bool | None,
     quiet: int,
     verbose: int,
 ) -> None:
@@ -242,18 +299,23 @@ def command(
         suppress=suppress,
     )
     select_packages(ig_paths, profile_urls)
-    findings, tally = stream(
-        inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs(inputs)
-    )
+    check_input_format(input_format)
     reporter_type = REPORTER_BY_NAME[output_format]
     verbosity = verbose - quiet
-    if output is None:
-        summary = _report(reporter_type(sys.stdout, verbosity=verbosity), findings, tally, settings)
-    else:
-        with _atomic_text(output) as text:
-            summary = _report(reporter_type(text, verbosity=verbosity), findings, tally, settings)
-        if verbosity >= 0:
-            click.echo(summary.line(), err=True)
+    options: dict[str, Any] = {"verbosity": verbosity, "group_by": group_by, "max_findings": max_findings}
+    template = "validating: {task.completed} records, {task.fields[findings]} findings"
+    with show_progress(wanted(progress), template, findings=0) as advance:
+        tick = None if advance is None else (lambda findings: advance(1, findings=findings))
+        findings, tally = stream(
+            inputs, settings, None if input_format == "auto" else input_format, jobs or default_jobs(inputs), tick
+        )
+        if output is None:
+            summary = _report(reporter_type(sys.stdout, **options), findings, tally, settings)
+        else:
+            with _atomic_text(output) as text:
+                summary = _report(reporter_type(text, **options), findings, tally, settings)
+    if output is not None and verbosity >= 0:
+        click.echo(summary.line(), err=True)
     click.get_current_context().exit(exit_status(summary))
 
 

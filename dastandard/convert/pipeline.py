@@ -213,6 +213,8 @@ def convert_stream(
         return Outcome(report, errors.UNKNOWN_FORMAT, f"format {writer.name!r} cannot be written")
     seen = [0]
     encode = writer.record_encoder()
+    # A writer counts into its own report (sharing the entries), so a Bundle a reader counted is not counted again.
+    written = ConversionReport(source=name, target_format=opts.to_name, entries=report.entries)
     try:
         if encode is not None:  # line output: written by a background thread while the next records are made
             jobs = opts.jobs if reader.reads_in_parallel else 1
@@ -228,7 +230,7 @@ def convert_stream(
                 bundles = _well_typed(bundles, report)
             if writer.implied_labels is not None:
                 bundles = guard_labels(bundles, writer.implied_labels, writer.name, report)
-            writer.write(bundles, target, report)
+            writer.write(bundles, target, written)
     except InputTooLarge as exc:
         return _too_large(report, exc, name)
     except errors.FatalError as exc:
@@ -241,7 +243,7 @@ def convert_stream(
     except Exception as exc:  # a defect in a format must not become a traceback
         return Outcome(report, errors.CONVERSION_FAILED, f"{name}: conversion failed: {type(exc).__name__}: {exc}")
     if not report.records_out:
-        report.records_out = seen[0]
+        report.records_out = written.records_out or seen[0]
     if report.records_out == 0 and (report.records_in > 0 or any(e.kind is Loss.INVALID_INPUT for e in report.entries)):
         # Nothing came out and something was read or could not be read (every record rejected, whatever the
         # reason): a failure, never an empty output and status 0; the previous target is kept.

@@ -21,6 +21,45 @@ def report_to_json(reports: Sequence[ConversionReport]) -> bytes:
     return orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n"
 
 
+# What one record of each built-in format is, read and written, so the counts say what they count ("2 children in,
+# 2 case Bundles out"); any other format's records are "records".
+_READ_AS = {
+    "cin-census": "children",
+    "police-csv": "rows",
+    "marac-json": "referrals",
+    "marac-csv": "referrals",
+    "logical": "logical records",
+    "fhir-json": "resources",
+    "fhir-xml": "resources",
+    "ndjson": "lines",
+}
+_WRITTEN_AS = {
+    "ndjson": "case Bundles",
+    "fhir-json": "documents",
+    "fhir-xml": "documents",
+    "logical": "logical records",
+    "cin-census": "children",
+    "police-csv": "case Bundles",
+    "encompass": "notifications",
+    "chronology-csv": "events",
+    "chronology-html": "events",
+}
+
+
+def _counted(n: int, plural: str) -> str:
+    if n != 1:
+        return f"{n} {plural}"
+    return f"1 {'child' if plural == 'children' else plural[:-1]}"
+
+
+def counts_line(report: ConversionReport) -> str:
+    """``2 children in, 2 case Bundles out``: the counts with what each format counts."""
+    return (
+        f"{_counted(report.records_in, _READ_AS.get(report.source_format, 'records'))} in, "
+        f"{_counted(report.records_out, _WRITTEN_AS.get(report.target_format, 'records'))} out"
+    )
+
+
 def _entry_line(kind: Loss, field: str, location: str, message: str, code: str, target: str) -> str:
     parts = [f"  {kind.value:<15} {location or field}"]
     if code:
@@ -39,11 +78,13 @@ def report_to_text(reports: Sequence[ConversionReport], *, max_entries: int = 20
         counts = Counter(e.kind for e in report.entries)
         status = "lossless" if report.lossless else f"{len(report.losses)} losses"
         lines.append(
-            f"{report.source or '-'}: {report.source_format} -> {report.target_format}, "
-            f"{report.records_in} records in, {report.records_out} out, {status}"
+            f"{report.source or '-'}: {report.source_format} -> {report.target_format}, {counts_line(report)}, {status}"
         )
         if counts:
-            lines.append("  " + ", ".join(f"{kind.value}: {counts[kind]}" for kind in Loss if counts[kind]))
+            lines.append(
+                "  source fields and codes: "
+                + ", ".join(f"{kind.value} {counts[kind]}" for kind in Loss if counts[kind])
+            )
         losses = report.losses
         for e in losses[:max_entries]:
             lines.append(_entry_line(e.kind, e.source_field, e.location, e.message, e.code, e.target))

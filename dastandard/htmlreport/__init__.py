@@ -6,6 +6,19 @@ autoescaping, no scripts and a Content-Security-Policy that allows only the inli
 
 from __future__ import annotations
 
-from dastandard.htmlreport.report import ReportSummary, write_report
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dastandard.htmlreport.report import ReportSummary, write_report
 
 __all__ = ["ReportSummary", "write_report"]
+
+
+def __getattr__(name: str) -> Any:
+    """The report's names, imported on first use: validation reads ``htmlreport.digest`` for every run, and must
+    not load the templates and Jinja2 for it."""
+    if name in __all__:
+        from dastandard.htmlreport import report
+
+        return getattr(report, name)
+    raise AttributeError(name)

@@ -10,12 +10,20 @@ simply not recorded (silent).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from dastandard.htmlreport.labels import code_label, in_sentence
 from dastandard.model.fragments import as_list, as_map, as_str
-from dastandard.model.urls import NHS_NUMBER_SYSTEM, PATIENT_DISABILITY, PATIENT_RELIGION, UKCORE_ETHNIC_CATEGORY
+from dastandard.model.urls import (
+    DATA_ABSENT_REASON_SYSTEM,
+    NHS_NUMBER_SYSTEM,
+    PATIENT_DISABILITY,
+    PATIENT_RELIGION,
+    UKCORE_ETHNIC_CATEGORY,
+)
 from dastandard.validation._record_index import (
     RecordIndex,
     absent_reason,
@@ -24,6 +32,7 @@ from dastandard.validation._record_index import (
     id_system,
     parse_date,
 )
+from dastandard.validation.inputs import source_record
 
 RECORDED = "recorded"
 ABSENT = "absent"
@@ -58,6 +67,14 @@ _ID_LABELS = (
     ("marac-person-id", "MARAC id"),
     ("local-person-id", "Local id"),
 )
+# Identifier systems of a whole record (``Bundle.identifier``), with their labels.
+_RECORD_ID_LABELS = (
+    ("police-incident-reference", "Incident"),
+    ("marac-referral-id", "MARAC referral"),
+    ("case-reference", "Case"),
+    ("la-child-id", "LAchildID"),
+    ("local-id", "Local id"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +99,52 @@ class RecordDigest:
     agency: str
     persons: tuple[PersonDigest, ...]
     incidents: int
+    ids: tuple[tuple[str, str], ...] = ()  # the record's own identifiers (case reference, incident, MARAC referral)
+    source: str = ""  # where the record is in its agency file (XPath, CSV rows, JSON path), for converted records
+
+
+@dataclass
+class Completeness:
+    """Recorded / stated absent (by reason) / silent counts of every field, for one group of persons."""
+
+    persons: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, person: PersonDigest) -> None:
+        self.persons += 1
+        for name, status, reason in person.fields:
+            counter = self.counts.setdefault(name, Counter())
+            counter[status] += 1
+            if status == ABSENT:
+                counter[f"{ABSENT}:{reason}"] += 1
+
+    def rows(self, fields: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        """One row per field: its label, and how many persons have it recorded, stated absent (with the reasons
+        in words, commonest first) or silent, of ``total``."""
+        out = []
+        for name, label in fields:
+            counter = self.counts.get(name, Counter())
+            reasons = sorted(
+                (
+                    (in_sentence(code_label(DATA_ABSENT_REASON_SYSTEM, key.split(":", 1)[1])), n)
+                    for key, n in counter.items()
+                    if ":" in key
+                ),
+                key=lambda item: -item[1],
+            )
+            out.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "short": label if len(label) <= 44 else label[:43] + "…",
+                    "recorded": counter[RECORDED],
+                    "absent": counter[ABSENT],
+                    "silent": counter[SILENT],
+                    "total": self.persons,
+                    "reasons": reasons,
+                }
+            )
+        return out
 
 
 def _urls() -> dict[str, tuple[str, ...]]:
@@ -146,8 +209,21 @@ def person_ids(res: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """The identifiers a person is known by at source, as (label, value): LAchildID, UPN, NHS number, ..."""
     labels = {id_system(name): label for name, label in _ID_LABELS}
     labels[NHS_NUMBER_SYSTEM] = "NHS number"
+    return _labelled_ids(res.get("identifier"), labels)
+
+
+def record_ids(bundle: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The identifiers of a whole record (``Bundle.identifier``), as (label, value): the case reference, police
+    incident reference or MARAC referral id."""
+    ident = bundle.get("identifier")  # 0..1 on a Bundle
+    return _labelled_ids(
+        [ident] if isinstance(ident, dict) else ident, {id_system(name): label for name, label in _RECORD_ID_LABELS}
+    )
+
+
+def _labelled_ids(identifiers: Any, labels: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
-    for ident in as_list(res.get("identifier")):
+    for ident in as_list(identifiers):
         ident_map = as_map(ident)
         value = as_str(ident_map.get("value"))
         system = ident_map.get("system")
@@ -216,4 +292,6 @@ def digest_record(record: dict[str, Any], file: str, record_no: int | None) -> R
         )
         for person in idx.persons.values()
     )
-    return RecordDigest(file, record_no, _agency(idx), persons, len(idx.incidents))
+    return RecordDigest(
+        file, record_no, _agency(idx), persons, len(idx.incidents), record_ids(record), source_record(record)
+    )

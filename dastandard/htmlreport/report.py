@@ -30,11 +30,9 @@ from dastandard.catalog import catalog
 from dastandard.config import DEFAULT_SETTINGS, Settings
 from dastandard.findings import Finding, Layer, Severity
 from dastandard.htmlreport.digest import (
-    ABSENT,
     CHARACTERISTICS,
     KEY_FIELDS,
-    RECORDED,
-    SILENT,
+    Completeness,
     PersonDigest,
     RecordDigest,
     digest_record,
@@ -72,48 +70,6 @@ def _learning_points() -> dict[str, str]:
             points = json.loads(path.read_text(encoding="utf-8")).get("points", [])
             return {str(p["id"]): str(p["title"]) for p in points if isinstance(p, dict) and "id" in p}
     return {}
-
-
-@dataclass
-class _Completeness:
-    """Recorded / stated absent (by reason) / silent counts of every field, for one group of persons."""
-
-    persons: int = 0
-    counts: dict[str, Counter[str]] = field(default_factory=dict)
-
-    def add(self, person: PersonDigest) -> None:
-        self.persons += 1
-        for name, status, reason in person.fields:
-            counter = self.counts.setdefault(name, Counter())
-            counter[status] += 1
-            if status == ABSENT:
-                counter[f"{ABSENT}:{reason}"] += 1
-
-    def rows(self, fields: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-        out = []
-        for name, label in fields:
-            counter = self.counts.get(name, Counter())
-            reasons = sorted(
-                (
-                    (in_sentence(code_label(_DAR_SYSTEM, key.split(":", 1)[1])), n)
-                    for key, n in counter.items()
-                    if ":" in key
-                ),
-                key=lambda item: -item[1],
-            )
-            out.append(
-                {
-                    "name": name,
-                    "label": label,
-                    "short": label if len(label) <= 44 else label[:43] + "…",
-                    "recorded": counter[RECORDED],
-                    "absent": counter[ABSENT],
-                    "silent": counter[SILENT],
-                    "total": self.persons,
-                    "reasons": reasons,
-                }
-            )
-        return out
 
 
 @dataclass
@@ -174,8 +130,8 @@ class _Builder:
         self.pages_href = pages_href
         self.title = title
         self.summary = ReportSummary()
-        self.all_persons = {"children": _Completeness(), "adults": _Completeness()}
-        self.by_agency: dict[str, _Completeness] = {}
+        self.all_persons = {"children": Completeness(), "adults": Completeness()}
+        self.by_agency: dict[str, Completeness] = {}
         self.rows: list[_IndexRow] = []
         self.worst: list[_IndexRow] = []
         self.return_findings: list[Finding] = []
@@ -218,7 +174,7 @@ class _Builder:
             by_resource.setdefault(finding.resource, []).append(finding)
         persons = {p.resource for p in digest.persons}
         about_record = [f for f in findings if f.resource not in persons]
-        agency_counts = self.by_agency.setdefault(agency, _Completeness())
+        agency_counts = self.by_agency.setdefault(agency, Completeness())
         for person in digest.persons:
             own = by_resource.get(person.resource, [])
             has_error = any(_is_error(f) for f in own)
@@ -264,7 +220,8 @@ class _Builder:
                 "display": display,
                 "person": person,
                 "agency": agency,
-                "source": digest.file + (f", record {digest.record}" if digest.record else ""),
+                "source": digest.file
+                + (f", {digest.source}" if digest.source else f", record {digest.record}" if digest.record else ""),
                 "fields": [
                     {
                         "label": FIELD_LABELS.get(name, name),

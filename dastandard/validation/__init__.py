@@ -6,9 +6,10 @@ input never raises: every problem, including unreadable files, is a finding with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dastandard.config import DEFAULT_SETTINGS, Settings
 from dastandard.findings import Finding, Severity
@@ -26,15 +27,30 @@ def iter_findings(
     input_format: str | None = None,
     jobs: int = 1,
     files: list[str] | None = None,
+    on_digest: Callable[[Any], None] | None = None,
 ) -> Iterator[Finding]:
     """Lazily yield every finding for ``inputs`` (files, folders, or "-" for stdin), in input order.
 
-    ``input_format`` is one of ``FORMATS`` or None to detect it from the content. ``jobs > 1`` checks records in
-    a process pool; the output is identical to ``jobs=1``. Return-level findings come last. When ``files`` is
-    given, the label of every input file is appended to it as the file is opened (so it is complete once the
-    iterator is exhausted).
+    ``input_format`` is one of ``FORMATS``, a readable agency format of the conversion registry (``cin-census``,
+    ``police-csv``, ...) or None to detect it from the content. ``jobs > 1`` checks records in a process pool; the
+    output is identical to ``jobs=1``. Return-level findings come last. Every finding about a record names its
+    ``subject`` (and, for an agency file, its ``source`` location). When ``files`` is given, the label of every
+    input file is appended to it as the file is opened (so it is complete once the iterator is exhausted).
+    ``on_digest`` receives the ``RecordDigest`` (``dastandard.htmlreport.digest``) of every record, in input
+    order, before that record's findings.
     """
-    return run(inputs, settings, input_format, max(1, jobs), files)
+    from dastandard.htmlreport.digest import digest_record
+    from dastandard.validation.subjects import Subjects
+
+    subjects = Subjects()
+
+    def seen(digest: Any) -> None:
+        subjects.on_digest(digest)
+        if on_digest is not None:
+            on_digest(digest)
+
+    annotate = subjects.annotate
+    return (annotate(f) for f in run(inputs, settings, input_format, max(1, jobs), files, digest_record, seen))
 
 
 @dataclass(frozen=True)
@@ -70,5 +86,5 @@ def validate(
 ) -> ValidationReport:
     """Validate ``inputs`` and collect every finding (see ``iter_findings``)."""
     files: list[str] = []
-    findings = tuple(run(inputs, settings, input_format, max(1, jobs), files))
+    findings = tuple(iter_findings(inputs, settings=settings, input_format=input_format, jobs=jobs, files=files))
     return ValidationReport(findings, tuple(dict.fromkeys(files)))

@@ -35,11 +35,11 @@ from dastandard.fhir.positions import line_col, parse_path
 from dastandard.findings import Finding, Layer, Severity
 from dastandard.textsafety import find_bidi_bytes
 from dastandard.validation._record_index import shared_index
-from dastandard.validation.inputs import iter_units
+from dastandard.validation.inputs import OWN_FORMATS, iter_units, known_format
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 from dastandard.validation.units import Emitter, Unit
 
-FORMATS = ("fhir-json", "fhir-xml", "ndjson", "logical")
+FORMATS = OWN_FORMATS  # and any readable agency format of the conversion registry (``inputs.known_format``)
 RULE_LAYER_GROUP = "dastandard.rule_layers"
 LOGICAL_RECORD_TYPE = "dastandard-logical-record"
 # Records go to the workers in batches of at most this many units or bytes: small enough that the workers finish
@@ -342,14 +342,13 @@ def _pack_finding(f: Finding) -> _PackedFinding:
         f.record,
         f.resource,
         f.details,
+        f.subject,
+        f.source,
     )
 
 
 def _unpack_finding(t: _PackedFinding) -> Finding:
-    rule_id, severity, layer, message, file, path, line, column, record, resource, details = t
-    return Finding(
-        rule_id, Severity(severity), Layer(layer), message, file, path, line, column, record, resource, details
-    )
+    return Finding(t[0], Severity(t[1]), Layer(t[2]), *t[3:])
 
 
 def _warm_up() -> None:
@@ -406,9 +405,9 @@ def run(
     and ``on_digest`` receives each result in the main process, in input order, just before that record's
     findings are yielded.
     """
-    if input_format is not None and input_format not in FORMATS:
+    if input_format is not None and not known_format(input_format):
         emitter = Emitter(settings, None, "", None)
-        emitter.add("DA0006", f"unknown input format {input_format!r}; expected one of {', '.join(FORMATS)}")
+        emitter.add("DA0006", f"unknown input format {input_format!r}; expected a format validation reads (see --help)")
         yield from emitter.findings
         return
     from dastandard.validation import returns

@@ -1,20 +1,35 @@
-"""Reading inputs into records to check: files, folders, standard input, NDJSON line by line.
+"""Reading inputs into records to check: files, folders, standard input, NDJSON line by line, agency files.
 
 Inputs are read lazily: files one at a time, NDJSON line by line (never more than one line and one read chunk in
 memory), folders walked in sorted order (hidden entries skipped, and a FHIR package's own metadata: see
-``walk_inputs``). The format of each input is decided by
-``dastandard.fhir.detect.detect_shape``, the detector conversion uses too, unless the caller names it. Problems
-reading an input (unreadable, empty, undetectable, over a size limit) become syntax findings with a location;
-nothing raises.
+``walk_inputs``). The format of each input is decided once, by
+``dastandard.fhir.detect.detect_shape`` (the detector conversion uses too) for FHIR and logical records, and by the
+conversion registry's ``sniff`` for anything that is not FHIR (a CIN census return, a police or MARAC export), unless
+the caller names it.
+
+An agency file is converted in memory by the same reader ``dastandard convert`` uses, one case Bundle per record;
+each Bundle is checked as a record of the file (``Unit.fmt`` ``"bundle"``), located at the source line of its
+record (the reader names the record in the Bundle's Provenance: an XPath, CSV rows or a JSON path; see
+``source_line``). What the reader could not read becomes a DA0050 finding at its source location, so nothing in the
+file goes unreported.
+
+Problems reading an input (unreadable, empty, undetectable, over a size limit) become syntax findings with a
+location; nothing raises.
 """
 
 from __future__ import annotations
 
+import bisect
+import csv
+import io
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+import orjson
 
 from dastandard.config import Settings
 from dastandard.fhir.detect import HEAD_BYTES, detect_shape
@@ -28,6 +43,44 @@ STDIN_LABEL = "<stdin>"
 # What validation calls each container shape of dastandard.fhir.detect ("json" is FHIR JSON or a logical record,
 # told apart once parsed).
 _FORMAT_OF_SHAPE: dict[str | None, str] = {"json": "json", "ndjson": "ndjson", "xml": "fhir-xml"}
+# Formats validation reads itself; every other readable format of the conversion registry is an agency format.
+OWN_FORMATS = ("fhir-json", "fhir-xml", "ndjson", "logical")
+SOURCE_INVALID_RULE = "DA0050"
+
+
+def agency_formats() -> list[str]:
+    """Names of the readable formats of the conversion registry that validation reads through their reader."""
+    from dastandard.convert.registry import all_formats
+
+    return [f.name for f in all_formats() if f.can_read and f.name not in OWN_FORMATS]
+
+
+def known_format(name: str) -> bool:
+    """True for a format ``--format`` may name: one validation reads itself, or a readable agency format."""
+    return name in OWN_FORMATS or name in agency_formats()
+
+
+def _maybe_agency(shape: str | None, head: bytes) -> bool:
+    """True when the content is not plainly FHIR or a logical record, so the agency formats' sniffers are asked.
+    (Checked first so that FHIR inputs never load the conversion formats.)"""
+    if shape is None:
+        return True
+    if shape == "xml":
+        from dastandard.fhir.xml import FHIR_NS
+
+        return FHIR_NS.encode() not in head
+    if shape == "json":
+        return b'"resourceType"' not in head and b'"recordType"' not in head
+    return False
+
+
+def _agency_candidates(head: bytes) -> list[str]:
+    """Agency formats whose sniffer claims the content (a name alone, such as ``.csv``, is not enough: a CSV file
+    that is no known export is reported as undetected, with the formats ``--format`` can name)."""
+    from dastandard.convert.registry import detect_candidates
+
+    own = set(OWN_FORMATS)
+    return [name for name in detect_candidates(head, None) if name not in own]
 
 
 def iter_units(
@@ -116,11 +169,28 @@ def _read_stream(
         emitter.add("DA0002", "the input is empty", line=1, column=1)
         yield emitter.findings
         return
-    fmt = input_format or _FORMAT_OF_SHAPE.get(detect_shape(head, path))
+    fmt = input_format
+    if fmt is None:
+        shape = detect_shape(head, path)
+        fmt = _FORMAT_OF_SHAPE.get(shape)
+        if _maybe_agency(shape, head):
+            candidates = _agency_candidates(head)
+            if len(candidates) == 1:
+                fmt = candidates[0]
+            elif len(candidates) > 1:
+                emitter.add(
+                    "DA0006",
+                    f"the input could be any of {', '.join(candidates)}; name one with --format",
+                    line=1,
+                    column=1,
+                )
+                yield emitter.findings
+                return
     if fmt is None:
         emitter.add(
             "DA0006",
-            "the input format could not be detected (expected FHIR JSON, FHIR XML or NDJSON)",
+            "the input format could not be detected (expected FHIR JSON, FHIR XML, NDJSON, a logical record or an "
+            f"agency format: {', '.join(agency_formats())}; name it with --format)",
             line=1,
             column=1,
         )
@@ -144,6 +214,9 @@ def _read_stream(
         emitter.add("DA0005", f"the input is over the limit of {max_file} bytes", line=1, column=1)
         yield emitter.findings
         return
+    if fmt not in OWN_FORMATS and fmt != "json":
+        yield from _agency_units(label, data, fmt, settings)
+        return
     yield Unit(label, None, 1, data, "json" if fmt in ("fhir-json", "json") else fmt)
 
 
@@ -157,3 +230,159 @@ def _ndjson_units(
             yield emitter.findings
         elif line.strip():
             yield Unit(label, line_no, line_no, line.rstrip(b"\r"), "ndjson-line")
+
+
+# ------------------------------------------------------------------------------------------------- agency files
+
+
+def _agency_units(label: str, data: bytes, fmt_name: str, settings: Settings) -> Iterator[Unit | list[Finding]]:
+    """Convert an agency file in memory with its format's reader: one ``bundle`` unit per case Bundle, located at
+    its record's source line, and a DA0050 finding for each part the reader could not read."""
+    from dastandard.conversion_report import ConversionReport, Loss
+    from dastandard.convert.registry import get_format
+
+    fmt = get_format(fmt_name)
+    report = ConversionReport(source=Path(label).name, source_format=fmt.name, target_format="validation")
+    lines = SourceLines(data)
+    reported = 0
+
+    def problems() -> list[Finding]:
+        nonlocal reported
+        emitter = Emitter(settings, None, label, None)
+        for entry in report.entries[reported:]:
+            if entry.kind is Loss.INVALID_INPUT:
+                where = entry.location or entry.source_field
+                what = entry.source_field if entry.source_field and entry.source_field not in where else ""
+                emitter.add(
+                    SOURCE_INVALID_RULE,
+                    f"{fmt.name}: {entry.message or 'not readable'}"
+                    + (f" ({what})" if what else "")
+                    + (f" [{where}]" if where else ""),
+                    line=lines.line(where),
+                )
+        reported = len(report.entries)
+        return emitter.findings
+
+    number = 0
+    try:
+        for bundle in fmt.read(io.BytesIO(data), Path(label).name, report):
+            number += 1
+            found = problems()
+            if found:
+                yield found
+            where = source_record(bundle)
+            yield Unit(label, number, lines.line(where) or 1, orjson.dumps(bundle), "bundle")
+    except Exception as exc:  # a defect in a reader must not end the run
+        emitter = Emitter(settings, None, label, None)
+        emitter.add("DA0900", f"internal error reading this {fmt.name} file: {type(exc).__name__}: {exc}")
+        yield emitter.findings
+    found = problems()
+    if found:
+        yield found
+    if number == 0 and not found:
+        emitter = Emitter(settings, None, label, None)
+        emitter.add(SOURCE_INVALID_RULE, f"{fmt.name}: the file holds no record to check", line=1, column=1)
+        yield emitter.findings
+
+
+def source_record(bundle: Any) -> str:
+    """Where in its source file a converted Bundle's record is (an XPath, ``row N``, ``rows N-M``, ``$[N]``), as
+    its reader wrote it in the Provenance (``entity.what.identifier`` of the source-record system); "" if none."""
+    if not isinstance(bundle, dict):
+        return ""
+    system = _source_record_system()
+    for entry in reversed(bundle.get("entry") or ()):  # the Provenance is written last
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Provenance":
+            continue
+        for entity in resource.get("entity") or ():
+            what = entity.get("what") if isinstance(entity, dict) else None
+            ident = what.get("identifier") if isinstance(what, dict) else None
+            if isinstance(ident, dict) and ident.get("system") == system and isinstance(ident.get("value"), str):
+                return str(ident["value"])
+    return ""
+
+
+_SOURCE_RECORD_SYSTEM: list[str] = []
+
+
+def _source_record_system() -> str:
+    if not _SOURCE_RECORD_SYSTEM:
+        from dastandard.model.ids import identifier_system
+
+        _SOURCE_RECORD_SYSTEM.append(identifier_system("source-record"))
+    return _SOURCE_RECORD_SYSTEM[0]
+
+
+_ROW = re.compile(r"rows? (\d+)")
+_CHILD_XPATH = re.compile(r"^/Message/Children/Child(?:\[(\d+)\])?")
+_JSON_ITEM = re.compile(r"^\$\[(\d+)\]")
+
+
+class SourceLines:
+    """The 1-based line in an agency file of a source locator (``row N``, ``rows N-M``, a census XPath under
+    ``/Message/Children/Child[k]``, ``$[k]``). Each kind of index is built on first use, in one pass over the file."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._newlines: list[int] | None = None
+        self._rows: list[int] | None = None
+        self._children: list[int] | None = None
+        self._items: dict[tuple[str | int, ...], int] | None = None
+        self._text = ""
+
+    def line(self, locator: str) -> int | None:
+        """The line of ``locator``, or None when it names no row, child or item of the file."""
+        if not locator:
+            return None
+        if locator == "header":
+            return 1
+        row = _ROW.match(locator)
+        if row:
+            rows = self._row_lines()
+            number = int(row.group(1))
+            return rows[number - 1] if 0 < number <= len(rows) else None
+        child = _CHILD_XPATH.match(locator)
+        if child:
+            offsets = self._child_offsets()
+            k = int(child.group(1) or 1)
+            return self._line_at(offsets[k - 1]) if 0 < k <= len(offsets) else None
+        item = _JSON_ITEM.match(locator)
+        if item or locator == "$":
+            return self._json_line(int(item.group(1)) if item else None)
+        return None
+
+    def _line_at(self, offset: int) -> int:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer(b"\n", self.data)]
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+    def _row_lines(self) -> list[int]:
+        """The first line of every CSV record (a quoted cell may span lines)."""
+        if self._rows is None:
+            text = self.data.decode("utf-8", errors="replace")
+            reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+            starts: list[int] = []
+            line = 1
+            try:
+                for _ in reader:
+                    starts.append(line)
+                    line = reader.line_num + 1
+            except csv.Error:
+                pass
+            self._rows = starts
+        return self._rows
+
+    def _child_offsets(self) -> list[int]:
+        if self._children is None:
+            self._children = [m.start() for m in re.finditer(rb"<(?:[\w.-]+:)?Child[\s/>]", self.data)]
+        return self._children
+
+    def _json_line(self, index: int | None) -> int | None:
+        from dastandard.fhir.positions import index_positions, line_col
+
+        if self._items is None:
+            self._text = self.data.decode("utf-8", errors="replace")
+            self._items = index_positions(self._text)
+        offset = self._items.get(() if index is None else (index,))
+        return None if offset is None else line_col(self._text, offset)[0]

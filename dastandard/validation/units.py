@@ -1,19 +1,21 @@
 """One record to check (``Unit``) and the ``Emitter`` that makes its findings.
 
 The emitter applies the settings (enabled rules, severities, suppressions) and works out a finding's line and
-column only when the finding is reported: for JSON by indexing the record's text once (``dastandard.fhir.positions``),
-for XML from the element lines the one XML parse recorded (``xml_lines``).
+column only when the finding is reported: for compact JSON (an NDJSON line as ``orjson`` writes it) from the parsed
+value, by the encoded lengths of the members before each step (``CompactPositions``, no scan of the text, so a
+record with findings costs little more than a clean one); for other JSON by indexing the record's text once
+(``dastandard.fhir.positions``); for XML from the element lines the one XML parse recorded (``xml_lines``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from dastandard.catalog import catalog
 from dastandard.config import Settings
-from dastandard.fhir.positions import index_positions, line_col, parse_path, position_in
+from dastandard.fhir.positions import CompactPositions, index_positions, line_col, parse_path, position_in
 from dastandard.findings import Finding, Layer
 from dastandard.validation.structure import Issue
 
@@ -28,7 +30,8 @@ class Unit:
     record: int | None
     line: int  # 1-based line of the record's first byte within the file
     data: bytes
-    fmt: str  # fhir-json, fhir-xml, ndjson-line, json (fhir-json or logical, decided after parsing), logical
+    fmt: str  # fhir-json, fhir-xml, ndjson-line, json (fhir-json or logical, decided after parsing), logical,
+    # bundle (a Bundle converted from an agency file; ``line`` is its record's line in that file)
 
 
 class Emitter:
@@ -46,6 +49,7 @@ class Emitter:
         self.xml_lines: dict[tuple[Any, ...], int] | None = None
         self._xml_index: dict[tuple[Any, ...], int] | None = None
         self.json_root: tuple[Any, ...] = ()  # JSON segments of the current record inside the text
+        self._compact: CompactPositions | Literal[False] | None = None
 
     def add(
         self,
@@ -102,6 +106,12 @@ class Emitter:
             return None, None
         if unit.fmt == "fhir-xml":
             return self._xml_position(segments)
+        if unit.fmt == "bundle":  # the converted Bundle's text is not the file's: the record's source line
+            return unit.line, None
+        if self._compact is None:
+            self._compact = CompactPositions.build(unit.data) or False
+        if self._compact:  # compact JSON (an NDJSON line): worked out from the parsed value, no scan of the text
+            return unit.line, self._compact.column((*self.json_root, *segments))
         if self._text is None:
             self._text = unit.data.decode("utf-8", errors="replace")
             self._index = index_positions(self._text)

@@ -1,0 +1,32 @@
+"""The conversion report counts what each format counts, once: rows, children or referrals in, Bundles out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dastandard.convert.pipeline import convert
+from dastandard.convert.report_render import report_to_text
+
+ROOT = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize(
+    ("source", "to", "line"),
+    [
+        ("cin-census/da-factors.xml", "ndjson", "2 children in, 2 case Bundles out"),
+        ("police-csv/notification.csv", "ndjson", "6 rows in, 2 case Bundles out"),
+        ("marac/referral.marac.json", "ndjson", "1 referral in, 1 case Bundle out"),
+        ("marac/referral.marac.csv", "fhir-json", "1 referral in, 1 document out"),
+    ],
+)
+def test_counts_say_what_they_count(source: str, to: str, line: str, tmp_path: Path) -> None:
+    result = convert(ROOT / source, tmp_path / "out", to=to)
+    assert result.ok, result.problems
+    first = report_to_text(result.reports).splitlines()[0]
+    assert f", {line}, " in first
+    written = (tmp_path / "out").read_bytes()
+    if to == "ndjson":
+        assert written.count(b"\n") == result.reports[0].records_out
+    assert "source fields and codes: mapped" in report_to_text(result.reports)

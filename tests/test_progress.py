@@ -1,0 +1,48 @@
+"""Progress is reported per record (validate) and per case (generate), and never on a pipe unless asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dastandard.cli import cli
+from dastandard.commands.validate import stream
+from dastandard.config import DEFAULT_SETTINGS
+from dastandard.generate import write_dataset
+
+ROOT = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_validate_ticks_once_per_record_with_the_findings_so_far() -> None:
+    ticks: list[int] = []
+    findings, _ = stream([str(ROOT / "police-csv" / "notification.csv")], DEFAULT_SETTINGS, None, 1, ticks.append)
+    total = sum(1 for _ in findings)
+    assert len(ticks) == 2  # two incidents, two case Bundles
+    assert ticks == sorted(ticks) and ticks[-1] <= total
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "logical", "fhir-json", "cin-census", "police-csv"])
+def test_generate_reports_every_case(fmt: str, tmp_path: Path) -> None:
+    ticks: list[int] = []
+    assert write_dataset(tmp_path / f"out.{fmt}", fmt, count=5, progress=ticks.append) == 5
+    assert sum(ticks) == 5
+
+
+def test_no_progress_on_a_pipe_and_none_when_turned_off(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["generate", str(tmp_path / "a.ndjson"), "--count", "3"])
+    assert result.exit_code == 0 and "generating cases" not in result.output
+    result = CliRunner().invoke(cli, ["validate", "--no-progress", "-q", str(ROOT / "cin-census" / "da-factors.xml")])
+    assert result.exit_code == 0 and "validating" not in result.output
+
+
+def test_report_and_validate_take_the_same_formats(tmp_path: Path) -> None:
+    police = str(ROOT / "police-csv" / "notification.csv")
+    result = CliRunner().invoke(cli, ["report", "--format", "police-csv", police, "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "r-pages").glob("*.html"))
+    assert "Police person id P102" in pages and "notification.csv, rows 2-5" in pages
+    for args in (["report", "-o", str(tmp_path / "x.html")], ["validate"]):
+        bad = CliRunner().invoke(cli, [*args, "--format", "no-such", police])
+        assert bad.exit_code == 2 and "cin-census" in bad.output
