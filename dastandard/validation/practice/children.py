@@ -203,6 +203,7 @@ def _children_in_incidents_or_assessments(ctx: _Ctx) -> dict[str, Entry]:
 def _child_never_spoken_with(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     days = ctx.int_param("DA3202", "days", 28)
+    scene_only = ctx.param("DA3202", "scene-only") is True
     heard: dict[str, list[date | None]] = {}
     vacuous: dict[str, str] = {}
     for entry in idx.of_type("Encounter"):
@@ -230,7 +231,8 @@ def _child_never_spoken_with(ctx: _Ctx) -> Iterator[Finding]:
             if (
                 not child
                 or child in incident_children
-                or not (party.role == CHILD_PRESENT.code or party.exposure & CHILD_AT_SCENE.codes)
+                or party.role == PCH
+                or (scene_only and not (party.role == CHILD_PRESENT.code or party.exposure & CHILD_AT_SCENE.codes))
             ):
                 continue
             person = idx.persons.get(child)

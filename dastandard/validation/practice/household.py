@@ -81,7 +81,7 @@ def _adult_not_assessed(ctx: _Ctx) -> Iterator[Finding]:
 def _victim_left_children_with_pch(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     ref = idx.reference_date(ctx.param("DA3402", "reference-date"))
-    grace = timedelta(days=ctx.int_param("DA3402", "days", 28))
+    grace = timedelta(days=ctx.int_param("DA3402", "days", 0))
     harm_of: dict[str, set[str]] = {}
     for inc in idx.incidents:
         for harm, victim in _pairs(inc):
@@ -124,7 +124,9 @@ def _victim_left_children_with_pch(ctx: _Ctx) -> Iterator[Finding]:
 def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     months = ctx.int_param("DA3403", "months", 12)
-    extended = max(months, ctx.int_param("DA3403", "extended-months", 24))
+    bound = ctx.param("DA3403", "extended-months")
+    # No bound (the default): with violence or a contact dispute on record the risk of contact does not lapse.
+    extended = max(months, bound) if isinstance(bound, int) and not isinstance(bound, bool) else None
     harm, _ = idx.roles()
     partners: dict[str, set[str]] = {}
     for inc in idx.incidents:
@@ -168,14 +170,16 @@ def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
             (aggravating[v] for v in sorted(partners.get(adult, ())) if v in aggravating), None
         )
         # A court-ordered arrangement keeps the base window: the family court has weighed the history (PD12J).
-        window = extended if why and not component_codings(entry.res, "courtOrder") else months
+        extend = bool(why) and not component_codings(entry.res, "courtOrder")
+        window = extended if extend else months
         for sep in sorted(set(dates)):
-            if (start is None or start <= add_months(sep, window)) and (end is None or end >= sep):
+            if (start is None or window is None or start <= add_months(sep, window)) and (end is None or end >= sep):
+                span = "after" if window is None else f"within {window} months of"
                 yield ctx.finding(
                     "DA3403",
-                    f"Unsupervised contact with the person causing harm {_name(ctx, adult)} within {window} months "
-                    f"of a separation on {sep.isoformat()}"
-                    + (f" (extended from {months} months: {why} is recorded)" if why and window > months else "")
+                    f"Unsupervised contact with the person causing harm {_name(ctx, adult)} {span} "
+                    f"a separation on {sep.isoformat()}"
+                    + (f" (beyond {months} months because {why} is recorded)" if extend else "")
                     + "; risk peaks at separation and during contact.",
                     entry,
                     separation=sep.isoformat(),
