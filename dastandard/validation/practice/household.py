@@ -8,15 +8,20 @@ from datetime import date, timedelta
 from dastandard.findings import Finding
 from dastandard.model.fragments import as_map
 from dastandard.model.practice_codes import (
+    APPARENT_COMPLIANCE,
+    CHILD,
     CHILDREN_NOT_KNOWN,
     CONTACT_DISPUTE,
     DAY_CONTACT,
+    DISGUISED_COMPLIANCE,
     HISTORY_CHECK_INCOMPLETE,
     HISTORY_DISCLOSED,
     NEW_PARTNER,
     NO_DIRECT_CONTACT,
     NO_KNOWN_HISTORY,
     OVERNIGHT_CONTACT,
+    PARENT,
+    PARENT_NOT_ASKED,
     PARTNER_RELATIONSHIPS,
     SEPARATED,
     VIOLENT_HISTORY,
@@ -27,6 +32,7 @@ from dastandard.validation._record_index import (
     Entry,
     absent_reason,
     add_months,
+    codings_of,
     component_bool,
     component_codings,
     effective_date,
@@ -414,3 +420,55 @@ def _disclosed_history_without_review(ctx: _Ctx) -> Iterator[Finding]:
             entry,
             ".valueCodeableConcept",
         )
+
+
+@_rule("DA3409")
+def _child_parent_missing(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    parents: dict[str, set[str]] = {}
+    for rel in idx.relationships:
+        if rel.a and rel.b and PARENT in rel.codings:
+            parents.setdefault(rel.a, set()).add(rel.b)
+        if rel.a and rel.b and CHILD in rel.codings:
+            parents.setdefault(rel.b, set()).add(rel.a)
+    in_incidents = {p.person for inc in idx.incidents for p in inc.parties if p.person and p.role not in (PCH, VICTIM)}
+    ref = ctx.ref_date("DA3409")
+    for key in sorted(in_incidents):
+        person = idx.persons.get(key)
+        if person is None or person.unborn or not person.is_child(ref) or len(parents.get(key, ())) >= 2:
+            continue
+        reason = first_extension(person.entry.res, "parent-not-recorded")
+        codings = codings_of(as_map(reason).get("valueCodeableConcept")) if reason else frozenset()
+        if codings and PARENT_NOT_ASKED not in codings:
+            continue
+        known = len(parents.get(key, ()))
+        yield ctx.finding(
+            "DA3409",
+            f"Child {_name(ctx, key)} has {known} parent(s) recorded with a parent relationship and "
+            + (
+                "the other parent was never asked about (parent-not-recorded not-asked)"
+                if codings
+                else "no reason why the other is not recorded"
+            )
+            + ": fathers and other men in the child's life were overlooked, both their risk and their capacity "
+            "to protect.",
+            person.entry,
+            child=_name(ctx, key),
+        )
+
+
+@_rule("DA3411")
+def _compliance_taken_as_engagement(ctx: _Ctx) -> Iterator[Finding]:
+    for entry in ctx.idx.kind("adult-assessment"):
+        responses = component_codings(entry.res, "response")
+        apparent = sorted(c.code for c in (APPARENT_COMPLIANCE, DISGUISED_COMPLIANCE) if c in responses)
+        if apparent and component_bool(entry.res, "engaged") is True:
+            adult = _subject(ctx, entry)
+            yield ctx.finding(
+                "DA3411",
+                f"The assessment of {_name(ctx, adult)} records {' and '.join(apparent)} and also records the adult "
+                "as engaged: compliance that is only apparent is not engagement, and the plan must not rest on it.",
+                entry,
+                ".component",
+                adult=_name(ctx, adult),
+            )
