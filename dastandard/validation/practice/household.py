@@ -71,7 +71,7 @@ def _adult_not_assessed(ctx: _Ctx) -> Iterator[Finding]:
         if any(idx.is_child(p, ref) for p in people):
             for p in people:
                 if p not in adults and p in idx.persons and idx.is_adult(p, ref):
-                    adults[p] = f"member of household {household.entry.label} with a child"
+                    adults[p] = f"member of household {_name(ctx, household.entry.key)} with a child"
     seen = _assessed_or_engaged(ctx)
     for key, why in sorted(adults.items()):
         if key not in seen:

@@ -69,7 +69,7 @@ def _escalation_without_review(ctx: _Ctx) -> Iterator[Finding]:
                         f"{count} incidents between {_name(ctx, harm)} and {_name(ctx, victim)} within {months} "
                         f"months (by {nth.day.isoformat()}) with no risk review or MARAC referral since.",
                         nth.entry,
-                        incidents=tuple(inc.entry.label for inc in incs[i : i + count]),
+                        incidents=tuple(_name(ctx, inc.entry.key) for inc in incs[i : i + count]),
                     )
                 break
 

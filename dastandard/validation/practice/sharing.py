@@ -86,8 +86,8 @@ def _retraction_target_missing(ctx: _Ctx) -> Iterator[Finding]:
             elif found.res.get("status") == "entered-in-error":
                 yield ctx.finding(
                     "DA3702",
-                    f"The retracted disclosure {found.label} is marked entered-in-error; a retraction is a later "
-                    "event, never a reason to erase the disclosure.",
+                    f"The retracted disclosure {_name(ctx, found.key)} is marked entered-in-error; a retraction is a "
+                    "later event, never a reason to erase the disclosure.",
                     found,
                     ".status",
                 )
