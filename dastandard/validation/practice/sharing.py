@@ -222,3 +222,28 @@ def _notification_without_decision(ctx: _Ctx) -> Iterator[Finding]:
                 "level, every notification needs a decision.",
                 entry,
             )
+
+
+@_rule("DA3706")
+def _retraction_with_person_causing_harm_present(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    harm, _ = idx.roles()
+    for entry in idx.kind("retraction"):
+        present = [
+            key
+            for _, ext in extensions(entry.res, "persons-present")
+            if (key := idx.resolve(ext.get("valueReference"))) and key in harm
+        ]
+        if present:
+            discloser = idx.resolve(entry.res.get("sender"))
+            sent = parse_date(entry.res.get("sent"))
+            yield ctx.finding(
+                "DA3706",
+                f"The retraction by {_name(ctx, discloser)}"
+                + (f" on {sent.isoformat()}" if sent else "")
+                + f" was made with {', '.join(_name(ctx, k) for k in sorted(present))} present, a person causing "
+                "harm in the record: it is not a free account, and the disclosure it retracts still stands.",
+                entry,
+                ".extension",
+                present=tuple(_name(ctx, k) for k in sorted(present)),
+            )
