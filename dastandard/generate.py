@@ -481,6 +481,11 @@ def case_record(seed: int, index: int, flaws: Iterable[str] = ()) -> dict[str, A
                 "personCausingHarm": "adult-b",
                 "children": children,
                 "sharingBasis": "consent",
+                "meeting": {
+                    "heard": min(last_incident + timedelta(days=9), _ANCHOR).isoformat(),
+                    "agenciesPresent": ["police", "idva", "cdas"],
+                    "victimInformed": True,
+                },
             }
         ]
         record["plans"].append(

@@ -3,7 +3,8 @@
 Sources (hand-edited, read here, never written):
 
 - ``examples/cases/<case>.logical.json``: each synthetic case as a logical record (docs/logical-record.md);
-  ``examples/cases/index.json`` gives each case's title, scenario and the learning points it was written to show.
+  ``examples/cases/index.json`` gives each case's title, scenario and the learning points it was written to show
+  (``focus``), and for a case that shows a failure the rule ids it must raise (``findings``).
 - ``examples/invalid/mutations.json``: files that are a data file with a few edits. Each entry names the file it
   makes, the rule ids it must raise (none for a clean test record) and its records, each a ``base`` data file
   (relative to ``examples/``) plus ``edits``. An edit is a JSON Patch operation (``add``, ``remove``,
@@ -77,6 +78,7 @@ def render_cases() -> Files:
                 "title": case["title"],
                 "scenario": case["scenario"],
                 "focus": sorted(case["focus"]),
+                **({"findings": sorted(case["findings"])} if case.get("findings") else {}),
                 "learning_points": sorted(set(case["focus"]) | exercised(bundle)),
             }
         )

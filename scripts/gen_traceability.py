@@ -6,7 +6,8 @@ Everything is read from the artifacts, never typed in here:
 - the profile elements from the StructureDefinitions in ``profiles/`` (element ``mapping`` entries with identity
   ``learning``; ``map`` lists points such as ``L05``, ``L05,L12`` or a range ``L01-L05``);
 - the rules from ``validators/rules/*.json`` (``learning_points``; retired rules are left out);
-- the examples from ``examples/cases.json`` (``learning_points`` per case file).
+- the examples from ``examples/cases.json`` (``focus`` per case file: an example is credited only for the
+  learning points it was written to show, not for every element it happens to carry).
 
 The output is deterministic. Usage: ``python scripts/gen_traceability.py [--check]`` (``--check`` exits 1 when
 the committed file differs from what would be written).
@@ -122,11 +123,11 @@ def rule_traces(rules_dir: Path = RULES_DIR) -> dict[str, set[str]]:
 
 
 def example_traces(index_path: Path = EXAMPLES_INDEX) -> dict[str, set[str]]:
-    """Learning point -> example files (relative to the repository) that exercise it."""
+    """Learning point -> example files (relative to the repository) written to show it (their ``focus``)."""
     out: dict[str, set[str]] = {}
     base = index_path.parent.relative_to(ROOT).as_posix()
     for case in _read_json(index_path)["cases"]:
-        for point in case["learning_points"]:
+        for point in case["focus"]:
             out.setdefault(point, set()).add(f"{base}/{case['file']}")
     return out
 
@@ -159,8 +160,9 @@ def render() -> str:
         "",
         "Each learning point drawn from the case-review briefings (P: Child Safeguarding Practice Review Panel, 2022;",
         "N: NSPCC, 2020) is traced to the profile elements that hold it (element mappings with identity `learning`),",
-        "the rules that check it (`learning_points` in the rule catalog) and the synthetic example cases that",
-        "exercise it (`examples/cases.json`, built with each Bundle from the case data files in `examples/cases/`).",
+        "the rules that check it (`learning_points` in the rule catalog) and the synthetic example cases written to",
+        "show it (their `focus` in `examples/cases.json`, built with each Bundle from the case data files in",
+        "`examples/cases/`; an example is not credited for points it only touches).",
         "",
         "## Summary",
         "",

@@ -208,6 +208,12 @@ def logical_records(draw: Draw) -> dict[str, Any]:
                 labels = draw(st.sampled_from([[], ["SDV"], ["SDV", "PDS"]]))
                 item["security"] = {"confidentiality": other, "labels": labels}
             item.update(obj(draw, section.fields, ids))
+            if section.key == "incidents" and "abuseKinds" not in item:
+                classified = item.get("classification")
+                if (classified.get("code") if isinstance(classified, dict) else classified) != "parental-conflict":
+                    # an incident records a kind of abuse unless it is classified as parental conflict (da-inc-3)
+                    kinds = next(f for f in section.fields if f.key == "abuseKinds")
+                    item["abuseKinds"] = field_value(draw, kinds, ids)
             items.append(item)
         if items:
             doc[section.key] = items

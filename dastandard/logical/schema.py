@@ -336,6 +336,25 @@ def _label_schema(val: Val | None) -> dict[str, Any]:
     }
 
 
+def _code_is(code: str) -> dict[str, Any]:
+    """A code field holding ``code`` (as a bare code or as a coding object)."""
+    coding = {"const": code, "description": f"The code {code}."}
+    return {
+        "description": f"The code {code}, bare or as a coding.",
+        "anyOf": [coding, {"type": "object", "properties": {"code": coding}, "required": ["code"]}],
+    }
+
+
+# Requirements that depend on another field (the profile's invariants of the same meaning).
+_CONDITIONS: Final[Mapping[str, dict[str, Any]]] = {
+    # da-inc-3: an incident records a kind of abuse unless it is classified as parental conflict.
+    "incidents": {
+        "if": {"properties": {"classification": _code_is("parental-conflict")}, "required": ["classification"]},
+        "else": {"required": ["abuseKinds"]},
+    },
+}
+
+
 def build_schema() -> dict[str, Any]:
     """The logical record's JSON Schema, generated from ``SECTIONS`` (the shipped file must equal it)."""
     properties: dict[str, Any] = {
@@ -384,11 +403,9 @@ def build_schema() -> dict[str, Any]:
     }
     for section in SECTIONS:
         extra = item_extra if section.identifier else {k: v for k, v in item_extra.items() if k != "id"}
-        properties[section.key] = {
-            "type": "array",
-            "description": section.doc,
-            "items": _object_schema(section.fields, f"One {section.profile} ({section.resource_type}).", extra),
-        }
+        items = _object_schema(section.fields, f"One {section.profile} ({section.resource_type}).", extra)
+        items.update(_CONDITIONS.get(section.key, {}))
+        properties[section.key] = {"type": "array", "description": section.doc, "items": items}
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "$id": f"{standard().canonical}/{SCHEMA_FILE}",

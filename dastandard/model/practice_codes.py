@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from dastandard.model.codes import Code, CodeList, external_codes, own_code, value_set
-from dastandard.model.urls import EPISODE_OF_CARE_STATUS
+from dastandard.model.urls import CARE_PLAN_ACTIVITY_STATUS, EPISODE_OF_CARE_STATUS
 
 # --- named lists (ValueSets of the standard) ---------------------------------------------------------------------
 PHYSICAL_KINDS: Final[CodeList] = value_set("practice-physical-abuse-kind")
@@ -41,6 +41,9 @@ OPEN_EPISODE: Final[CodeList] = external_codes(
     "episode-of-care-open", EPISODE_OF_CARE_STATUS, "active", "planned", "waitlist", "onhold"
 )
 ACTIVE_EPISODE: Final[CodeList] = external_codes("episode-of-care-active", EPISODE_OF_CARE_STATUS, "active")
+ACTION_DONE: Final[CodeList] = external_codes(
+    "care-plan-activity-done", CARE_PLAN_ACTIVITY_STATUS, "completed", "cancelled", "stopped"
+)
 
 # --- single codes of the standard's own CodeSystems -----------------------------------------------------------------
 PERSON_CAUSING_HARM: Final[Code] = own_code("incident-role", "person-causing-harm")
@@ -66,6 +69,19 @@ NOT_ASKED_ANSWER: Final[Code] = own_code("risk-answer", "not-asked")
 NO_ACTION_RESPONSE: Final[Code] = own_code("disclosure-response", "no-action")
 CHILDREN_NOT_KNOWN: Final[Code] = own_code("children-in-contact", "not-known")
 SAFETY_MEASURES_ACTION: Final[Code] = own_code("plan-action", "safety-measures")
+TEENAGE_RELATIONSHIP_ABUSE: Final[Code] = own_code("abuse-classification", "teenage-relationship-abuse")
+PARENT: Final[Code] = own_code("relationship-type", "parent")
+CHILD: Final[Code] = own_code("relationship-type", "child")
+PARENT_NOT_ASKED: Final[Code] = own_code("parent-not-recorded-reason", "not-asked")
+APPARENT_COMPLIANCE: Final[Code] = own_code("adult-response", "apparent-compliance")
+DISGUISED_COMPLIANCE: Final[Code] = own_code("adult-response", "disguised-compliance")
+CHILDRENS_SOCIAL_CARE: Final[Code] = own_code("agency-type", "childrens-social-care")
+CIN_ASSESSMENT_DECISION: Final[Code] = own_code("front-door-outcome", "child-in-need-assessment")
+STRATEGY_DECISION: Final[Code] = own_code("front-door-outcome", "strategy-discussion")
+ALREADY_OPEN_DECISION: Final[Code] = own_code("front-door-outcome", "already-open")
+PROTECTIVE_DECISIONS: Final[frozenset[Code]] = frozenset(
+    (CIN_ASSESSMENT_DECISION, STRATEGY_DECISION, ALREADY_OPEN_DECISION)
+)
 
 CODE_LISTS: Final[tuple[CodeList, ...]] = (
     PHYSICAL_KINDS,
@@ -90,6 +106,7 @@ CODE_LISTS: Final[tuple[CodeList, ...]] = (
     CLOSED_EPISODE,
     OPEN_EPISODE,
     ACTIVE_EPISODE,
+    ACTION_DONE,
 )
 """Every named list the practice rules use."""
 
@@ -117,5 +134,15 @@ SINGLE_CODES: Final[tuple[Code, ...]] = (
     NO_ACTION_RESPONSE,
     CHILDREN_NOT_KNOWN,
     SAFETY_MEASURES_ACTION,
+    TEENAGE_RELATIONSHIP_ABUSE,
+    PARENT,
+    CHILD,
+    PARENT_NOT_ASKED,
+    APPARENT_COMPLIANCE,
+    DISGUISED_COMPLIANCE,
+    CHILDRENS_SOCIAL_CARE,
+    CIN_ASSESSMENT_DECISION,
+    STRATEGY_DECISION,
+    ALREADY_OPEN_DECISION,
 )
 """Every single code the practice rules use."""

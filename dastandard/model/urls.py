@@ -55,6 +55,7 @@ OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation
 PROVENANCE_PARTICIPANT_TYPE: Final = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 """Code system of ``Provenance.agent.type``."""
 EPISODE_OF_CARE_STATUS: Final = "http://hl7.org/fhir/episode-of-care-status"
+CARE_PLAN_ACTIVITY_STATUS: Final = "http://hl7.org/fhir/care-plan-activity-status"
 """Code system of ``EpisodeOfCare.status`` (a required binding in FHIR R4)."""
 FHIR_CORE_EXTENSION_BASE: Final = "http://hl7.org/fhir/StructureDefinition/"
 """Prefix of the FHIR core extensions (used when naming issue extensions in reports)."""

@@ -74,6 +74,30 @@ def extensions(b: Builder) -> list[Ext]:
             "L23", cc, b.bind("required", "children-in-contact", "The standard's closed list."),
         ),
         Ext(
+            "interpreter-needed", "Interpreter needed",
+            "Whether a person needs an interpreter to speak with practitioners." + NOT_EXISTING + ": Patient.communication.preferred says which language is preferred, not that an interpreter is needed, and a victim spoken with through the person causing harm was not heard.",
+            ["Patient"], "Needs an interpreter", "True if the person needs an interpreter (the language is in Patient.communication.language).",
+            "L07, L09", [t("boolean")],
+        ),
+        Ext(
+            "immigration-status", "Immigration status",
+            "A person's immigration status, as far as it bears on safety and support." + NOT_EXISTING + ": UK Core has no immigration status element; insecure status keeps victims with the person causing harm.",
+            ["Patient"], "Immigration status", "The person's immigration status (a coarse list; the Home Office status in text).",
+            "L09, L10", cc, b.bind("required", "immigration-status", "The standard's closed list."),
+        ),
+        Ext(
+            "no-recourse-to-public-funds", "No recourse to public funds",
+            "Whether a person's leave carries the no recourse to public funds condition." + NOT_EXISTING + ": a victim with no recourse to public funds cannot get a refuge place paid by housing benefit.",
+            ["Patient"], "No recourse to public funds", "True if the person has no recourse to public funds.",
+            "L10, L16", [t("boolean")],
+        ),
+        Ext(
+            "parent-not-recorded", "Parent not recorded",
+            "On a child: why the child's other parent is not recorded." + NOT_EXISTING + ": a missing RelatedPerson says nothing, and fathers and other men were overlooked (learning point L15).",
+            ["Patient"], "Why the other parent is not recorded", "Why the child's other parent is not in the record as a person with a parent relationship.",
+            "L15", cc, b.bind("required", "parent-not-recorded-reason", "The standard's closed list."),
+        ),
+        Ext(
             "last-verified", "Last verified",
             "When, by whom and how a person's details, a relationship, a household or a membership were last verified." + NOT_EXISTING + ": Resource.meta.lastUpdated says when a record changed, not when a practitioner checked that it is still true (learning point L18).",
             ["Patient", "RelatedPerson", "Group", "Group.member"], "When and by whom last verified", "When and by whom the facts in this element were last checked with a reliable source.",
@@ -131,6 +155,8 @@ def extensions(b: Builder) -> list[Ext]:
                 Sub("injured", "Injured", "Whether this person was injured.", 0, "1", [t("boolean")]),
                 Sub("school", "Child's school", "For a child: the school or setting to be notified (Operation Encompass).", 0, "1", [ref(agency)]),
                 Sub("roleRationale", "Why this role", "Why the role was assigned, required where both adults are recorded as causing harm.", 0, "1", [t("string")]),
+                Sub("abuseKind", "Kinds this person suffered", "For a victim: the kinds of abuse this person suffered in the incident, where the victims of one incident suffered different kinds.", 0, "*", cc, b.bind("required", "abuse-kind", "The five statutory kinds and the statutory guidance categories.")),
+                Sub("harm", "Harm to the child", "For a child: abuse or neglect of the child in the incident beyond exposure to the abuse between adults.", 0, "*", cc, b.bind("required", "child-harm", "The standard's closed list (Working Together categories).")),
             ],
         ),
         Ext(
@@ -155,6 +181,18 @@ def extensions(b: Builder) -> list[Ext]:
                 Sub("words", "Child's own words", "The child's own words, as said.", 0, "*", [t("string")]),
                 Sub("wishes", "Child's wishes and feelings", "The child's wishes and feelings.", 0, "*", [t("string")]),
             ],
+        ),
+        Ext(
+            "practitioner", "Practitioner",
+            "The individual practitioner who made the contact, took the disclosure or made the assessment, by name or staff id." + NOT_EXISTING + " without a Practitioner resource, which agencies do not share in a case record; the reviews ask who, not only which agency.",
+            ["Encounter", "Communication", "RiskAssessment"], "The individual practitioner", "The practitioner's name or staff id, as the agency records it.",
+            "L07, L11", [t("string")],
+        ),
+        Ext(
+            "persons-present", "Persons present",
+            "Who else was present at a contact, disclosure or retraction." + NOT_EXISTING + ": Encounter.participant holds practitioners and related persons, not family members who are patients, and a retraction made with the person causing harm present is not the victim's free account (learning points L19, L25).",
+            ["Encounter", "Communication"], "Who else was present", "A person of the record who was present.",
+            "L07, L19, L25", [ref(person)],
         ),
         Ext(
             "disclosure-response", "Disclosure response",
@@ -213,6 +251,28 @@ def extensions(b: Builder) -> list[Ext]:
             ["ServiceRequest"], "A child in the household", "A child in the victim's household, so the MARAC can agree actions for the child.", "L11", [ref(person)],
         ),
         Ext(
+            "marac-meeting", "MARAC meeting",
+            "The MARAC meeting that heard a referral: when, which agencies were present, whether the case is a repeat, and whether the victim was told the outcome." + NOT_EXISTING + ": ServiceRequest records the request, not the meeting that acted on it (learning point L11).",
+            ["ServiceRequest"], "The meeting that heard the referral", "The MARAC meeting that heard the referral; its actions are a DAPlan of type MARAC action plan based on the referral.",
+            "L11", subs=[
+                Sub("heard", "Date heard", "The date of the meeting that heard the case.", 1, "1", [t("date")]),
+                Sub("agencyPresent", "Agency present", "An agency present at the meeting.", 0, "*", [ref(agency)]),
+                Sub("repeat", "Repeat case", "Whether the case is a repeat (referred again within 12 months of an earlier hearing).", 0, "1", [t("boolean")]),
+                Sub("victimInformed", "Victim told the outcome", "Whether the victim was told the outcome and the actions.", 0, "1", [t("boolean")]),
+                Sub("victimInformedDate", "When the victim was told", "When the victim was told the outcome.", 0, "1", [t("date")]),
+            ],
+        ),
+        Ext(
+            "front-door-decision", "Front door decision",
+            "The decision of children's social care's front door (MASH or duty team) on a notification or referral, and when it was made." + NOT_EXISTING + ": Communication records the sharing, not the receiving agency's decision (learning points L02, L11, L24).",
+            ["Communication"], "The front door's decision and when", "The decision made on the information shared, when it was made and by which agency.",
+            "L02, L11, L24", subs=[
+                Sub("outcome", "Decision", "The decision.", 1, "1", cc, b.bind("required", "front-door-outcome", "The standard's closed list.")),
+                Sub("decided", "When decided", "When the decision was made.", 1, "1", [t("dateTime")]),
+                Sub("by", "By which agency", "The agency that decided.", 0, "1", [ref(agency)]),
+            ],
+        ),
+        Ext(
             "sharing-basis", "Sharing basis", "The basis on which information was shared." + NOT_EXISTING + ": a Consent resource records consent, not sharing without consent.",
             ["ServiceRequest", "Communication"], "Consent or lawful basis for sharing", "Whether the information was shared with consent or, if without consent, on what basis.",
             "L11, L24", cc, b.bind("extensible", "sharing-basis", "Agencies may record a finer local basis."),
@@ -222,6 +282,14 @@ def extensions(b: Builder) -> list[Ext]:
             "The person a plan action is directed at." + NOT_EXISTING + ": CarePlan.activity.detail.performer is who carries out the action, not whom it is aimed at (learning point L06).",
             ["CarePlan.activity"], "Whom the action is directed at", "The person the action is directed at: the person causing harm, the non-abusing parent, the child or another person.",
             "L06", [ref(person)],
+        ),
+        Ext(
+            "action-due", "Action due", "When a plan action is due to be completed." + NOT_EXISTING + ": CarePlan.activity.detail.scheduled[x] is when the action takes place, not its deadline (learning points L06, L11).",
+            ["CarePlan.activity"], "Due date", "The date by which the action is to be completed.", "L06, L11", [t("date")],
+        ),
+        Ext(
+            "action-completed", "Action completed", "When a plan action was completed." + NOT_EXISTING + ": CarePlan.activity.detail.status says that an action is completed, not when (learning points L06, L11).",
+            ["CarePlan.activity"], "Completion date", "The date the action was completed.", "L06, L11", [t("date")],
         ),
         Ext(
             "last-contact", "Last contact", "When the service last had contact with the person." + NOT_EXISTING + ": EpisodeOfCare has no last-contact element (learning point L20).",

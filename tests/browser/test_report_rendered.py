@@ -30,7 +30,7 @@ def test_headline_figures_are_rendered(browser: webdriver.Chrome, report: tuple[
     browser.set_window_size(1280, 1000)
     browser.get(url(index))
     assert browser.title == "Data-quality report"
-    assert _figure(browser, "records") == summary.records == 12
+    assert _figure(browser, "records") == summary.records == 14  # twelve example cases, two census records
     assert _figure(browser, "children") == summary.children
     assert _figure(browser, "adults") == summary.adults
     assert _figure(browser, "findings") == summary.findings > 0

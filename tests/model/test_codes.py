@@ -75,7 +75,7 @@ def test_practice_rules_compare_codes_only_through_named_lists() -> None:
 
 
 # Strings that are also codes but appear in the rules as component or sub-extension names, not as codes.
-_ELEMENT_NAMES = frozenset({"injury", "planned"})
+_ELEMENT_NAMES = frozenset({"injury", "planned", "engaged", "heard"})
 
 
 def test_value_set_matches_on_system_and_code() -> None:

@@ -16,7 +16,10 @@ from dastandard.model.practice_codes import (
     NOT_CHILD_SUPPORT,
     OFFER_NOT_TAKEN_UP,
     OPEN_EPISODE,
+    PARENTAL_CONFLICT,
+    PROTECTIVE_DECISIONS,
     S3_CHILD_VICTIM,
+    SAFETY_PLAN,
 )
 from dastandard.model.urls import (
     EPISODE_OF_CARE_STATUS,
@@ -27,10 +30,13 @@ from dastandard.validation._record_index import (
     Entry,
     Incident,
     codings_of,
+    component_codings,
     effective_date,
+    extensions,
     first_extension,
     parse_date,
     period_of,
+    sub_extensions,
     sub_value,
     value_codings,
 )
@@ -130,6 +136,8 @@ def _child_without_victim_status(ctx: _Ctx) -> Iterator[Finding]:
                 covered.setdefault((child, key), entry)
     police_csv = _police_csv(ctx)
     for inc in idx.incidents:
+        if PARENTAL_CONFLICT in component_codings(inc.entry.res, "classification"):
+            continue  # conflict, not abuse: s3 does not apply (DA3111 checks the classification)
         children = _household_of(ctx, inc) if inc.day else set()
         exposure: dict[str, frozenset[str]] = {}
         for party in inc.parties:
@@ -203,6 +211,7 @@ def _children_in_incidents_or_assessments(ctx: _Ctx) -> dict[str, Entry]:
 def _child_never_spoken_with(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     days = ctx.int_param("DA3202", "days", 28)
+    scene_only = ctx.param("DA3202", "scene-only") is True
     heard: dict[str, list[date | None]] = {}
     vacuous: dict[str, str] = {}
     for entry in idx.of_type("Encounter"):
@@ -230,7 +239,8 @@ def _child_never_spoken_with(ctx: _Ctx) -> Iterator[Finding]:
             if (
                 not child
                 or child in incident_children
-                or not (party.role == CHILD_PRESENT.code or party.exposure & CHILD_AT_SCENE.codes)
+                or party.role == PCH
+                or (scene_only and not (party.role == CHILD_PRESENT.code or party.exposure & CHILD_AT_SCENE.codes))
             ):
                 continue
             person = idx.persons.get(child)
@@ -326,4 +336,44 @@ def _closed_without_follow_up(ctx: _Ctx) -> Iterator[Finding]:
                 "follow-up; the harm of domestic abuse outlasts the crisis.",
                 closed[-1],
                 child=_name(ctx, child),
+            )
+
+
+def _harmed_children(ctx: _Ctx, inc: Incident) -> Iterator[tuple[str, int, list[str]]]:
+    """(child, extension position, harm codes) for every party whose ``harm`` records abuse or neglect."""
+    for pos, ext in extensions(inc.entry.res, "incident-party"):
+        codes = sorted(c for sub in sub_extensions(ext, "harm") for _, c in codings_of(sub.get("valueCodeableConcept")))
+        child = ctx.idx.resolve(sub_value(ext, "person", "valueReference"))
+        if codes and child:
+            yield child, pos, codes
+
+
+@_rule("DA3205")
+def _child_harmed_without_protection(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    protected: set[str] = set()
+    for plan in idx.of_type("CarePlan"):
+        if SAFETY_PLAN not in codings_of(plan.res.get("category")):
+            protected.update(idx.resolve_all(plan.res.get("subject")))
+    decided: set[str] = set()
+    for entry in idx.of_type("Communication"):
+        decision = first_extension(entry.res, "front-door-decision")
+        outcome = sub_value(decision, "outcome", "valueCodeableConcept") if decision else None
+        if codings_of(outcome) & PROTECTIVE_DECISIONS:
+            decided.update(idx.resolve_all(entry.res.get("about")))
+    for inc in idx.incidents:
+        if inc.entry.key in decided:
+            continue
+        for child, pos, codes in _harmed_children(ctx, inc):
+            if child in protected:
+                continue
+            yield ctx.finding(
+                "DA3205",
+                f"Child {_name(ctx, child)} was harmed in incident {_name(ctx, inc.entry.key)} "
+                f"({', '.join(codes)}) and no child protection response is recorded: no plan for the child other "
+                "than a safety plan, and no front door decision of an assessment, strategy discussion or open case.",
+                inc.entry,
+                f".extension[{pos}]",
+                child=_name(ctx, child),
+                harm=tuple(codes),
             )

@@ -17,6 +17,7 @@ from dastandard.model.practice_codes import (
     NOT_CONNECTED,
     PARENTAL_CONFLICT,
     PHYSICAL_KINDS,
+    TEENAGE_RELATIONSHIP_ABUSE,
 )
 from dastandard.validation._record_index import (
     PCH,
@@ -84,6 +85,11 @@ THREAT_STEMS = ("threat", "threw", "thrown", "throw", "smash", "strangl", "chok"
 """Word stems in an incident's own description that point to violence or threats, not conflict (L03)."""
 
 
+def _classified(inc: Incident, code: Any) -> bool:
+    """Whether the incident's own classification component is ``code``."""
+    return code in component_codings(inc.entry.res, "classification")
+
+
 def _behaviour_text(inc: Incident) -> str | None:
     return as_str(inc.entry.res.get("valueString"))
 
@@ -128,7 +134,7 @@ def _incident_without_behaviour(ctx: _Ctx) -> Iterator[Finding]:
 @_rule("DA3102")
 def _incident_without_kind(ctx: _Ctx) -> Iterator[Finding]:
     for inc in ctx.idx.incidents:
-        if not inc.kinds:
+        if not inc.kinds and not _classified(inc, PARENTAL_CONFLICT):
             yield ctx.finding(
                 "DA3102", "Incident records no kind of abuse (abuseKind component).", inc.entry, ".component"
             )
@@ -195,7 +201,7 @@ def _score(res: Any) -> float | None:
 @_rule("DA3104")
 def _incident_without_person_causing_harm(ctx: _Ctx) -> Iterator[Finding]:
     for inc in ctx.idx.incidents:
-        if not inc.with_role(PCH):
+        if not inc.with_role(PCH) and not _classified(inc, PARENTAL_CONFLICT):
             yield ctx.finding(
                 "DA3104",
                 f"Incident {_name(ctx, inc.entry.key)} identifies no person causing harm among its parties.",
@@ -261,6 +267,8 @@ def _repeat_incidents_not_linked(ctx: _Ctx) -> Iterator[Finding]:
 @_rule("DA3107")
 def _parties_under_16(ctx: _Ctx) -> Iterator[Finding]:
     for inc in ctx.idx.incidents:
+        if _classified(inc, TEENAGE_RELATIONSHIP_ABUSE):
+            continue  # abuse outside s1, recorded lawfully as such
         for party in inc.parties:
             if party.role not in (PCH, VICTIM) or not party.person:
                 continue
@@ -340,4 +348,46 @@ def _incident_without_victim(ctx: _Ctx) -> Iterator[Finding]:
                 "parties; the record must say to whom the harm was done.",
                 inc.entry,
                 ".extension",
+            )
+
+
+@_rule("DA3111")
+def _conflict_incident_with_abuse_indicators(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    for inc in idx.incidents:
+        if not _classified(inc, PARENTAL_CONFLICT):
+            continue
+        res = inc.entry.res
+        why: list[str] = []
+        if inc.with_role(PCH):
+            why.append("a person causing harm")
+        if inc.with_role(VICTIM):
+            why.append("a victim")
+        if inc.kinds:
+            why.append("kinds of abuse (" + ", ".join(sorted(inc.kinds)) + ")")
+        for component, label in (
+            ("injury", "an injury"),
+            ("weaponUsed", "a weapon"),
+            ("strangulation", "strangulation"),
+        ):
+            if component_bool(res, component):
+                why.append(label)
+        word = _mentions(_behaviour_text(inc), THREAT_STEMS)
+        if word:
+            why.append(f"{_quote(word)} in its description")
+        adults = {p.person for p in inc.parties if p.person and idx.is_adult(p.person, inc.day)}
+        for other in idx.incidents:  # known when the call-out was assessed: on or before its day
+            earlier = other.day is not None and inc.day is not None and other.day <= inc.day
+            if other is not inc and earlier and any(h in adults and v in adults for h, v in _pairs(other)):
+                why.append(f"earlier incident {_name(ctx, other.entry.key)} records abuse between the same adults")
+                break
+        if why:
+            yield ctx.finding(
+                "DA3111",
+                f"Incident {_name(ctx, inc.entry.key)} is classified as parental conflict while it records "
+                + "; ".join(why)
+                + ": conflict is not abuse, and abuse recorded as conflict gets the wrong response.",
+                inc.entry,
+                ".component",
+                indicators=tuple(why),
             )

@@ -8,15 +8,20 @@ from datetime import date, timedelta
 from dastandard.findings import Finding
 from dastandard.model.fragments import as_map
 from dastandard.model.practice_codes import (
+    APPARENT_COMPLIANCE,
+    CHILD,
     CHILDREN_NOT_KNOWN,
     CONTACT_DISPUTE,
     DAY_CONTACT,
+    DISGUISED_COMPLIANCE,
     HISTORY_CHECK_INCOMPLETE,
     HISTORY_DISCLOSED,
     NEW_PARTNER,
     NO_DIRECT_CONTACT,
     NO_KNOWN_HISTORY,
     OVERNIGHT_CONTACT,
+    PARENT,
+    PARENT_NOT_ASKED,
     PARTNER_RELATIONSHIPS,
     SEPARATED,
     VIOLENT_HISTORY,
@@ -27,6 +32,7 @@ from dastandard.validation._record_index import (
     Entry,
     absent_reason,
     add_months,
+    codings_of,
     component_bool,
     component_codings,
     effective_date,
@@ -65,7 +71,7 @@ def _adult_not_assessed(ctx: _Ctx) -> Iterator[Finding]:
         if any(idx.is_child(p, ref) for p in people):
             for p in people:
                 if p not in adults and p in idx.persons and idx.is_adult(p, ref):
-                    adults[p] = f"member of household {household.entry.label} with a child"
+                    adults[p] = f"member of household {_name(ctx, household.entry.key)} with a child"
     seen = _assessed_or_engaged(ctx)
     for key, why in sorted(adults.items()):
         if key not in seen:
@@ -81,7 +87,7 @@ def _adult_not_assessed(ctx: _Ctx) -> Iterator[Finding]:
 def _victim_left_children_with_pch(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     ref = idx.reference_date(ctx.param("DA3402", "reference-date"))
-    grace = timedelta(days=ctx.int_param("DA3402", "days", 28))
+    grace = timedelta(days=ctx.int_param("DA3402", "days", 0))
     harm_of: dict[str, set[str]] = {}
     for inc in idx.incidents:
         for harm, victim in _pairs(inc):
@@ -124,7 +130,9 @@ def _victim_left_children_with_pch(ctx: _Ctx) -> Iterator[Finding]:
 def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     months = ctx.int_param("DA3403", "months", 12)
-    extended = max(months, ctx.int_param("DA3403", "extended-months", 24))
+    bound = ctx.param("DA3403", "extended-months")
+    # No bound (the default): with violence or a contact dispute on record the risk of contact does not lapse.
+    extended = max(months, bound) if isinstance(bound, int) and not isinstance(bound, bool) else None
     harm, _ = idx.roles()
     partners: dict[str, set[str]] = {}
     for inc in idx.incidents:
@@ -168,14 +176,16 @@ def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
             (aggravating[v] for v in sorted(partners.get(adult, ())) if v in aggravating), None
         )
         # A court-ordered arrangement keeps the base window: the family court has weighed the history (PD12J).
-        window = extended if why and not component_codings(entry.res, "courtOrder") else months
+        extend = bool(why) and not component_codings(entry.res, "courtOrder")
+        window = extended if extend else months
         for sep in sorted(set(dates)):
-            if (start is None or start <= add_months(sep, window)) and (end is None or end >= sep):
+            if (start is None or window is None or start <= add_months(sep, window)) and (end is None or end >= sep):
+                span = "after" if window is None else f"within {window} months of"
                 yield ctx.finding(
                     "DA3403",
-                    f"Unsupervised contact with the person causing harm {_name(ctx, adult)} within {window} months "
-                    f"of a separation on {sep.isoformat()}"
-                    + (f" (extended from {months} months: {why} is recorded)" if why and window > months else "")
+                    f"Unsupervised contact with the person causing harm {_name(ctx, adult)} {span} "
+                    f"a separation on {sep.isoformat()}"
+                    + (f" (beyond {months} months because {why} is recorded)" if extend else "")
                     + "; risk peaks at separation and during contact.",
                     entry,
                     separation=sep.isoformat(),
@@ -410,3 +420,55 @@ def _disclosed_history_without_review(ctx: _Ctx) -> Iterator[Finding]:
             entry,
             ".valueCodeableConcept",
         )
+
+
+@_rule("DA3409")
+def _child_parent_missing(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    parents: dict[str, set[str]] = {}
+    for rel in idx.relationships:
+        if rel.a and rel.b and PARENT in rel.codings:
+            parents.setdefault(rel.a, set()).add(rel.b)
+        if rel.a and rel.b and CHILD in rel.codings:
+            parents.setdefault(rel.b, set()).add(rel.a)
+    in_incidents = {p.person for inc in idx.incidents for p in inc.parties if p.person and p.role not in (PCH, VICTIM)}
+    ref = ctx.ref_date("DA3409")
+    for key in sorted(in_incidents):
+        person = idx.persons.get(key)
+        if person is None or person.unborn or not person.is_child(ref) or len(parents.get(key, ())) >= 2:
+            continue
+        reason = first_extension(person.entry.res, "parent-not-recorded")
+        codings = codings_of(as_map(reason).get("valueCodeableConcept")) if reason else frozenset()
+        if codings and PARENT_NOT_ASKED not in codings:
+            continue
+        known = len(parents.get(key, ()))
+        yield ctx.finding(
+            "DA3409",
+            f"Child {_name(ctx, key)} has {known} parent(s) recorded with a parent relationship and "
+            + (
+                "the other parent was never asked about (parent-not-recorded not-asked)"
+                if codings
+                else "no reason why the other is not recorded"
+            )
+            + ": fathers and other men in the child's life were overlooked, both their risk and their capacity "
+            "to protect.",
+            person.entry,
+            child=_name(ctx, key),
+        )
+
+
+@_rule("DA3411")
+def _compliance_taken_as_engagement(ctx: _Ctx) -> Iterator[Finding]:
+    for entry in ctx.idx.kind("adult-assessment"):
+        responses = component_codings(entry.res, "response")
+        apparent = sorted(c.code for c in (APPARENT_COMPLIANCE, DISGUISED_COMPLIANCE) if c in responses)
+        if apparent and component_bool(entry.res, "engaged") is True:
+            adult = _subject(ctx, entry)
+            yield ctx.finding(
+                "DA3411",
+                f"The assessment of {_name(ctx, adult)} records {' and '.join(apparent)} and also records the adult "
+                "as engaged: compliance that is only apparent is not engagement, and the plan must not rest on it.",
+                entry,
+                ".component",
+                adult=_name(ctx, adult),
+            )

@@ -8,12 +8,14 @@ from datetime import timedelta
 from dastandard.findings import Finding
 from dastandard.model.fragments import as_list, as_map, as_str
 from dastandard.model.practice_codes import (
+    ACTION_DONE,
     ACTIVE_EPISODE,
     SAFETY_MEASURES_ACTION,
 )
-from dastandard.model.urls import EPISODE_OF_CARE_STATUS
+from dastandard.model.urls import CARE_PLAN_ACTIVITY_STATUS, EPISODE_OF_CARE_STATUS
 from dastandard.validation._record_index import (
     codings_of,
+    extensions,
     first_extension,
     parse_date,
     period_of,
@@ -112,4 +114,36 @@ def _active_without_contact(ctx: _Ctx) -> Iterator[Finding]:
                 "days before the reference date; the family may have disengaged.",
                 entry,
                 last_contact=since.isoformat(),
+            )
+
+
+@_rule("DA3603")
+def _plan_action_overdue(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    ref = ctx.ref_date("DA3603")
+    if ref is None:
+        return
+    for plan in idx.of_type("CarePlan"):
+        per_activity, _ = _plan_targets(ctx, plan)
+        for pos, activity in enumerate(as_list(plan.res.get("activity"))):
+            item = as_map(activity)
+            detail = as_map(item.get("detail"))
+            due = next((parse_date(e.get("valueDate")) for _, e in extensions(item, "action-due")), None)
+            done = next((True for _ in extensions(item, "action-completed")), False)
+            if (
+                due is None
+                or due >= ref
+                or done
+                or (CARE_PLAN_ACTIVITY_STATUS, as_str(detail.get("status"))) in ACTION_DONE
+            ):
+                continue
+            targets = per_activity[pos] if pos < len(per_activity) else set()
+            what = as_str(detail.get("description")) or "an action"
+            yield ctx.finding(
+                "DA3603",
+                f"Plan {_name(ctx, plan.key)}: {what!r} (directed at "
+                + (", ".join(sorted(_name(ctx, t) for t in targets)) or "nobody")
+                + f") was due on {due.isoformat()} and is not recorded as completed.",
+                plan,
+                f".activity[{pos}]",
             )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
-from dastandard.findings import Finding
+from dastandard.findings import Finding, Severity
 from dastandard.model.fragments import as_list, as_map
 from dastandard.model.practice_codes import (
     HIGH_RISK,
@@ -23,6 +23,7 @@ from dastandard.validation._record_index import (
     first_extension,
     parse_date,
     sub_extensions,
+    sub_value,
     value_codings,
 )
 from dastandard.validation.practice._base import (
@@ -68,7 +69,7 @@ def _escalation_without_review(ctx: _Ctx) -> Iterator[Finding]:
                         f"{count} incidents between {_name(ctx, harm)} and {_name(ctx, victim)} within {months} "
                         f"months (by {nth.day.isoformat()}) with no risk review or MARAC referral since.",
                         nth.entry,
-                        incidents=tuple(inc.entry.label for inc in incs[i : i + count]),
+                        incidents=tuple(_name(ctx, inc.entry.key) for inc in incs[i : i + count]),
                     )
                 break
 
@@ -140,4 +141,52 @@ def _marac_without_child_action(ctx: _Ctx) -> Iterator[Finding]:
                 "adults unless the children are actioned too.",
                 referral,
                 child=_name(ctx, child),
+            )
+
+
+@_rule("DA3504")
+def _marac_meeting(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    due = timedelta(days=ctx.int_param("DA3504", "days", 28))
+    ref = ctx.ref_date("DA3504")
+    heard_by_victim: dict[str, list[date]] = {}
+    referrals = idx.kind("marac-referral")
+    for entry in referrals:
+        meeting = first_extension(entry.res, "marac-meeting")
+        heard = parse_date(sub_value(meeting, "heard", "valueDate")) if meeting else None
+        victim = idx.resolve(entry.res.get("subject"))
+        if heard and victim:
+            heard_by_victim.setdefault(victim, []).append(heard)
+    for entry in referrals:
+        victim = idx.resolve(entry.res.get("subject"))
+        made = parse_date(entry.res.get("authoredOn"))
+        meeting = first_extension(entry.res, "marac-meeting")
+        if meeting is None:
+            if made and ref and ref - made > due:
+                yield ctx.finding(
+                    "DA3504",
+                    f"MARAC referral {_name(ctx, entry.key)} for {_name(ctx, victim)} made on {made.isoformat()} "
+                    f"records no meeting that heard it after {due.days} days.",
+                    entry,
+                )
+            continue
+        heard = parse_date(sub_value(meeting, "heard", "valueDate"))
+        told = sub_value(meeting, "victimInformed", "valueBoolean")
+        if heard and told is not True and (ref is None or ref - heard > due):
+            yield ctx.finding(
+                "DA3504",
+                f"MARAC referral {_name(ctx, entry.key)} was heard on {heard.isoformat()} and the record does not "
+                f"say that {_name(ctx, victim)} was told the outcome.",
+                entry,
+                ".extension",
+            )
+        earlier = [d for d in heard_by_victim.get(victim or "", ()) if made and d < made and made <= add_months(d, 12)]
+        if earlier and sub_value(meeting, "repeat", "valueBoolean") is not True:
+            yield ctx.finding(
+                "DA3504",
+                f"MARAC referral {_name(ctx, entry.key)} for {_name(ctx, victim)} comes within 12 months of the "
+                f"hearing on {max(earlier).isoformat()} and is not recorded as a repeat.",
+                entry,
+                ".extension",
+                at_most=Severity.WARNING,
             )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from dastandard.findings import Finding
 from dastandard.model.fragments import as_map
 from dastandard.model.practice_codes import (
+    CHILDRENS_SOCIAL_CARE,
     NO_ACTION_RESPONSE,
     NO_KNOWN_HISTORY,
     NOT_A_VICTIM,
@@ -15,11 +16,14 @@ from dastandard.model.practice_codes import (
     SELF_REPORTED,
 )
 from dastandard.validation._record_index import (
+    codings_of,
     effective_date,
     extensions,
     first_extension,
     parse_date,
+    period_of,
     sub_extensions,
+    sub_value,
     value_codings,
 )
 from dastandard.validation.practice._base import (
@@ -82,8 +86,8 @@ def _retraction_target_missing(ctx: _Ctx) -> Iterator[Finding]:
             elif found.res.get("status") == "entered-in-error":
                 yield ctx.finding(
                     "DA3702",
-                    f"The retracted disclosure {found.label} is marked entered-in-error; a retraction is a later "
-                    "event, never a reason to erase the disclosure.",
+                    f"The retracted disclosure {_name(ctx, found.key)} is marked entered-in-error; a retraction is a "
+                    "later event, never a reason to erase the disclosure.",
                     found,
                     ".status",
                 )
@@ -145,4 +149,101 @@ def _no_concerns_on_self_report(ctx: _Ctx) -> Iterator[Finding]:
                 "DA3704",
                 f"'{label}' finding rests only on a parent's own report while a history of abuse exists.",
                 entry,
+            )
+
+
+_AGENCY_OF = (
+    ("Encounter", "serviceProvider"),
+    ("EpisodeOfCare", "managingOrganization"),
+    ("Observation", "performer"),
+    ("RiskAssessment", "performer"),
+    ("ServiceRequest", "requester"),
+    ("CarePlan", "author"),
+)
+
+
+def _acted(ctx: _Ctx, agencies: set[str], since: date) -> bool:
+    """Whether any of ``agencies`` recorded something (a contact, a service, an assessment, a referral, a plan)
+    on or after ``since``."""
+    idx = ctx.idx
+    for rtype, element in _AGENCY_OF:
+        for entry in idx.of_type(rtype):
+            if not agencies & set(idx.resolve_all(entry.res.get(element))):
+                continue
+            res = entry.res
+            day = (
+                effective_date(res)
+                or parse_date(res.get("authoredOn") or res.get("occurrenceDateTime") or res.get("created"))
+                or period_of(res.get("period"))[0]
+            )
+            if day is not None and day >= since:
+                return True
+    return False
+
+
+@_rule("DA3705")
+def _notification_without_decision(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    days = timedelta(days=ctx.int_param("DA3705", "days", 1))
+    ref = ctx.ref_date("DA3705")
+    incidents = {inc.entry.key for inc in idx.incidents}
+    for entry in idx.kind("information-sharing"):
+        about = [k for k in idx.resolve_all(entry.res.get("about")) if k in incidents]
+        sent = parse_date(entry.res.get("sent"))
+        if not about or sent is None:
+            continue
+        csc = {
+            key
+            for key in idx.resolve_all(entry.res.get("recipient"))
+            if (agency := idx.entry(key)) is not None and CHILDRENS_SOCIAL_CARE in codings_of(agency.res.get("type"))
+        }
+        if not csc:
+            continue
+        decision = first_extension(entry.res, "front-door-decision")
+        what = ", ".join(_name(ctx, k) for k in about)
+        if decision is not None:
+            decided = parse_date(sub_value(decision, "decided", "valueDateTime"))
+            if decided and decided - sent > days:
+                yield ctx.finding(
+                    "DA3705",
+                    f"The front door decided on the notification of {what} on {decided.isoformat()}, "
+                    f"{(decided - sent).days} days after it was sent ({sent.isoformat()}); the decision is due "
+                    f"within {days.days} working day(s).",
+                    entry,
+                    ".extension",
+                )
+            continue
+        if ref is not None and ref - sent > days and not _acted(ctx, csc, sent):
+            yield ctx.finding(
+                "DA3705",
+                f"The notification of {what} sent on {sent.isoformat()} to "
+                + ", ".join(_name(ctx, k) for k in sorted(csc))
+                + " has no front door decision and nothing the receiving agency did since: whatever its risk "
+                "level, every notification needs a decision.",
+                entry,
+            )
+
+
+@_rule("DA3706")
+def _retraction_with_person_causing_harm_present(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    harm, _ = idx.roles()
+    for entry in idx.kind("retraction"):
+        present = [
+            key
+            for _, ext in extensions(entry.res, "persons-present")
+            if (key := idx.resolve(ext.get("valueReference"))) and key in harm
+        ]
+        if present:
+            discloser = idx.resolve(entry.res.get("sender"))
+            sent = parse_date(entry.res.get("sent"))
+            yield ctx.finding(
+                "DA3706",
+                f"The retraction by {_name(ctx, discloser)}"
+                + (f" on {sent.isoformat()}" if sent else "")
+                + f" was made with {', '.join(_name(ctx, k) for k in sorted(present))} present, a person causing "
+                "harm in the record: it is not a free account, and the disclosure it retracts still stands.",
+                entry,
+                ".extension",
+                present=tuple(_name(ctx, k) for k in sorted(present)),
             )

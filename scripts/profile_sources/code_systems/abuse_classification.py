@@ -20,6 +20,11 @@ def code_system() -> CS:
                 "Parental conflict",
                 "The behaviour is conflict between parents without fear, control or a power imbalance, and is not domestic abuse.",
             ),
+            C(
+                "teenage-relationship-abuse",
+                "Teenage relationship abuse",
+                "Abuse in an intimate relationship between young people where one or both are under 16, so outside DA Act 2021 s1; it is still abuse, with a victim and a person causing harm, and is safeguarded as abuse of a child.",
+            ),
             C("undetermined", "Undetermined", "It has not yet been possible to decide; the decision is pending."),
         ],
     )

@@ -47,6 +47,23 @@ def code_system() -> CS:
             C("protective-capacity", "Protective capacity", "The adult's assessed capacity to protect the child."),
             C("engaged", "Engaged", "Whether the adult has engaged with the assessment or service."),
             C("role", "Role", "The adult's role in the child's life."),
+            C(
+                "classification",
+                "Classification",
+                "Whether an incident is domestic abuse, parental conflict or abuse in a teenage relationship.",
+            ),
+            C("seen", "Seen", "Whether the adult was seen in person."),
+            C("seen-alone", "Seen alone", "Whether the adult was seen alone, away from the other adults."),
+            C(
+                "asked-alone",
+                "Asked about abuse alone",
+                "Whether the adult was asked about domestic abuse privately, with nobody else present.",
+            ),
+            C(
+                "response",
+                "Response to concerns",
+                "How the adult responds to the concerns (denial, minimisation, compliance).",
+            ),
         ],
         value_set=False,
     )

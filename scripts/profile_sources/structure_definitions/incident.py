@@ -3,8 +3,18 @@
 
 from __future__ import annotations
 
-from profile_sources.common import FHIR_SD, JSON
+from profile_sources.common import FHIR_SD, JSON, Context
 from profile_sources.structures import Builder, component_slices, el, ext_root, inv, pcah_party, record_code, ref, t
+
+
+def conflict(ctx: Context) -> str:
+    """FHIRPath: the incident is classified as parental conflict (no person causing harm, no kind of abuse)."""
+    oc = ctx.cs("observation-component")
+    ac = ctx.cs("abuse-classification")
+    return (
+        f"component.where(code.coding.where(system = '{oc}' and code = 'classification').exists())"
+        f".value.ofType(CodeableConcept).coding.where(system = '{ac}' and code = 'parental-conflict').exists()"
+    )
 
 
 def build(b: Builder) -> JSON:
@@ -31,8 +41,14 @@ def build(b: Builder) -> JSON:
                     inv(
                         "da-inc-1",
                         "error",
-                        "The incident names at least one party whose role is person causing harm (if the person is not identified, the party's person carries a data-absent-reason).",
-                        f"{pcah_party(ctx)}.exists()",
+                        "The incident names at least one party whose role is person causing harm (if the person is not identified, the party's person carries a data-absent-reason), unless it is classified as parental conflict.",
+                        f"{pcah_party(ctx)}.exists() or {conflict(ctx)}",
+                    ),
+                    inv(
+                        "da-inc-3",
+                        "error",
+                        "The incident records at least one kind of abuse, unless it is classified as parental conflict.",
+                        f"component.where(code.coding.where(system = '{ctx.cs('observation-component')}' and code = 'abuse-kind').exists()).exists() or {conflict(ctx)}",
                     ),
                     inv(
                         "da-inc-2",
@@ -132,7 +148,7 @@ def build(b: Builder) -> JSON:
                         "abuseKind",
                         "abuse-kind",
                         "Kind of abuse",
-                        "1",
+                        "0",
                         "*",
                         cc,
                         b.bind(
@@ -141,6 +157,16 @@ def build(b: Builder) -> JSON:
                             "The five statutory kinds and the statutory guidance categories.",
                         ),
                         "L01, L02",
+                    ),
+                    (
+                        "classification",
+                        "classification",
+                        "Domestic abuse, parental conflict or teenage relationship abuse",
+                        "0",
+                        "1",
+                        cc,
+                        b.bind("required", "abuse-classification", "The standard's closed list."),
+                        "L03, L05",
                     ),
                     (
                         "pattern",

@@ -31,6 +31,16 @@ def build(b: Builder) -> JSON:
             ext_root("Communication"),
             b.ext_slice(
                 "Communication.extension",
+                "frontDoorDecision",
+                "front-door-decision",
+                0,
+                "1",
+                "The front door's decision",
+                "The receiving front door's decision on what was shared, and when.",
+                "L02, L11, L24",
+            ),
+            b.ext_slice(
+                "Communication.extension",
                 "sharingBasis",
                 "sharing-basis",
                 1,

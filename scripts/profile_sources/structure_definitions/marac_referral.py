@@ -30,6 +30,16 @@ def build(b: Builder) -> JSON:
             ext_root("ServiceRequest"),
             b.ext_slice(
                 "ServiceRequest.extension",
+                "meeting",
+                "marac-meeting",
+                0,
+                "1",
+                "The meeting that heard the referral",
+                "When the MARAC heard the case, the agencies present, whether it is a repeat and whether the victim was told the outcome.",
+                "L11",
+            ),
+            b.ext_slice(
+                "ServiceRequest.extension",
                 "personCausingHarm",
                 "marac-person-causing-harm",
                 0,

@@ -42,6 +42,16 @@ def build(b: Builder) -> JSON:
             ext_root("RiskAssessment"),
             b.ext_slice(
                 "RiskAssessment.extension",
+                "practitioner",
+                "practitioner",
+                0,
+                "1",
+                "The individual practitioner",
+                "The practitioner who completed the assessment (name or staff id).",
+                "L02",
+            ),
+            b.ext_slice(
+                "RiskAssessment.extension",
                 "toolVersion",
                 "risk-tool-version",
                 0,
