@@ -219,6 +219,37 @@ def _self_contained(node: Node) -> bool:
     )
 
 
+def _is_extension(sd: Mapping[str, Any]) -> bool:
+    return "type" in sd and str(sd["type"]) == "Extension"
+
+
+class _Compiled:
+    """url -> compiled Profile, each compiled on its first ``get`` (None for an unknown or uncompilable url)."""
+
+    __slots__ = ("_checker", "_done", "_sds")
+
+    def __init__(self, checker: ProfileChecker, sds: dict[str, Mapping[str, Any]]) -> None:
+        self._checker = checker
+        self._sds = sds
+        self._done: dict[str, Profile | None] = {}
+
+    def get(self, url: str) -> Profile | None:
+        try:
+            return self._done[url]
+        except KeyError:
+            sd = self._sds.get(url)
+            if sd is None:
+                return None  # urls met in data are not remembered: there may be any number of them
+            found = self._done[url] = self._checker.compiled(url, sd)
+            return found
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and self.get(url) is not None
+
+    def __len__(self) -> int:
+        return sum(1 for url in self._sds if self.get(url) is not None)
+
+
 # Remembered extension results: (url, serialized extension) -> issues as (rule, path below the extension, message).
 _Remembered = tuple[tuple[str, tuple[Any, ...], str], ...]
 _REMEMBER_LIMIT = 50_000
@@ -251,22 +282,33 @@ class ProfileChecker:
         self._vs_codes: dict[str, frozenset[str]] = {}
         for url in valuesets:
             self.valuesets[url] = self._expand(url, valuesets, set())
-        self.profiles: dict[str, Profile] = {}
-        self.extensions: dict[str, Profile] = {}
+        # Profiles and extensions are compiled on first use: a run meets a few of those shipped and selected.
+        self._sds = sds
+        self.profiles = _Compiled(self, {u: sd for u, sd in sds.items() if not _is_extension(sd)})
+        self.extensions = _Compiled(self, {u: sd for u, sd in sds.items() if _is_extension(sd)})
         self.remembered: dict[tuple[str, bytes], _Remembered] = {}
         self.context_ok: dict[tuple[tuple[str, ...], str], bool] = {}
-        self.errors: list[str] = []
+        self._errors: dict[str, str] = {}
         # Profiles every resource of a matching type is checked against, claimed or not (validate --profile).
         self.forced_profiles: tuple[str, ...] = ()
-        for url, sd in sds.items():
-            try:
-                profile = self._compile(sd, sds)
-            except (KeyError, TypeError, ValueError) as exc:
-                self.errors.append(f"{url}: {exc}")
-                continue
-            profile.root.seal(url.rsplit("/", 1)[-1] if profile.type == "Extension" else profile.type)
-            profile.self_contained = profile.type == "Extension" and _self_contained(profile.root)
-            (self.extensions if profile.type == "Extension" else self.profiles)[url] = profile
+
+    @property
+    def errors(self) -> list[str]:
+        """Why StructureDefinitions could not be compiled (every one is compiled to know, in the order given)."""
+        for url, sd in self._sds.items():
+            (self.extensions if _is_extension(sd) else self.profiles).get(url)
+        return [f"{url}: {self._errors[url]}" for url in self._sds if url in self._errors]
+
+    def compiled(self, url: str, sd: Mapping[str, Any]) -> Profile | None:
+        """Compile one StructureDefinition; None (and the reason kept in ``errors``) when it cannot be."""
+        try:
+            profile = self._compile(sd, self._sds)
+        except (KeyError, TypeError, ValueError) as exc:
+            self._errors[url] = str(exc)
+            return None
+        profile.root.seal(url.rsplit("/", 1)[-1] if profile.type == "Extension" else profile.type)
+        profile.self_contained = profile.type == "Extension" and _self_contained(profile.root)
+        return profile
 
     def valueset_systems(self, url: str, expansion: frozenset[tuple[str, str]]) -> frozenset[str]:
         """The code systems in a value set's expansion (computed once per value set)."""
