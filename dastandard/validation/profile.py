@@ -118,6 +118,10 @@ _XHTML_FORBIDDEN = frozenset(
 )
 
 
+# A slice's discriminator test, resolved when the profile is compiled: (kind, path parts, what is compared).
+_SliceTest = tuple[str, tuple[str, ...], Any]
+
+
 @dataclass
 class Node:
     """Constraints on one element of a profile (or extension), with its children and slices."""
@@ -146,6 +150,10 @@ class Node:
     child_nodes: tuple[Node, ...] = field(default=(), repr=False, compare=False)
     slice_nodes: tuple[tuple[str, Node], ...] = field(default=(), repr=False, compare=False)
     url_table: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    # Per slice, what a value must pass to match it (see ``_slice_tests``); None: no value can match it.
+    slice_tests: tuple[tuple[str, Node, tuple[_SliceTest, ...] | None], ...] = field(
+        default=(), repr=False, compare=False
+    )
     where: str = field(default="", repr=False, compare=False)  # its place in messages: ``Patient.identifier:nhs``
 
     def seal(self, where: str) -> None:
@@ -171,6 +179,46 @@ class Node:
             or self.children
         )
         self.url_table = self._compile_url_slices()
+        self.slice_tests = tuple((name, node, self._slice_tests(node)) for name, node in self.slices.items())
+
+    def _slice_tests(self, slice_node: Node) -> tuple[_SliceTest, ...] | None:
+        """The discriminators of this node's slicing resolved against one slice, once: what each one compares.
+
+        A test is (``url``, (), the slice's profiles), (``bind``, path parts, value set url) or (``match``, path
+        parts, the expected fixed or pattern value); ``exists`` discriminators test nothing. None when the slice
+        gives no value to compare a discriminator with (no value matches it).
+        """
+        if not self.discriminators:
+            return None
+        tests: list[_SliceTest] = []
+        for kind, dpath in self.discriminators:
+            if dpath == "url" and slice_node.type_profiles and "url" not in slice_node.children:
+                tests.append(("url", (), slice_node.type_profiles))
+                continue
+            target = slice_node
+            parts = () if dpath == "$this" else tuple(dpath.split("."))
+            expected: Any = None
+            for depth, part in enumerate(parts):
+                nxt = target.children.get(part)
+                if nxt is None:  # the value may be given by a pattern on an ancestor (patternCoding on the slice)
+                    outer = target.fixed if target.fixed is not None else target.pattern
+                    found = _get_parts(outer, parts[depth:]) if outer is not None else []
+                    if not found:
+                        return None
+                    expected = found[0]
+                    break
+                target = nxt
+            else:
+                expected = target.fixed if target.fixed is not None else target.pattern
+            if kind == "exists":
+                continue
+            if expected is None:
+                if target.binding is not None and kind in ("value", "pattern"):
+                    tests.append(("bind", parts, target.binding[1]))
+                    continue
+                return None
+            tests.append(("match", parts, expected))
+        return tuple(tests)
 
     def _compile_url_slices(self) -> dict[str, str] | None:
         """For slicing on ``url`` alone where each slice is told by one exact url: url -> first matching slice.
@@ -697,8 +745,8 @@ class _Context:
             if by_url is not None and type(value) is dict and type(value.get("url")) is str:
                 hit = by_url.get(value["url"])
             else:
-                for name, slice_node in node.slice_nodes:
-                    if self.slice_matches(node, slice_node, value):
+                for name, _, tests in node.slice_tests:
+                    if self.slice_matches(tests, value):
                         hit = name
                         break
             if hit is None:
@@ -719,40 +767,17 @@ class _Context:
                 found = []
             self.node(slice_node, found, parent)
 
-    def slice_matches(self, node: Node, slice_node: Node, value: Any) -> bool:
-        if not node.discriminators:
+    def slice_matches(self, tests: tuple[_SliceTest, ...] | None, value: Any) -> bool:
+        if tests is None:
             return False
-        for kind, dpath in node.discriminators:
-            if dpath == "url" and slice_node.type_profiles and "url" not in slice_node.children:
-                if not isinstance(value, dict) or value.get("url") not in slice_node.type_profiles:
+        for kind, parts, arg in tests:
+            if kind == "url":
+                if not isinstance(value, dict) or value.get("url") not in arg:
                     return False
-                continue
-            target = slice_node
-            parts = [] if dpath == "$this" else dpath.split(".")
-            expected: Any = None
-            for depth, part in enumerate(parts):
-                nxt = target.children.get(part)
-                if nxt is None:  # the value may be given by a pattern on an ancestor (patternCoding on the slice)
-                    outer = target.fixed if target.fixed is not None else target.pattern
-                    found = _get_path(outer, ".".join(parts[depth:])) if outer is not None else []
-                    if not found:
-                        return False
-                    expected = found[0]
-                    break
-                target = nxt
-            else:
-                expected = target.fixed if target.fixed is not None else target.pattern
-            if kind == "exists":
-                continue
-            if expected is None:
-                if target.binding is not None and kind in ("value", "pattern"):
-                    actual = _get_path(value, dpath)
-                    if not any(self.in_valueset(target.binding[1], v) for v in actual):
-                        return False
-                    continue
-                return False
-            actual = _get_path(value, dpath)
-            if not any(_matches(expected, v) for v in actual):
+            elif kind == "bind":
+                if not any(self.in_valueset(arg, v) for v in _get_parts(value, parts)):
+                    return False
+            elif not any(_matches(arg, v) for v in _get_parts(value, parts)):
                 return False
         return True
 
@@ -1007,11 +1032,10 @@ def _matches(pattern: Any, value: Any) -> bool:
     return bool(pattern == value)
 
 
-def _get_path(value: Any, dpath: str) -> list[Any]:
+def _get_parts(value: Any, parts: tuple[str, ...]) -> list[Any]:
+    """The values at a path already split into its parts (``()`` for ``$this``)."""
     current = [value]
-    if dpath == "$this":
-        return current
-    for part in dpath.split("."):
+    for part in parts:
         nxt: list[Any] = []
         for item in current:
             if type(item) is dict and part in item:
