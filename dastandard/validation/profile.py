@@ -11,7 +11,7 @@ and narrative XHTML safety checks. An invariant that cannot be evaluated becomes
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,6 +151,7 @@ class Node:
     slice_nodes: tuple[tuple[str, Node], ...] = field(default=(), repr=False, compare=False)
     url_table: dict[str, str] | None = field(default=None, repr=False, compare=False)
     # Per slice, what a value must pass to match it (see ``_slice_tests``); None: no value can match it.
+    pattern_match: Callable[[Any], bool] = field(default=bool, repr=False, compare=False)  # for ``pattern``
     slice_tests: tuple[tuple[str, Node, tuple[_SliceTest, ...] | None], ...] = field(
         default=(), repr=False, compare=False
     )
@@ -179,13 +180,15 @@ class Node:
             or self.children
         )
         self.url_table = self._compile_url_slices()
+        if self.pattern is not None:
+            self.pattern_match = _matcher(self.pattern)
         self.slice_tests = tuple((name, node, self._slice_tests(node)) for name, node in self.slices.items())
 
     def _slice_tests(self, slice_node: Node) -> tuple[_SliceTest, ...] | None:
         """The discriminators of this node's slicing resolved against one slice, once: what each one compares.
 
         A test is (``url``, (), the slice's profiles), (``bind``, path parts, value set url) or (``match``, path
-        parts, the expected fixed or pattern value); ``exists`` discriminators test nothing. None when the slice
+        parts, a matcher of the fixed or pattern value); ``exists`` discriminators test nothing. None when the slice
         gives no value to compare a discriminator with (no value matches it).
         """
         if not self.discriminators:
@@ -217,7 +220,7 @@ class Node:
                     tests.append(("bind", parts, target.binding[1]))
                     continue
                 return None
-            tests.append(("match", parts, expected))
+            tests.append(("match", parts, _matcher(expected)))
         return tuple(tests)
 
     def _compile_url_slices(self) -> dict[str, str] | None:
@@ -688,7 +691,7 @@ class _Context:
                 continue
             if fixed is not None and value != fixed:
                 self.issue("DA2004", path, f"{node.where}: value must be exactly {_short(fixed)}", self.label)
-            if pattern is not None and not _matches(pattern, value):
+            if pattern is not None and not node.pattern_match(value):
                 self.issue("DA2004", path, f"{node.where}: value must match the pattern {_short(pattern)}", self.label)
             if binding is not None:
                 self.binding(binding, value, path, node.where)
@@ -777,7 +780,7 @@ class _Context:
             elif kind == "bind":
                 if not any(self.in_valueset(arg, v) for v in _get_parts(value, parts)):
                     return False
-            elif not any(_matches(arg, v) for v in _get_parts(value, parts)):
+            elif not any(arg(v) for v in _get_parts(value, parts)):
                 return False
         return True
 
@@ -1018,18 +1021,37 @@ def _codings(value: Any) -> list[tuple[str | None, str]]:
     return []
 
 
-def _matches(pattern: Any, value: Any) -> bool:
-    """FHIR pattern matching: every element of ``pattern`` is in ``value`` (list items each matched by one)."""
+def _matcher(pattern: Any) -> Callable[[Any], bool]:
+    """FHIR pattern matching, specialised for one pattern: every element of ``pattern`` is in the value (list items
+    each matched by one). A dict's scalar members are compared in place, its nested members by their own matchers."""
     if type(pattern) is dict:
-        if type(value) is not dict:
-            return False
-        for key, expected in pattern.items():  # noqa: SIM110 - a plain loop: this runs for every patterned value
-            if key not in value or not _matches(expected, value[key]):
+        leaves = tuple((k, v) for k, v in pattern.items() if type(v) is not dict and type(v) is not list)
+        nested = tuple((k, _matcher(v)) for k, v in pattern.items() if type(v) is dict or type(v) is list)
+
+        def match_object(value: Any) -> bool:
+            if type(value) is not dict:
                 return False
-        return True
+            for key, expected in leaves:
+                if key not in value or expected != value[key]:
+                    return False
+            for key, inner in nested:  # noqa: SIM110 - a plain loop: this runs for every patterned value
+                if key not in value or not inner(value[key]):
+                    return False
+            return True
+
+        return match_object
     if type(pattern) is list:
-        return type(value) is list and all(any(_matches(p, v) for v in value) for p in pattern)
-    return bool(pattern == value)
+        items = tuple(_matcher(p) for p in pattern)
+
+        def match_list(value: Any) -> bool:
+            return type(value) is list and all(any(inner(v) for v in value) for inner in items)
+
+        return match_list
+
+    def match_value(value: Any) -> bool:
+        return bool(pattern == value)
+
+    return match_value
 
 
 def _get_parts(value: Any, parts: tuple[str, ...]) -> list[Any]:
