@@ -11,7 +11,7 @@ and narrative XHTML safety checks. An invariant that cannot be evaluated becomes
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +119,10 @@ _XHTML_FORBIDDEN = frozenset(
 )
 
 
+# A slice's discriminator test, resolved when the profile is compiled: (kind, path parts, what is compared).
+_SliceTest = tuple[str, tuple[str, ...], Any]
+
+
 @dataclass
 class Node:
     """Constraints on one element of a profile (or extension), with its children and slices."""
@@ -147,6 +151,11 @@ class Node:
     child_nodes: tuple[Node, ...] = field(default=(), repr=False, compare=False)
     slice_nodes: tuple[tuple[str, Node], ...] = field(default=(), repr=False, compare=False)
     url_table: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    # Per slice, what a value must pass to match it (see ``_slice_tests``); None: no value can match it.
+    pattern_match: Callable[[Any], bool] = field(default=bool, repr=False, compare=False)  # for ``pattern``
+    slice_tests: tuple[tuple[str, Node, tuple[_SliceTest, ...] | None], ...] = field(
+        default=(), repr=False, compare=False
+    )
     where: str = field(default="", repr=False, compare=False)  # its place in messages: ``Patient.identifier:nhs``
 
     def seal(self, where: str) -> None:
@@ -172,6 +181,48 @@ class Node:
             or self.children
         )
         self.url_table = self._compile_url_slices()
+        if self.pattern is not None:
+            self.pattern_match = _matcher(self.pattern)
+        self.slice_tests = tuple((name, node, self._slice_tests(node)) for name, node in self.slices.items())
+
+    def _slice_tests(self, slice_node: Node) -> tuple[_SliceTest, ...] | None:
+        """The discriminators of this node's slicing resolved against one slice, once: what each one compares.
+
+        A test is (``url``, (), the slice's profiles), (``bind``, path parts, value set url) or (``match``, path
+        parts, a matcher of the fixed or pattern value); ``exists`` discriminators test nothing. None when the slice
+        gives no value to compare a discriminator with (no value matches it).
+        """
+        if not self.discriminators:
+            return None
+        tests: list[_SliceTest] = []
+        for kind, dpath in self.discriminators:
+            if dpath == "url" and slice_node.type_profiles and "url" not in slice_node.children:
+                tests.append(("url", (), slice_node.type_profiles))
+                continue
+            target = slice_node
+            parts = () if dpath == "$this" else tuple(dpath.split("."))
+            expected: Any = None
+            for depth, part in enumerate(parts):
+                nxt = target.children.get(part)
+                if nxt is None:  # the value may be given by a pattern on an ancestor (patternCoding on the slice)
+                    outer = target.fixed if target.fixed is not None else target.pattern
+                    found = _get_parts(outer, parts[depth:]) if outer is not None else []
+                    if not found:
+                        return None
+                    expected = found[0]
+                    break
+                target = nxt
+            else:
+                expected = target.fixed if target.fixed is not None else target.pattern
+            if kind == "exists":
+                continue
+            if expected is None:
+                if target.binding is not None and kind in ("value", "pattern"):
+                    tests.append(("bind", parts, target.binding[1]))
+                    continue
+                return None
+            tests.append(("match", parts, _matcher(expected)))
+        return tuple(tests)
 
     def _compile_url_slices(self) -> dict[str, str] | None:
         """For slicing on ``url`` alone where each slice is told by one exact url: url -> first matching slice.
@@ -220,6 +271,37 @@ def _self_contained(node: Node) -> bool:
     )
 
 
+def _is_extension(sd: Mapping[str, Any]) -> bool:
+    return "type" in sd and str(sd["type"]) == "Extension"
+
+
+class _Compiled:
+    """url -> compiled Profile, each compiled on its first ``get`` (None for an unknown or uncompilable url)."""
+
+    __slots__ = ("_checker", "_done", "_sds")
+
+    def __init__(self, checker: ProfileChecker, sds: dict[str, Mapping[str, Any]]) -> None:
+        self._checker = checker
+        self._sds = sds
+        self._done: dict[str, Profile | None] = {}
+
+    def get(self, url: str) -> Profile | None:
+        try:
+            return self._done[url]
+        except KeyError:
+            sd = self._sds.get(url)
+            if sd is None:
+                return None  # urls met in data are not remembered: there may be any number of them
+            found = self._done[url] = self._checker.compiled(url, sd)
+            return found
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and self.get(url) is not None
+
+    def __len__(self) -> int:
+        return sum(1 for url in self._sds if self.get(url) is not None)
+
+
 # Remembered extension results: (url, serialized extension) -> issues as (rule, path below the extension, message).
 _Remembered = tuple[tuple[str, tuple[Any, ...], str], ...]
 _REMEMBER_LIMIT = 50_000
@@ -252,22 +334,33 @@ class ProfileChecker:
         self._vs_codes: dict[str, frozenset[str]] = {}
         for url in valuesets:
             self.valuesets[url] = self._expand(url, valuesets, set())
-        self.profiles: dict[str, Profile] = {}
-        self.extensions: dict[str, Profile] = {}
+        # Profiles and extensions are compiled on first use: a run meets a few of those shipped and selected.
+        self._sds = sds
+        self.profiles = _Compiled(self, {u: sd for u, sd in sds.items() if not _is_extension(sd)})
+        self.extensions = _Compiled(self, {u: sd for u, sd in sds.items() if _is_extension(sd)})
         self.remembered: dict[tuple[str, bytes], _Remembered] = {}
         self.context_ok: dict[tuple[tuple[str, ...], str], bool] = {}
-        self.errors: list[str] = []
+        self._errors: dict[str, str] = {}
         # Profiles every resource of a matching type is checked against, claimed or not (validate --profile).
         self.forced_profiles: tuple[str, ...] = ()
-        for url, sd in sds.items():
-            try:
-                profile = self._compile(sd, sds)
-            except (KeyError, TypeError, ValueError) as exc:
-                self.errors.append(f"{url}: {exc}")
-                continue
-            profile.root.seal(url.rsplit("/", 1)[-1] if profile.type == "Extension" else profile.type)
-            profile.self_contained = profile.type == "Extension" and _self_contained(profile.root)
-            (self.extensions if profile.type == "Extension" else self.profiles)[url] = profile
+
+    @property
+    def errors(self) -> list[str]:
+        """Why StructureDefinitions could not be compiled (every one is compiled to know, in the order given)."""
+        for url, sd in self._sds.items():
+            (self.extensions if _is_extension(sd) else self.profiles).get(url)
+        return [f"{url}: {self._errors[url]}" for url in self._sds if url in self._errors]
+
+    def compiled(self, url: str, sd: Mapping[str, Any]) -> Profile | None:
+        """Compile one StructureDefinition; None (and the reason kept in ``errors``) when it cannot be."""
+        try:
+            profile = self._compile(sd, self._sds)
+        except (KeyError, TypeError, ValueError) as exc:
+            self._errors[url] = str(exc)
+            return None
+        profile.root.seal(url.rsplit("/", 1)[-1] if profile.type == "Extension" else profile.type)
+        profile.self_contained = profile.type == "Extension" and _self_contained(profile.root)
+        return profile
 
     def valueset_systems(self, url: str, expansion: frozenset[tuple[str, str]]) -> frozenset[str]:
         """The code systems in a value set's expansion (computed once per value set)."""
@@ -624,7 +717,7 @@ class _Context:
                 continue
             if fixed is not None and value != fixed:
                 self.issue("DA2004", path, f"{node.where}: value must be exactly {_short(fixed)}", self.label)
-            if pattern is not None and not _matches(pattern, value):
+            if pattern is not None and not node.pattern_match(value):
                 self.issue("DA2004", path, f"{node.where}: value must match the pattern {_short(pattern)}", self.label)
             if binding is not None:
                 self.binding(binding, value, path, node.where)
@@ -681,8 +774,8 @@ class _Context:
             if by_url is not None and type(value) is dict and type(value.get("url")) is str:
                 hit = by_url.get(value["url"])
             else:
-                for name, slice_node in node.slice_nodes:
-                    if self.slice_matches(node, slice_node, value):
+                for name, _, tests in node.slice_tests:
+                    if self.slice_matches(tests, value):
                         hit = name
                         break
             if hit is None:
@@ -703,40 +796,17 @@ class _Context:
                 found = []
             self.node(slice_node, found, parent)
 
-    def slice_matches(self, node: Node, slice_node: Node, value: Any) -> bool:
-        if not node.discriminators:
+    def slice_matches(self, tests: tuple[_SliceTest, ...] | None, value: Any) -> bool:
+        if tests is None:
             return False
-        for kind, dpath in node.discriminators:
-            if dpath == "url" and slice_node.type_profiles and "url" not in slice_node.children:
-                if not isinstance(value, dict) or value.get("url") not in slice_node.type_profiles:
+        for kind, parts, arg in tests:
+            if kind == "url":
+                if not isinstance(value, dict) or value.get("url") not in arg:
                     return False
-                continue
-            target = slice_node
-            parts = [] if dpath == "$this" else dpath.split(".")
-            expected: Any = None
-            for depth, part in enumerate(parts):
-                nxt = target.children.get(part)
-                if nxt is None:  # the value may be given by a pattern on an ancestor (patternCoding on the slice)
-                    outer = target.fixed if target.fixed is not None else target.pattern
-                    found = _get_path(outer, ".".join(parts[depth:])) if outer is not None else []
-                    if not found:
-                        return False
-                    expected = found[0]
-                    break
-                target = nxt
-            else:
-                expected = target.fixed if target.fixed is not None else target.pattern
-            if kind == "exists":
-                continue
-            if expected is None:
-                if target.binding is not None and kind in ("value", "pattern"):
-                    actual = _get_path(value, dpath)
-                    if not any(self.in_valueset(target.binding[1], v) for v in actual):
-                        return False
-                    continue
-                return False
-            actual = _get_path(value, dpath)
-            if not any(_matches(expected, v) for v in actual):
+            elif kind == "bind":
+                if not any(self.in_valueset(arg, v) for v in _get_parts(value, parts)):
+                    return False
+            elif not any(arg(v) for v in _get_parts(value, parts)):
                 return False
         return True
 
@@ -1001,25 +1071,43 @@ def _system(coding: dict[str, Any]) -> str | None:
     return system if type(system) is str else None
 
 
-def _matches(pattern: Any, value: Any) -> bool:
-    """FHIR pattern matching: every element of ``pattern`` is in ``value`` (list items each matched by one)."""
+def _matcher(pattern: Any) -> Callable[[Any], bool]:
+    """FHIR pattern matching, specialised for one pattern: every element of ``pattern`` is in the value (list items
+    each matched by one). A dict's scalar members are compared in place, its nested members by their own matchers."""
     if type(pattern) is dict:
-        if type(value) is not dict:
-            return False
-        for key, expected in pattern.items():  # noqa: SIM110 - a plain loop: this runs for every patterned value
-            if key not in value or not _matches(expected, value[key]):
+        leaves = tuple((k, v) for k, v in pattern.items() if type(v) is not dict and type(v) is not list)
+        nested = tuple((k, _matcher(v)) for k, v in pattern.items() if type(v) is dict or type(v) is list)
+
+        def match_object(value: Any) -> bool:
+            if type(value) is not dict:
                 return False
-        return True
+            for key, expected in leaves:
+                if key not in value or expected != value[key]:
+                    return False
+            for key, inner in nested:  # noqa: SIM110 - a plain loop: this runs for every patterned value
+                if key not in value or not inner(value[key]):
+                    return False
+            return True
+
+        return match_object
     if type(pattern) is list:
-        return type(value) is list and all(any(_matches(p, v) for v in value) for p in pattern)
-    return bool(pattern == value)
+        items = tuple(_matcher(p) for p in pattern)
+
+        def match_list(value: Any) -> bool:
+            return type(value) is list and all(any(inner(v) for v in value) for inner in items)
+
+        return match_list
+
+    def match_value(value: Any) -> bool:
+        return bool(pattern == value)
+
+    return match_value
 
 
-def _get_path(value: Any, dpath: str) -> list[Any]:
+def _get_parts(value: Any, parts: tuple[str, ...]) -> list[Any]:
+    """The values at a path already split into its parts (``()`` for ``$this``)."""
     current = [value]
-    if dpath == "$this":
-        return current
-    for part in dpath.split("."):
+    for part in parts:
         nxt: list[Any] = []
         for item in current:
             if type(item) is dict and part in item:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dastandard.config import DEFAULT_SETTINGS
 from dastandard.validation.profile import ProfileChecker
 
@@ -294,3 +296,25 @@ def test_bundle_links_follow_the_reference_validator() -> None:
         ("DA2027", "Bundle.link.3.relation"),
     ]
     assert issues(_bundle("document", "self", "self")) == [("DA2027", "Bundle.link.1.relation")]
+
+
+def test_profiles_are_compiled_on_first_use_and_errors_still_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled: list[str] = []
+    original = ProfileChecker._compile
+
+    def counting(self: ProfileChecker, sd: Any, sds: Any) -> Any:
+        compiled.append(str(sd.get("url")))
+        return original(self, sd, sds)
+
+    monkeypatch.setattr(ProfileChecker, "_compile", counting)
+    no_type = {"resourceType": "StructureDefinition", "url": f"{BASE}/StructureDefinition/NoType"}
+    check = checker(no_type)
+    assert compiled == []
+    assert check.profiles.get(AGENCY["url"]) is not None
+    assert compiled == [AGENCY["url"]]
+    assert check.profiles.get(AGENCY["url"]) is check.profiles.get(AGENCY["url"])
+    assert compiled == [AGENCY["url"]]
+    assert check.profiles.get(f"{BASE}/StructureDefinition/Unknown") is None
+    assert check.extensions.get(AGENCY["url"]) is None  # a profile is never looked up as an extension
+    assert check.errors == [f"{BASE}/StructureDefinition/NoType: 'type'"]
+    assert check.profiles.get(no_type["url"]) is None
