@@ -234,7 +234,7 @@ class SummaryTally:
             if severity.rank >= Severity.ERROR.rank and finding.resource in self._persons:
                 self._with_error.add(finding.resource)
         else:
-            agency = "(record not read)"
+            agency = "(the file itself)"
         self.by_agency[agency] = self.by_agency.get(agency, 0) + 1
 
     def summary(

@@ -33,8 +33,8 @@ def test_generate_reports_every_case(fmt: str, tmp_path: Path) -> None:
 def test_no_progress_on_a_pipe_and_none_when_turned_off(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["generate", str(tmp_path / "a.ndjson"), "--count", "3"])
     assert result.exit_code == 0 and "generating cases" not in result.output
-    result = CliRunner().invoke(cli, ["validate", "--no-progress", "-q", str(ROOT / "cin-census" / "da-factors.xml")])
-    assert result.exit_code == 0 and "validating" not in result.output
+    result = CliRunner().invoke(cli, ["validate", "--no-progress", "-q", str(ROOT / "police-csv" / "notification.csv")])
+    assert result.exit_code in (0, 1) and result.output.startswith("Summary") and "validating" not in result.output
 
 
 def test_report_and_validate_take_the_same_formats(tmp_path: Path) -> None:

@@ -97,11 +97,16 @@ def test_validate_command_summary_counts_people_and_completeness() -> None:
     from dastandard.cli import cli
 
     result = CliRunner().invoke(cli, ["validate", str(CIN), "-q", "--no-progress"])
-    assert result.exit_code == 0, result.output
+    # The shipped return keeps two faults of the DfE rules (a UPN check letter, the reference date): two errors.
+    assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "Summary" and lines[-1] == "0 errors, 27 warnings, 0 info in 1 file"
+    assert lines[0] == "Summary" and lines[-1] == "2 errors, 26 warnings, 0 info in 1 file"
+    assert "    DA0050   error          2  source-record-fault" in lines
     assert "  people:    2 children (0 with an error), 2 adults (0 with an error), in 2 records" in lines
-    assert any(line.startswith("  by agency: Local authority 999 children's social care 26") for line in lines)
+    assert any(
+        line.startswith("  by agency: Local authority 999 children's social care 25, (the file itself) 2")
+        for line in lines
+    )
     sex = next(line for line in lines[lines.index("  completeness, children (2):") :] if "Sex" in line)
     assert sex.split() == ["Sex", "100%", "recorded", "2,", "stated", "absent", "0,", "silent", "0"]
     assert not [line for line in lines if "DA3201" in line and "error" in line]

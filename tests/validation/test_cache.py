@@ -178,7 +178,8 @@ def test_command_fills_then_uses_the_cache_and_loads_no_more_than_it_needs(tmp_p
         "try: main(sys.argv[1:])\n"
         "except SystemExit: pass\n"
         "heavy = ('fhirpathpy', 'antlr4', 'jsonschema', 'jinja2', 'rich', 'lxml', 'dastandard.generate',\n"
-        "         'dastandard.logical', 'dastandard.convert', 'dastandard.htmlreport', 'dastandard.fhir.npm')\n"
+        "         'dastandard.logical', 'dastandard.convert', 'dastandard.htmlreport.render',\n"
+        "         'dastandard.htmlreport.report', 'dastandard.fhir.npm')\n"
         "print(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy)))"
     )
     loaded = subprocess.run(
