@@ -67,6 +67,7 @@ class Sizes:
     report_police: int = 10_000
     peer_sample: int = 200  # Bundles fhir.resources parses (the slowest peer)
     startup_reps: int = 5
+    cin_validity: int = 3_000  # children of the return the councils' validator checks in full
 
 
 QUICK = Sizes(
@@ -79,6 +80,7 @@ QUICK = Sizes(
     report_police=200,
     peer_sample=20,
     startup_reps=3,
+    cin_validity=200,
 )
 
 
@@ -480,6 +482,22 @@ def bench_police(conversion: dict[str, Any], path: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------- verdicts
 
 
+def bench_cin_validity(children: int) -> dict[str, Any]:
+    """The full ``csc-validator-be-cin`` validation of a generated return (``cin_validity.py``, in the peer's own
+    environment): its summary, with ``errors`` (queries excluded) and the exit status; ``skipped`` when the
+    validator could not be installed or did not finish."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "cin_validity.py"), "--children", str(children)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode == 2 or not done.stdout.strip():
+        return {"children": children, "skipped": (done.stderr.strip() or "no output")[-600:]}
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"children": children, "errors": summary.get("errors"), "status": done.returncode, "summary": summary}
+
+
 def targets(results: dict[str, Any]) -> list[Target]:
     """Every stated target with what this run measured (rates are the best of the interleaved runs)."""
     v = results["validation"]
@@ -530,6 +548,16 @@ def targets(results: dict[str, Any]) -> list[Target]:
         out.append(Target(f"CIN children/s (wall clock), 2 processes, {n} children", two, ">=", 3000))
         speedup = cin.get("speedup", {}).get("min")
         out.append(Target(f"CIN vs csc-validator-be-cin ingest, {n} children", speedup, ">=", 20.0, "x"))
+    validity = results.get("cin_validity", {})
+    out.append(
+        Target(
+            f"errors of csc-validator-be-cin on a generated {validity.get('children', 0):,}-child return",
+            validity.get("errors"),
+            "<=",
+            0,
+            note=validity.get("skipped", ""),
+        )
+    )
     rep = results["report"]
     out.append(Target("report CPU throughput / validate", rep["cpu_throughput_ratio"], ">=", 0.9, "x"))
     out.append(Target("report peak RSS", rep["report"]["max_rss_mb"], "<", 500.0, "MB"))
@@ -768,6 +796,8 @@ def main(argv: list[str] | None = None) -> None:
     else:
         add_cin_peer(largest, [results["report"].pop("beside")], "beside the report step")
     results["police"] = bench_police(results["report"]["conversion"], inputs.police)
+    step(f"CIN validity: csc-validator-be-cin on a generated {sizes.cin_validity:,}-child return")
+    results["cin_validity"] = bench_cin_validity(sizes.cin_validity)
     results["minutes"] = (time.time() - started) / 60
     results["targets"] = [t.as_dict() for t in targets(results)]
     args.out.mkdir(parents=True, exist_ok=True)
