@@ -60,6 +60,18 @@ def _confidential_holder(resource: Mapping[str, Any]) -> bool:
     )
 
 
+def _agency(ctx: _Ctx, key: str) -> str:
+    """An agency as the record names it: its name, with its local id when it has one."""
+    entry = ctx.idx.entry(key)
+    known = _name(ctx, key)
+    if entry is None:
+        return known
+    name = entry.res.get("name")
+    if not isinstance(name, str) or not name.strip() or known == name:
+        return known
+    return name if known == entry.label else f"{name} ({known})"
+
+
 @_rule("DA3802")
 def _confidential_address_shared_without_need_to_know(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
@@ -80,7 +92,7 @@ def _confidential_address_shared_without_need_to_know(ctx: _Ctx) -> Iterator[Fin
                 shared = idx.entry(key)
                 if shared is None or not _confidential_holder(shared.res):
                     continue
-                to = ", ".join(_name(ctx, r) for r in recipients)
+                to = ", ".join(_agency(ctx, r) for r in recipients)
                 yield ctx.finding(
                     "DA3802",
                     f"{_name(ctx, key)} holds an address marked confidential and is shared with {to}, but the "
