@@ -1303,6 +1303,13 @@ _DECLARED: Final[tuple[Section, ...]] = (
                 required=True,
                 url="sharing-basis",
             ),
+            Ext(
+                "needToKnow",
+                "Why the receiving agency needs to know what was shared (required in practice when a confidential "
+                "address is shared: DA3802).",
+                code("need-to-know"),
+                url="need-to-know",
+            ),
             Complex(
                 "frontDoorDecision",
                 "The receiving front door's decision on what was shared, and when (L02, L11).",

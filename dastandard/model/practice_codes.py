@@ -79,6 +79,7 @@ CHILDRENS_SOCIAL_CARE: Final[Code] = own_code("agency-type", "childrens-social-c
 CIN_ASSESSMENT_DECISION: Final[Code] = own_code("front-door-outcome", "child-in-need-assessment")
 STRATEGY_DECISION: Final[Code] = own_code("front-door-outcome", "strategy-discussion")
 ALREADY_OPEN_DECISION: Final[Code] = own_code("front-door-outcome", "already-open")
+NO_NEED_TO_KNOW_RECORDED: Final[Code] = own_code("need-to-know", "none-recorded")
 PROTECTIVE_DECISIONS: Final[frozenset[Code]] = frozenset(
     (CIN_ASSESSMENT_DECISION, STRATEGY_DECISION, ALREADY_OPEN_DECISION)
 )
@@ -144,5 +145,6 @@ SINGLE_CODES: Final[tuple[Code, ...]] = (
     CIN_ASSESSMENT_DECISION,
     STRATEGY_DECISION,
     ALREADY_OPEN_DECISION,
+    NO_NEED_TO_KNOW_RECORDED,
 )
 """Every single code the practice rules use."""

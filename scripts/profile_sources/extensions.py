@@ -278,6 +278,12 @@ def extensions(b: Builder) -> list[Ext]:
             "L11, L24", cc, b.bind("extensible", "sharing-basis", "Agencies may record a finer local basis."),
         ),
         Ext(
+            "need-to-know", "Recipient's need to know",
+            "Why the receiving agency needs to know what was shared." + NOT_EXISTING + ": the sharing basis says why sharing was lawful, not why this recipient needs a location that must not be disclosed (learning point L16).",
+            ["Communication"], "Why the recipient needs to know", "Why the receiving agency needs to know what was shared. Required in practice (rule DA3802) when what was shared includes a person holding an address marked confidential; none-recorded states that no need to know was recorded and does not satisfy the rule.",
+            "L11, L16, L24", cc, b.bind("required", "need-to-know", "The standard's closed list."),
+        ),
+        Ext(
             "action-directed-at", "Action directed at",
             "The person a plan action is directed at." + NOT_EXISTING + ": CarePlan.activity.detail.performer is who carries out the action, not whom it is aimed at (learning point L06).",
             ["CarePlan.activity"], "Whom the action is directed at", "The person the action is directed at: the person causing harm, the non-abusing parent, the child or another person.",

@@ -49,6 +49,16 @@ def build(b: Builder) -> JSON:
                 "Whether shared with consent or on what basis without.",
                 "L11, L24",
             ),
+            b.ext_slice(
+                "Communication.extension",
+                "needToKnow",
+                "need-to-know",
+                0,
+                "1",
+                "Recipient's need to know",
+                "Why the receiving agency needs to know what was shared; recorded whenever a confidential address is shared (DA3802).",
+                "L11, L16, L24",
+            ),
             el("Communication.status", "Status", "The status of the sharing event.", must=True),
             el(
                 "Communication.category",
