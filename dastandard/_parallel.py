@@ -70,13 +70,15 @@ def ordered_map(
     """``func(*args)`` for each ``args`` of ``arguments`` in ``jobs`` worker processes, yielded in order.
 
     ``func`` and the arguments must be picklable. ``arguments`` is consumed lazily, ahead of the results by at most
-    ``3 * jobs`` items.
+    ``3 * jobs`` items. If the caller stops early or an exception (an interrupt included) arrives, the work not yet
+    started is cancelled and the workers are waited for before the exception goes on.
     """
     limit = 3 * jobs
     pending: deque[Future[R]] = deque()
     from concurrent.futures import ProcessPoolExecutor  # loaded only for a run in several processes
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=initializer) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=initializer)
+    try:
         for args in arguments:
             pending.append(pool.submit(func, *args))
             while len(pending) > limit:
@@ -85,6 +87,12 @@ def ordered_map(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 MAX_DEFAULT_JOBS = 4

@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "dastandard.config": KERNEL,
     "dastandard.catalog": KERNEL,
     "dastandard._parallel": KERNEL,
+    "dastandard.tempfiles": KERNEL,
     "dastandard._cache": KERNEL,
     "dastandard._version": KERNEL,
     "dastandard.conversion_report": KERNEL,

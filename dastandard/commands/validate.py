@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,6 +25,7 @@ from dastandard.config import Settings, load_settings
 from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
 from dastandard.findings import Finding, Severity
 from dastandard.reporters import GROUP_BY, REPORTER_BY_NAME, Reporter, Summary, SummaryTally, summarize
+from dastandard.tempfiles import temp_beside
 
 INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")  # and every readable agency format
 FAIL_ON_CHOICES = ("error", "warning", "info")
@@ -137,22 +137,13 @@ def _atomic_text(target: Path) -> Iterator[TextIO]:
         except OSError as exc:
             raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
         return
-    directory = target.resolve().parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        with temp_beside(target, ".tmp", folder=target.resolve().parent) as (fd, tmp_name):  # removed on failure
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+                yield stream
+            Path(tmp_name).replace(target)
     except OSError as exc:
         raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 FORMAT_HELP = (

@@ -30,7 +30,6 @@ import io
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
@@ -46,6 +45,7 @@ from dastandard.convert.registry import RegistryError, all_formats, detect_candi
 from dastandard.fhir.detect import HEAD_BYTES
 from dastandard.fhir.shape import well_typed
 from dastandard.limits import BoundedInput, InputTooLarge, Limits, default_limits
+from dastandard.tempfiles import temp_beside
 
 STDIO = "-"
 
@@ -275,14 +275,29 @@ def convert_file(src: str, dst: str, opts: Options, tick: Callable[[], None] | N
         source = src_path.open("rb")
     except OSError as exc:
         return Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc.strerror}")
+    temp = ""
     try:
         dst_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=dst_path.parent, prefix=f".{dst_path.name}.", suffix=".part")
-    except OSError as exc:
+        with temp_beside(dst_path) as (fd, temp):  # an interrupt from here on removes the temporary file
+            outcome = _convert_into(source, fd, src_path, dst, opts, tick)
+    except OSError as exc:  # the temporary file could not be made (failures after that are outcomes)
         source.close()
         return Outcome(
             ConversionReport(source=src), errors.OUTPUT_UNWRITABLE, f"cannot write in {dst_path.parent}: {exc.strerror}"
         )
+    outcome.report.source = src
+    if outcome.status == errors.OK:
+        outcome.temp = temp
+    else:
+        Path(temp).unlink(missing_ok=True)
+    return outcome
+
+
+def _convert_into(
+    source: IO[bytes], fd: int, src_path: Path, dst: str, opts: Options, tick: Callable[[], None] | None
+) -> Outcome:
+    """Convert ``source`` into the open temporary file ``fd``; every OSError becomes the outcome's status."""
+    src = str(src_path)
     try:
         with source, os.fdopen(fd, "wb") as target:
             try:
@@ -297,14 +312,6 @@ def convert_file(src: str, dst: str, opts: Options, tick: Callable[[], None] | N
                     outcome.message = f"cannot write {dst}: {exc.strerror or exc}"
     except OSError as exc:  # closing (flushing) the temporary file failed
         outcome = Outcome(ConversionReport(source=src), errors.OUTPUT_UNWRITABLE, f"cannot write {dst}: {exc}")
-    except BaseException:  # an interrupt: no temporary file of case data may stay behind
-        Path(temp).unlink(missing_ok=True)
-        raise
-    outcome.report.source = src
-    if outcome.status == errors.OK:
-        outcome.temp = temp
-    else:
-        Path(temp).unlink(missing_ok=True)
     return outcome
 
 
@@ -328,19 +335,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     temp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        Path(temp).chmod(_umask_mode())
-        Path(temp).replace(path)
+        with temp_beside(path) as (fd, temp):  # removed on any exception, an interrupt included
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            Path(temp).chmod(_umask_mode())
+            Path(temp).replace(path)
     except OSError as exc:
-        if temp:
-            Path(temp).unlink(missing_ok=True)
         errors.fatal(f"cannot write {path}: {exc.strerror}", errors.OUTPUT_UNWRITABLE)
-    except BaseException:
-        if temp:
-            Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _batch_inputs(folder: Path, opts: Options) -> list[Path]:
@@ -514,8 +515,10 @@ def _convert_folder(
         if jobs > 1 and len(files) > 1:
             one_each = dataclasses.replace(opts, jobs=1)  # the files share the workers; none starts its own
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
-            futures = [pool.submit(convert_file, str(f), str(t), one_each) for f, t in zip(files, targets, strict=True)]
-            try:
+            futures: list[Future[Outcome]] = []
+            try:  # submitting is inside: an interrupt that arrives while workers start must stop them too
+                for f, t in zip(files, targets, strict=True):
+                    futures.append(pool.submit(convert_file, str(f), str(t), one_each))
                 for future in futures:
                     outcomes.append(future.result())
                     if tick:
