@@ -29,8 +29,8 @@ _READ_AS = {
     "marac-json": "referrals",
     "marac-csv": "referrals",
     "logical": "logical records",
-    "fhir-json": "resources",
-    "fhir-xml": "resources",
+    "fhir-json": "documents",
+    "fhir-xml": "documents",
     "ndjson": "lines",
 }
 _WRITTEN_AS = {
@@ -39,7 +39,7 @@ _WRITTEN_AS = {
     "fhir-xml": "documents",
     "logical": "logical records",
     "cin-census": "children",
-    "police-csv": "case Bundles",
+    "police-csv": "rows",
     "encompass": "notifications",
     "chronology-csv": "events",
     "chronology-html": "events",
@@ -62,6 +62,8 @@ def counts_line(report: ConversionReport) -> str:
 
 def _entry_line(kind: Loss, field: str, location: str, message: str, code: str, target: str) -> str:
     parts = [f"  {kind.value:<15} {location or field}"]
+    if location and field and field != target:
+        parts.append(field)
     if code:
         parts.append(f"code {code!r}")
     if target:
