@@ -80,6 +80,17 @@ CIN_ASSESSMENT_DECISION: Final[Code] = own_code("front-door-outcome", "child-in-
 STRATEGY_DECISION: Final[Code] = own_code("front-door-outcome", "strategy-discussion")
 ALREADY_OPEN_DECISION: Final[Code] = own_code("front-door-outcome", "already-open")
 NO_NEED_TO_KNOW_RECORDED: Final[Code] = own_code("need-to-know", "none-recorded")
+HOUSING_SUPPORT_ACTION: Final[Code] = own_code("plan-action", "housing-support")
+LIMITED_LEAVE: Final[Code] = own_code("immigration-status", "limited-leave")
+ASYLUM_SEEKER: Final[Code] = own_code("immigration-status", "asylum-seeker")
+NO_LEAVE: Final[Code] = own_code("immigration-status", "no-leave")
+INSECURE_IMMIGRATION: Final[frozenset[Code]] = frozenset((LIMITED_LEAVE, ASYLUM_SEEKER, NO_LEAVE))
+"""Immigration statuses under which a person may have no recourse to public funds."""
+NO_INTERPRETER: Final[Code] = own_code("interpreter", "none")
+INFORMAL_INTERPRETERS: Final[frozenset[Code]] = frozenset(
+    own_code("interpreter", code) for code in ("family-member", "child", "friend-or-community")
+)
+"""Interpreters who are not independent: a relative, a child or a friend."""
 PROTECTIVE_DECISIONS: Final[frozenset[Code]] = frozenset(
     (CIN_ASSESSMENT_DECISION, STRATEGY_DECISION, ALREADY_OPEN_DECISION)
 )
@@ -146,5 +157,11 @@ SINGLE_CODES: Final[tuple[Code, ...]] = (
     STRATEGY_DECISION,
     ALREADY_OPEN_DECISION,
     NO_NEED_TO_KNOW_RECORDED,
+    HOUSING_SUPPORT_ACTION,
+    LIMITED_LEAVE,
+    ASYLUM_SEEKER,
+    NO_LEAVE,
+    NO_INTERPRETER,
+    *sorted(INFORMAL_INTERPRETERS, key=lambda c: c.code),
 )
 """Every single code the practice rules use."""
