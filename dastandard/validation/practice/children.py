@@ -31,6 +31,7 @@ from dastandard.validation._record_index import (
     Incident,
     codings_of,
     component_codings,
+    component_values,
     effective_date,
     extensions,
     first_extension,
@@ -86,8 +87,8 @@ _APPEARANCE = tuple(p for p in VACUOUS_REASONS if p.startswith(("seemed", "appea
 
 
 def _police_csv(ctx: _Ctx) -> bool:
-    """Whether the record was assembled from a police notification CSV, which has no column for a child's s3
-    status (the Provenance assembler ``police-csv``)."""
+    """Whether the record was assembled from a police notification CSV (the Provenance assembler ``police-csv``),
+    where a child's s3 status is an optional column (``child_s3_status``) many forces do not fill."""
     for prov in ctx.idx.of_type("Provenance"):
         for agent in as_list(prov.res.get("agent")):
             if as_map(as_map(agent).get("who")).get("display") == "police-csv":
@@ -156,8 +157,9 @@ def _child_without_victim_status(ctx: _Ctx) -> Iterator[Finding]:
                     f"{_name(ctx, inc.entry.key)} but has no child victim status for it (DA Act 2021 s3) and no "
                     "recorded reason why not."
                     + (
-                        " The record comes from a police notification CSV, which cannot carry the status: the "
-                        "receiving agency must decide it."
+                        " The record comes from a police notification CSV that states no child_s3_status for "
+                        "this child: the force can record it (V or N with child_s3_reason), else the receiving "
+                        "agency must decide it."
                         if police_csv
                         else ""
                     ),
@@ -168,7 +170,14 @@ def _child_without_victim_status(ctx: _Ctx) -> Iterator[Finding]:
             elif NOT_A_VICTIM in value_codings(status.res) and (
                 exposed := sorted(code for code in exposure.get(child, ()) if _exposed(code))
             ):
-                note = as_str(as_map(as_list(status.res.get("note"))[0] if status.res.get("note") else {}).get("text"))
+                note = next(
+                    (
+                        text
+                        for comp in component_values(status.res, "not-victim-reason")
+                        if (text := as_str(comp.get("valueString")))
+                    ),
+                    None,
+                ) or as_str(as_map(as_list(status.res.get("note"))[0] if status.res.get("note") else {}).get("text"))
                 yield ctx.finding(
                     "DA3201",
                     f"Child {_name(ctx, child)} is recorded as not a victim of incident {_name(ctx, inc.entry.key)}"
