@@ -80,6 +80,7 @@ CIN_ASSESSMENT_DECISION: Final[Code] = own_code("front-door-outcome", "child-in-
 STRATEGY_DECISION: Final[Code] = own_code("front-door-outcome", "strategy-discussion")
 ALREADY_OPEN_DECISION: Final[Code] = own_code("front-door-outcome", "already-open")
 NO_NEED_TO_KNOW_RECORDED: Final[Code] = own_code("need-to-know", "none-recorded")
+NO_COURT_ORDER: Final[Code] = own_code("court-order", "none")
 HOUSING_SUPPORT_ACTION: Final[Code] = own_code("plan-action", "housing-support")
 LIMITED_LEAVE: Final[Code] = own_code("immigration-status", "limited-leave")
 ASYLUM_SEEKER: Final[Code] = own_code("immigration-status", "asylum-seeker")
@@ -157,6 +158,7 @@ SINGLE_CODES: Final[tuple[Code, ...]] = (
     STRATEGY_DECISION,
     ALREADY_OPEN_DECISION,
     NO_NEED_TO_KNOW_RECORDED,
+    NO_COURT_ORDER,
     HOUSING_SUPPORT_ACTION,
     LIMITED_LEAVE,
     ASYLUM_SEEKER,

@@ -160,7 +160,7 @@ def _no_concerns_on_self_report(ctx: _Ctx) -> Iterator[Finding]:
 _AGENCY_OF = (
     ("Encounter", "serviceProvider"),
     ("EpisodeOfCare", "managingOrganization"),
-    ("Observation", "performer"),
+    ("adult-assessment", "performer"),
     ("RiskAssessment", "performer"),
     ("ServiceRequest", "requester"),
     ("CarePlan", "author"),
@@ -168,11 +168,12 @@ _AGENCY_OF = (
 
 
 def _acted(ctx: _Ctx, agencies: set[str], since: date) -> bool:
-    """Whether any of ``agencies`` recorded something (a contact, a service, an assessment, a referral, a plan)
-    on or after ``since``."""
+    """Whether any of ``agencies`` did something on or after ``since``: a contact, a service, an assessment of an
+    adult or of risk, a referral, a plan. A status or classification it recorded (a child victim status, an abuse
+    classification, a risk factor) is a label on the notification, not a response to it."""
     idx = ctx.idx
     for rtype, element in _AGENCY_OF:
-        for entry in idx.of_type(rtype):
+        for entry in idx.kind(rtype) if rtype[0].islower() else idx.of_type(rtype):
             if not agencies & set(idx.resolve_all(entry.res.get(element))):
                 continue
             res = entry.res
