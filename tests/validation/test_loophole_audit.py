@@ -38,6 +38,7 @@ class Audit:
     changes: tuple[tuple[str, str, Any], ...]
     fires: frozenset[str] = frozenset()
     quiet: frozenset[str] = field(default_factory=frozenset)
+    no_errors: bool = False  # the changed record must raise no error at all (a lawful record of a hard case)
 
 
 def _case(prefix: str) -> Path:
@@ -459,6 +460,105 @@ AUDITS: tuple[Audit, ...] = (
         (("replace", "/persons/ayesha/childrenInContact", "not-known"),),
         frozenset({"DA3407"}),
     ),
+    # L16: the father moves back when his bail ends; the mother flees to a refuge and the children stay with him.
+    Audit(
+        "L16-victim-leaves-children-stay",
+        "L16",
+        "case-04",
+        (
+            ("replace", "/households/home/members/1", {"person": "imran", "period": {"start": "2014-04-01"}}),
+            ("replace", "/households/home/members/0/period", {"start": "2014-04-01", "end": "2026-06-01"}),
+        ),
+        frozenset({"DA3402"}),
+    ),
+    # L25: "parental conflict" resting on what the parents said, while the father has a history of abuse.
+    Audit(
+        "L25-conflict-on-parents-word",
+        "L25",
+        "case-11",
+        (
+            ("replace", "/provenance/1/targets", ["sana", "omar", "layla", "adam", "home", "aa-sana", "aa-omar"]),
+            (
+                "add",
+                "/provenance/-",
+                {
+                    "targets": ["class-1"],
+                    "recorded": "2026-04-23T12:00:00Z",
+                    "agents": [{"who": "csc"}],
+                    "factSource": "self-reported",
+                    "factSourcePerson": "omar",
+                },
+            ),
+            (
+                "add",
+                "/offendingHistories",
+                [
+                    {
+                        "id": "off-omar",
+                        "status": "final",
+                        "person": "omar",
+                        "effectiveDateTime": "2019-03-02",
+                        "agency": "police",
+                        "history": "violence-against-partner",
+                        "notes": ["Caution for assaulting a former partner."],
+                    }
+                ],
+            ),
+        ),
+        frozenset({"DA3704"}),
+    ),
+    # L05: a 15-year-old abused by her 17-year-old boyfriend: teenage relationship abuse, recordable without error.
+    Audit(
+        "L05-teenage-relationship-abuse",
+        "L05",
+        "case-06",
+        (
+            (
+                "add",
+                "/persons/-",
+                {
+                    "id": "tyler",
+                    "name": {"given": ["Tyler"], "family": "Hart"},
+                    "birthDate": "2009-05-04",
+                    "sex": "M",
+                    "genderIdentity": _NOT_ASKED,
+                    "sexualOrientation": _NOT_ASKED,
+                    "ethnicityNhs": _NOT_ASKED,
+                    "religion": [_NOT_ASKED],
+                    "disability": [_NOT_ASKED],
+                    "pregnancy": {"status": {"absentReason": "not-applicable"}},
+                    "maritalStatus": {"absentReason": "not-applicable"},
+                },
+            ),
+            (
+                "add",
+                "/incidents/-",
+                {
+                    "id": "inc-3",
+                    "status": "final",
+                    "identifiers": [
+                        {
+                            "system": "https://dastandard.org.uk/fhir/Id/police-incident-reference",
+                            "value": "WP-INC-26-31190",
+                        }
+                    ],
+                    "subject": "home",
+                    "agency": "police",
+                    "effectiveDateTime": "2026-09-20T19:00:00Z",
+                    "behaviour": "Tyler, 17, Jordan's boyfriend, checks her phone, tells her who she may see and "
+                    "pushed her against a wall outside school when she went to a party without him.",
+                    "abuseKinds": ["controlling-or-coercive", "physical"],
+                    "classification": "teenage-relationship-abuse",
+                    "parties": [
+                        {"person": "tyler", "role": "person-causing-harm"},
+                        {"person": "jordan", "role": "victim"},
+                    ],
+                },
+            ),
+        ),
+        quiet=frozenset({"DA3107"}),
+        no_errors=True,
+    ),
     # L07, L25: a child interpreted for by a family member at the police contact.
     Audit(
         "L07-interpreted-by-family",
@@ -491,7 +591,11 @@ def test_loophole_record_raises_the_right_finding(audit: Audit) -> None:
     before = findings(clean)
     assert not [f for f in before if f.severity in (Severity.ERROR, Severity.FATAL)], audit.case
     assert not {f.rule_id for f in before} & (audit.fires | audit.quiet), audit.case
-    after = {f.rule_id for f in findings(apply(clean, audit.changes))}
+    found = findings(apply(clean, audit.changes))
+    after = {f.rule_id for f in found}
+    if audit.no_errors:
+        errors = [f"{f.rule_id}: {f.message}" for f in found if f.severity in (Severity.ERROR, Severity.FATAL)]
+        assert not errors, errors
     if audit.fires:
         assert after & audit.fires, f"{audit.name}: expected one of {sorted(audit.fires)}, got {sorted(after)}"
     assert not after & audit.quiet, f"{audit.name}: {sorted(after & audit.quiet)} fired"

@@ -20,6 +20,7 @@ from dastandard.model.practice_codes import (
     PROTECTIVE_DECISIONS,
     S3_CHILD_VICTIM,
     SAFETY_PLAN,
+    TEENAGE_RELATIONSHIP_ABUSE,
 )
 from dastandard.model.urls import (
     EPISODE_OF_CARE_STATUS,
@@ -137,8 +138,11 @@ def _child_without_victim_status(ctx: _Ctx) -> Iterator[Finding]:
                 covered.setdefault((child, key), entry)
     police_csv = _police_csv(ctx)
     for inc in idx.incidents:
-        if PARENTAL_CONFLICT in component_codings(inc.entry.res, "classification"):
-            continue  # conflict, not abuse: s3 does not apply (DA3111 checks the classification)
+        classification = component_codings(inc.entry.res, "classification")
+        if PARENTAL_CONFLICT in classification or TEENAGE_RELATIONSHIP_ABUSE in classification:
+            # conflict, not abuse (DA3111 checks the classification); or abuse between under-18s, which is not
+            # domestic abuse under s1 and so gives no s3 status: the young victim is a party in their own right
+            continue
         children = _household_of(ctx, inc) if inc.day else set()
         exposure: dict[str, frozenset[str]] = {}
         for party in inc.parties:

@@ -15,7 +15,9 @@ from dastandard.model.practice_codes import (
     OFFER_NOT_TAKEN_UP,
     SPECIALIST_AGENCIES,
     SPECIALIST_SERVICES,
+    VOID_EPISODE,
 )
+from dastandard.model.urls import EPISODE_OF_CARE_STATUS
 from dastandard.validation._record_index import (
     Entry,
     Incident,
@@ -202,7 +204,7 @@ def _public_funds_routes(ctx: _Ctx) -> set[str]:
     idx = ctx.idx
     out: set[str] = set()
     for entry in idx.of_type("EpisodeOfCare"):
-        if entry.res.get("status") in ("cancelled", "entered-in-error"):
+        if (EPISODE_OF_CARE_STATUS, entry.res.get("status")) in VOID_EPISODE:
             continue
         if not SPECIALIST_SERVICES.matches(codings_of(entry.res.get("type"))):
             continue
