@@ -285,6 +285,7 @@ class _Reader:
         parties: list[dict[str, Any]] = []
         party_ids: dict[str, str] = {}
         pending_relationships: list[tuple[int, str, str]] = []  # (row, this party's id, cell)
+        pending_s3: list[tuple[_Row, dict[str, Any]]] = []  # child rows that state an s3 status
         notes: list[str] = []
         for row in incident.rows:
             values = row.values
@@ -309,6 +310,8 @@ class _Reader:
             party_ids[party] = person_id
             persons.append(self._person(row, person_id, party, force_id))
             parties.append(self._party(row, person_id, agencies))
+            if values.get("child_s3_status", "").strip() or values.get("child_s3_reason", "").strip():
+                pending_s3.append((row, parties[-1]))
             perceived = values.get("ethnicity_officer", "").strip()
             if perceived:
                 notes.append(f"{PERCEIVED_PREFIX}{party}: {perceived}")
@@ -322,6 +325,11 @@ class _Reader:
         item = self._incident(incident, inc, row_of, incident_id, force_id, subject, parties)
         if notes:
             item["notes"] = notes
+        statuses = [
+            status
+            for row, party in pending_s3
+            if (status := self._s3_status(row, party, item, relationships, force_id)) is not None
+        ]
         risk = self._risk(inc, row_of, key, force_id, subject, incident_id, item)
         recipient = self._recipient(inc, row_of)  # after the risk assessment: the report keeps the source order
         agencies.append(recipient)
@@ -339,6 +347,8 @@ class _Reader:
             "relationships": relationships,
             "incidents": [item],
         }
+        if statuses:
+            record["childVictimStatuses"] = statuses
         if risk is not None:
             record["riskAssessments"] = [risk]
         sharing = self._sharing(inc, row_of, stable_id("police-notification", *key), force_id, incident_id)
@@ -443,6 +453,82 @@ class _Reader:
                 agencies.append(school)
             party["school"] = school_id
         return party
+
+    def _s3_status(
+        self,
+        row: _Row,
+        party: Mapping[str, Any],
+        incident: Mapping[str, Any],
+        relationships: list[dict[str, Any]],
+        force_id: str,
+    ) -> dict[str, Any] | None:
+        """The child's victim status for this incident (DA Act 2021 s3) from ``child_s3_status`` and
+        ``child_s3_reason``; ``None`` (and a report entry) when the row cannot state one."""
+        cell = row.values.get("child_s3_status", "").strip()
+        reason = " ".join(row.values.get("child_s3_reason", "").split())
+        if _code_of(party.get("role")) not in CHILD_ROLES:
+            self._add(
+                Loss.INVALID_INPUT,
+                "child_s3_status" if cell else "child_s3_reason",
+                _loc(row.number, "child_s3_status" if cell else "child_s3_reason"),
+                "given for a party who is not a child (role C with child_present); not converted",
+            )
+            return None
+        if not cell:
+            self._add(
+                Loss.INVALID_INPUT,
+                "child_s3_reason",
+                _loc(row.number, "child_s3_reason"),
+                "a reason without a child_s3_status; not converted",
+            )
+            return None
+        mapped = self._code("child_s3_status", row.number, cell)
+        if mapped is None:
+            return None
+        person = str(party["person"])
+        status: dict[str, Any] = {
+            "id": stable_id("police-child-s3", str(incident["id"]), person),
+            "status": "final",
+            "child": person,
+            "incidents": [incident["id"]],
+            "effectiveDateTime": incident["effectiveDateTime"],
+            "victimStatus": mapped.value(),
+            "agency": force_id,
+        }
+        status["resourceId"] = status["id"]
+        if mapped.code == "not-a-victim":
+            if not reason:
+                self._add(
+                    Loss.INVALID_INPUT,
+                    "child_s3_reason",
+                    _loc(row.number, "child_s3_reason"),
+                    "required when child_s3_status is N (a child recorded as not a victim needs the reason); the "
+                    "status is not converted",
+                )
+                return None
+            status["notVictimReason"] = reason
+            return status
+        if reason:
+            self._add(
+                Loss.INVALID_INPUT,
+                "child_s3_reason",
+                _loc(row.number, "child_s3_reason"),
+                "a reason is given only with child_s3_status N; not converted",
+            )
+        basis = sorted({_S3_BASIS[c] for e in party.get("exposure", ()) if (c := _code_of(e)) in _S3_BASIS})
+        status["basis"] = basis or [{"absentReason": "unknown"}]
+        adults = {str(p["person"]) for p in incident.get("parties", ()) if _code_of(p.get("role")) in ("victim", _PCH)}
+        related = sorted(
+            {
+                _S3_RELATED[code]
+                for rel in relationships
+                if rel.get("relatedPerson") == person and rel.get("person") in adults
+                for code in (_code_of(c) for c in rel.get("relationship", ()))
+                if code in _S3_RELATED
+            }
+        )
+        status["relatedTo"] = related or [{"absentReason": "unknown"}]
+        return status
 
     def _relationships(self, pending: list[tuple[int, str, str]], party_ids: dict[str, str]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -659,6 +745,20 @@ class _Reader:
         return item
 
 
+# How a child's exposure (child_witnessed) and relationship to the victim or the person causing harm
+# (relationships) give the s3 basis and relatedness (DA Act 2021 s3(2), s3(3)); being present or directly harmed
+# is not itself a basis, and a relationship outside s3(3) gives none.
+_S3_BASIS: Final[Mapping[str, str]] = {"saw": "sees", "heard": "hears", "experienced-effects": "experiences-effects"}
+_S3_RELATED: Final[Mapping[str, str]] = {
+    "child": "parent-of-child",
+    "step-child": "relative",
+    "grandchild": "relative",
+    "sibling": "relative",
+    "other-relative": "relative",
+}
+_PCH: Final = "person-causing-harm"
+
+
 def _code_of(value: Any) -> str:
     """The code of a logical code value (a code string or an object with ``code``); "" when there is none."""
     if isinstance(value, str):
@@ -696,6 +796,21 @@ _CARRIED: Final[Mapping[str, frozenset[str]]] = {
     ),
     "informationSharing": frozenset({"id", "resourceId", "status", "about", "sent", "to", "from", "sharingBasis"}),
     "relationships": frozenset({"id", "resourceId", "person", "relatedPerson", "relationship"}),
+    "childVictimStatuses": frozenset(
+        {
+            "id",
+            "resourceId",
+            "status",
+            "child",
+            "incidents",
+            "effectiveDateTime",
+            "victimStatus",
+            "basis",
+            "relatedTo",
+            "notVictimReason",
+            "agency",
+        }
+    ),
 }
 _PARTY_CARRIED: Final = frozenset({"person", "role", "exposure", "injured", "school"})
 _UNASKED: Final = unasked_characteristics()
@@ -884,7 +999,31 @@ class _Writer:
             self._extra("incidents", party, loc, _PARTY_CARRIED)
             row = dict(inc)
             row.update(self._party_values(party, person, items, related, loc, prefixes))
+            self._s3_values(row, incident, person_id, record, used, loc)
             yield row
+
+    def _s3_values(
+        self,
+        row: dict[str, str],
+        incident: Mapping[str, Any],
+        person_id: str,
+        record: Mapping[str, Any],
+        used: set[str],
+        loc: str,
+    ) -> None:
+        """``child_s3_status`` and ``child_s3_reason`` from the child's victim status for this incident."""
+        for status in record.get("childVictimStatuses", ()):
+            if _local(status.get("child")) != person_id or incident["id"] not in {
+                _local(i) for i in status.get("incidents", ())
+            }:
+                continue
+            if status["id"] in used:
+                continue
+            used.add(status["id"])
+            self._extra("childVictimStatuses", status, loc)
+            row["child_s3_status"] = self._source("child_s3_status", status.get("victimStatus"), loc, "victim-status")
+            row["child_s3_reason"] = str(status.get("notVictimReason", "")) if row["child_s3_status"] == "N" else ""
+            return
 
     def _party_id(self, person: Mapping[str, Any]) -> str:
         return _identifier(person, identifier_system(SYSTEM_PERSON)) or self._rid(person)

@@ -851,6 +851,12 @@ _DECLARED: Final[tuple[Section, ...]] = (
             ),
             Ext("practitioner", "The individual practitioner (name or staff id).", STR, url="practitioner"),
             Ext(
+                "interpreter",
+                "Who interpreted, for a person who needs an interpreter (required in practice then: DA3708).",
+                code("interpreter"),
+                url="interpreter",
+            ),
+            Ext(
                 "personsPresent",
                 "Who else was present (local ids of persons).",
                 _PERSON,
@@ -891,6 +897,12 @@ _DECLARED: Final[tuple[Section, ...]] = (
             ),
             Ext("retracts", "The disclosure this retraction retracts (local id).", ref("disclosures"), url="retracts"),
             Ext("practitioner", "The individual practitioner (name or staff id).", STR, url="practitioner"),
+            Ext(
+                "interpreter",
+                "Who interpreted, for a person who needs an interpreter (required in practice then: DA3708).",
+                code("interpreter"),
+                url="interpreter",
+            ),
             Ext(
                 "personsPresent",
                 "Who else was present (local ids of persons).",

@@ -41,6 +41,7 @@ OPEN_EPISODE: Final[CodeList] = external_codes(
     "episode-of-care-open", EPISODE_OF_CARE_STATUS, "active", "planned", "waitlist", "onhold"
 )
 ACTIVE_EPISODE: Final[CodeList] = external_codes("episode-of-care-active", EPISODE_OF_CARE_STATUS, "active")
+VOID_EPISODE: Final[CodeList] = external_codes("episode-of-care-void", EPISODE_OF_CARE_STATUS, "cancelled")
 ACTION_DONE: Final[CodeList] = external_codes(
     "care-plan-activity-done", CARE_PLAN_ACTIVITY_STATUS, "completed", "cancelled", "stopped"
 )
@@ -80,6 +81,19 @@ CIN_ASSESSMENT_DECISION: Final[Code] = own_code("front-door-outcome", "child-in-
 STRATEGY_DECISION: Final[Code] = own_code("front-door-outcome", "strategy-discussion")
 ALREADY_OPEN_DECISION: Final[Code] = own_code("front-door-outcome", "already-open")
 NO_NEED_TO_KNOW_RECORDED: Final[Code] = own_code("need-to-know", "none-recorded")
+NO_COURT_ORDER: Final[Code] = own_code("court-order", "none")
+HOUSING_SUPPORT_ACTION: Final[Code] = own_code("plan-action", "housing-support")
+LIMITED_LEAVE: Final[Code] = own_code("immigration-status", "limited-leave")
+ASYLUM_SEEKER: Final[Code] = own_code("immigration-status", "asylum-seeker")
+NO_LEAVE: Final[Code] = own_code("immigration-status", "no-leave")
+INSECURE_IMMIGRATION: Final[frozenset[Code]] = frozenset((LIMITED_LEAVE, ASYLUM_SEEKER, NO_LEAVE))
+"""Immigration statuses under which a person may have no recourse to public funds."""
+NO_INTERPRETER: Final[Code] = own_code("interpreter", "none")
+FAMILY_INTERPRETER: Final[Code] = own_code("interpreter", "family-member")
+CHILD_INTERPRETER: Final[Code] = own_code("interpreter", "child")
+FRIEND_INTERPRETER: Final[Code] = own_code("interpreter", "friend-or-community")
+INFORMAL_INTERPRETERS: Final[frozenset[Code]] = frozenset((FAMILY_INTERPRETER, CHILD_INTERPRETER, FRIEND_INTERPRETER))
+"""Interpreters who are not independent: a relative, a child or a friend."""
 PROTECTIVE_DECISIONS: Final[frozenset[Code]] = frozenset(
     (CIN_ASSESSMENT_DECISION, STRATEGY_DECISION, ALREADY_OPEN_DECISION)
 )
@@ -107,6 +121,7 @@ CODE_LISTS: Final[tuple[CodeList, ...]] = (
     CLOSED_EPISODE,
     OPEN_EPISODE,
     ACTIVE_EPISODE,
+    VOID_EPISODE,
     ACTION_DONE,
 )
 """Every named list the practice rules use."""
@@ -146,5 +161,14 @@ SINGLE_CODES: Final[tuple[Code, ...]] = (
     STRATEGY_DECISION,
     ALREADY_OPEN_DECISION,
     NO_NEED_TO_KNOW_RECORDED,
+    NO_COURT_ORDER,
+    HOUSING_SUPPORT_ACTION,
+    LIMITED_LEAVE,
+    ASYLUM_SEEKER,
+    NO_LEAVE,
+    NO_INTERPRETER,
+    FAMILY_INTERPRETER,
+    CHILD_INTERPRETER,
+    FRIEND_INTERPRETER,
 )
 """Every single code the practice rules use."""

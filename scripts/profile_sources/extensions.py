@@ -189,6 +189,12 @@ def extensions(b: Builder) -> list[Ext]:
             "L07, L11", [t("string")],
         ),
         Ext(
+            "interpreter", "Interpreter",
+            "Who interpreted at a contact or disclosure." + NOT_EXISTING + ": Encounter.participant can hold an interpreter only as a Practitioner or RelatedPerson, not say that a child or the person's partner interpreted or that no interpreter took part, and a victim or child spoken with through a relative was not heard (learning points L07, L19, L25).",
+            ["Encounter", "Communication"], "Who interpreted", "Who interpreted, for a person who needs an interpreter: an independent professional (in person or remote), a family member, a child, a friend, or no one. Required in practice (rule DA3708) when the child at a contact or the person disclosing needs an interpreter.",
+            "L07, L19, L25", cc, b.bind("required", "interpreter", "The standard's closed list."),
+        ),
+        Ext(
             "persons-present", "Persons present",
             "Who else was present at a contact, disclosure or retraction." + NOT_EXISTING + ": Encounter.participant holds practitioners and related persons, not family members who are patients, and a retraction made with the person causing harm present is not the victim's free account (learning points L19, L25).",
             ["Encounter", "Communication"], "Who else was present", "A person of the record who was present.",

@@ -330,6 +330,8 @@ def incidents(draw: st.DrawFn) -> list[dict[str, str]]:
             row["child_witnessed"] = draw(st.one_of(st.just(""), _codes("police-child-exposure", many=True)))
             row["school_name"] = draw(st.sampled_from(["", "Example Primary School"]))
             row["school_urn"] = draw(st.sampled_from(["", "100001"])) if row["school_name"] else ""
+            row["child_s3_status"] = draw(st.sampled_from(["", "V", "N"]))
+            row["child_s3_reason"] = draw(_text) if row["child_s3_status"] == "N" else ""
         others = ids[:index]
         if others:
             pairs = draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
@@ -404,3 +406,80 @@ def test_output_passes_structure_and_profile_validation(tmp_path: Path) -> None:
         if " error DA0" in line or " error DA1" in line or " error DA2" in line
     ]
     assert structural == [], structural
+
+
+# ------------------------------------------------------------------------------------------------ child s3 status
+
+
+def _child_rows(**child: str) -> list[dict[str, str]]:
+    return [
+        base_row(),
+        base_row(party_id="P2", role="P", surname="Testperson", forenames="Dan", dob="1988-01-01", sex="M"),
+        base_row(
+            party_id="P3",
+            role="C",
+            forenames="Mia",
+            dob="2015-07-21",
+            sex="F",
+            child_present="Y",
+            relationships="P1:CHILD;P2:CHILD",
+            **child,
+        ),
+    ]
+
+
+def _statuses(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    from dastandard.logical import bundle_to_logical
+
+    return list(bundle_to_logical(bundle, ConversionReport()).get("childVictimStatuses", []))
+
+
+def test_child_s3_status_v_becomes_an_s3_status_with_basis_and_relatedness() -> None:
+    bundles, report = read(make_csv(_child_rows(child_witnessed="S;H", child_s3_status="V")))
+    assert report.lossless, report.losses
+    (status,) = _statuses(bundles[0])
+    code = status["victimStatus"]
+    assert (code if isinstance(code, str) else code["code"]) == "s3-child-victim"
+    assert sorted(b if isinstance(b, str) else b["code"] for b in status["basis"]) == ["hears", "sees"]
+    assert [r if isinstance(r, str) else r["code"] for r in status["relatedTo"]] == ["parent-of-child"]
+    assert len(status["incidents"]) == 1
+
+
+def test_child_s3_status_n_needs_a_reason() -> None:
+    bundles, report = read(make_csv(_child_rows(child_s3_status="N")))
+    assert _statuses(bundles[0]) == []
+    assert locations(report, Loss.INVALID_INPUT) == ['row 4, column "child_s3_reason"']
+    bundles, report = read(make_csv(_child_rows(child_s3_status="N", child_s3_reason="Lives with her aunt")))
+    assert report.lossless, report.losses
+    assert [s["notVictimReason"] for s in _statuses(bundles[0])] == ["Lives with her aunt"]
+
+
+def test_child_s3_status_on_an_adult_or_unknown_code_is_reported_not_guessed() -> None:
+    rows = _child_rows(child_s3_status="X")
+    rows[0]["child_s3_status"] = "V"
+    bundles, report = read(make_csv(rows))
+    assert _statuses(bundles[0]) == []
+    assert locations(report, Loss.INVALID_INPUT) == ['row 2, column "child_s3_status"']
+    assert locations(report, Loss.UNMAPPED_CODE) == ['row 4, column "child_s3_status"']
+
+
+def test_a_file_without_the_s3_columns_still_reads() -> None:
+    header = [h for h in HEADER if not h.startswith("child_s3_")]
+    bundles, report = read(make_csv(_child_rows(), header))
+    assert report.lossless, report.losses
+    assert _statuses(bundles[0]) == []
+
+
+def test_child_s3_status_round_trips_and_a_direct_victim_status_is_reported() -> None:
+    source = make_csv(_child_rows(child_witnessed="H", child_s3_status="V"))
+    bundles, _ = read(source)
+    written, back = write(bundles)
+    assert back.lossless, back.losses
+    assert rows_of(written) == rows_of(source)
+    for entry in bundles[0]["entry"]:
+        for coding in entry["resource"].get("valueCodeableConcept", {}).get("coding", []):
+            if coding.get("code") == "s3-child-victim":
+                coding["code"] = "s1-direct-victim"
+    written, back = write(bundles)
+    assert [e.code for e in back.entries if e.kind is Loss.UNMAPPED_CODE] == ["s1-direct-victim"]
+    assert rows_of(written)[2]["child_s3_status"] == ""

@@ -45,7 +45,7 @@ def test_cin_findings_name_the_child_by_la_child_id_at_its_xpath_and_line() -> N
 
 def test_police_findings_name_the_person_and_incident_by_police_references() -> None:
     found = findings(POLICE)
-    child = [f for f in found if f.rule_id == "DA3201"]
+    child = [f for f in found if f.rule_id == "DA3202"]
     assert child and all("Incident EXA-2024-000101" in f.subject for f in child)
     assert {f.subject.split(";")[0] for f in child} <= {
         "Police person id P102 (Mia Sample)",

@@ -16,6 +16,8 @@ the resource whose local id is ``localId``.
 from __future__ import annotations
 
 import copy
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -106,16 +108,64 @@ def test_every_practice_rule_has_two_near_misses_each_way() -> None:
 # --- facts a logical-record corpus cannot show: conversion sources and cross-record keys ----------------------------
 
 
-def test_police_csv_record_lowers_missing_child_status_to_a_warning() -> None:
-    """The police notification CSV has no column for a child's s3 status: DA3201 is a warning that says so."""
+def _police_findings(csv_text: str) -> list[Any]:
+    from dastandard.convert.base import ConversionReport
+    from dastandard.convert.police import PoliceCsvFormat
+
+    bundles = list(PoliceCsvFormat().read(io.BytesIO(csv_text.encode()), "n.csv", ConversionReport()))
+    return [f for f in check_record(bundles[0], settings=Settings(), file="n", record_no=1) if f.rule_id == "DA3201"]
+
+
+def _without_columns(csv_text: str, *names: str) -> str:
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    keep = [i for i, name in enumerate(rows[0]) if name not in names]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([[row[i] for i in keep] for row in rows])
+    return out.getvalue()
+
+
+POLICE_CSV = CORPUS.parents[2] / "examples" / "police-csv" / "notification.csv"
+
+
+def test_police_csv_that_states_the_child_status_passes() -> None:
+    """A force feed that fills child_s3_status raises no DA3201 (the shipped example states V for both children)."""
+    assert _police_findings(POLICE_CSV.read_text(encoding="utf-8")) == []
+
+
+def test_police_csv_without_the_child_status_gets_a_warning_naming_the_children() -> None:
+    """A force feed without the optional columns gets DA3201 as a warning that says so, naming the children as the
+    CSV names them."""
     from dastandard.findings import Severity
 
-    examples = CORPUS.parents[2] / "examples" / "police-csv" / "notification.expected.ndjson"
-    first = orjson.loads(examples.read_bytes().splitlines()[0])
-    found = [f for f in check_record(first, settings=Settings(), file="n", record_no=1) if f.rule_id == "DA3201"]
+    text = _without_columns(POLICE_CSV.read_text(encoding="utf-8"), "child_s3_status", "child_s3_reason")
+    found = _police_findings(text)
     assert found and all(f.severity is Severity.WARNING for f in found)
-    assert all("police notification CSV" in f.message for f in found)
-    assert {f.details[0][1] for f in found} == {"Mia Sample", "Leo Sample"}  # named as the CSV names them
+    assert all("police notification CSV" in f.message and "child_s3_status" in f.message for f in found)
+    assert {f.details[0][1] for f in found} == {"Mia Sample", "Leo Sample"}
+
+
+def test_police_csv_blank_status_for_one_child_flags_only_that_child() -> None:
+    rows = list(csv.reader(io.StringIO(POLICE_CSV.read_text(encoding="utf-8"))))
+    column = rows[0].index("child_s3_status")
+    leo = next(r for r in rows if r[rows[0].index("forenames")] == "Leo")
+    leo[column] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    assert [f.details[0][1] for f in _police_findings(out.getvalue())] == ["Leo Sample"]
+
+
+def test_police_csv_not_a_victim_with_exposure_is_still_reported() -> None:
+    """N with a reason is a status, but not for a child the row itself records as having heard the abuse (L05)."""
+    rows = list(csv.reader(io.StringIO(POLICE_CSV.read_text(encoding="utf-8"))))
+    head = rows[0]
+    mia = next(r for r in rows if r[head.index("forenames")] == "Mia")
+    mia[head.index("child_s3_status")] = "N"
+    mia[head.index("child_s3_reason")] = "Upstairs asleep; seemed fine"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    found = _police_findings(out.getvalue())
+    assert [f.details[0][1] for f in found] == ["Mia Sample"]
+    assert "not a victim" in found[0].message and "Upstairs asleep" in found[0].message
 
 
 def test_local_incident_ids_never_match_across_records() -> None:

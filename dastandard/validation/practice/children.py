@@ -20,6 +20,7 @@ from dastandard.model.practice_codes import (
     PROTECTIVE_DECISIONS,
     S3_CHILD_VICTIM,
     SAFETY_PLAN,
+    TEENAGE_RELATIONSHIP_ABUSE,
 )
 from dastandard.model.urls import (
     EPISODE_OF_CARE_STATUS,
@@ -31,6 +32,7 @@ from dastandard.validation._record_index import (
     Incident,
     codings_of,
     component_codings,
+    component_values,
     effective_date,
     extensions,
     first_extension,
@@ -86,8 +88,8 @@ _APPEARANCE = tuple(p for p in VACUOUS_REASONS if p.startswith(("seemed", "appea
 
 
 def _police_csv(ctx: _Ctx) -> bool:
-    """Whether the record was assembled from a police notification CSV, which has no column for a child's s3
-    status (the Provenance assembler ``police-csv``)."""
+    """Whether the record was assembled from a police notification CSV (the Provenance assembler ``police-csv``),
+    where a child's s3 status is an optional column (``child_s3_status``) many forces do not fill."""
     for prov in ctx.idx.of_type("Provenance"):
         for agent in as_list(prov.res.get("agent")):
             if as_map(as_map(agent).get("who")).get("display") == "police-csv":
@@ -136,8 +138,11 @@ def _child_without_victim_status(ctx: _Ctx) -> Iterator[Finding]:
                 covered.setdefault((child, key), entry)
     police_csv = _police_csv(ctx)
     for inc in idx.incidents:
-        if PARENTAL_CONFLICT in component_codings(inc.entry.res, "classification"):
-            continue  # conflict, not abuse: s3 does not apply (DA3111 checks the classification)
+        classification = component_codings(inc.entry.res, "classification")
+        if PARENTAL_CONFLICT in classification or TEENAGE_RELATIONSHIP_ABUSE in classification:
+            # conflict, not abuse (DA3111 checks the classification); or abuse between under-18s, which is not
+            # domestic abuse under s1 and so gives no s3 status: the young victim is a party in their own right
+            continue
         children = _household_of(ctx, inc) if inc.day else set()
         exposure: dict[str, frozenset[str]] = {}
         for party in inc.parties:
@@ -156,8 +161,9 @@ def _child_without_victim_status(ctx: _Ctx) -> Iterator[Finding]:
                     f"{_name(ctx, inc.entry.key)} but has no child victim status for it (DA Act 2021 s3) and no "
                     "recorded reason why not."
                     + (
-                        " The record comes from a police notification CSV, which cannot carry the status: the "
-                        "receiving agency must decide it."
+                        " The record comes from a police notification CSV that states no child_s3_status for "
+                        "this child: the force can record it (V or N with child_s3_reason), else the receiving "
+                        "agency must decide it."
                         if police_csv
                         else ""
                     ),
@@ -168,7 +174,14 @@ def _child_without_victim_status(ctx: _Ctx) -> Iterator[Finding]:
             elif NOT_A_VICTIM in value_codings(status.res) and (
                 exposed := sorted(code for code in exposure.get(child, ()) if _exposed(code))
             ):
-                note = as_str(as_map(as_list(status.res.get("note"))[0] if status.res.get("note") else {}).get("text"))
+                note = next(
+                    (
+                        text
+                        for comp in component_values(status.res, "not-victim-reason")
+                        if (text := as_str(comp.get("valueString")))
+                    ),
+                    None,
+                ) or as_str(as_map(as_list(status.res.get("note"))[0] if status.res.get("note") else {}).get("text"))
                 yield ctx.finding(
                     "DA3201",
                     f"Child {_name(ctx, child)} is recorded as not a victim of incident {_name(ctx, inc.entry.key)}"

@@ -17,6 +17,7 @@ from dastandard.model.practice_codes import (
     HISTORY_CHECK_INCOMPLETE,
     HISTORY_DISCLOSED,
     NEW_PARTNER,
+    NO_COURT_ORDER,
     NO_DIRECT_CONTACT,
     NO_KNOWN_HISTORY,
     OVERNIGHT_CONTACT,
@@ -176,7 +177,8 @@ def _separation_and_unsupervised_contact(ctx: _Ctx) -> Iterator[Finding]:
             (aggravating[v] for v in sorted(partners.get(adult, ())) if v in aggravating), None
         )
         # A court-ordered arrangement keeps the base window: the family court has weighed the history (PD12J).
-        extend = bool(why) and not component_codings(entry.res, "courtOrder")
+        # "none" (or another code outside the court-order list) is not an order.
+        extend = bool(why) and not (component_codings(entry.res, "courtOrder") - {NO_COURT_ORDER})
         window = extended if extend else months
         for sep in sorted(set(dates)):
             if (start is None or window is None or start <= add_months(sep, window)) and (end is None or end >= sep):
@@ -327,6 +329,39 @@ def _new_partner_without_history_check(ctx: _Ctx) -> Iterator[Finding]:
                 "household) with no completed history check"
                 + (f"; the check is recorded as {state}, which is not a check." if state else "."),
                 entry,
+            )
+    # A current partner of a parent recorded only as a relationship (no new-partner risk factor), who lives
+    # elsewhere and is not a parent of the children, is in their lives all the same (L15, L21).
+    parents: set[str] = set()
+    for rel in idx.relationships:
+        if rel.a and rel.b and PARENT in rel.codings:
+            parents.add(rel.b)
+        if rel.a and rel.b and CHILD in rel.codings:
+            parents.add(rel.a)
+    for rel in idx.relationships:
+        if not rel.codings & PARTNER_RELATIONSHIPS or any(c.startswith("former") for _, c in rel.codings):
+            continue
+        if any(status & SEPARATED for status, _, _ in rel.episodes):
+            continue
+        for parent, person in ((rel.a, rel.b), (rel.b, rel.a)):
+            if (
+                parent not in parents
+                or not person
+                or person in parents
+                or person in flagged
+                or person in checked
+                or person in members
+                or not idx.is_adult(person, ref)
+            ):
+                continue
+            flagged.add(person)
+            state = pending.get(person)
+            yield ctx.finding(
+                "DA3406",
+                f"{_name(ctx, person)}, partner of parent {_name(ctx, parent)}, is in the children's lives (not "
+                "living in the household, not their parent) with no completed history check"
+                + (f"; the check is recorded as {state}, which is not a check." if state else "."),
+                rel.entry,
             )
 
 

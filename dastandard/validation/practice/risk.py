@@ -9,10 +9,15 @@ from dastandard.findings import Finding, Severity
 from dastandard.model.fragments import as_list, as_map
 from dastandard.model.practice_codes import (
     HIGH_RISK,
+    HOUSING_SUPPORT_ACTION,
+    INSECURE_IMMIGRATION,
     MARAC_ACTION_PLAN,
+    OFFER_NOT_TAKEN_UP,
     SPECIALIST_AGENCIES,
     SPECIALIST_SERVICES,
+    VOID_EPISODE,
 )
+from dastandard.model.urls import EPISODE_OF_CARE_STATUS
 from dastandard.validation._record_index import (
     Entry,
     Incident,
@@ -189,4 +194,66 @@ def _marac_meeting(ctx: _Ctx) -> Iterator[Finding]:
                 entry,
                 ".extension",
                 at_most=Severity.WARNING,
+            )
+
+
+def _public_funds_routes(ctx: _Ctx) -> set[str]:
+    """Persons with a route to safety that does not rest on public funds: a specialist service episode (IDVA,
+    by-and-for service, refuge, children's DA service) that was not declined or left unoffered, or a plan action on
+    housing or safe accommodation directed at them."""
+    idx = ctx.idx
+    out: set[str] = set()
+    for entry in idx.of_type("EpisodeOfCare"):
+        if (EPISODE_OF_CARE_STATUS, entry.res.get("status")) in VOID_EPISODE:
+            continue
+        if not SPECIALIST_SERVICES.matches(codings_of(entry.res.get("type"))):
+            continue
+        outcome = first_extension(entry.res, "offer-outcome")
+        if outcome is not None and OFFER_NOT_TAKEN_UP.matches(value_codings(outcome)):
+            continue
+        out.update(idx.resolve_all(entry.res.get("patient")))
+    for plan in idx.of_type("CarePlan"):
+        per_activity, _ = _plan_targets(ctx, plan)
+        for activity, targets in zip(as_list(plan.res.get("activity")), per_activity, strict=False):
+            if HOUSING_SUPPORT_ACTION in codings_of(as_map(as_map(activity).get("detail")).get("code")):
+                out |= targets or set(idx.resolve_all(plan.res.get("subject")))
+    return out
+
+
+@_rule("DA3505")
+def _victim_without_public_funds_route(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    _, victims = idx.roles()
+    routes: set[str] | None = None
+    for victim in sorted(victims):
+        person = idx.persons.get(victim)
+        if person is None or not idx.is_adult(victim, idx.reference_date()):
+            continue
+        res = person.entry.res
+        nrpf = first_extension(res, "no-recourse-to-public-funds")
+        flag = nrpf.get("valueBoolean") if nrpf is not None else None
+        status = first_extension(res, "immigration-status")
+        insecure = sorted(c for c in value_codings(status) if c in INSECURE_IMMIGRATION) if status else []
+        if flag is None and insecure:
+            yield ctx.finding(
+                "DA3505",
+                f"Victim {_name(ctx, victim)} has immigration status {insecure[0][1]}, but the record does not say "
+                "whether this victim has recourse to public funds (no-recourse-to-public-funds): with none, a "
+                "refuge place paid by housing benefit is not open, and a plan cannot rest on one.",
+                person.entry,
+                victim=_name(ctx, victim),
+            )
+            continue
+        if flag is not True:
+            continue
+        if routes is None:
+            routes = _public_funds_routes(ctx)
+        if victim not in routes:
+            yield ctx.finding(
+                "DA3505",
+                f"Victim {_name(ctx, victim)} has no recourse to public funds, and no route to safety that does "
+                "not rest on them is recorded: no specialist service (IDVA, by-and-for service, refuge) taken up "
+                "and no plan action on housing or safe accommodation directed at this victim.",
+                person.entry,
+                victim=_name(ctx, victim),
             )

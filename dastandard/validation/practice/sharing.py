@@ -6,16 +6,19 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from dastandard.findings import Finding
-from dastandard.model.fragments import as_map
+from dastandard.model.fragments import as_bool, as_map, as_str
 from dastandard.model.practice_codes import (
     CHILDRENS_SOCIAL_CARE,
+    INFORMAL_INTERPRETERS,
     NO_ACTION_RESPONSE,
+    NO_INTERPRETER,
     NO_KNOWN_HISTORY,
     NOT_A_VICTIM,
     PARENTAL_CONFLICT,
     SELF_REPORTED,
 )
 from dastandard.validation._record_index import (
+    Entry,
     codings_of,
     effective_date,
     extensions,
@@ -29,7 +32,9 @@ from dastandard.validation._record_index import (
 from dastandard.validation.practice._base import (
     _Ctx,
     _name,
+    _quote,
     _rule,
+    _words,
 )
 
 # --- DA37xx disclosures, sharing and provenance -------------------------------------------------------------------
@@ -155,7 +160,7 @@ def _no_concerns_on_self_report(ctx: _Ctx) -> Iterator[Finding]:
 _AGENCY_OF = (
     ("Encounter", "serviceProvider"),
     ("EpisodeOfCare", "managingOrganization"),
-    ("Observation", "performer"),
+    ("adult-assessment", "performer"),
     ("RiskAssessment", "performer"),
     ("ServiceRequest", "requester"),
     ("CarePlan", "author"),
@@ -163,11 +168,12 @@ _AGENCY_OF = (
 
 
 def _acted(ctx: _Ctx, agencies: set[str], since: date) -> bool:
-    """Whether any of ``agencies`` recorded something (a contact, a service, an assessment, a referral, a plan)
-    on or after ``since``."""
+    """Whether any of ``agencies`` did something on or after ``since``: a contact, a service, an assessment of an
+    adult or of risk, a referral, a plan. A status or classification it recorded (a child victim status, an abuse
+    classification, a risk factor) is a label on the notification, not a response to it."""
     idx = ctx.idx
     for rtype, element in _AGENCY_OF:
-        for entry in idx.of_type(rtype):
+        for entry in idx.kind(rtype) if rtype[0].islower() else idx.of_type(rtype):
             if not agencies & set(idx.resolve_all(entry.res.get(element))):
                 continue
             res = entry.res
@@ -246,4 +252,115 @@ def _retraction_with_person_causing_harm_present(ctx: _Ctx) -> Iterator[Finding]
                 entry,
                 ".extension",
                 present=tuple(_name(ctx, k) for k in sorted(present)),
+            )
+
+
+# Words that name a role, a team or an agency, or say that no one is known: a "practitioner" made only of these
+# names no one (``Duty social worker``, ``PC``, ``CSC front door``, ``n/k``). A staff id has digits; a name has a
+# word outside this list.
+_ROLE_TEXT = """
+a an the of and or for from in at on by to s duty social worker workers sw team teams officer officers
+police pc pcso ps dc ds sgt sergeant constable response patrol unit attending attended on-call call handler
+staff member practitioner practitioners professional nurse health visitor hv school teacher dsl designated
+safeguarding lead gp doctor midwife idva advocate support key csc mash front door early help hub service
+services agency council children's childrens child care adult family manager supervisor admin administrator
+user system unknown not known n k nk tbc tba tbd na none recorded see notes other various
+"""
+_ROLE_WORDS = frozenset(_ROLE_TEXT.split())
+
+
+def _named(text: str | None) -> bool:
+    """Whether ``text`` names a practitioner: a staff id (any digit) or a word that is not a role or agency."""
+    if not text or not text.strip():
+        return False
+    if any(ch.isdigit() for ch in text):
+        return True
+    return any(word not in _ROLE_WORDS for word in _words(text))
+
+
+def _needs_judgement(ctx: _Ctx) -> Iterator[tuple[Entry, str]]:
+    """The records that rest on one practitioner's judgement, each with what was judged: a professional judgement
+    on a risk assessment, a child seen but not spoken with, a child's disclosure and any retraction."""
+    idx = ctx.idx
+    for entry in idx.of_type("RiskAssessment"):
+        if first_extension(entry.res, "professional-judgement") is not None:
+            yield entry, "a professional judgement of the risk"
+    min_age = ctx.int_param("DA3707", "min-age", 3)
+    for entry in idx.of_type("Encounter"):
+        voice = first_extension(entry.res, "child-voice")
+        if voice is not None and as_bool(sub_value(voice, "spokenWith", "valueBoolean")) is False:
+            child = idx.resolve(entry.res.get("subject"))
+            person = idx.persons.get(child) if child else None
+            age = person.age(period_of(entry.res.get("period"))[0]) if person else None
+            if person is not None and (person.unborn or (age is not None and age < min_age)):
+                continue  # a baby is seen, not spoken with: nothing was decided
+            yield entry, f"a decision not to speak with child {_name(ctx, child)}"
+    for entry in idx.kind("retraction"):
+        yield entry, f"a retraction by {_name(ctx, idx.resolve(entry.res.get('sender')))}"
+    for entry in idx.kind("disclosure"):
+        sender = idx.resolve(entry.res.get("sender"))
+        if idx.is_child(sender, parse_date(entry.res.get("sent"))):
+            yield entry, f"a disclosure by child {_name(ctx, sender)}"
+
+
+@_rule("DA3707")
+def _judgement_without_named_practitioner(ctx: _Ctx) -> Iterator[Finding]:
+    for entry, what in _needs_judgement(ctx):
+        ext = first_extension(entry.res, "practitioner")
+        text = as_str(ext.get("valueString")) if ext is not None else None
+        if _named(text):
+            continue
+        agency = entry.res.get("serviceProvider") or entry.res.get("performer") or entry.res.get("recipient")
+        if isinstance(agency, list):
+            agency = agency[0] if agency else None
+        found = ctx.idx.entry(ctx.idx.resolve(agency)) if agency else None
+        by = f" (agency: {as_str(found.res.get('name')) or _name(ctx, found.key)})" if found else ""
+        yield ctx.finding(
+            "DA3707",
+            f"This record holds {what}{by} but names no individual practitioner"
+            + (f" ({_quote(text)} names a role or an agency, not a person)" if text else "")
+            + "; who made the judgement cannot be asked about it or accountable for it.",
+            entry,
+        )
+
+
+@_rule("DA3708")
+def _interpreter_need_not_met(ctx: _Ctx) -> Iterator[Finding]:
+    idx = ctx.idx
+    needs: set[str] = set()
+    for key, found in idx.persons.items():
+        ext = first_extension(found.entry.res, "interpreter-needed")
+        if ext is not None and ext.get("valueBoolean") is True:
+            needs.add(key)
+    contacts: list[tuple[Entry, str | None, str]] = [
+        (entry, idx.resolve(entry.res.get("subject")), "contact with")
+        for entry in idx.of_type("Encounter")
+        if first_extension(entry.res, "child-voice") is not None
+    ]
+    for kind in ("disclosure", "retraction"):
+        contacts.extend((entry, idx.resolve(entry.res.get("sender")), f"{kind} by") for entry in idx.kind(kind))
+    for entry, person, what in contacts:
+        if not person:
+            continue
+        ext = first_extension(entry.res, "interpreter")
+        used = value_codings(ext) if ext is not None else frozenset()
+        informal = sorted(code.code for code in INFORMAL_INTERPRETERS if code in used)
+        if informal:
+            yield ctx.finding(
+                "DA3708",
+                f"The {what} {_name(ctx, person)} was interpreted by {informal[0].replace('-', ' ')}, not an "
+                "independent interpreter: a victim or child spoken with through a relative, a friend or a child "
+                "was not heard in their own words.",
+                entry,
+                ".extension",
+                person=_name(ctx, person),
+            )
+        elif person in needs and (not used or NO_INTERPRETER in used):
+            yield ctx.finding(
+                "DA3708",
+                f"{_name(ctx, person)} needs an interpreter, but the {what} this person records "
+                + ("that no interpreter took part." if used else "no interpreter.")
+                + " A person who cannot speak freely in the language used was not heard.",
+                entry,
+                person=_name(ctx, person),
             )

@@ -54,6 +54,16 @@ def build(b: Builder) -> JSON:
             ),
             b.ext_slice(
                 "Encounter.extension",
+                "interpreter",
+                "interpreter",
+                0,
+                "1",
+                "Who interpreted",
+                "Who interpreted at the contact, when the child needs an interpreter (DA3708).",
+                "L07",
+            ),
+            b.ext_slice(
+                "Encounter.extension",
                 "personPresent",
                 "persons-present",
                 0,

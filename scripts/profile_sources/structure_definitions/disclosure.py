@@ -57,6 +57,16 @@ def build(b: Builder) -> JSON:
             ),
             b.ext_slice(
                 "Communication.extension",
+                "interpreter",
+                "interpreter",
+                0,
+                "1",
+                "Who interpreted",
+                "Who interpreted at the disclosure or retraction, when the person disclosing needs an interpreter (DA3708).",
+                "L19, L25",
+            ),
+            b.ext_slice(
+                "Communication.extension",
                 "personPresent",
                 "persons-present",
                 0,
