@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -137,6 +136,8 @@ def _atomic_text(target: Path) -> Iterator[TextIO]:
         except OSError as exc:
             raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
         return
+    import tempfile  # only for --output
+
     directory = target.resolve().parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
