@@ -192,7 +192,35 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(OUTPUT_UNWRITABLE)
         click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
         sys.exit(OUTPUT_UNWRITABLE)
+    if argv is None:
+        _exit_at_once(status)
     sys.exit(status)
+
+
+def _exit_at_once(status: int) -> None:
+    """End the console script's process without tearing down the interpreter.
+
+    Every output is complete and closed when the command returns; what is left is freeing every object (the
+    standard, the compiled plans, the modules) one by one, which costs about a tenth of a run validating one file.
+    The exit handlers still run (a tool measuring coverage, or a library's clean-up, registers one). Returns, for
+    ``sys.exit``, when a thread other than a daemon is still running or an output cannot be flushed."""
+    import atexit
+    import threading
+
+    if any(t.is_alive() and not t.daemon and t is not threading.main_thread() for t in threading.enumerate()):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status if isinstance(status, int) and 0 <= status <= 255 else 1)
 
 
 def _run(argv: list[str] | None) -> int:

@@ -51,17 +51,17 @@ NOT_LOADED = (
     "importlib.metadata",
 )
 
+# The modules are listed by an exit handler: the console script ends the process once they have run.
 _PROBE = """
-import sys
+import atexit, sys
+heavy = {heavy!r}
+def report():
+    loaded = sorted(m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in heavy))
+    print("LOADED", loaded)
+atexit.register(report)
 sys.argv = ["dastandard", *sys.argv[1:]]
 from dastandard.cli import main
-try:
-    main()
-except SystemExit as exc:
-    status = exc.code
-heavy = {heavy!r}
-loaded = sorted(m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in heavy))
-print("LOADED", loaded, "STATUS", status)
+main()
 """
 
 
@@ -84,7 +84,7 @@ def test_validating_one_file_loads_only_what_it_needs(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     again = _run(["validate", "-q", str(EXAMPLE)], tmp_path, env)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip().splitlines()[-1] == "LOADED [] STATUS 0", again.stdout + again.stderr
+    assert again.stdout.strip().splitlines()[-1] == "LOADED []", again.stdout + again.stderr
 
 
 def test_the_probe_sees_modules_that_are_loaded(tmp_path: Path) -> None:
@@ -124,3 +124,40 @@ def test_read_only_home_validates_the_same_without_a_cache(tmp_path: Path) -> No
     assert done.stdout == reference.stdout
     assert done.stderr == ""
     assert not home.is_dir() or list(home.iterdir()) == []
+
+
+def test_console_script_ends_with_its_status_its_whole_output_and_the_exit_handlers_run(tmp_path: Path) -> None:
+    """The console script leaves without tearing down the interpreter: the report is complete, the status is the
+    command's, and exit handlers registered before it (a coverage tool's, a library's) still run."""
+    marker = tmp_path / "handler-ran"
+    failing = ROOT / "examples" / "fhir" / "case-08-victim-leaves-children-stay.json"
+    code = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
+        "sys.argv = ['dastandard', *sys.argv[1:]]\n"
+        "from dastandard.cli import main\n"
+        "main()\n"
+    )
+    env = _env(DASTANDARD_CACHE_DIR="off")
+    done = subprocess.run(
+        [sys.executable, "-c", code, "validate", "-o", "json", str(failing)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    in_process = "import sys; from dastandard.cli import main; main(sys.argv[1:])"
+    reference = subprocess.run(
+        [sys.executable, "-c", in_process, "validate", "-o", "json", str(failing)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == reference.returncode == 1
+    assert done.stdout == reference.stdout and done.stdout.rstrip().endswith("}")
+    assert marker.exists()
