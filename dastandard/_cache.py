@@ -21,7 +21,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +103,8 @@ def read_file(target: Path) -> bytes | None:
 
 def write_file(target: Path, data: bytes) -> bool:
     """Replace ``target`` with ``data`` atomically (mode 0600); False, with nothing left behind, on any OSError."""
+    import tempfile  # loaded on a cache miss only
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
     except OSError:

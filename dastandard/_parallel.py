@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import queue
     from concurrent.futures import Future
 
 T = TypeVar("T")
@@ -169,6 +169,8 @@ class BackgroundWriter:
         self._target = target
         self._chunk: list[bytes] = []
         self._size = 0
+        import queue  # loaded by the commands that write in the background, not by validation
+
         self._chunks: queue.Queue[list[bytes] | None] = queue.Queue(_CHUNKS_WAITING)
         self._error: BaseException | None = None  # set by the thread, once
         self._reported = False

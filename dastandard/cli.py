@@ -13,6 +13,7 @@ standard output on a full device) ends with ``OUTPUT_UNWRITABLE`` and a one-line
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import signal
 import sys
@@ -161,10 +162,21 @@ def _flush_stdout() -> None:
     sys.stdout.buffer.flush()
 
 
+def _ease_start_up() -> None:
+    """Let the cycle collector run less often while the command's modules and plans load: they are many young
+    objects that all live to the end, and collecting them over and over costs about 5% of a one-file run. The
+    commands that process records set the same threshold, and freeze what exists, when their loop starts."""
+    from dastandard._parallel import GC_YOUNG
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], GC_YOUNG), *threshold[1:])
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a FatalError prints its message on stderr and exits with its status."""
     if argv is None:
         _install_signal_handlers()
+        _ease_start_up()
     try:
         status = _run(argv)
         _flush_stdout()
@@ -180,7 +192,35 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(OUTPUT_UNWRITABLE)
         click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
         sys.exit(OUTPUT_UNWRITABLE)
+    if argv is None:
+        _exit_at_once(status)
     sys.exit(status)
+
+
+def _exit_at_once(status: int) -> None:
+    """End the console script's process without tearing down the interpreter.
+
+    Every output is complete and closed when the command returns; what is left is freeing every object (the
+    standard, the compiled plans, the modules) one by one, which costs about a tenth of a run validating one file.
+    The exit handlers still run (a tool measuring coverage, or a library's clean-up, registers one). Returns, for
+    ``sys.exit``, when a thread other than a daemon is still running or an output cannot be flushed."""
+    import atexit
+    import threading
+
+    if any(t.is_alive() and not t.daemon and t is not threading.main_thread() for t in threading.enumerate()):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status if isinstance(status, int) and 0 <= status <= 255 else 1)
 
 
 def _run(argv: list[str] | None) -> int:

@@ -7,7 +7,6 @@ Read from ``[tool.dastandard]`` in pyproject.toml or from ``.dastandard.toml`` (
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +89,8 @@ def find_config(start: Path) -> Path | None:
             return candidate
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
+            import tomllib  # loaded when there is a file to read, not at every start
+
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError):
@@ -101,6 +102,8 @@ def find_config(start: Path) -> Path | None:
 
 def _read_table(path: Path) -> dict[str, Any]:
     """The dastandard table of ``path``; FatalError(CONFIG_INVALID) if it cannot be read or parsed."""
+    import tomllib
+
     try:
         if path.stat().st_size > MAX_CONFIG_BYTES:
             raise FatalError(f"{path}: configuration is over {MAX_CONFIG_BYTES} bytes", CONFIG_INVALID)

@@ -11,10 +11,8 @@ odd finding content (control characters, missing positions, rule ids missing fro
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
-import xml.etree.ElementTree as ET
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -594,6 +592,8 @@ def _rule_only(f: Finding) -> Finding:
 
 def _fingerprint(uri: str, f: Finding) -> str:
     """A hash of what identifies a finding apart from its line number, so an alert survives edits elsewhere."""
+    import hashlib  # SARIF only
+
     key = "\x1f".join((f.rule_id, uri, f.path, f.resource, str(f.record or "")))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
@@ -755,6 +755,8 @@ class JUnitReporter(_Buffering):
     description = "JUnit XML (GitLab, Jenkins, Azure DevOps test reports)"
 
     def finish(self, summary: Summary) -> None:
+        import xml.etree.ElementTree as ET  # JUnit only
+
         groups = _group_by_file(self.findings, summary.files)
         for name in summary.unreadable:
             groups.setdefault(name, [])

@@ -10,6 +10,7 @@ alike; ``Artifact.generated`` says which kind a resource is.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -88,9 +89,14 @@ def external_canonicals() -> dict[str, Any]:
 
 
 def _iter_resource_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*.json")):
-        if path.name != "package.json":
-            yield path
+    """Every ``*.json`` below ``root`` but ``package.json``, in path order (``os.walk``: a fraction of the cost of
+    ``Path.rglob``, which a run validating one file pays at every start)."""
+    found: list[tuple[str, ...]] = []
+    for folder, _dirs, names in os.walk(root):
+        parts = Path(folder).relative_to(root).parts
+        found.extend((*parts, name) for name in names if name.endswith(".json") and name != "package.json")
+    for parts in sorted(found):
+        yield root.joinpath(*parts)
 
 
 @cache

@@ -10,7 +10,6 @@ file is removed. On platforms without ``pthread_sigmask`` the signals are not he
 from __future__ import annotations
 
 import signal
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +36,8 @@ def temp_beside(target: Path, suffix: str = ".part", folder: Path | None = None)
     If the block raises (an interrupt included) the file is removed and the exception goes on; if it ends normally
     the file stays, for the caller to rename or remove. ``OSError`` from creating the file propagates.
     """
+    import tempfile  # loaded only when an output is written
+
     previous = _hold()
     try:
         fd, name = tempfile.mkstemp(dir=folder or target.parent, prefix=f".{target.name}.", suffix=suffix)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from dastandard import tempfiles
 from dastandard.tempfiles import temp_beside
 
 
@@ -39,7 +38,7 @@ def test_an_interrupt_arriving_while_the_file_is_made_is_raised_inside_the_guard
         os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands after the file exists, before the guard is entered
         return result  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(tempfiles.tempfile, "mkstemp", make_then_interrupt)
+    monkeypatch.setattr(tempfile, "mkstemp", make_then_interrupt)
     with pytest.raises(KeyboardInterrupt), temp_beside(tmp_path / "out.csv") as (fd, _):
         os.close(fd)
     assert list(tmp_path.iterdir()) == []

@@ -32,7 +32,7 @@ from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.labels import AGENCY_LABELS
 from dastandard.convert.locations import SHOWN, confidential_organizations, redacted
 from dastandard.htmlreport.digest import person_ids, person_name
-from dastandard.htmlreport.labels import UK, concept_label, in_sentence, parse_when, uk_date, uk_datetime
+from dastandard.htmlreport.labels import concept_label, in_sentence, parse_when, uk_date, uk_datetime, uk_zone
 from dastandard.htmlreport.render import render
 from dastandard.model.ids import extension_url, identifier_system
 from dastandard.model.urls import NHS_NUMBER_SYSTEM
@@ -79,7 +79,7 @@ class Event:
         if len(self.date) <= 10:
             return self.date
         moment = parse_when(self.date)
-        return f"{moment.astimezone(UK):%Y-%m-%d %H:%M}" if moment else self.date
+        return f"{moment.astimezone(uk_zone()):%Y-%m-%d %H:%M}" if moment else self.date
 
 
 @dataclass

@@ -7,12 +7,16 @@ The plan is built by ``scripts/build_base_plan.py``; it is a trusted shipped art
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from dastandard._resources import read_json
+import orjson
+
+from dastandard import _cache
+from dastandard._resources import data_path
 
 # Types whose ``id`` is a child element in XML (resources); every other type carries ``id`` as an attribute.
 ABSTRACT_RESOURCES = frozenset({"Resource", "DomainResource"})
@@ -135,7 +139,9 @@ class _Types(Mapping[str, Mapping[str, ElementDef]]):
     def __len__(self) -> int:
         return len(self._raw)
 
-    def _make(self, type_name: str, elements: Mapping[str, Any]) -> dict[str, ElementDef]:
+    def _make(self, type_name: str, elements: Mapping[str, Any] | str) -> dict[str, ElementDef]:
+        if isinstance(elements, str):  # the type's JSON text (see ``_load``)
+            elements = _parsed_text(elements, "types", type_name)
         primitives, choice_of, valuesets = self._primitives, self._choice_of, self._valuesets
         defs: dict[str, ElementDef] = {}
         for name, (etype, emin, emax, binding, targets) in elements.items():
@@ -191,10 +197,84 @@ class _Required(Mapping[str, tuple[str, ...]]):
         return len(self._types)
 
 
+class _Constraints(Mapping[str, Mapping[str, tuple[CoreConstraint, ...]]]):
+    """Type name -> {element JSON name, or "" -> its core invariants}, each type's placed when first asked for."""
+
+    def __init__(self, raw: Mapping[str, Any], choices: Mapping[str, Mapping[str, tuple[str, ...]]]) -> None:
+        self._raw = raw
+        self._choices = choices
+        self._made: dict[str, dict[str, tuple[CoreConstraint, ...]]] = {}
+
+    def __getitem__(self, type_name: str) -> dict[str, tuple[CoreConstraint, ...]]:
+        found = self._made.get(type_name)
+        if found is None:
+            found = self._made[type_name] = self._place(type_name, self._raw[type_name])
+        return found
+
+    def __contains__(self, type_name: object) -> bool:
+        return type_name in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def _place(self, type_name: str, by_element: Mapping[str, Any] | str) -> dict[str, tuple[CoreConstraint, ...]]:
+        if isinstance(by_element, str):  # the type's JSON text (see ``_load``)
+            by_element = _parsed_text(by_element, "constraints", type_name)
+        placed: dict[str, tuple[CoreConstraint, ...]] = {}
+        for name, entries in by_element.items():
+            compiled = tuple((str(k), str(sev), str(h), str(e), bool(bp)) for k, sev, h, e, bp in entries)
+            names = self._choices.get(type_name, {}).get(name, ()) if name.endswith("[x]") else (name,)
+            for json_name in names:
+                placed[json_name] = compiled
+        return placed
+
+
+# The plan as it is kept in the per-user cache (``dastandard._cache``): the shipped file with its two large sections,
+# ``types`` and ``constraints``, held as one JSON text per type, parsed when the type is first met (a run meets a
+# few dozen of the 1,400 types; parsing them all is most of loading the plan). Keyed by the toolchain and the
+# shipped file's size and CRC-32, so a changed plan is never served from the cache.
+_CACHE_NAME = "baseplan.json"
+_CACHE_FORMAT = "1"
+_LAZY_SECTIONS = ("types", "constraints")
+_PLAN_FILE = "fhir-r4-base.json"
+
+
+def _load() -> dict[str, Any]:
+    """The shipped plan, its ``types`` and ``constraints`` as JSON text per type when the cache is usable."""
+    data = (data_path("validators") / _PLAN_FILE).read_bytes()
+    key = _cache.toolchain_key("baseplan", _CACHE_FORMAT, str(len(data)), f"{zlib.crc32(data):08x}")
+    stored = _cache.read(_CACHE_NAME, key)
+    if isinstance(stored, dict) and all(isinstance(stored.get(name), dict) for name in _LAZY_SECTIONS):
+        return stored
+    raw: dict[str, Any] = orjson.loads(data)
+    lazy = dict(raw)
+    for name in _LAZY_SECTIONS:
+        section = raw.get(name, {})
+        lazy[name] = {item: orjson.dumps(value).decode() for item, value in section.items()}
+    _cache.write(_CACHE_NAME, key, lazy)
+    return raw
+
+
+def _parsed_text(text: str, section: str, type_name: str) -> dict[str, Any]:
+    """One type's entry of a lazy section; the shipped plan's when the cached text is not a JSON object."""
+    try:
+        parsed = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        parsed = None
+    if isinstance(parsed, dict):
+        return parsed
+    shipped: dict[str, Any] = orjson.loads((data_path("validators") / _PLAN_FILE).read_bytes())[section][type_name]
+    return shipped
+
+
 @cache
 def base_plan() -> BasePlan:
-    """Load and index the shipped plan (once per process; each type's elements are made when first used)."""
-    raw = read_json("validators", "fhir-r4-base.json")
+    """Load and index the shipped plan (once per process; each type's elements and invariants are made when first
+    used)."""
+    raw = _load()
     primitives = {
         name: Primitive(name, spec["json"], re.compile(spec["regex"]) if spec["regex"] else None)
         for name, spec in raw["primitives"].items()
@@ -208,15 +288,7 @@ def base_plan() -> BasePlan:
                 choice_of[(type_name, n)] = stem
     valuesets = {url: frozenset(codes) for url, codes in raw["valueSets"].items()}
     types = _Types(raw["types"], primitives, choice_of, valuesets)
-    constraints: dict[str, dict[str, tuple[CoreConstraint, ...]]] = {}
-    for type_name, by_element in raw.get("constraints", {}).items():
-        placed: dict[str, tuple[CoreConstraint, ...]] = {}
-        for name, entries in by_element.items():
-            compiled = tuple((str(k), str(sev), str(h), str(e), bool(bp)) for k, sev, h, e, bp in entries)
-            names = choices.get(type_name, {}).get(name, ()) if name.endswith("[x]") else (name,)
-            for json_name in names:
-                placed[json_name] = compiled
-        constraints[type_name] = placed
+    constraints = _Constraints(raw.get("constraints", {}), choices)
     return BasePlan(
         types=types,
         required=_Required(types),

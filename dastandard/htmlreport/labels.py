@@ -8,14 +8,20 @@ GMT or BST as the date falls). Error policy: nothing here raises on content; an 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dastandard.standard import standard
 
-UK = ZoneInfo("Europe/London")
+
+@cache
+def uk_zone() -> tzinfo:
+    """Europe/London (GMT or BST as the date falls); zoneinfo is loaded with the first date shown, not with the
+    labels that validation's record digests use."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/London")
 
 
 def _concepts(concepts: Any) -> Iterator[Mapping[str, Any]]:
@@ -83,11 +89,11 @@ def parse_when(value: Any) -> datetime | None:
     try:
         if len(text) <= 10:
             parts = [int(p) for p in text.split("-")] + [1, 1]
-            return datetime(parts[0], parts[1], parts[2], tzinfo=UK)
+            return datetime(parts[0], parts[1], parts[2], tzinfo=uk_zone())
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UK)
+    return moment if moment.tzinfo else moment.replace(tzinfo=uk_zone())
 
 
 def uk_date(value: Any) -> str:
@@ -97,7 +103,7 @@ def uk_date(value: Any) -> str:
     parts = value[:10].split("-")
     moment = parse_when(value) if len(value) > 10 else None
     if moment is not None:
-        local = moment.astimezone(UK)
+        local = moment.astimezone(uk_zone())
         return f"{local.day} {local:%b %Y}"
     try:
         if len(parts) == 1:
@@ -117,7 +123,7 @@ def uk_datetime(value: Any) -> str:
     moment = parse_when(value)
     if moment is None:
         return value
-    local = moment.astimezone(UK)
+    local = moment.astimezone(uk_zone())
     return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
 

@@ -16,7 +16,6 @@ safe to use, only costs the reuse.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,8 @@ _loaded: dict[str, list[dict[str, Any]]] = {}
 
 def _digest(path: Path) -> str:
     """SHA-256 over a tarball's bytes, or over a folder's file names and bytes (symbolic links refused)."""
+    import hashlib  # loaded with the first package (--ig), not at every start
+
     from dastandard.fhir.npm import PackageError  # the package reader (tarfile, gzip), loaded only when needed
 
     digest = hashlib.sha256(f"{__version__}\0{_CACHE_FORMAT}\0".encode())

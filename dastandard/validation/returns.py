@@ -18,8 +18,6 @@ never raises.
 
 from __future__ import annotations
 
-import pickle
-import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -359,6 +357,8 @@ class _KeyTables:
     """
 
     def __init__(self) -> None:
+        import sqlite3  # loaded with the first record's tables, not with the validation modules
+
         # "": a private on-disk database, deleted when closed; used by one thread at a time, not always the same one
         self._db = sqlite3.connect("", check_same_thread=False)
         self._db.executescript(
@@ -376,7 +376,7 @@ class _KeyTables:
         if found is None:
             self._db.execute("INSERT INTO identity VALUES (?, ?, ?, ?)", (key, birth, label, _dump(where)))
             return None
-        return found[0], found[1], pickle.loads(found[2])
+        return found[0], found[1], _load(found[2])
 
     def add_finding(self, finding: Finding) -> None:
         self._db.execute("INSERT INTO finding (row) VALUES (?)", (_dump(finding),))
@@ -389,21 +389,29 @@ class _KeyTables:
 
     def findings(self) -> Iterator[Finding]:
         for (row,) in self._db.execute("SELECT row FROM finding ORDER BY seq"):
-            yield pickle.loads(row)
+            yield _load(row)
 
     def pairs(self) -> Iterator[tuple[tuple[str, str], list[_PairRecord]]]:
         rows = self._db.execute("SELECT harm, victim, row FROM pair ORDER BY harm, victim, seq")
         for key, group in groupby(rows, key=lambda r: (r[0], r[1])):
-            yield key, [pickle.loads(r[2]) for r in group]
+            yield key, [_load(r[2]) for r in group]
 
     def exposures(self) -> Iterator[tuple[str, list[_Exposure]]]:
         rows = self._db.execute("SELECT child, row FROM exposure ORDER BY child, seq")
         for child, group in groupby(rows, key=lambda r: str(r[0])):
-            yield child, [pickle.loads(r[1]) for r in group]
+            yield child, [_load(r[1]) for r in group]
 
     def close(self) -> None:
         self._db.close()
 
 
 def _dump(value: Any) -> bytes:
+    import pickle
+
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(row: bytes) -> Any:
+    import pickle
+
+    return pickle.loads(row)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from dastandard.fhir.baseplan import (
@@ -480,22 +480,27 @@ class StructureChecker:
 _LONG = 2**18
 _MAX_STRING_BYTES = 2**20
 # An HTML start or end tag of an element a browser acts on or renders (the ones the narrative rules know, plus the
-# active ones). ``a < b`` or ``<none>`` are not tags.
-_HTML_TAG = re.compile(
+# active ones). ``a < b`` or ``<none>`` are not tags. Compiled when first needed (a string holding "<"): compiling
+# it costs more than checking a small file.
+_HTML_TAG_PATTERN = (
     r"<\s*/?\s*(a|abbr|applet|area|audio|b|base|big|blockquote|body|br|button|canvas|center|code|col|colgroup|dd|"
     r"del|details|div|dl|dt|em|embed|fieldset|font|form|frame|frameset|h[1-6]|head|hr|html|i|iframe|img|input|ins|"
     r"kbd|label|li|link|map|marquee|math|meta|noscript|object|ol|option|p|param|pre|q|s|samp|script|select|small|"
     r"source|span|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|title|tr|tt|u|"
-    r"ul|video)(\s|/|>)",
-    re.IGNORECASE,
+    r"ul|video)(\s|/|>)"
 )
+
+
+@cache
+def _html_tag() -> re.Pattern[str]:
+    return re.compile(_HTML_TAG_PATTERN, re.IGNORECASE)
 
 
 def _scan_text(value: str, path: list[Any], out: list[Issue], label: str) -> None:
     """DA1014 (HTML-like tags) and DA1015 (over 1 MB) for a string or markdown value that holds "<" or is long."""
     if len(value) > _LONG and len(value.encode("utf-8", "surrogatepass")) > _MAX_STRING_BYTES:
         out.append(("DA1015", tuple(path), f"the value is larger than 1 MB ({len(value)} characters)", label))
-    found = _HTML_TAG.search(value) if "<" in value else None
+    found = _html_tag().search(value) if "<" in value else None
     if found is not None:
         tag = found.group(0).rstrip("/> \t\r\n")
         out.append(("DA1014", tuple(path), f"the text holds an HTML-like tag {tag}...>: strings are not HTML", label))
@@ -531,6 +536,8 @@ def _attachment(obj: dict[str, Any], path: list[Any], out: list[Issue], label: s
     if type(size) is int and size != len(content):
         out.append(("DA1018", (*path, "size"), f"size is {size} but the data holds {len(content)} bytes", label))
     if type(digest) is str:
+        import hashlib  # OpenSSL is loaded for the first Attachment with a hash, not at every start
+
         expected = base64.b64encode(hashlib.sha1(content).digest()).decode("ascii")
         if "".join(digest.split()) != expected:
             out.append(("DA1018", (*path, "hash"), f"hash is not the SHA-1 of the data (expected {expected})", label))
