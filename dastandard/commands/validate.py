@@ -8,22 +8,20 @@ written (no partial file is left).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
 from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
 from dastandard.commands._ig import select_packages
+from dastandard.commands._output import atomic
 from dastandard.commands._progress import progress as show_progress
 from dastandard.commands._progress import wanted
 from dastandard.config import Settings, load_settings
-from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
+from dastandard.errors import INPUT_UNREADABLE
 from dastandard.findings import Finding, Severity
 from dastandard.reporters import GROUP_BY, REPORTER_BY_NAME, Reporter, Summary, SummaryTally, summarize
 
@@ -123,36 +121,6 @@ def run(
     unreadable_rule = getattr(engine, "UNREADABLE_RULE", "DA0001")
     unreadable = tuple(dict.fromkeys(f.file for f in findings if f.rule_id == unreadable_rule))
     return findings, summarize(findings, files, settings.fail_on, unreadable)
-
-
-@contextlib.contextmanager
-def _atomic_text(target: Path) -> Iterator[TextIO]:
-    """A text stream whose content replaces ``target`` only once it is complete; nothing is left on failure.
-
-    A device or FIFO (``/dev/null``) is written in place, never replaced by a file."""
-    if target.exists() and not target.is_file() and not target.is_dir():
-        try:
-            with target.open("w", encoding="utf-8", newline="\n") as stream:
-                yield stream
-        except OSError as exc:
-            raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
-        return
-    directory = target.resolve().parent
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 FORMAT_HELP = (
@@ -312,7 +280,7 @@ def command(
         if output is None:
             summary = _report(reporter_type(sys.stdout, **options), findings, tally, settings)
         else:
-            with _atomic_text(output) as text:
+            with atomic(output) as text:
                 summary = _report(reporter_type(text, **options), findings, tally, settings)
     if output is not None and verbosity >= 0:
         click.echo(summary.line(), err=True)

@@ -8,7 +8,7 @@ never silently dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final
@@ -353,6 +353,22 @@ def _path_text(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
 
+def _extension_url(ext: Any) -> str | None:
+    url = ext.get("url") if isinstance(ext, dict) else None
+    return url if isinstance(url, str) else None
+
+
+def _component_code(comp: Any) -> str | None:
+    """The code of a component coded exactly as the standard writes it (one coding of the component CodeSystem)."""
+    concept = comp.get("code") if isinstance(comp, dict) else None
+    codings = concept.get("coding") if isinstance(concept, dict) and len(concept) == 1 else None
+    coding = codings[0] if isinstance(codings, list) and len(codings) == 1 else None
+    if isinstance(coding, dict) and len(coding) == 2 and coding.get("system") == component_system():
+        code = coding.get("code")
+        return code if isinstance(code, str) else None
+    return None
+
+
 class _Element:
     """One element being read (a resource, backbone element or complex extension): the reader's own shallow copy,
     with its extensions indexed by URL and its components by code, each worked out once on first use.
@@ -361,54 +377,38 @@ class _Element:
     None), so the Bundle read is never changed.
     """
 
-    __slots__ = ("_by_code", "_by_url", "res")
+    __slots__ = ("_indexes", "res")
 
     def __init__(self, res: dict[str, Any]) -> None:
         self.res = res
-        self._by_url: dict[str, list[int]] | None = None
-        self._by_code: dict[str, list[int]] | None = None
+        self._indexes: dict[str, dict[str, list[int]]] = {}
+
+    def _indexed(
+        self, name: str, key_of: Callable[[Any], str | None], inn: _In, loc: str
+    ) -> tuple[list[Any], Mapping[str, list[int]]]:
+        """The element's list ``name`` (its own copy) and the positions in it of each key ``key_of`` gives."""
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = {}
+            items = self.res.get(name)
+            if not isinstance(items, list):
+                _wrong_list(self.res, name, inn, loc)
+                return [], index
+            self.res[name] = items = list(items)
+            for position, item in enumerate(items):
+                key = key_of(item)
+                if key is not None:
+                    index.setdefault(key, []).append(position)
+        items = self.res.get(name)
+        return (items if isinstance(items, list) else []), index
 
     def extensions(self, inn: _In, loc: str) -> tuple[list[Any], Mapping[str, list[int]]]:
         """The element's extension list (its own copy) and the positions of each URL in it."""
-        if self._by_url is None:
-            exts = self.res.get("extension")
-            self._by_url = {}
-            if not isinstance(exts, list):
-                _wrong_list(self.res, "extension", inn, loc)
-                return [], self._by_url
-            self.res["extension"] = exts = list(exts)
-            for index, ext in enumerate(exts):
-                url = ext.get("url") if isinstance(ext, dict) else None
-                if isinstance(url, str):
-                    self._by_url.setdefault(url, []).append(index)
-        exts = self.res.get("extension")
-        return (exts if isinstance(exts, list) else []), self._by_url
+        return self._indexed("extension", _extension_url, inn, loc)
 
     def components(self, inn: _In, loc: str) -> tuple[list[Any], Mapping[str, list[int]]]:
-        """The element's component list (its own copy) and the positions of each component code in it (only
-        components coded exactly as the standard writes them: one coding of the component CodeSystem)."""
-        if self._by_code is None:
-            comps = self.res.get("component")
-            self._by_code = {}
-            if not isinstance(comps, list):
-                _wrong_list(self.res, "component", inn, loc)
-                return [], self._by_code
-            self.res["component"] = comps = list(comps)
-            system = component_system()
-            for index, comp in enumerate(comps):
-                concept = comp.get("code") if isinstance(comp, dict) else None
-                codings = concept.get("coding") if isinstance(concept, dict) and len(concept) == 1 else None
-                if isinstance(codings, list) and len(codings) == 1:
-                    coding = codings[0]
-                    if (
-                        isinstance(coding, dict)
-                        and len(coding) == 2
-                        and coding.get("system") == system
-                        and isinstance(coding.get("code"), str)
-                    ):
-                        self._by_code.setdefault(coding["code"], []).append(index)
-        comps = self.res.get("component")
-        return (comps if isinstance(comps, list) else []), self._by_code
+        """The element's component list (its own copy) and the positions of each standard component code in it."""
+        return self._indexed("component", _component_code, inn, loc)
 
 
 def _take(f: Field, element: _Element, inn: _In, loc: str, nested: bool = False) -> Any:
