@@ -213,9 +213,19 @@ _ALLOWED: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+_SCALARS: Final[Mapping[str, type]] = {
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "date": str,
+    "dateTime": str,
+    "instant": str,
+}
+
+
 def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
     kind = val.kind
-    expected = {"string": str, "boolean": bool, "integer": int, "date": str, "dateTime": str, "instant": str}
+    expected = _SCALARS
     if kind in expected:
         ok = isinstance(fv, expected[kind]) and (kind == "boolean" or not isinstance(fv, bool))
         if not ok:
