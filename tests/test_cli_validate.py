@@ -19,6 +19,7 @@ import pytest
 import yaml
 from lxml import etree
 
+import dastandard.commands._output as output_module
 import dastandard.commands.validate as validate_command
 from dastandard import _parallel, errors
 from dastandard.cli import cli, main
@@ -291,10 +292,25 @@ def test_real_engine_no_traceback_for_odd_input(tmp_path: Path, content: bytes) 
     assert json.loads(result.stdout)["version"] == "2.1.0"
 
 
+def test_a_binary_output_failing_midway_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    """The one atomic write the commands share (``package`` writes its .tgz through it)."""
+    target = tmp_path / "p.tgz"
+    target.write_bytes(b"previous")
+    with pytest.raises(RuntimeError), output_module.atomic(target, binary=True) as stream:
+        stream.write(b"half a package")
+        raise RuntimeError("packaging broke")
+    assert target.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.tgz"]
+    with output_module.atomic(target, binary=True) as stream:
+        stream.write(b"whole")
+    assert target.read_bytes() == b"whole"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.tgz"]
+
+
 def test_report_failure_midway_keeps_the_old_output(tmp_path: Path) -> None:
     target = tmp_path / "r.json"
     target.write_text("previous", encoding="utf-8")
-    with pytest.raises(RuntimeError), validate_command._atomic_text(target) as stream:
+    with pytest.raises(RuntimeError), output_module.atomic(target) as stream:
         stream.write("half a report")
         raise RuntimeError("reporter broke")
     assert target.read_text(encoding="utf-8") == "previous"

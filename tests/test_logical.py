@@ -401,3 +401,25 @@ def test_an_absence_code_is_not_a_code_value_of_the_logical_record() -> None:
     doc = case("separation-and-contact")
     doc["persons"][0]["sex"] = "not-asked"
     assert list(validate_logical(doc)) == [("$.persons[0].sex", "code 'not-asked' is not in the value set sex")]
+
+
+def test_reading_never_changes_the_bundle_read() -> None:
+    """The reader copies only what it takes from (shallow copies, copied on write), so the Bundle it is given is
+    never changed: not for a shipped example, nor for one whose nested parts are of odd shapes (a repeated
+    extension, a wrong list, components the standard does not code, a second coding of the record type)."""
+    shipped = [load(p) for p in sorted((ROOT / "examples" / "fhir").glob("*.json"))]
+    odd = copy.deepcopy(_bundle())
+    for entry in odd["entry"]:
+        resource = entry["resource"]
+        if isinstance(resource.get("extension"), list) and resource["extension"]:
+            resource["extension"].append(copy.deepcopy(resource["extension"][0]))
+        if resource.get("resourceType") == "Observation":
+            resource.setdefault("component", []).append({"code": {"text": "not a standard component"}})
+            resource["code"]["coding"].append({"system": "https://example.org/other", "code": "x"})
+            resource["performer"] = {"reference": "not a list"}
+        if resource.get("resourceType") == "Patient":
+            resource["name"] = [{"family": "Example", "given": ["Alex"]}, {"text": "second name"}]
+    for bundle in [*shipped, odd]:
+        before = copy.deepcopy(bundle)
+        bundle_to_logical(bundle, ConversionReport())
+        assert bundle == before

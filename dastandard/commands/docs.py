@@ -10,16 +10,12 @@ from pathlib import Path
 
 import click
 
-from dastandard.errors import OUTPUT_UNWRITABLE, FatalError
+from dastandard.commands._output import output_option, unwritable
 
 
 @click.command("docs")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="The folder to write the site to (created if needed); open index.html in it.",
+@output_option(
+    folder=True, required=True, help="The folder to write the site to (created if needed); open index.html in it."
 )
 def command(output: Path) -> None:
     """Write the data dictionary: a page per profile, extension, value set, code system and concept map, the
@@ -29,6 +25,6 @@ def command(output: Path) -> None:
     try:
         site = build_site(output)
     except OSError as exc:
-        raise FatalError(f"cannot write {output}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
+        raise unwritable(output, exc) from None
     pages = sum(len(p) for p in site.pages.values())
     click.echo(f"wrote {pages} pages to {output}; open {output / 'index.html'}", err=True)

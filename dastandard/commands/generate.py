@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from dastandard.commands._output import unwritable
 from dastandard.commands._progress import progress as show_progress
 from dastandard.commands._progress import wanted
 from dastandard.errors import OUTPUT_UNWRITABLE, FatalError
@@ -89,6 +90,6 @@ def command(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
-        raise FatalError(f"cannot write {output}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
+        raise unwritable(output, exc) from None
     seconds = time.perf_counter() - began
     click.echo(f"generated {written} cases, {size} bytes, in {seconds:.2f} s: {output} ({fmt})", err=True)

@@ -6,23 +6,18 @@ left); 1 when the shipped resources cannot be packaged (a StructureDefinition wi
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
-from dastandard.errors import OUTPUT_UNWRITABLE, FatalError
+from dastandard.commands._output import atomic, output_option
+from dastandard.errors import FatalError
 from dastandard.fhir_package import build_package, package_file_name
 
 
 @click.command("package")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the package. Default: dastandard-<version>.tgz in the current folder.",
+@output_option(
+    folder=False, help="Where to write the package. Default: dastandard-<version>.tgz in the current folder."
 )
 def command(output: Path | None) -> None:
     """Write the FHIR NPM package: package.json, .index.json, every resource with snapshots, the examples."""
@@ -31,11 +26,6 @@ def command(output: Path | None) -> None:
         data = build_package()
     except ValueError as exc:
         raise FatalError(f"cannot build the package: {exc}", 1) from None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.resolve().parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp_name).replace(target)
-    except OSError as exc:
-        raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
+    with atomic(target, binary=True) as handle:
+        handle.write(data)
     click.echo(f"wrote {target} ({len(data):,} bytes)", err=True)

@@ -8,24 +8,22 @@ written (no partial file is left).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
 from dastandard._parallel import DEFAULT_JOBS_HELP, default_jobs
 from dastandard.commands._ig import select_packages
+from dastandard.commands._output import atomic
 from dastandard.commands._progress import progress as show_progress
 from dastandard.commands._progress import wanted
 from dastandard.config import Settings, load_settings
-from dastandard.errors import INPUT_UNREADABLE, OUTPUT_UNWRITABLE, FatalError
+from dastandard.errors import INPUT_UNREADABLE
 from dastandard.findings import Finding, Severity
 from dastandard.reporters import GROUP_BY, REPORTER_BY_NAME, Reporter, Summary, SummaryTally, summarize
-from dastandard.tempfiles import temp_beside
 
 INPUT_FORMATS = ("auto", "fhir-json", "fhir-xml", "ndjson", "logical")  # and every readable agency format
 FAIL_ON_CHOICES = ("error", "warning", "info")
@@ -123,27 +121,6 @@ def run(
     unreadable_rule = getattr(engine, "UNREADABLE_RULE", "DA0001")
     unreadable = tuple(dict.fromkeys(f.file for f in findings if f.rule_id == unreadable_rule))
     return findings, summarize(findings, files, settings.fail_on, unreadable)
-
-
-@contextlib.contextmanager
-def _atomic_text(target: Path) -> Iterator[TextIO]:
-    """A text stream whose content replaces ``target`` only once it is complete; nothing is left on failure.
-
-    A device or FIFO (``/dev/null``) is written in place, never replaced by a file."""
-    if target.exists() and not target.is_file() and not target.is_dir():
-        try:
-            with target.open("w", encoding="utf-8", newline="\n") as stream:
-                yield stream
-        except OSError as exc:
-            raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
-        return
-    try:
-        with temp_beside(target, ".tmp", folder=target.resolve().parent) as (fd, tmp_name):  # removed on failure
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-                yield stream
-            Path(tmp_name).replace(target)
-    except OSError as exc:
-        raise FatalError(f"cannot write {target}: {exc.strerror or exc}", OUTPUT_UNWRITABLE) from None
 
 
 FORMAT_HELP = (
@@ -303,7 +280,7 @@ def command(
         if output is None:
             summary = _report(reporter_type(sys.stdout, **options), findings, tally, settings)
         else:
-            with _atomic_text(output) as text:
+            with atomic(output) as text:
                 summary = _report(reporter_type(text, **options), findings, tally, settings)
     if output is not None and verbosity >= 0:
         click.echo(summary.line(), err=True)

@@ -24,17 +24,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, Final
 
-from dastandard.convert import _bundle_walk as _walk
 from dastandard.convert import _csv, _values
 from dastandard.convert.base import ConversionReport, Format, Loss, ReportEntry
 from dastandard.convert.labels import AGENCY_LABELS
-from dastandard.convert.locations import SHOWN, confidential_organizations, redacted
-from dastandard.htmlreport.digest import person_ids, person_name
+from dastandard.convert.locations import SHOWN, confidential_agencies, redacted
+from dastandard.htmlreport.digest import name_words, source_ids
 from dastandard.htmlreport.labels import concept_label, in_sentence, parse_when, uk_date, uk_datetime, uk_zone
 from dastandard.htmlreport.render import render
-from dastandard.model.ids import extension_url, identifier_system
+from dastandard.logical import Section, bundle_to_logical, codeable_concept, entry_items, resource_id_of
+from dastandard.model.fragments import as_list, as_map
+from dastandard.model.ids import identifier_system
 from dastandard.model.urls import NHS_NUMBER_SYSTEM
 from dastandard.textsafety import neutralise_bidi
 
@@ -138,48 +139,73 @@ class Family:
         return "; ".join(text for _, text in sorted(self.maracs.values(), key=lambda m: _values.sort_key(m[0])))
 
 
+def _code(value_set: str, value: Any) -> str:
+    """The code of a logical code value as the standard writes it (its first coding: a stated absence is coded
+    too); "" when there is none."""
+    if value is None:
+        return ""
+    codings = as_list(codeable_concept(value_set, value).get("coding")) if isinstance(value, str | Mapping) else []
+    code = as_map(codings[0]).get("code") if codings else None
+    return code if isinstance(code, str) else ""
+
+
+def _label(value_set: str, value: Any) -> str:
+    """A logical code value in plain words: the shipped display of the code it is written as (see
+    ``htmlreport.labels.concept_label``); "" when there is nothing."""
+    if not isinstance(value, str | Mapping):
+        return ""
+    return concept_label(codeable_concept(value_set, value))
+
+
+def _local(value: Any) -> str:
+    """The local id a logical reference names ("" for a display or an absent reason alone)."""
+    if isinstance(value, str):
+        return value
+    local = as_map(value).get("id")
+    return local if isinstance(local, str) else ""
+
+
+def _text(value: Any) -> str:
+    """A date or text value; "" for a stated absence (an object with ``absentReason``) or nothing."""
+    return value if isinstance(value, str) else ""
+
+
+def _identifiers(item: Mapping[str, Any]) -> list[Any]:
+    """The identifiers an item is known by, its local id first when its resource id derives from it (as written)."""
+    own = as_list(item.get("identifiers"))
+    if "resourceId" in item or not isinstance(item.get("id"), str):
+        return own
+    return [{"system": identifier_system("local-id"), "value": item["id"]}, *own]
+
+
 def _display(person: Mapping[str, Any], child: bool) -> str:
     """A person by name; else by their source id; never an anonymous placeholder alone."""
-    name = person_name(person)
+    name = name_words(person.get("name"))
     if name:
         return name
-    ids = person_ids(person)
+    ids = source_ids(_identifiers(person))
     if ids:
         return f"{'Child' if child else 'Person'} {ids[0][0]} {ids[0][1]}"
-    born = str(person.get("birthDate", ""))
+    born = _text(person.get("birthDate"))
     role = "Child" if child else "Adult"
     return f"{role} born {uk_date(born)}, no name or id recorded" if born else f"{role} with no name or id recorded"
 
 
-def _agency(by_id: Mapping[str, Mapping[str, Any]], ref: Any, hidden: Mapping[str, str]) -> str:
-    rid = _walk.ref_id(ref)
-    if rid in hidden:
-        return SHOWN
-    target = by_id.get(rid, {})
-    if target.get("resourceType") == "Organization":
-        return str(target.get("name") or "")
-    return str(ref.get("display", "")) if isinstance(ref, Mapping) else ""
-
-
-def _risk_text(res: Mapping[str, Any]) -> tuple[str, list[str]]:
+def _risk_text(item: Mapping[str, Any]) -> tuple[str, list[str]]:
     """A risk assessment in words, and its high-risk flags."""
-    tool = concept_label(res.get("method")) or "Risk assessment"
+    tool = _label("risk-tool", item.get("tool")) or "Risk assessment"
     parts = [tool]
     flags: list[str] = []
-    for score in _walk.find_extensions(res, extension_url("risk-score")):
-        parts.append(f"score {score.get('valueInteger')}")
-    for prediction in res.get("prediction", []):
-        level = prediction.get("qualitativeRisk")
-        if level:
-            parts.append(f"{in_sentence(concept_label(level))} risk")
-            if _walk.first_code(level) == HIGH_RISK_LEVEL:
-                flags.append("High risk")
-    if not flags and not any(p.get("qualitativeRisk") for p in res.get("prediction", [])):
+    if "score" in item:
+        parts.append(f"score {item['score']}")
+    level = item.get("level")
+    if level is not None:
+        parts.append(f"{in_sentence(_label('risk-level', level))} risk")
+        if _code("risk-level", level) == HIGH_RISK_LEVEL:
+            flags.append("High risk")
+    else:
         parts.append("no risk level recorded")
-    criteria = [
-        concept_label(c.get("valueCodeableConcept"))
-        for c in _walk.find_extensions(res, extension_url("marac-criterion"))
-    ]
+    criteria = [_label("marac-criterion", c) for c in as_list(item.get("maracCriteria"))]
     if criteria:
         parts.append("MARAC criteria: " + in_sentence(", ".join(criteria)))
     return ", ".join(parts), flags
@@ -194,33 +220,92 @@ def _narrative_flags(text: str) -> list[str]:
     return flags
 
 
+# The dates each section's items hold (item keys: a date or date-time, or a period), of which the latest is the
+# day on which a person's age decides whether they are a child.
+_EVENT_DATES: Final[Mapping[str, tuple[str, ...]]] = {
+    "relationships": ("period",),
+    "incidents": ("effectiveDateTime", "effectivePeriod"),
+    "childVictimStatuses": ("effectiveDateTime",),
+    "abuseClassifications": ("effectiveDateTime",),
+    "childContacts": ("start", "end"),
+    "disclosures": ("sent",),
+    "riskAssessments": ("date",),
+    "maracReferrals": ("authoredOn",),
+    "plans": ("period",),
+    "riskFactors": ("effectiveDateTime", "effectivePeriod"),
+    "offendingHistories": ("effectiveDateTime", "effectivePeriod"),
+    "historyChecks": ("effectiveDateTime",),
+    "contactArrangements": ("effectivePeriod",),
+    "adultAssessments": ("effectiveDateTime",),
+    "serviceEpisodes": ("period",),
+    "informationSharing": ("sent",),
+}
+
+_Found = tuple[str, str, str, str, tuple[str, ...], list[str]]  # when, event type, summary, agency, children, flags
+
+
 class _Reader:
-    """Reads one Bundle into events, people and key facts."""
+    """Reads one case record (a Bundle read by the one reader) into events, people and key facts."""
 
     def __init__(self, bundle: Mapping[str, Any]) -> None:
-        self.bundle = bundle
-        self.by_id: dict[str, Mapping[str, Any]] = {r.get("id", ""): r for r in _walk.resources(bundle)}
-        self.child_ids = _children(self.by_id)
-        self.hidden = confidential_organizations(bundle)  # shown as SHOWN (convert.locations)
+        self.bundle_id = str(bundle.get("id", ""))
+        self.record = bundle_to_logical(bundle, ConversionReport())  # what it cannot hold is never shown here
+        self.case_id = str(self.record.get("caseId", ""))
+        self.items = list(entry_items(self.record))  # in Bundle entry order
+        self.by_local: dict[str, tuple[Section, Mapping[str, Any]]] = {}
+        self.rids: dict[int, str] = {}  # resource id of each item, by identity
+        for section, index, item in self.items:
+            self.rids[id(item)] = resource_id_of(self.case_id, section, item, index)
+            if section.identifier and isinstance(item.get("id"), str):
+                self.by_local.setdefault(item["id"], (section, item))
+        self.child_ids = self._children()
+        self.hidden = self._confidential()  # shown as SHOWN (convert.locations)
+
+    def source(self, section: Section, item: Mapping[str, Any]) -> str:
+        return f"{section.resource_type}/{self.rids[id(item)]}"
+
+    def _confidential(self) -> dict[str, str]:
+        """Local id of every agency that is a refuge or carries ``V`` (its own label, else the record's when
+        entries carry it) -> why, as ``convert.locations`` says it."""
+        inherited = self.record.get("security") if self.record.get("labelEntries", True) else None
+        agencies = [
+            {**item, "security": item.get("security", inherited)} if inherited is not None else item
+            for section, _, item in self.items
+            if section.key == "agencies"
+        ]
+        return confidential_agencies({"agencies": agencies})
 
     def name(self, ref: Any) -> str:
-        rid = _walk.ref_id(ref)
-        person = self.by_id.get(rid, {})
-        if person.get("resourceType") != "Patient":
+        local = _local(ref)
+        section, person = self.by_local.get(local, (None, {}))
+        if section is None or section.key != "persons":
             return ""
-        return _display(person, rid in self.child_ids)
+        return _display(person, local in self.child_ids)
+
+    def agency(self, ref: Any) -> str:
+        local = _local(ref)
+        if local in self.hidden:
+            return SHOWN
+        section, target = self.by_local.get(local, (None, {}))
+        if section is not None and section.key == "agencies":
+            return str(target.get("name") or "")
+        display = as_map(ref).get("display")
+        return display if isinstance(display, str) else ""
 
     def all_children(self) -> tuple[str, ...]:
-        return tuple(self.name({"reference": rid}) for rid in self.child_ids)
+        return tuple(self.name(local) for local in self.child_ids)
 
     def events(self, report: ConversionReport) -> list[Event]:
         events: list[Event] = []
-        base = f"Bundle/{self.bundle.get('id', '')}"
-        for rid, why in self.hidden.items():
-            redacted(report, "Organization.name", f"{base}/Organization/{rid}", why, f"shown as {SHOWN}")
-        for res in self.by_id.values():
-            found = self._events_of(res)
-            source = f"{res.get('resourceType')}/{res.get('id', '')}"
+        base = f"Bundle/{self.bundle_id}"
+        for local, why in self.hidden.items():
+            hidden = self.by_local[local][1]
+            redacted(
+                report, "Organization.name", f"{base}/Organization/{self.rids[id(hidden)]}", why, f"shown as {SHOWN}"
+            )
+        for section, _, item in self.items:
+            found = self._events_of(section.key, item)
+            source = self.source(section, item)
             for when, event_type, summary, agency, children, flags in found:
                 if not when:
                     report.add(
@@ -241,246 +326,211 @@ class _Reader:
                 )
         return events
 
-    def _events_of(self, res: Mapping[str, Any]) -> list[tuple[str, str, str, str, tuple[str, ...], list[str]]]:
-        by_id = self.by_id
-        kind = res.get("resourceType")
-        category = _walk.first_code((res.get("category") or [{}])[0]) if kind == "Communication" else ""
-        if kind == "Observation" and _walk.first_code(res.get("code")) == "incident":
-            kinds = [
-                in_sentence(concept_label(c.get("valueCodeableConcept")))
-                for c in res.get("component", [])
-                if _walk.first_code(c.get("code")) == "abuse-kind"
-            ]
-            ref = (res.get("identifier") or [{}])[0].get("value", "")
-            narrative = str(res.get("valueString", ""))
-            summary = f"Incident {ref}".strip() + (f" ({', '.join(kinds)})" if kinds else "") + ". " + narrative
-            parties: list[str] = []
-            present: list[str] = []
-            for party in _walk.find_extensions(res, extension_url("incident-party")):
-                who = self.name(_walk.sub_value(party, "person")) or "someone not named"
-                role_concept = _walk.sub_value(party, "role")
-                role = in_sentence(concept_label(role_concept))
-                exposure = [
-                    in_sentence(concept_label(e.get("valueCodeableConcept")))
-                    for e in _walk.find_extensions(party, "exposure")
-                ]
-                parties.append(f"{who} ({role}{': ' + ', '.join(exposure) if exposure else ''})")
-                if _walk.first_code(role_concept) in CHILD_ROLES:
-                    present.append(who)
-            if parties:
-                summary = summary.rstrip() + " People involved: " + "; ".join(parties) + "."
-            when = res.get("effectiveDateTime") or res.get("effectivePeriod", {}).get("start", "")
-            agency = _agency(by_id, (res.get("performer") or [{}])[0], self.hidden)
-            return [(when, "Incident", summary, agency, tuple(present), _narrative_flags(narrative))]
-        if kind == "Observation" and _walk.first_code(res.get("code")) == "child-victim-status":
-            child = self.name(res.get("subject"))
-            status = concept_label(res.get("valueCodeableConcept"))
-            summary = f"{child}: {in_sentence(status) if status else 'child victim status recorded'}"
-            return [
-                (
-                    res.get("effectiveDateTime", ""),
-                    "Child victim status",
-                    summary,
-                    _agency(by_id, (res.get("performer") or [{}])[0], self.hidden),
-                    (child,),
-                    [],
-                )
-            ]
-        if kind == "Communication" and category in ("disclosure", "retraction"):
-            payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
-            who = self.name(res.get("sender"))
-            summary = (f"{who}: " if who else "") + payload
-            agency = _agency(by_id, (res.get("recipient") or [{}])[0], self.hidden)
-            return [(res.get("sent", ""), category.capitalize(), summary, agency, (), _narrative_flags(payload))]
-        if kind == "Communication" and category == "information-sharing":
-            to = ", ".join(a for a in (_agency(by_id, r, self.hidden) for r in res.get("recipient", [])) if a)
-            basis = ", ".join(
-                in_sentence(concept_label(b.get("valueCodeableConcept")))
-                for b in _walk.find_extensions(res, extension_url("sharing-basis"))
-            )
-            payload = " ".join(str(p.get("contentString", "")) for p in res.get("payload", []))
-            summary = "Shared" + (f" with {to}" if to else "") + (f" (basis: {basis})" if basis else "")
-            summary += f": {payload}" if payload else "."
-            return [
-                (
-                    res.get("sent", ""),
-                    "Information sharing",
-                    summary,
-                    _agency(by_id, res.get("sender"), self.hidden),
-                    (),
-                    [],
-                )
-            ]
-        if kind == "RiskAssessment":
-            text, flags = _risk_text(res)
-            who = self.name(res.get("subject"))
-            summary = text + (f" (for {who})" if who else "")
-            checklist = _walk.first_code(res.get("method")) not in ("", "other")  # a named risk tool, not "other"
-            return [
-                (
-                    res.get("occurrenceDateTime", ""),
-                    "Risk assessment" if checklist or flags else "Assessment",
-                    summary,
-                    _agency(by_id, res.get("performer"), self.hidden),
-                    (),
-                    flags,
-                )
-            ]
-        if kind == "Encounter":
-            child = self.name(res.get("subject"))
-            voice = (_walk.find_extensions(res, extension_url("child-voice")) or [{}])[0]
-            seen = [
-                label
-                for name, label in (("seen", "seen"), ("spokenWith", "spoken with"), ("seenAlone", "seen alone"))
-                if _walk.sub_value(voice, name) is True
-            ]
-            summary = f"Contact with {child}: " + (", ".join(seen) if seen else "not seen") + "."
-            for name, label in (
-                ("notSpokenWithReason", "Not spoken with because"),
-                ("words", "Said"),
-                ("wishes", "Wishes"),
-            ):
-                for item in _walk.find_extensions(voice, name):
-                    summary += f" {label}: {item.get('valueString', '')}"
-            when = res.get("period", {}).get("start", "")
-            return [
-                (
-                    when,
-                    "Child contact",
-                    summary,
-                    _agency(by_id, res.get("serviceProvider"), self.hidden),
-                    (child,) if child else (),
-                    [],
-                )
-            ]
-        if kind == "EpisodeOfCare":
-            service = ", ".join(concept_label(t) for t in res.get("type", [])) or "a service"
-            agency = _agency(by_id, res.get("managingOrganization"), self.hidden)
-            who = self.name(res.get("patient"))
-            children = (who,) if _walk.ref_id(res.get("patient")) in self.child_ids else ()
-            service_for = service + (f" for {who}" if who else "")
-            period = res.get("period", {})
-            out: list[tuple[str, str, str, str, tuple[str, ...], list[str]]] = []
-            if period.get("start"):
-                out.append((period["start"], "Service started", service_for, agency, children, []))
-            if period.get("end"):
-                end_reasons = [
-                    in_sentence(concept_label(e.get("valueCodeableConcept")))
-                    for e in _walk.find_extensions(res, extension_url("end-reason"))
-                ]
-                ended = service_for + (f" (reason: {', '.join(end_reasons)})" if end_reasons else "")
-                out.append((period["end"], "Service ended", ended, agency, children, []))
-            if not period:
-                out.append(("", "Service episode", service_for, agency, children, []))
-            return out
-        if kind == "ServiceRequest" and _walk.first_code(res.get("code")) in ("marac-referral", ""):
-            criteria = in_sentence(", ".join(concept_label(c) for c in res.get("reasonCode", [])))
-            marac_children = tuple(
-                self.name(item.get("valueReference"))
-                for item in _walk.find_extensions(res, extension_url("marac-child"))
-            )
-            who = self.name(res.get("subject"))
-            summary = (
-                "Referred to MARAC" + (f" for {who}" if who else "") + (f"; criteria: {criteria}" if criteria else "")
-            )
-            return [
-                (
-                    res.get("authoredOn", ""),
-                    "MARAC referral",
-                    summary,
-                    _agency(by_id, res.get("requester"), self.hidden),
-                    marac_children,
-                    ["MARAC"],
-                )
-            ]
-        return []
+    def _events_of(self, key: str, item: Mapping[str, Any]) -> list[_Found]:
+        """The chronology rows of one item (none for a section the chronology does not list)."""
+        readers = {
+            "incidents": self._incident,
+            "childVictimStatuses": self._child_victim_status,
+            "disclosures": self._disclosure,
+            "informationSharing": self._information_sharing,
+            "riskAssessments": self._risk_assessment,
+            "childContacts": self._child_contact,
+            "serviceEpisodes": self._service_episode,
+            "maracReferrals": self._marac_referral,
+        }
+        reader = readers.get(key)
+        return reader(item) if reader is not None else []
+
+    def _incident(self, item: Mapping[str, Any]) -> list[_Found]:
+        kinds = [in_sentence(_label("abuse-kind", k)) for k in as_list(item.get("abuseKinds"))]
+        ids = _identifiers(item)
+        ref = as_map(ids[0]).get("value", "") if ids else ""
+        narrative = str(item.get("behaviour", ""))
+        summary = f"Incident {ref}".strip() + (f" ({', '.join(kinds)})" if kinds else "") + ". " + narrative
+        parties: list[str] = []
+        present: list[str] = []
+        for party in as_list(item.get("parties")):
+            party = as_map(party)
+            who = self.name(party.get("person")) or "someone not named"
+            role = in_sentence(_label("incident-role", party.get("role")))
+            exposure = [in_sentence(_label("child-exposure", e)) for e in as_list(party.get("exposure"))]
+            parties.append(f"{who} ({role}{': ' + ', '.join(exposure) if exposure else ''})")
+            if _code("incident-role", party.get("role")) in CHILD_ROLES:
+                present.append(who)
+        if parties:
+            summary = summary.rstrip() + " People involved: " + "; ".join(parties) + "."
+        when = _text(item.get("effectiveDateTime")) or str(as_map(item.get("effectivePeriod")).get("start", ""))
+        return [
+            (when, "Incident", summary, self.agency(item.get("agency")), tuple(present), _narrative_flags(narrative))
+        ]
+
+    def _child_victim_status(self, item: Mapping[str, Any]) -> list[_Found]:
+        child = self.name(item.get("child"))
+        status = _label("victim-status", item.get("victimStatus"))
+        summary = f"{child}: {in_sentence(status) if status else 'child victim status recorded'}"
+        when = _text(item.get("effectiveDateTime"))
+        return [(when, "Child victim status", summary, self.agency(item.get("agency")), (child,), [])]
+
+    def _disclosure(self, item: Mapping[str, Any]) -> list[_Found]:
+        kind = str(item.get("kind", ""))
+        payload = str(item.get("content", ""))
+        who = self.name(item.get("discloser"))
+        summary = (f"{who}: " if who else "") + payload
+        agency = self.agency(item.get("recipient"))
+        return [(_text(item.get("sent")), kind.capitalize(), summary, agency, (), _narrative_flags(payload))]
+
+    def _information_sharing(self, item: Mapping[str, Any]) -> list[_Found]:
+        to = ", ".join(a for a in (self.agency(r) for r in as_list(item.get("to"))) if a)
+        basis = in_sentence(_label("sharing-basis", item.get("sharingBasis"))) if "sharingBasis" in item else ""
+        payload = str(item.get("summary", ""))
+        summary = "Shared" + (f" with {to}" if to else "") + (f" (basis: {basis})" if basis else "")
+        summary += f": {payload}" if payload else "."
+        return [(_text(item.get("sent")), "Information sharing", summary, self.agency(item.get("from")), (), [])]
+
+    def _risk_assessment(self, item: Mapping[str, Any]) -> list[_Found]:
+        text, flags = _risk_text(item)
+        who = self.name(item.get("victim"))
+        summary = text + (f" (for {who})" if who else "")
+        checklist = _code("risk-tool", item.get("tool")) not in ("", "other")  # a named risk tool, not "other"
+        kind = "Risk assessment" if checklist or flags else "Assessment"
+        return [(_text(item.get("date")), kind, summary, self.agency(item.get("agency")), (), flags)]
+
+    def _child_contact(self, item: Mapping[str, Any]) -> list[_Found]:
+        child = self.name(item.get("child"))
+        voice = as_map(item.get("voice"))
+        seen = [
+            label
+            for name, label in (("seen", "seen"), ("spokenWith", "spoken with"), ("seenAlone", "seen alone"))
+            if voice.get(name) is True
+        ]
+        summary = f"Contact with {child}: " + (", ".join(seen) if seen else "not seen") + "."
+        for name, label in (
+            ("notSpokenWithReason", "Not spoken with because"),
+            ("words", "Said"),
+            ("wishes", "Wishes"),
+        ):
+            for said in as_list(voice.get(name)):
+                summary += f" {label}: {said}"
+        when = str(item.get("start", ""))
+        return [(when, "Child contact", summary, self.agency(item.get("agency")), (child,) if child else (), [])]
+
+    def _service_episode(self, item: Mapping[str, Any]) -> list[_Found]:
+        service = ", ".join(_label("service-type", t) for t in as_list(item.get("serviceType"))) or "a service"
+        agency = self.agency(item.get("agency"))
+        who = self.name(item.get("person"))
+        children = (who,) if _local(item.get("person")) in self.child_ids else ()
+        service_for = service + (f" for {who}" if who else "")
+        period = as_map(item.get("period"))
+        out: list[_Found] = []
+        if period.get("start"):
+            out.append((str(period["start"]), "Service started", service_for, agency, children, []))
+        if period.get("end"):
+            reason = in_sentence(_label("service-end-reason", item["endReason"])) if "endReason" in item else ""
+            ended = service_for + (f" (reason: {reason})" if reason else "")
+            out.append((str(period["end"]), "Service ended", ended, agency, children, []))
+        if not period:
+            out.append(("", "Service episode", service_for, agency, children, []))
+        return out
+
+    def _marac_referral(self, item: Mapping[str, Any]) -> list[_Found]:
+        criteria = in_sentence(", ".join(_label("marac-criterion", c) for c in as_list(item.get("criteria"))))
+        marac_children = tuple(self.name(child) for child in as_list(item.get("children")))
+        who = self.name(item.get("victim"))
+        summary = "Referred to MARAC" + (f" for {who}" if who else "") + (f"; criteria: {criteria}" if criteria else "")
+        when = str(item.get("authoredOn", ""))
+        return [(when, "MARAC referral", summary, self.agency(item.get("referrer")), marac_children, ["MARAC"])]
+
+    def of(self, key: str) -> list[tuple[Section, Mapping[str, Any]]]:
+        return [(section, item) for section, _, item in self.items if section.key == key]
 
     def plans(self) -> dict[str, str]:
         out = {}
-        for res in self.by_id.values():
-            if res.get("resourceType") != "CarePlan" or res.get("status") not in ACTIVE_PLAN_STATUSES:
+        for section, item in self.of("plans"):
+            if item.get("status") not in ACTIVE_PLAN_STATUSES:
                 continue
-            kind = ", ".join(concept_label(c) for c in res.get("category", [])) or "Plan"
-            who = self.name(res.get("subject"))
-            since = res.get("period", {}).get("start", "")
-            out[f"CarePlan/{res.get('id', '')}"] = (
+            labels = [_label("plan-type", item["planType"])] if "planType" in item else []
+            labels += [_label("cin-category-of-abuse", c) for c in as_list(item.get("categories"))]
+            kind = ", ".join(labels) or "Plan"
+            who = self.name(item.get("subject"))
+            since = str(as_map(item.get("period")).get("start", ""))
+            out[self.source(section, item)] = (
                 kind + (f" for {who}" if who else "") + (f", since {uk_date(since)}" if since else "")
             )
         return out
 
     def risks(self) -> dict[str, tuple[str, str]]:
         out = {}
-        for res in self.by_id.values():
-            if res.get("resourceType") == "RiskAssessment":
-                when = str(res.get("occurrenceDateTime", ""))
-                text, _ = _risk_text(res)
-                out[f"RiskAssessment/{res.get('id', '')}"] = (when, f"{text} ({uk_date(when) or 'date not recorded'})")
+        for section, item in self.of("riskAssessments"):
+            when = _text(item.get("date"))
+            text, _ = _risk_text(item)
+            out[self.source(section, item)] = (when, f"{text} ({uk_date(when) or 'date not recorded'})")
         return out
 
     def maracs(self) -> dict[str, tuple[str, str]]:
         out = {}
-        for res in self.by_id.values():
-            if res.get("resourceType") == "ServiceRequest" and _walk.first_code(res.get("code")) in (
-                "marac-referral",
-                "",
-            ):
-                when = str(res.get("authoredOn", ""))
-                reasons = in_sentence(", ".join(concept_label(c) for c in res.get("reasonCode", [])))
-                text = f"Referred {uk_date(when) or '(date not recorded)'}" + (f" ({reasons})" if reasons else "")
-                out[f"ServiceRequest/{res.get('id', '')}"] = (when, text)
+        for section, item in self.of("maracReferrals"):
+            when = str(item.get("authoredOn", ""))
+            reasons = in_sentence(", ".join(_label("marac-criterion", c) for c in as_list(item.get("criteria"))))
+            text = f"Referred {uk_date(when) or '(date not recorded)'}" + (f" ({reasons})" if reasons else "")
+            out[self.source(section, item)] = (when, text)
         return out
 
+    def persons(self) -> list[tuple[str, Mapping[str, Any]]]:
+        """(local id, person) of every person, in entry order."""
+        return [(str(item.get("id", "")), item) for _, item in self.of("persons")]
 
-def _children(by_id: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Ids of the Bundle's children: a child role in an incident, the subject of a child contact or child-victim
-    status, a MARAC child, or under 18 on the Bundle's latest event (or unborn)."""
-    ids: list[str] = []
+    def _children(self) -> list[str]:
+        """Local ids of the record's children: a child role in an incident, the child of a child contact or
+        child-victim status, a MARAC child, or under 18 on the record's latest event (or unborn)."""
+        ids: list[str] = []
 
-    def add(ref: Any) -> None:
-        rid = _walk.ref_id(ref)
-        if by_id.get(rid, {}).get("resourceType") == "Patient" and rid not in ids:
-            ids.append(rid)
+        def add(ref: Any) -> None:
+            local = _local(ref)
+            section = self.by_local.get(local, (None, {}))[0]
+            if section is not None and section.key == "persons" and local not in ids:
+                ids.append(local)
 
-    dates: list[str] = []
-    for res in by_id.values():
-        kind = res.get("resourceType")
-        for key in ("effectiveDateTime", "sent", "occurrenceDateTime", "authoredOn"):
-            if isinstance(res.get(key), str):
-                dates.append(res[key])
-        for key in ("period", "effectivePeriod"):
-            if isinstance(res.get(key), Mapping):
-                dates.extend(str(v) for v in res[key].values() if isinstance(v, str))
-        if kind == "Observation":
-            for party in _walk.find_extensions(res, extension_url("incident-party")):
-                if _walk.first_code(_walk.sub_value(party, "role")) in CHILD_ROLES:
-                    add(_walk.sub_value(party, "person"))
-            if _walk.first_code(res.get("code")) == "child-victim-status":
-                add(res.get("subject"))
-        elif kind == "Encounter":
-            add(res.get("subject"))
-        elif kind == "ServiceRequest":
-            for item in _walk.find_extensions(res, extension_url("marac-child")):
-                add(item.get("valueReference"))
-    latest = max(dates, key=_values.sort_key, default="")
-    for rid, res in by_id.items():
-        if res.get("resourceType") != "Patient" or rid in ids:
-            continue
-        age = _values.age_on(str(res.get("birthDate", "")), latest) if latest else None
-        if (age is not None and age < 18) or _walk.find_extensions(res, extension_url("unborn")):
-            ids.append(rid)
-    return ids
+        dates: list[str] = []
+        for section, _, item in self.items:
+            for key in _EVENT_DATES.get(section.key, ()):
+                value = item.get(key)
+                if isinstance(value, str):
+                    dates.append(value)
+                elif isinstance(value, Mapping):
+                    dates.extend(str(v) for v in value.values() if isinstance(v, str))
+            if section.key == "incidents":
+                for party in as_list(item.get("parties")):
+                    if _code("incident-role", as_map(party).get("role")) in CHILD_ROLES:
+                        add(as_map(party).get("person"))
+            elif section.key in ("childVictimStatuses", "childContacts"):
+                add(item.get("child"))
+            elif section.key == "maracReferrals":
+                for child in as_list(item.get("children")):
+                    add(child)
+        latest = max(dates, key=_values.sort_key, default="")
+        for local, person in self.persons():
+            if local in ids:
+                continue
+            age = _values.age_on(_text(person.get("birthDate")), latest) if latest else None
+            if (age is not None and age < 18) or "unborn" in person:
+                ids.append(local)
+        return ids
 
 
 def _keys(person: Mapping[str, Any]) -> set[str]:
     return {
         f"{i.get('system')}|{i.get('value')}"
-        for i in person.get("identifier", [])
+        for i in (as_map(i) for i in as_list(person.get("identifiers")))
         if i.get("system") in MATCH_SYSTEMS and i.get("value")
     }
 
 
 def collect(bundles: Iterable[Mapping[str, Any]], report: ConversionReport) -> list[Family]:
-    """Every family across ``bundles``: Bundles that share a child (by identifier) are merged into one."""
+    """Every family across ``bundles``: Bundles that share a child (by identifier) are merged into one.
+
+    Each Bundle is read with the one reader (``dastandard.logical.bundle_to_logical``); the chronology works on
+    the case record's domain terms.
+    """
     families: list[Family] = []
     for bundle in bundles:
         report.records_in += 1
@@ -490,32 +540,31 @@ def collect(bundles: Iterable[Mapping[str, Any]], report: ConversionReport) -> l
                 ReportEntry(
                     Loss.UNMAPPED_FIELD,
                     "Bundle",
-                    f"Bundle/{bundle.get('id', '')}",
+                    f"Bundle/{reader.bundle_id}",
                     "no child found in this Bundle; its events are in no chronology",
                 )
             )
             continue
+        persons = dict(reader.persons())
         child_keys: set[str] = set()
-        for rid in reader.child_ids:
-            child_keys |= _keys(reader.by_id[rid]) or {f"resource|{rid}"}
+        for local in reader.child_ids:
+            person = persons[local]
+            child_keys |= _keys(person) or {f"resource|{reader.rids[id(person)]}"}
         family = next((f for f in families if f.keys & child_keys), None)
         if family is None:
             family = Family(len(families) + 1)
             families.append(family)
         family.keys |= child_keys
-        for ident in (
-            bundle.get("identifier", []) if isinstance(bundle.get("identifier"), list) else [bundle.get("identifier")]
-        ):
-            value = ident.get("value") if isinstance(ident, Mapping) else None
-            if isinstance(value, str) and value not in family.case_refs:
-                family.case_refs.append(value)
-        for rid, res in reader.by_id.items():
-            if res.get("resourceType") != "Patient":
-                continue
-            child = rid in reader.child_ids
-            key = min(_keys(res), default=f"resource|{rid}")
+        if reader.case_id and reader.case_id not in family.case_refs:
+            family.case_refs.append(reader.case_id)
+        for local, person in reader.persons():
+            child = local in reader.child_ids
+            key = min(_keys(person), default=f"resource|{reader.rids[id(person)]}")
             family.people.setdefault(
-                key, Person(_display(res, child), str(res.get("birthDate", "")), person_ids(res), child)
+                key,
+                Person(
+                    _display(person, child), _text(person.get("birthDate")), source_ids(_identifiers(person)), child
+                ),
             )
         for event in reader.events(report):
             family.events.setdefault(event.source, event)

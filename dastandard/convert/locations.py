@@ -21,8 +21,6 @@ from typing import Any, Final
 
 from dastandard.convert.base import ConversionReport, Loss, ReportEntry
 from dastandard.model.fragments import as_list, as_map
-from dastandard.model.ids import code_system_url
-from dastandard.model.urls import V3_CONFIDENTIALITY
 
 RULE: Final = "location-disclosure guard"
 SHOWN: Final = "[confidential location]"  # what a person-facing output shows instead of a confidential name
@@ -73,31 +71,6 @@ def _local(value: Any) -> str:
         return value
     local = as_map(value).get("id")
     return local if isinstance(local, str) else ""
-
-
-def confidential_organizations(bundle: Mapping[str, Any]) -> dict[str, str]:
-    """Resource id of every Organization of a Bundle that is a refuge or carries ``V`` -> why (the chronology,
-    which reads the FHIR itself)."""
-    agency_type = code_system_url("agency-type")
-    out: dict[str, str] = {}
-    for entry in as_list(bundle.get("entry")):
-        res = as_map(as_map(entry).get("resource"))
-        rid = res.get("id")
-        if res.get("resourceType") != "Organization" or not isinstance(rid, str):
-            continue
-        codes = {
-            (as_map(c).get("system"), as_map(c).get("code"))
-            for t in as_list(res.get("type"))
-            for c in as_list(as_map(t).get("coding"))
-        }
-        labels = {
-            (as_map(c).get("system"), as_map(c).get("code")) for c in as_list(as_map(res.get("meta")).get("security"))
-        }
-        if (agency_type, REFUGE) in codes:
-            out[rid] = "a refuge: its name or contact tells where the person is"
-        elif (V3_CONFIDENTIALITY, "V") in labels:
-            out[rid] = "the agency carries the very restricted label V (a new school or GP)"
-    return out
 
 
 def redacted(report: ConversionReport, field: str, location: str, why: str, what: str = "left out") -> None:

@@ -190,26 +190,37 @@ def _concept_status(concept: Any) -> tuple[str, str]:
     return (RECORDED, "") if has_code(item) or as_str(item.get("text")) else (SILENT, "")
 
 
+def name_words(name: Any) -> str:
+    """One name as written (its ``text``, else given names and family name); "" when it says nothing."""
+    name_map = as_map(name)
+    text = as_str(name_map.get("text"))
+    if text:
+        return text.strip()
+    given = [g for g in as_list(name_map.get("given")) if isinstance(g, str)]
+    family = as_str(name_map.get("family")) or ""
+    return " ".join([*given, family]).strip()
+
+
 def person_name(res: Mapping[str, Any]) -> str:
     """A person's name as written (``name.text``, else given names and family name); "" when none is recorded."""
     for name in as_list(res.get("name")):
-        name_map = as_map(name)
-        text = as_str(name_map.get("text"))
-        if text:
-            return text.strip()
-        given = [g for g in as_list(name_map.get("given")) if isinstance(g, str)]
-        family = as_str(name_map.get("family")) or ""
-        joined = " ".join([*given, family]).strip()
+        joined = name_words(name)
         if joined:
             return joined
     return ""
 
 
-def person_ids(res: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The identifiers a person is known by at source, as (label, value): LAchildID, UPN, NHS number, ..."""
+def source_ids(identifiers: Any) -> tuple[tuple[str, str], ...]:
+    """The identifiers (``system`` and ``value``) a person is known by at source, as (label, value): LAchildID,
+    UPN, NHS number, ..."""
     labels = {id_system(name): label for name, label in _ID_LABELS}
     labels[NHS_NUMBER_SYSTEM] = "NHS number"
-    return _labelled_ids(res.get("identifier"), labels)
+    return _labelled_ids(identifiers, labels)
+
+
+def person_ids(res: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The identifiers a person resource is known by at source, as (label, value) (see ``source_ids``)."""
+    return source_ids(res.get("identifier"))
 
 
 def record_ids(bundle: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -33,7 +33,13 @@ from dastandard.logical.schema import (
     logical_problems,
     validate_logical,
 )
-from dastandard.logical.writer import build_resource, logical_to_bundle
+from dastandard.logical.writer import (
+    build_resource,
+    codeable_concept,
+    entry_items,
+    logical_to_bundle,
+    resource_id_of,
+)
 
 __all__ = [
     "ABSENT_REASONS",
@@ -55,9 +61,12 @@ __all__ = [
     "build_resource",
     "build_schema",
     "bundle_to_logical",
+    "codeable_concept",
+    "entry_items",
     "logical_problems",
     "logical_to_bundle",
     "read_resource",
+    "resource_id_of",
     "system_for",
     "validate_logical",
     "value_set_codes",

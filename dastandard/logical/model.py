@@ -60,11 +60,13 @@ _EXTERNAL_SYSTEMS: Final[Mapping[str, str]] = {
 _ABSENCE_MAPS: Final[Mapping[str, str]] = {"nhs-ethnic-category": "absent-reason-to-nhs-ethnic-category"}
 
 
+@cache
 def component_system() -> str:
     """The CodeSystem of the standard's Observation component codes (``abuseKind``, ``basis``, ...)."""
     return code_system_url("observation-component")
 
 
+@cache
 def record_type_system() -> str:
     """The CodeSystem of the standard's record types (``incident``, ``disclosure``, ...)."""
     return code_system_url("record-type")
@@ -317,6 +319,30 @@ def _episode() -> Ext:
         "The service episode this belongs to (local id).",
         ref("serviceEpisodes"),
         url=WORKFLOW_EPISODE_OF_CARE,
+    )
+
+
+def _practitioner() -> Ext:
+    return Ext("practitioner", "The individual practitioner (name or staff id).", STR, url="practitioner")
+
+
+def _who_was_there() -> tuple[Field, ...]:
+    """The practitioner, the interpreter and the other persons present at a contact or a disclosure."""
+    return (
+        _practitioner(),
+        Ext(
+            "interpreter",
+            "Who interpreted, for a person who needs an interpreter (required in practice then: DA3708).",
+            code("interpreter"),
+            url="interpreter",
+        ),
+        Ext(
+            "personsPresent",
+            "Who else was present (local ids of persons).",
+            ref("persons"),
+            many=True,
+            url="persons-present",
+        ),
     )
 
 
@@ -849,20 +875,7 @@ _DECLARED: Final[tuple[Section, ...]] = (
                     Ext("wishes", "The child's wishes.", STR, many=True, url="wishes"),
                 ),
             ),
-            Ext("practitioner", "The individual practitioner (name or staff id).", STR, url="practitioner"),
-            Ext(
-                "interpreter",
-                "Who interpreted, for a person who needs an interpreter (required in practice then: DA3708).",
-                code("interpreter"),
-                url="interpreter",
-            ),
-            Ext(
-                "personsPresent",
-                "Who else was present (local ids of persons).",
-                _PERSON,
-                many=True,
-                url="persons-present",
-            ),
+            *_who_was_there(),
         ),
     ),
     Section(
@@ -896,20 +909,7 @@ _DECLARED: Final[tuple[Section, ...]] = (
                 ),
             ),
             Ext("retracts", "The disclosure this retraction retracts (local id).", ref("disclosures"), url="retracts"),
-            Ext("practitioner", "The individual practitioner (name or staff id).", STR, url="practitioner"),
-            Ext(
-                "interpreter",
-                "Who interpreted, for a person who needs an interpreter (required in practice then: DA3708).",
-                code("interpreter"),
-                url="interpreter",
-            ),
-            Ext(
-                "personsPresent",
-                "Who else was present (local ids of persons).",
-                _PERSON,
-                many=True,
-                url="persons-present",
-            ),
+            *_who_was_there(),
         ),
         record_type_at="category",
     ),
@@ -996,7 +996,7 @@ _DECLARED: Final[tuple[Section, ...]] = (
                 many=True,
                 url="marac-criterion",
             ),
-            Ext("practitioner", "The individual practitioner (name or staff id).", STR, url="practitioner"),
+            _practitioner(),
         ),
     ),
     Section(

@@ -8,7 +8,7 @@ never silently dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final
@@ -130,6 +130,16 @@ def _concept_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
     if not isinstance(fv, dict):
         inn.lost(loc, "CodeableConcept", "not a CodeableConcept")
         return _MISSING
+    if len(fv) == 1:  # the common shape first: one coding of a code and its system (what the general path gives)
+        codings = fv.get("coding")
+        if isinstance(codings, list) and len(codings) == 1:
+            coding = codings[0]
+            if isinstance(coding, dict) and len(coding) == 2:
+                the_code, system = coding.get("code"), coding.get("system")
+                if isinstance(the_code, str) and isinstance(system, str) and system != DATA_ABSENT_REASON_SYSTEM:
+                    if system == system_for(val.value_set, the_code):
+                        return the_code
+                    return {"code": the_code, "system": system}
     rest = dict(fv)
     out: dict[str, Any] = {}
     if "extension" in rest:
@@ -203,9 +213,19 @@ _ALLOWED: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+_SCALARS: Final[Mapping[str, type]] = {
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "date": str,
+    "dateTime": str,
+    "instant": str,
+}
+
+
 def _from_fhir_value(val: Val, fv: Any, inn: _In, loc: str) -> Any:
     kind = val.kind
-    expected = {"string": str, "boolean": bool, "integer": int, "date": str, "dateTime": str, "instant": str}
+    expected = _SCALARS
     if kind in expected:
         ok = isinstance(fv, expected[kind]) and (kind == "boolean" or not isinstance(fv, bool))
         if not ok:
@@ -297,6 +317,8 @@ def _from_coding(val: Val, coding: Any, inn: _In, loc: str) -> Any:
 def _take_path(res: Any, path: tuple[str | int, ...], inn: _In | None = None, loc: str = "") -> Any:
     """Remove and return the value at ``path`` (list slots become None), or _MISSING.
 
+    ``res`` is the reader's own shallow copy: each object or list on the way is copied before it is changed.
+
     An element on the way that is of the wrong JSON type (an object where a list is due, or the reverse) is
     removed and reported as such at its location when ``inn`` is given.
     """
@@ -321,6 +343,8 @@ def _take_path(res: Any, path: tuple[str | int, ...], inn: _In | None = None, lo
                 else:
                     parent.pop(seg)
             return _MISSING
+        child = child.copy()  # copy on write: the Bundle read is never changed
+        parent[seg] = child
         parent = child
     last = path[-1]
     if isinstance(last, int):
@@ -339,7 +363,66 @@ def _path_text(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
 
-def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = False) -> Any:
+def _extension_url(ext: Any) -> str | None:
+    url = ext.get("url") if isinstance(ext, dict) else None
+    return url if isinstance(url, str) else None
+
+
+def _component_code(comp: Any) -> str | None:
+    """The code of a component coded exactly as the standard writes it (one coding of the component CodeSystem)."""
+    concept = comp.get("code") if isinstance(comp, dict) else None
+    codings = concept.get("coding") if isinstance(concept, dict) and len(concept) == 1 else None
+    coding = codings[0] if isinstance(codings, list) and len(codings) == 1 else None
+    if isinstance(coding, dict) and len(coding) == 2 and coding.get("system") == component_system():
+        code = coding.get("code")
+        return code if isinstance(code, str) else None
+    return None
+
+
+class _Element:
+    """One element being read (a resource, backbone element or complex extension): the reader's own shallow copy,
+    with its extensions indexed by URL and its components by code, each worked out once on first use.
+
+    The ``extension`` and ``component`` lists are copied before the fields take from them (a taken slot becomes
+    None), so the Bundle read is never changed.
+    """
+
+    __slots__ = ("_indexes", "res")
+
+    def __init__(self, res: dict[str, Any]) -> None:
+        self.res = res
+        self._indexes: dict[str, dict[str, list[int]]] = {}
+
+    def _indexed(
+        self, name: str, key_of: Callable[[Any], str | None], inn: _In, loc: str
+    ) -> tuple[list[Any], Mapping[str, list[int]]]:
+        """The element's list ``name`` (its own copy) and the positions in it of each key ``key_of`` gives."""
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = {}
+            items = self.res.get(name)
+            if not isinstance(items, list):
+                _wrong_list(self.res, name, inn, loc)
+                return [], index
+            self.res[name] = items = list(items)
+            for position, item in enumerate(items):
+                key = key_of(item)
+                if key is not None:
+                    index.setdefault(key, []).append(position)
+        items = self.res.get(name)
+        return (items if isinstance(items, list) else []), index
+
+    def extensions(self, inn: _In, loc: str) -> tuple[list[Any], Mapping[str, list[int]]]:
+        """The element's extension list (its own copy) and the positions of each URL in it."""
+        return self._indexed("extension", _extension_url, inn, loc)
+
+    def components(self, inn: _In, loc: str) -> tuple[list[Any], Mapping[str, list[int]]]:
+        """The element's component list (its own copy) and the positions of each standard component code in it."""
+        return self._indexed("component", _component_code, inn, loc)
+
+
+def _take(f: Field, element: _Element, inn: _In, loc: str, nested: bool = False) -> Any:
+    res = element.res
     if isinstance(f, At):
         assert f.val is not None
         here = loc + _path_text(f.path)
@@ -378,14 +461,11 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
         kept = [v for v in values if v is not _MISSING]
         return kept or _MISSING
     if isinstance(f, Ext | Complex):
-        url = ext_url(f.url, nested)
-        exts = res.get("extension")
-        if not isinstance(exts, list):
-            _wrong_list(res, "extension", inn, loc)
-            return _MISSING
+        exts, by_url = element.extensions(inn, loc)
         found_ext: list[Any] = []
-        for index, ext in enumerate(exts):
-            if not isinstance(ext, dict) or ext.get("url") != url:
+        for index in by_url.get(ext_url(f.url, nested), ()):
+            ext = exts[index]
+            if ext is None:  # taken by an earlier field of the same URL
                 continue
             exts[index] = None
             where = f"{loc}.extension[{index}]"
@@ -400,22 +480,12 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
         return found_ext if f.many else found_ext[0]
     if isinstance(f, Comp):
         assert f.val is not None
-        comps = res.get("component")
-        if not isinstance(comps, list):
-            _wrong_list(res, "component", inn, loc)
-            return _MISSING
+        comps, by_code = element.components(inn, loc)
         key = "value" + VALUE_SUFFIX[f.val.kind]
         found: list[Any] = []
-        for index, comp in enumerate(comps):
-            if not isinstance(comp, dict):
-                continue
-            codings = comp.get("code", {}).get("coding") if isinstance(comp.get("code"), dict) else None
-            if not (
-                isinstance(codings, list)
-                and len(codings) == 1
-                and codings[0] == {"system": component_system(), "code": f.code}
-                and len(comp["code"]) == 1
-            ):
+        for index in by_code.get(f.code, ()):
+            comp = comps[index]
+            if comp is None:  # taken by an earlier field of the same code
                 continue
             comps[index] = None
             where = f"{loc}.component[{index}]"
@@ -438,11 +508,11 @@ def _take(f: Field, res: dict[str, Any], inn: _In, loc: str, nested: bool = Fals
             inn.rest(here, raw)
             return _MISSING
         objects = []
-        for index, element in enumerate(raw):
-            if not isinstance(element, dict):
-                inn.rest(f"{here}[{index}]", element)
+        for index, backbone in enumerate(raw):
+            if not isinstance(backbone, dict):
+                inn.rest(f"{here}[{index}]", backbone)
                 continue
-            work = element  # the resource is already the reader's own copy
+            work = dict(backbone)  # the reader's own shallow copy (the Bundle is never changed)
             obj = _take_fields(f.fields, work, inn, f"{here}[{index}]")
             inn.rest(f"{here}[{index}]", work)
             if obj:
@@ -470,7 +540,11 @@ def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
     if not isinstance(parent, list) or len(parent) <= f.start:
         return _MISSING
     tail = parent[f.start :]
-    del parent[f.start :]
+    owner: Any = res  # copy on write along the path: the Bundle read is never changed
+    for seg in f.path:
+        owner[seg] = owner[seg].copy()
+        owner = owner[seg]
+    del owner[f.start :]
     values = [_from_fhir_value(f.val, v, inn, f"{here}[{f.start + i}]") for i, v in enumerate(tail)]
     kept = [v for v in values if v is not _MISSING]
     return kept or _MISSING
@@ -478,34 +552,92 @@ def _take_tail(f: At, res: dict[str, Any], inn: _In, here: str) -> Any:
 
 def _take_extension(f: Field, ext: dict[str, Any], inn: _In, where: str) -> Any:
     if isinstance(f, Complex):
-        work = {k: v for k, v in ext.items() if k != "url"}  # the resource is already the reader's own copy
+        work = {k: v for k, v in ext.items() if k != "url"}  # the reader's own shallow copy
         obj = _take_fields(f.fields, work, inn, where, nested=True)
         inn.rest(where, work)
         return obj or _MISSING
     assert f.val is not None
     key = "value" + VALUE_SUFFIX[f.val.kind]
-    inn.rest(where, {k: v for k, v in ext.items() if k not in ("url", key)})
+    if len(ext) != 2 or key not in ext:  # anything beside the URL and the value is reported
+        inn.rest(where, {k: v for k, v in ext.items() if k not in ("url", key)})
     if key not in ext:
         return _MISSING
     return _from_fhir_value(f.val, ext[key], inn, f"{where}.{key}")
 
 
+# How to tell, before reading a field, that its element is not there at all: per field, its kind, the key its
+# element has in the FHIR object and the extension URL or component code; worked out once per field list (kept
+# alive here, found by identity).
+_AT, _AT_OR_ABSENT, _EXT, _COMP, _ITEMS = range(5)
+_Probe = tuple[Field, int, str, str]
+_PLANS: dict[tuple[int, bool], tuple[Sequence[Field], tuple[_Probe, ...]]] = {}
+
+
+def _probe(f: Field, nested: bool) -> _Probe:
+    if isinstance(f, At):
+        name = str(f.path[0])
+        if f.val is not None and f.val.kind in OR_ABSENT_KINDS:
+            return (f, _AT_OR_ABSENT, name, f"_{name}")
+        return (f, _AT, name, "")
+    if isinstance(f, Ext | Complex):
+        return (f, _EXT, "extension", ext_url(f.url, nested))
+    if isinstance(f, Comp):
+        return (f, _COMP, "component", f.code)
+    if isinstance(f, Items):
+        return (f, _ITEMS, f.path, "")
+    raise TypeError(f"unknown field type {type(f).__name__}")
+
+
+def _plan(fields: Sequence[Field], nested: bool) -> tuple[_Probe, ...]:
+    hit = _PLANS.get((id(fields), nested))
+    if hit is None or hit[0] is not fields:
+        hit = _PLANS[(id(fields), nested)] = (fields, tuple(_probe(f, nested) for f in fields))
+    return hit[1]
+
+
 def _take_fields(
     fields: Sequence[Field], work: dict[str, Any], inn: _In, loc: str, nested: bool = False
 ) -> dict[str, Any]:
+    """Take every field of ``fields`` from ``work`` (the reader's own shallow copy of one element).
+
+    A field whose element is not there is passed over without reading: the extensions are indexed by URL and
+    the components by code once per element, never scanned per field.
+    """
     obj: dict[str, Any] = {}
-    for f in fields:
-        value = _take(f, work, inn, loc, nested)
+    element = _Element(work)
+    by_url: Mapping[str, list[int]] | None = None
+    by_code: Mapping[str, list[int]] | None = None
+    for f, kind, key, other in _plan(fields, nested):
+        if key not in work and (kind != _AT_OR_ABSENT or other not in work):
+            continue
+        if kind == _EXT:
+            if by_url is None:
+                by_url = element.extensions(inn, loc)[1]
+            if other not in by_url:
+                continue
+        elif kind == _COMP:
+            if by_code is None:
+                by_code = element.components(inn, loc)[1]
+            if other not in by_code:
+                continue
+        value = _take(f, element, inn, loc, nested)
         if value is not _MISSING:
             obj[f.key] = value
     return obj
 
 
+@cache
+def _sections_by_profile() -> Mapping[str, tuple[int, Section]]:
+    """Each section's profile URL -> (its rank, the section)."""
+    return {profile_url(section.profile): (rank, section) for rank, section in enumerate(SECTIONS)}
+
+
 def _section_of(resource: Mapping[str, Any]) -> Section | None:
     profiles = as_list(as_map(resource.get("meta")).get("profile"))
-    for section in SECTIONS:
-        if profile_url(section.profile) in profiles:
-            return section
+    by_profile = _sections_by_profile()
+    claimed = [by_profile[p] for p in profiles if isinstance(p, str) and p in by_profile]
+    if claimed:
+        return min(claimed, key=lambda hit: hit[0])[1]  # the first section (in SECTIONS order) that is claimed
     candidates = [s for s in SECTIONS if s.resource_type == resource.get("resourceType")]
     if len(candidates) == 1:
         return candidates[0]
@@ -659,7 +791,7 @@ def bundle_to_logical(bundle: Mapping[str, Any], report: ConversionReport | None
         if entry.get("fullUrl") != full_url(str(entry["resource"].get("id"))):
             inn.lost(f"{loc}.fullUrl", "fullUrl", "not urn:uuid: and the resource id")
         labels = bundle_security if labelled else None
-        resource = json_copy(entry["resource"])
+        resource = dict(entry["resource"])  # the reader's own shallow copy; nested parts are copied on write
         item = _resource_to_item(section, resource, local, resource_id is None, labels, inn, f"{loc}.resource")
         if resource_id is not None:
             item = {**({"id": item.pop("id")} if "id" in item else {}), "resourceId": resource_id, **item}
@@ -694,9 +826,7 @@ def read_resource(
     sec = SECTION_BY_KEY[section] if isinstance(section, str) else section
     inn = _In(report if report is not None else ConversionReport(), dict(local_ids or {}))
     local, derived = _local_id(resource, sec, index, case_id, index)
-    item = _resource_to_item(
-        sec, json_copy(dict(resource)), local, derived, dict(inherited_security or {}) or None, inn, location
-    )
+    item = _resource_to_item(sec, dict(resource), local, derived, dict(inherited_security or {}) or None, inn, location)
     if not derived:
         item = {**({"id": item.pop("id")} if "id" in item else {}), "resourceId": str(resource.get("id")), **item}
     return item
@@ -772,6 +902,7 @@ def _resource_to_item(
             res.pop("identifier")
     meta = res.pop("meta", None)
     if isinstance(meta, dict):
+        meta = dict(meta)
         profiles = meta.pop("profile", None)
         if profiles != [profile_url(section.profile)] and profiles is not None:
             others = (
@@ -790,7 +921,7 @@ def _resource_to_item(
         if res.get(key) == expected:
             res.pop(key)
         elif key == "code" and _starts_with_record_type(res.get(key), expected):
-            res[key]["coding"][0] = None
+            res[key] = {"coding": [None, *res[key]["coding"][1:]]}
     item.update(_take_fields(section.fields, res, inn, loc))
     inn.rest(loc, res)
     return item

@@ -135,6 +135,12 @@ def _concept(value_set: str, value: Any) -> dict[str, Any]:
     return concept
 
 
+def codeable_concept(value_set: str, value: Any) -> dict[str, Any]:
+    """The CodeableConcept a logical code value of the code list ``value_set`` is written as (codings in order,
+    text, stated absence), for readers that show or match codes as the standard writes them."""
+    return _concept(value_set, value)
+
+
 def _reference(value: Any, out: _Out) -> dict[str, Any]:
     """A Reference from a local id or a reference object (``id``, ``display``, ``absentReason``)."""
     if isinstance(value, str):
@@ -463,7 +469,7 @@ def _skeleton(section: Section) -> tuple[str, dict[str, Any]]:
     return hit[1], hit[2]
 
 
-def _entry_items(doc: Mapping[str, Any]) -> Iterator[tuple[Section, int, Mapping[str, Any]]]:
+def entry_items(doc: Mapping[str, Any]) -> Iterator[tuple[Section, int, Mapping[str, Any]]]:
     """The items in Bundle entry order: ``entryOrder`` when given, else section by section."""
     order = doc.get("entryOrder")
     if order is None:
@@ -505,7 +511,7 @@ def logical_to_bundle(
     security = security_codings(doc["security"])
     entry_security = security if doc.get("labelEntries", True) else None
     entries: list[dict[str, Any]] = []
-    for section, index, item in _entry_items(doc):
+    for section, index, item in entry_items(doc):
         identified = section.identifier
         resource_id = resource_ids[str(item["id"])] if identified else resource_id_of(case_id, section, item, index)
         resource = _item_resource(section, item, out, entry_security, resource_id)
