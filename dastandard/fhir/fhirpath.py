@@ -416,9 +416,7 @@ class _Compiler:
             crit, crit_shape = self.compile(args[0], _Scope(shape, True))
             quick = _quick_criterion(args[0], lambda member: self.plain_member(member, shape, scope))
             if name == "where":
-                wrapped = _wrapped(crit_shape)
-                fused = None if wrapped or quick is None else self.keyed_where(input_node, args[0], scope, crit, quick)
-                return fused or _chain(inner, _where(crit, wrapped, quick)), shape
+                return _chain(inner, _where(crit, _wrapped(crit_shape), quick)), shape
             if name == "exists":
                 return _chain(inner, _exists_where(crit, _wrapped(crit_shape), quick)), _VALUE
             if name == "select":
@@ -441,33 +439,6 @@ class _Compiler:
             return self.navigate(name, shape, scope.arithmetic, None)[1].kind == "node"
         except Unsupported:
             return False
-
-    def keyed_where(
-        self, input_node: tuple[Any, ...] | None, criterion: tuple[Any, ...], scope: _Scope, crit: Fn, quick: Quick
-    ) -> Fn | None:
-        """``member.where(key = 'text')`` as one step that looks the text up in an index of the member's items by
-        ``key`` (made once per list of items, see ``_keyed``); None for any other form. Same results as the
-        member step followed by the ``where``: items that are not plain leave the evaluation to those."""
-        if input_node is None or input_node[0] != "member":
-            return None
-        refine = criterion[1] == "and"  # ``key = 'text' and more``: the index, then the whole criterion
-        equal = criterion[2] if refine else criterion
-        if not (equal[0] == "op" and equal[1] == "=" and equal[2][0] == "member" and equal[2][2] is None):
-            return None
-        if equal[3][0] != "lit" or type(equal[3][1]) is not str:
-            return None
-        name = input_node[1]
-        outer, outer_shape = self.input(input_node[2], scope)
-        if outer_shape.kind not in ("root", "rnode", "node") or (outer_shape.kind == "root" and name[0].isupper()):
-            return None
-        member, out = self.navigate(name, outer_shape, scope.arithmetic, None)
-        if out.kind != "node":
-            return None
-        where = _where(crit, False, quick)
-        keyed = _keyed_where(
-            name, outer_shape.kind == "node", equal[2][1], equal[3][1], _chain(member, where), where, refine
-        )
-        return _chain(outer, keyed)
 
     def of_type(
         self, args: list[tuple[Any, ...]], input_node: tuple[Any, ...] | None, scope: _Scope
@@ -722,79 +693,6 @@ def _where(crit: Fn, wrapped: bool, quick: Quick | None = None) -> Fn:
             r = crit([x])
             if r and r[0]:
                 out.append(x)
-        return out
-
-    return step
-
-
-# Indexes of lists of items by the text of one key (``_keyed``), by the list's id and the key. Each entry holds
-# the list itself, so an id in the table is never that of another, later list; the table is emptied when full.
-_KEYED: dict[tuple[int, str], tuple[list[Any], dict[str, list[Any]] | None]] = {}
-_KEYED_LIMIT = 4096
-_KEYED_MIN = 4  # shorter lists are filtered item by item
-
-
-def _keyed(items: list[Any], key: str) -> dict[str, list[Any]] | None:
-    """The items of ``items`` by their (string) ``key``, in order; None when some item is not plain (not an
-    object, an object with ``_key`` or a resourceType, a key that is not a string), which the ``where`` decides."""
-    slot = (id(items), key)
-    entry = _KEYED.get(slot)
-    if entry is not None and entry[0] is items:
-        return entry[1]
-    under = "_" + key
-    index: dict[str, list[Any]] | None = _index_by(items, key, under)
-    if len(_KEYED) >= _KEYED_LIMIT:
-        _KEYED.clear()
-    _KEYED[slot] = (items, index)
-    return index
-
-
-def _index_by(items: list[Any], key: str, under: str) -> dict[str, list[Any]] | None:
-    index: dict[str, list[Any]] = {}
-    for item in items:
-        if type(item) is not dict or under in item or "resourceType" in item:
-            return None
-        text = item.get(key)
-        if text is None:
-            continue  # empty = 'text' is empty: where() drops the item
-        if type(text) is not str:
-            return None
-        found = index.get(text)
-        if found is None:
-            index[text] = [item]
-        else:
-            found.append(item)
-    return index
-
-
-def _keyed_where(name: str, check_resource: bool, key: str, text: str, generic: Fn, where: Fn, refine: bool) -> Fn:
-    """The items of member ``name`` whose ``key`` is ``text`` (then kept by ``where``, with ``refine``), by the index
-    of each list of items; ``generic`` (the member step and the ``where``) answers when the input is not plain.
-    An item whose key is not ``text`` fails ``key = 'text'``, and ``and`` stops there, so with ``refine`` (the
-    criterion is ``key = 'text' and more``) ``where`` needs to see only the items the index gives."""
-    under = "_" + name
-
-    def step(xs: list[Any]) -> list[Any]:
-        out: list[Any] = []
-        for x in xs:
-            if type(x) is not dict or under in x or (check_resource and "resourceType" in x):
-                return generic(xs)
-            items = x.get(name)
-            if items is None:
-                continue
-            if type(items) is not list:
-                return generic(xs)
-            if len(items) < _KEYED_MIN:  # too short to be worth an index
-                if None in items:
-                    return generic(xs)
-                out.extend(where(items))
-                continue
-            index = _keyed(items, key)
-            if index is None:
-                return generic(xs)
-            found = index.get(text)
-            if found:
-                out.extend(where(found) if refine else found)
         return out
 
     return step
