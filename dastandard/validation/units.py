@@ -95,13 +95,13 @@ class Emitter:
         settings = self.settings
         if not settings.enabled(finding.rule_id) or settings.is_suppressed(finding):
             return
-        if finding.line is None and finding.path:
+        line, column = finding.line, finding.column
+        if line is None and finding.path:
             line, column = self.position(parse_path(finding.path))
-            finding = replace(finding, line=line, column=column)
-        if not finding.file:
-            finding = replace(finding, file=self.file)
-        if finding.record is None and self.record is not None:
-            finding = replace(finding, record=self.record)
+        file = finding.file or self.file
+        record = self.record if finding.record is None else finding.record
+        if (line, column, file, record) != (finding.line, finding.column, finding.file, finding.record):
+            finding = replace(finding, line=line, column=column, file=file, record=record)  # one copy for all four
         self.findings.append(finding)
 
     def position(self, segments: tuple[Any, ...]) -> tuple[int | None, int | None]:
