@@ -315,6 +315,8 @@ def _data(value: Any) -> Any:
 
 
 def _is_number(value: Any) -> bool:
+    if type(value) is int:  # the usual case, without the isinstance checks
+        return True
     return isinstance(value, int | Decimal | complex) and not isinstance(value, bool)
 
 
@@ -412,7 +414,7 @@ class _Compiler:
             if shape.kind == "choice":
                 raise Unsupported(f"{name} over choice values")
             crit, crit_shape = self.compile(args[0], _Scope(shape, True))
-            quick = _quick_criterion(args[0])
+            quick = _quick_criterion(args[0], lambda member: self.plain_member(member, shape, scope))
             if name == "where":
                 return _chain(inner, _where(crit, _wrapped(crit_shape), quick)), shape
             if name == "exists":
@@ -430,6 +432,13 @@ class _Compiler:
         if factory is None:
             raise Unsupported(f"function {name}() is not supported")
         return _chain(inner, factory(*literal_args)), _VALUE
+
+    def plain_member(self, name: str, shape: _Shape, scope: _Scope) -> bool:
+        """Whether ``name`` on items of ``shape`` is an element read by its own key (not a choice ``name[x]``)."""
+        try:
+            return self.navigate(name, shape, scope.arithmetic, None)[1].kind == "node"
+        except Unsupported:
+            return False
 
     def of_type(
         self, args: list[tuple[Any, ...]], input_node: tuple[Any, ...] | None, scope: _Scope
@@ -607,22 +616,24 @@ def _keep_typed(keep: bool) -> Fn:
 Quick = Callable[[dict[str, Any]], "bool | None"]
 
 
-def _quick_criterion(node: tuple[Any, ...]) -> Quick | None:
+def _quick_criterion(node: tuple[Any, ...], plain: Callable[[str], bool]) -> Quick | None:
     """A direct test of one object for the commonest ``where`` criteria: ``member = 'text'``, ``member != 'text'``
     and ``and``/``or`` of those. It answers True (keep) or False (drop), or None when the object is not plain
-    (a primitive extension, a nested resource, a non-string value), and the compiled criterion must decide."""
+    (a primitive extension, a nested resource, a non-string value), and the compiled criterion must decide.
+    Only members that ``plain`` accepts are tested directly: a choice element (``value`` for ``valueString``) is
+    not read by its own key."""
     if node[0] != "op":
         return None
     op, left, right = node[1], node[2], node[3]
     if op in ("and", "or"):
-        first, second = _quick_criterion(left), _quick_criterion(right)
+        first, second = _quick_criterion(left, plain), _quick_criterion(right, plain)
         if first is None or second is None:
             return None
         return _quick_join(first, second, op == "or")
     if op not in ("=", "!=") or left[0] != "member" or left[2] is not None or right[0] != "lit":
         return None
     name, literal, negate = left[1], right[1], op == "!="
-    if not isinstance(literal, str):
+    if not isinstance(literal, str) or not plain(name):
         return None
     under = "_" + name
 
@@ -737,7 +748,10 @@ def _length(xs: list[Any]) -> list[Any]:
 def _to_integer(xs: list[Any]) -> list[Any]:
     if len(xs) != 1:
         return []
-    v = _data(xs[0])
+    v = xs[0]
+    if type(v) is str and len(v) == 1 and "0" <= v <= "9":  # one ASCII digit, the usual case
+        return [ord(v) - 48]
+    v = _data(v)
     if v is False:
         return [0]
     if v is True:
@@ -935,6 +949,8 @@ def _additive(lf: Fn, rf: Fn, minus: bool, strings: bool) -> Fn:
 
 
 def _number_operand(r: list[Any]) -> Any:
+    if len(r) == 1 and type(r[0]) is int:  # the usual case (an int is its own _data, and a number)
+        return r[0]
     if len(r) > 1:
         raise Defer("number operand is a collection")
     if not r:

@@ -159,9 +159,43 @@ def _ras2(value: Any, environment: Any = None) -> list[Any]:
     return [probability <= 100]
 
 
+def _bdl5(value: Any, environment: Any = None) -> list[Any]:
+    """bdl-5: an entry has a resource, a request or a response (checked on every entry of every Bundle)."""
+    if type(value) is not dict or "resourceType" in value:
+        raise ValueError("not a plain entry")  # left to the compiled expression
+    for key in ("resource", "request", "response"):
+        if "_" + key in value:
+            raise ValueError("a primitive extension")
+        part = value.get(key)
+        if part is None:
+            continue
+        if type(part) is list:
+            if None in part:
+                raise ValueError("a null in a list")
+            if not part:
+                continue
+        return [True]
+    return [False]
+
+
+def _bdl8(value: Any, environment: Any = None) -> list[Any]:
+    """bdl-8: an entry's fullUrl is not a version-specific reference (checked on every entry of every Bundle)."""
+    if type(value) is not dict or "resourceType" in value or "_fullUrl" in value:
+        raise ValueError("not a plain entry")  # left to the compiled expression
+    full_url = value.get("fullUrl")
+    if full_url is None:
+        return []
+    if type(full_url) is not str:
+        raise ValueError("fullUrl is not a string")
+    return ["/_history/" not in full_url]
+
+
 # Core invariants answered by plain Python (each gives the same answer as the FHIRPath, which is too slow here
-# for expressions the closure compiler leaves to fhirpathpy); keyed by the exact expression.
+# for expressions the closure compiler leaves to fhirpathpy, or run on every entry of every Bundle); keyed by the
+# exact expression. A native that raises leaves that evaluation to the compiled expression.
 NATIVE: Mapping[str, Callable[[Any, Any], list[Any]]] = {
+    "resource.exists() or request.exists() or response.exists()": _bdl5,
+    "fullUrl.contains('/_history/').not()": _bdl8,
     "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or "
     "%resource.type = 'history'))": _each_entry_has("request", _BATCH_LIKE),
     "entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = "

@@ -194,35 +194,46 @@ class CompactPositions:
     def __init__(self, data: bytes, doc: Any) -> None:
         self._data = data
         self._doc = doc
-        self._starts: dict[int, tuple[Any, list[tuple[int, int]]]] = {}
+        self._starts: dict[int, tuple[Any, list[tuple[int, int]], list[int]]] = {}
 
     @classmethod
-    def build(cls, data: bytes) -> CompactPositions | None:
-        try:
-            doc = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return None
-        return cls(data, doc) if orjson.dumps(doc) == data else None
+    def build(cls, data: bytes, doc: Any = None, written: bytes | None = None) -> CompactPositions | None:
+        """Positions in ``data``, or None when it is not compact JSON. ``doc``, when given, is its parse (not
+        parsed again) and ``written`` its ``orjson.dumps`` (not written again)."""
+        if doc is None:
+            try:
+                doc = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                return None
+        if written is None:
+            try:
+                written = orjson.dumps(doc)
+            except (TypeError, orjson.JSONEncodeError):
+                return None
+        return cls(data, doc) if written == data else None
 
-    def _members(self, node: Any, start: int) -> list[tuple[int, int]]:
-        """(member offset, value offset) of every member of ``node``, which starts at byte ``start``."""
+    def _member(self, node: Any, start: int, index: int) -> tuple[int, int]:
+        """(member offset, value offset) of member ``index`` of ``node``, which starts at byte ``start``; the
+        members before it are measured once (on first need, only as far as needed) and kept."""
         cached = self._starts.get(id(node))
-        if cached is not None and cached[0] is node:
-            return cached[1]
-        out: list[tuple[int, int]] = []
-        pos = start + 1
+        if cached is None or cached[0] is not node:
+            cached = self._starts[id(node)] = (node, [], [start + 1])
+        out, after = cached[1], cached[2]
+        if index < len(out):
+            return out[index]
         dumps = orjson.dumps
+        pos = after[0]  # where the next unmeasured member starts
         if isinstance(node, dict):
-            for key, value in node.items():
+            for key, value in list(node.items())[len(out) : index + 1]:
                 value_at = pos + len(dumps(key)) + 1
                 out.append((pos, value_at))
                 pos = value_at + len(dumps(value)) + 1
         else:
-            for value in node:
+            for value in node[len(out) : index + 1]:
                 out.append((pos, pos))
                 pos += len(dumps(value)) + 1
-        self._starts[id(node)] = (node, out)
-        return out
+        after[0] = pos
+        return out[index]
 
     def offset(self, segments: Sequence[str | int]) -> int:
         """Byte offset of ``segments``, else of its deepest existing ancestor."""
@@ -234,7 +245,7 @@ class CompactPositions:
                 index = seg
             else:
                 break
-            best, start = self._members(node, start)[index]
+            best, start = self._member(node, start, index)
             node = node[seg]
         return best
 

@@ -156,7 +156,11 @@ def _parse(unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
         message = exc.msg if hasattr(exc, "msg") else str(exc)
         emitter.add("DA0010", f"malformed JSON: {message}", line=line + unit.line - 1, column=column)
         return None
-    for dup in duplicate_keys(unit.data, doc):
+    try:
+        written_back: bytes | None = orjson.dumps(doc)  # once, for the repeated keys and the positions of findings
+    except (TypeError, orjson.JSONEncodeError):
+        written_back = None
+    for dup in duplicate_keys(unit.data, doc, written_back):
         emitter.add(
             "DA0012",
             f"the key {dup.key!r} is repeated in one object; the last value is the one checked",
@@ -166,6 +170,7 @@ def _parse(unit: Unit, emitter: Emitter) -> dict[str, Any] | None:
     if not isinstance(doc, dict):
         emitter.add("DA0011", "the input must be a JSON object (one resource or Bundle)", line=unit.line, column=1)
         return None
+    emitter.document, emitter.written_back = doc, written_back
     if unit.fmt == "logical" or doc.get("recordType") == LOGICAL_RECORD_TYPE:
         return _logical(doc, unit, emitter)
     return doc

@@ -50,6 +50,10 @@ class Emitter:
         self._xml_index: dict[tuple[Any, ...], int] | None = None
         self.json_root: tuple[Any, ...] = ()  # JSON segments of the current record inside the text
         self._compact: CompactPositions | Literal[False] | None = None
+        # The parse of the unit's JSON text and that parse written back by ``orjson.dumps``, when the engine has
+        # them (for the positions of findings; neither is made again).
+        self.document: Any = None
+        self.written_back: bytes | None = None
 
     def add(
         self,
@@ -91,13 +95,13 @@ class Emitter:
         settings = self.settings
         if not settings.enabled(finding.rule_id) or settings.is_suppressed(finding):
             return
-        if finding.line is None and finding.path:
+        line, column = finding.line, finding.column
+        if line is None and finding.path:
             line, column = self.position(parse_path(finding.path))
-            finding = replace(finding, line=line, column=column)
-        if not finding.file:
-            finding = replace(finding, file=self.file)
-        if finding.record is None and self.record is not None:
-            finding = replace(finding, record=self.record)
+        file = finding.file or self.file
+        record = self.record if finding.record is None else finding.record
+        if (line, column, file, record) != (finding.line, finding.column, finding.file, finding.record):
+            finding = replace(finding, line=line, column=column, file=file, record=record)  # one copy for all four
         self.findings.append(finding)
 
     def position(self, segments: tuple[Any, ...]) -> tuple[int | None, int | None]:
@@ -109,7 +113,7 @@ class Emitter:
         if unit.fmt == "bundle":  # the converted Bundle's text is not the file's: the record's source line
             return unit.line, None
         if self._compact is None:
-            self._compact = CompactPositions.build(unit.data) or False
+            self._compact = CompactPositions.build(unit.data, self.document, self.written_back) or False
         if self._compact:  # compact JSON (an NDJSON line): worked out from the parsed value, no scan of the text
             return unit.line, self._compact.column((*self.json_root, *segments))
         if self._text is None:

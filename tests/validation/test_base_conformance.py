@@ -301,7 +301,18 @@ def test_native_invariants_agree_with_fhirpath() -> None:
         {"probabilityRange": {"low": {"value": 1}}},
         {"outcome": {"text": "x"}},
     ]
+    entries = [
+        {"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Patient"}},
+        {"fullUrl": "http://example.org/Patient/1/_history/2", "request": {"method": "GET", "url": "x"}},
+        {"response": {"status": "200"}},
+        {"fullUrl": "urn:uuid:2"},
+        {"fullUrl": "urn:uuid:3", "resource": {}},
+        {"resource": [], "request": [{"method": "GET"}]},
+        {},
+    ]
     cases: list[tuple[str, list[dict[str, Any]], str]] = [
+        ("resource.exists()", entries, ""),
+        ("fullUrl.contains", entries, ""),
         ("entry.all(request", bundles, ""),
         ("entry.all(response", bundles, ""),
         ("(type = 'history')", bundles, ""),

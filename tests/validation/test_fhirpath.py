@@ -459,3 +459,45 @@ def test_other_root_types_are_compiled_on_first_sight() -> None:
     assert fast(None) == [False]
     with pytest.raises(fhirpath.Defer):
         fhirpath.compile("extension.value.ofType(CodeableConcept).exists()", "Patient")({"resourceType": 3})
+
+
+LONG = [{"url": "a", "valueString": "1"}, {"url": "b"}, {"valueString": "x"}, {"url": "a", "valueString": "2"}]
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        None,
+        "text",
+        {"url": "a", "_url": {"extension": []}},
+        {"url": ["a"]},
+        {"url": 3},
+        {"resourceType": "Basic", "url": "a"},
+    ],
+)
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "extension.where(url = 'a').count()",
+        "extension.where(url = 'a').value",
+        "extension.where(url = 'a' and value = '2').count()",
+        "extension.where(url = 'zz').exists()",
+    ],
+)
+def test_where_on_longer_lists_agrees_with_fhirpathpy(expr: str, odd: Any) -> None:
+    """where() over several items gives what fhirpathpy gives, plain or with one unusual item anywhere."""
+    slow = fhirpathpy.compile(expr, models["r4"])
+    fast = fhirpath.with_fallback(fhirpath.compile(expr, "Basic"), slow)
+    for items in (list(LONG), [*LONG, odd], [odd, *LONG]):
+        resource = {"resourceType": "Basic", "extension": items}
+        expected = _outcome(lambda r=resource: slow(copy.deepcopy(r), {}))
+        assert _outcome(lambda r=resource: fast(r, {})) == expected, (expr, items)
+        assert _outcome(lambda r=resource: fast(r, {})) == expected, (expr, items)
+
+
+def test_quick_where_criteria_read_a_choice_element_by_its_type() -> None:
+    """``value = 'text'`` on an extension means valueString (or another value[x]), not a key named value."""
+    resource = {"resourceType": "Basic", "extension": [{"url": "a", "valueString": "2"}, {"url": "a"}]}
+    for expr in ("extension.where(value = '2').count()", "extension.where(url = 'a' and value = '2').count()"):
+        slow = fhirpathpy.compile(expr, models["r4"])
+        assert fhirpath.compile(expr, "Basic")(resource) == slow(resource, {}) == [1]
