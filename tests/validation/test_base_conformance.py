@@ -25,11 +25,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _script_skips() -> dict[str, str]:
     import importlib.util
+    import sys
 
+    scripts = str(ROOT / "scripts")
     spec = importlib.util.spec_from_file_location("build_base_plan", ROOT / "scripts" / "build_base_plan.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, scripts)  # the script imports its sibling build_snapshots
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(scripts)
     return dict(module.SKIPPED_CONSTRAINTS)
 
 
