@@ -154,3 +154,26 @@ def test_a_digest_that_raises_is_a_located_finding_and_the_run_goes_on() -> None
     failures = [f for f in findings if f.rule_id == "DA0900" and "digesting" in f.message]
     assert len(failures) == len(CIN.read_text(encoding="utf-8").splitlines())
     assert seen == []
+
+
+def test_index_rows_kept_on_disk_come_back_per_letter_in_page_order() -> None:
+    from dastandard.htmlreport.report import _IndexRow, _IndexRows, _letter
+
+    names = ["Zoë Ng", "zoe ng", "Émile", "Zoë Ng", "Ava", "ava", "Åsa", "Ava", "3rd", "Zed"]
+    rows = [
+        _IndexRow(name.casefold(), name, f"id {n % 3}", "", "agency", f"p#{n}", n % 2, 0, ("DA1",))
+        for n, name in enumerate(names)
+    ]
+    kept = _IndexRows()
+    try:
+        for row in rows:
+            kept.append(row)
+        letters: dict[str, list[_IndexRow]] = {}
+        for row in rows:
+            letters.setdefault(_letter(row.display), []).append(row)
+        assert kept.counts() == {letter: len(found) for letter, found in letters.items()}
+        for letter, found in letters.items():
+            assert kept.letter(letter) == sorted(found, key=lambda r: (r.key, r.ids))
+        assert kept.letter("Q") == []
+    finally:
+        kept.close()

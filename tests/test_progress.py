@@ -46,3 +46,40 @@ def test_report_and_validate_take_the_same_formats(tmp_path: Path) -> None:
     for args in (["report", "-o", str(tmp_path / "x.html")], ["validate"]):
         bad = CliRunner().invoke(cli, [*args, "--format", "no-such", police])
         assert bad.exit_code == 2 and "cin-census" in bad.output
+
+
+@pytest.mark.parametrize("fmt", ["cin-census", "police-csv", "ndjson"])
+def test_convert_of_one_file_counts_the_bytes_read_against_its_size(fmt: str, tmp_path: Path) -> None:
+    import contextlib
+    from collections.abc import Iterator
+    from typing import Any
+
+    import dastandard
+
+    source = tmp_path / f"in.{'xml' if fmt == 'cin-census' else 'csv' if fmt == 'police-csv' else 'ndjson'}"
+    write_dataset(source, fmt, count=40)
+    calls: list[tuple[int | None, str, str]] = []
+    ticks: list[int] = []
+
+    @contextlib.contextmanager
+    def factory(total: int | None, label: str, unit: str = "") -> Iterator[Any]:
+        calls.append((total, label, unit))
+        yield ticks.append
+
+    target = tmp_path / "out.ndjson"
+    result = dastandard.convert(source, target, to="ndjson", jobs=1, progress=factory)
+    assert result.ok
+    size = source.stat().st_size
+    assert calls == [(size, source.name, "bytes")]  # a known total: the bar is determinate
+    assert ticks and all(n > 0 for n in ticks)
+    assert sum(ticks) <= size
+    assert len(ticks) <= sum(1 for line in target.read_bytes().splitlines() if line.strip())
+
+
+def test_convert_tells_how_many_came_in_and_went_out(tmp_path: Path) -> None:
+    source = tmp_path / "in.xml"
+    write_dataset(source, "cin-census", count=3)
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "ndjson", "-o", str(tmp_path / "out.ndjson")])
+    assert result.exit_code == 0, result.output
+    assert "3 children in, 3 case Bundles out" in result.output
+    assert "converting" not in result.output  # not a terminal: no progress

@@ -22,19 +22,29 @@ def wanted(flag: bool | None) -> bool:
 
 
 @contextlib.contextmanager
-def progress(enabled: bool, text: str, total: int | None = None, **fields: Any) -> Iterator[Advance | None]:
+def progress(
+    enabled: bool, text: str, total: int | None = None, *, unit: str = "", **fields: Any
+) -> Iterator[Advance | None]:
     """A progress display whose description is ``text`` (a rich template: ``{task.completed}``,
-    ``{task.fields[name]}`` for ``fields``), or None when not ``enabled``."""
+    ``{task.fields[name]}`` for ``fields``), or None when not ``enabled``. ``unit="bytes"`` shows the done and
+    total amounts as sizes (``12.3/50.0 MB``)."""
     if not enabled:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
+    amount = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
     columns: list[Any] = (
-        [TextColumn(text), BarColumn(), MofNCompleteColumn()]
-        if total is not None
-        else [SpinnerColumn(), TextColumn(text)]
+        [TextColumn(text), BarColumn(), amount] if total is not None else [SpinnerColumn(), TextColumn(text)]
     )
     with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=total, **fields)

@@ -28,9 +28,9 @@ from dastandard.limits import Limits
 
 
 @contextlib.contextmanager
-def _rich_progress(total: int | None, label: str) -> Iterator[Tick | None]:
-    with show_progress(True, label, total) as advance:
-        yield None if advance is None else (lambda: advance())
+def _rich_progress(total: int | None, label: str, unit: str = "") -> Iterator[Tick | None]:
+    with show_progress(True, label, total, unit=unit) as advance:
+        yield None if advance is None else (lambda n=1: advance(n))
 
 
 def _emit_report(reports: list[ConversionReport], report_fmt: str, report_file: Path | None, to_stderr: bool) -> None:

@@ -49,10 +49,12 @@ from dastandard.tempfiles import temp_beside
 
 STDIO = "-"
 
-Tick = Callable[[], None]
-ProgressFactory = Callable[[int | None, str], AbstractContextManager[Tick | None]]
-"""``progress(total, label)``: a context giving a callable to call once per record (one input) or file (a folder),
-or None for no progress display. ``total`` is None when unknown."""
+Tick = Callable[..., None]
+ProgressFactory = Callable[..., AbstractContextManager[Tick | None]]
+"""``progress(total, label)``: a context giving a callable to call once per record (one input read as a stream) or
+file (a folder), or None for no progress display; ``total`` is None when unknown. For one input file the total is
+its size and the call is ``progress(size, label, unit="bytes")``: the callable is then given the number of bytes read
+since its last call, once per record."""
 
 # The status a run ends with when several inputs failed differently: the first of these that occurred.
 _STATUS_ORDER = (
@@ -265,16 +267,21 @@ def convert_stream(
     return Outcome(report)
 
 
-def convert_file(src: str, dst: str, opts: Options, tick: Callable[[], None] | None = None) -> Outcome:
+def convert_file(
+    src: str, dst: str, opts: Options, tick: Callable[..., None] | None = None, *, by_bytes: bool = False
+) -> Outcome:
     """Convert ``src`` into a temporary file beside ``dst`` (returned in ``Outcome.temp`` on success only).
 
-    ``tick`` is called once per record written, for a progress bar in a single process.
+    ``tick`` is called once per record written, for a progress bar in a single process: with no argument, or with
+    ``by_bytes`` the number of bytes of ``src`` read since its last call.
     """
     src_path, dst_path = Path(src), Path(dst)
     try:
         source = src_path.open("rb")
     except OSError as exc:
         return Outcome(ConversionReport(source=src), errors.INPUT_UNREADABLE, f"cannot read {src}: {exc.strerror}")
+    if tick is not None and by_bytes:
+        tick = _bytes_read(source, tick)
     temp = ""
     try:
         dst_path.parent.mkdir(parents=True, exist_ok=True)
@@ -388,8 +395,25 @@ class ConversionResult:
         return self.status == errors.OK
 
 
+def _bytes_read(source: Any, advance: Callable[[int], None]) -> Callable[[], None]:
+    """A per-record tick that gives ``advance`` the bytes of ``source`` read since the last record."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        try:
+            position = source.tell()
+        except (OSError, ValueError):
+            return
+        if position > done:
+            advance(position - done)
+            done = position
+
+    return tick
+
+
 @contextlib.contextmanager
-def _no_progress(total: int | None, label: str) -> Iterator[Tick | None]:
+def _no_progress(total: int | None, label: str, unit: str = "") -> Iterator[Tick | None]:
     yield None
 
 
@@ -441,9 +465,18 @@ def convert(
         errors.fatal(
             f"{target_text} is a folder; give a file name (a folder output needs a folder INPUT)", errors.USAGE
         )
-    with show(None, src.name) as tick:
-        outcome = convert_file(str(src), str(dst), opts, tick)
+    size = _file_size(src)
+    with show(None, src.name) if size is None else show(size, src.name, unit="bytes") as tick:
+        outcome = convert_file(str(src), str(dst), opts, tick, by_bytes=size is not None)
     return _finish([outcome], [dst])
+
+
+def _file_size(path: Path) -> int | None:
+    """The size of a regular file (the total of a progress bar in bytes read), else None."""
+    try:
+        return path.stat().st_size if path.is_file() else None
+    except OSError:
+        return None
 
 
 def _is_special(target: Path) -> bool:

@@ -1,9 +1,10 @@
 """The data-quality report: ``write_report(inputs, out)`` validates ``inputs`` and writes a set of static pages.
 
 The findings are streamed from the validation engine with a ``RecordDigest`` of every record made beside the
-checks, so nothing is read twice and memory stays bounded: the run keeps counters, one short row per child for
-the index, and the findings of one record at a time. Child pages are written as the records go by, in files of
-``CHILDREN_PER_PAGE`` children each; the index pages are written at the end.
+checks, so nothing is read twice and memory stays bounded: the run keeps counters and the findings of one record at
+a time; the short row per child for the index goes to a temporary database on disk and is read back one index
+letter at a time. Child pages are written as the records go by, in files of ``CHILDREN_PER_PAGE`` children each;
+the index pages are written at the end.
 
 Layout: ``out`` ending in ``.html`` is the index page and the other pages go to ``<stem>-pages/`` beside it; any
 other ``out`` is a folder that receives ``index.html`` and ``pages/``. Every page is self-contained (inline CSS
@@ -17,6 +18,8 @@ be written raises ``OSError`` for the command to map to its exit code.
 from __future__ import annotations
 
 import json
+import pickle
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -132,7 +135,7 @@ class _Builder:
         self.summary = ReportSummary()
         self.all_persons = {"children": Completeness(), "adults": Completeness()}
         self.by_agency: dict[str, Completeness] = {}
-        self.rows: list[_IndexRow] = []
+        self.rows = _IndexRows()
         self.worst: list[_IndexRow] = []
         self.return_findings: list[Finding] = []
         self.other_findings: list[Finding] = []
@@ -254,15 +257,13 @@ class _Builder:
     def finish(self, index: Path) -> None:
         self.flush_record()
         self.write_chunk()
-        letters: dict[str, list[_IndexRow]] = {}
-        for row in self.rows:
-            letters.setdefault(_letter(row.display), []).append(row)
+        counts = self.rows.counts()
         order = [*(chr(c) for c in range(ord("A"), ord("Z") + 1)), "other"]
-        letter_pages = [(letter, f"index-{letter}.html", len(letters.get(letter, []))) for letter in order]
+        letter_pages = [(letter, f"index-{letter}.html", counts.get(letter, 0)) for letter in order]
         for letter, name, count in letter_pages:
             if not count:
                 continue
-            rows = sorted(letters[letter], key=lambda r: (r.key, r.ids))
+            rows = self.rows.letter(letter)
             (self.pages / name).write_text(
                 render(
                     "report_letter.html.j2",
@@ -312,6 +313,38 @@ class _Builder:
             ),
             encoding="utf-8",
         )
+
+
+class _IndexRows:
+    """The index rows of every child, kept in a private temporary SQLite database on disk (deleted when closed),
+    not in memory: a report on a large return has one per child. Read back one index letter at a time, sorted by
+    name and ids, ties in arrival order (SQLite compares text as UTF-8 bytes, which is code point order, as Python
+    does)."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")
+        self._db.execute("CREATE TABLE row (letter TEXT, key TEXT, ids TEXT, seq INTEGER PRIMARY KEY, data BLOB)")
+
+    def append(self, row: _IndexRow) -> None:
+        data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
+        self._db.execute(
+            "INSERT INTO row (letter, key, ids, data) VALUES (?, ?, ?, ?)",
+            (_letter(row.display), row.key, row.ids, data),
+        )
+
+    def counts(self) -> dict[str, int]:
+        """The number of rows per index letter."""
+        return {
+            str(letter): int(n) for letter, n in self._db.execute("SELECT letter, count(*) FROM row GROUP BY letter")
+        }
+
+    def letter(self, letter: str) -> list[_IndexRow]:
+        """The rows of one index letter, in the order its page lists them."""
+        found = self._db.execute("SELECT data FROM row WHERE letter = ? ORDER BY key, ids, seq", (letter,))
+        return [pickle.loads(data) for (data,) in found]
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def _worst(rows: list[_IndexRow]) -> list[_IndexRow]:
@@ -370,8 +403,11 @@ def write_report(
             on_record()
 
     files: list[str] = []
-    for finding in run(list(inputs), settings, input_format, max(1, jobs), files, digest_record, on_digest):
-        builder.on_finding(finding)
-    builder.summary.files = list(dict.fromkeys(files))
-    builder.finish(index)
+    try:
+        for finding in run(list(inputs), settings, input_format, max(1, jobs), files, digest_record, on_digest):
+            builder.on_finding(finding)
+        builder.summary.files = list(dict.fromkeys(files))
+        builder.finish(index)
+    finally:
+        builder.rows.close()
     return builder.summary

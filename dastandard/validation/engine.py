@@ -457,10 +457,14 @@ def _results(
                 emitter.add("DA0900", f"internal error in the return checks: {type(exc).__name__}: {exc}")
                 yield from emitter.findings
     if checks is not None:
+        # Passed on one at a time: a large return can have more return-level findings than fit in memory.
         emitter = Emitter(settings, None, "", None)
         try:
             for finding in checks.finish():
                 emitter.external(finding)
+                if emitter.findings:
+                    yield from emitter.findings
+                    emitter.findings.clear()
         except Exception as exc:
             emitter.add("DA0900", f"internal error in the return checks: {type(exc).__name__}: {exc}")
         yield from emitter.findings

@@ -304,7 +304,9 @@ class _Compiled:
 
 # Remembered extension results: (url, serialized extension) -> issues as (rule, path below the extension, message).
 _Remembered = tuple[tuple[str, tuple[Any, ...], str], ...]
-_REMEMBER_LIMIT = 50_000
+# Bounded by the bytes of the serialized extensions (the keys), not their number: an extension may be large, and
+# unique values (dates, identifiers) never repeat, so a full table is cleared and refilled with what recurs.
+_REMEMBER_BYTES = 4 * 1024 * 1024
 
 
 class ProfileChecker:
@@ -339,6 +341,7 @@ class ProfileChecker:
         self.profiles = _Compiled(self, {u: sd for u, sd in sds.items() if not _is_extension(sd)})
         self.extensions = _Compiled(self, {u: sd for u, sd in sds.items() if _is_extension(sd)})
         self.remembered: dict[tuple[str, bytes], _Remembered] = {}
+        self.remembered_bytes = 0
         self.context_ok: dict[tuple[tuple[str, ...], str], bool] = {}
         self._errors: dict[str, str] = {}
         # Profiles every resource of a matching type is checked against, claimed or not (validate --profile).
@@ -967,8 +970,10 @@ class _Context:
             if ipath[:depth] != path:
                 key = None  # an issue outside the extension: do not remember
         if key is not None:
-            if len(checker.remembered) >= _REMEMBER_LIMIT:
+            if checker.remembered_bytes >= _REMEMBER_BYTES:
                 checker.remembered.clear()
+                checker.remembered_bytes = 0
+            checker.remembered_bytes += len(key[1])
             checker.remembered[key] = tuple((rule, ipath[depth:], message) for rule, ipath, message, _ in out[before:])
 
     def _context_ok(self, contexts: tuple[str, ...], context: str) -> bool:
