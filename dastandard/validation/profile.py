@@ -24,7 +24,6 @@ from dastandard.model.fragments import as_list
 from dastandard.validation import packages
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
-_UPPER = re.compile(r"[A-Z]")
 # Extensions whose definitions are published where receivers find them (the FHIR core and its terminology, UK
 # Core, NHS England) or that are examples (example.org, example.com, example.net): when not shipped they are
 # reported as not checked (DA2010); any other unknown extension is an error (DA2009), as in the HL7 validator.
@@ -157,6 +156,9 @@ class Node:
         default=(), repr=False, compare=False
     )
     where: str = field(default="", repr=False, compare=False)  # its place in messages: ``Patient.identifier:nhs``
+    # Nothing but cardinality to check (no value checks, no slices): counting its values is enough.
+    simple: bool = field(default=False, repr=False, compare=False)
+    min_count: int = field(default=0, repr=False, compare=False)
 
     def seal(self, where: str) -> None:
         """Derive the hot-path fields of this node and all below it (after the last ``_apply``)."""
@@ -181,6 +183,8 @@ class Node:
             or self.children
         )
         self.url_table = self._compile_url_slices()
+        self.simple = not self.checks_values and not self.slice_nodes
+        self.min_count = self.min or 0
         if self.pattern is not None:
             self.pattern_match = _matcher(self.pattern)
         self.slice_tests = tuple((name, node, self._slice_tests(node)) for name, node in self.slices.items())
@@ -339,6 +343,8 @@ class ProfileChecker:
         self.profiles = _Compiled(self, {u: sd for u, sd in sds.items() if not _is_extension(sd)})
         self.extensions = _Compiled(self, {u: sd for u, sd in sds.items() if _is_extension(sd)})
         self.remembered: dict[tuple[str, bytes], _Remembered] = {}
+        # (binding, element, codes) -> the binding's issues as (rule, message); see ``_Context.binding``.
+        self.bindings: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
         self.context_ok: dict[tuple[tuple[str, ...], str], bool] = {}
         self._errors: dict[str, str] = {}
         # Profiles every resource of a matching type is checked against, claimed or not (validate --profile).
@@ -514,8 +520,10 @@ class _Context:
     # The resource being checked, its label and its FHIRPath environment (set by ``resource``).
     res: dict[str, Any] = field(default_factory=dict)
     label: str = ""
-    env: dict[str, Any] = field(default_factory=dict)
+    env: dict[str, Any] | None = None
     invariants_on: bool = True
+    # (allowed targets, id of a resource of the record) -> whether the resource is one of them
+    conforms: dict[tuple[tuple[str, ...], int], bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.invariants_on = self.settings.enabled("DA2014") or self.settings.enabled("DA2015")
@@ -637,7 +645,7 @@ class _Context:
     def resource(self, res: dict[str, Any], path: tuple[Any, ...]) -> None:
         label = self.label = resource_label(res)
         self.res = res
-        self.env = {**ENVIRONMENT, "resource": res, "rootResource": self.record}
+        self.env = None  # made when an invariant is first run on this resource
         checker = self.checker
         meta = res.get("meta")
         profiles = meta.get("profile") if isinstance(meta, dict) else None
@@ -737,7 +745,18 @@ class _Context:
                             self.node(child, [(None, (*path, child.under))], path)
                         elif not child.quiet:
                             self.node(child, [], path)
-                    elif type(raw) is list:
+                        continue
+                    if child.simple:  # cardinality only: nothing to do unless the count may be wrong
+                        limit = child.max_count
+                        if type(raw) is list:
+                            size = len(raw)
+                            if (limit is None or size <= limit) and (
+                                child.min_count == 0 or (size >= child.min_count and None not in raw)
+                            ):
+                                continue
+                        elif (limit is None or limit >= 1) and child.min_count <= 1:
+                            continue
+                    if type(raw) is list:
                         key = child.name
                         self.node(
                             child, [(item, (*path, key, i)) for i, item in enumerate(raw) if item is not None], path
@@ -748,7 +767,10 @@ class _Context:
     def choice(self, child: Node, value: dict[str, Any], path: tuple[Any, ...]) -> None:
         """A choice element (``value[x]``) of ``value``: the types present, then the node's checks on them."""
         stem = child.stem or ""
-        keys = [k for k in value if k.startswith(stem) and _UPPER.match(k, len(stem))]
+        size = len(stem)
+        keys = [k for k in value if k.startswith(stem) and "A" <= k[size : size + 1] <= "Z"]  # stem + [A-Z]
+        if not keys and child.quiet:
+            return
         if child.types:
             allowed = child.allowed
             for key in keys:
@@ -814,7 +836,12 @@ class _Context:
         expansion = self.checker.valuesets.get(url)
         if expansion is None:
             return True
-        for system, code in _codings(value):
+        return self._in_expansion(url, expansion, _codings(value))
+
+    def _in_expansion(
+        self, url: str, expansion: frozenset[tuple[str, str]], codings: list[tuple[str | None, str]]
+    ) -> bool:
+        for system, code in codings:
             if (system, code) in expansion or (system, "*") in expansion:
                 return True
             if system is None and code in self.checker.valueset_codes(url, expansion):
@@ -840,6 +867,26 @@ class _Context:
                 message = f"{where}: no code provided, and a code {need} from the value set {url}"
                 self.issue("DA2005" if required else "DA2006", path, message, label)
             return
+        # What a binding says depends on nothing but the codes: worked out once per binding, element and codes.
+        key = (binding, where, *codings)
+        found = checker.bindings.get(key)
+        if found is None:
+            if len(checker.bindings) >= _REMEMBER_LIMIT:
+                checker.bindings.clear()
+            found = checker.bindings[key] = self._binding_issues(strength, url, expansion, codings, where)
+        for rule, message in found:
+            self.issue(rule, path, message, label)
+
+    def _binding_issues(
+        self,
+        strength: str,
+        url: str,
+        expansion: frozenset[tuple[str, str]],
+        codings: list[tuple[str | None, str]],
+        where: str,
+    ) -> tuple[tuple[str, str], ...]:
+        checker = self.checker
+        issues: list[tuple[str, str]] = []
         known_systems = checker.valueset_systems(url, expansion)
         for system, _code in codings:
             if (
@@ -848,31 +895,33 @@ class _Context:
                 and system not in checker.external_cs
                 and (system not in known_systems)
             ):
-                self.issue(
-                    "DA2008",
-                    path,
-                    f"{where}: code system {system} is unknown (not shipped, not listed as external)",
-                    label,
+                issues.append(
+                    ("DA2008", f"{where}: code system {system} is unknown (not shipped, not listed as external)")
                 )
-        if self.in_valueset(url, value):
-            return
+        if self._in_expansion(url, expansion, codings):
+            return tuple(issues)
         rule = {"required": "DA2005", "extensible": "DA2006", "preferred": "DA2007"}[strength]
         shown = ", ".join(f"{s}#{c}" if s else str(c) for s, c in codings[:3])
-        self.issue(rule, path, f"{where}: {shown} is not in the {strength} value set {url}", label)
+        issues.append((rule, f"{where}: {shown} is not in the {strength} value set {url}"))
+        return tuple(issues)
 
     def target(self, targets: tuple[str, ...], ref: str, path: tuple[Any, ...]) -> None:
         found = self._context_resolve(ref, self.res)
         if found is None:
             return
         rtype = found.get("resourceType")
-        checker = self.checker
-        ok = False
-        for target in targets:
-            profile = checker.profiles.get(target)
-            ttype = profile.type if profile else target.rsplit("/", 1)[-1]
-            if ttype in ("Resource", rtype) and (profile is None or _claims(found, target)):
-                ok = True
-                break
+        key = (targets, id(found))  # the record's resources live as long as this context
+        ok = self.conforms.get(key)
+        if ok is None:
+            checker = self.checker
+            ok = False
+            for target in targets:
+                profile = checker.profiles.get(target)
+                ttype = profile.type if profile else target.rsplit("/", 1)[-1]
+                if ttype in ("Resource", rtype) and (profile is None or _claims(found, target)):
+                    ok = True
+                    break
+            self.conforms[key] = ok
         if not ok:
             names = ", ".join(t.rsplit("/", 1)[-1] for t in targets)
             self.issue(
@@ -903,7 +952,10 @@ class _Context:
             self.issue("DA2016", path, f"invariant {key} cannot be compiled: {compiled}", label)
             return
         try:
-            result = compiled(value, self.env)
+            env = self.env
+            if env is None:
+                env = self.env = {**ENVIRONMENT, "resource": self.res, "rootResource": self.record}
+            result = compiled(value, env)
         except Exception as exc:
             self.issue("DA2016", path, f"invariant {key} could not be evaluated: {type(exc).__name__}: {exc}", label)
             return
