@@ -122,7 +122,7 @@ _XHTML_FORBIDDEN = frozenset(
 _SliceTest = tuple[str, tuple[str, ...], Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """Constraints on one element of a profile (or extension), with its children and slices."""
 
@@ -159,6 +159,9 @@ class Node:
     # Nothing but cardinality to check (no value checks, no slices): counting its values is enough.
     simple: bool = field(default=False, repr=False, compare=False)
     min_count: int = field(default=0, repr=False, compare=False)
+    # Its checks of an object value read nothing but the value (no reference targets, no invariants below it):
+    # their issues for a given content are remembered and replayed (see ``_Context.values``).
+    memo: bool = field(default=False, repr=False, compare=False)
 
     def seal(self, where: str) -> None:
         """Derive the hot-path fields of this node and all below it (after the last ``_apply``)."""
@@ -185,6 +188,7 @@ class Node:
         self.url_table = self._compile_url_slices()
         self.simple = not self.checks_values and not self.slice_nodes
         self.min_count = self.min or 0
+        self.memo = bool(self.children) and _self_contained(self)
         if self.pattern is not None:
             self.pattern_match = _matcher(self.pattern)
         self.slice_tests = tuple((name, node, self._slice_tests(node)) for name, node in self.slices.items())
@@ -345,6 +349,8 @@ class ProfileChecker:
         self.remembered: dict[tuple[str, bytes], _Remembered] = {}
         # (binding, element, codes) -> the binding's issues as (rule, message); see ``_Context.binding``.
         self.bindings: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
+        # (id of a node, serialized object value) -> its issues as (rule, path below the value, message)
+        self.remembered_values: dict[tuple[int, bytes], _Remembered] = {}
         self.context_ok: dict[tuple[tuple[str, ...], str], bool] = {}
         self._errors: dict[str, str] = {}
         # Profiles every resource of a matching type is checked against, claimed or not (validate --profile).
@@ -509,7 +515,7 @@ class ProfileChecker:
             ctx.resource(resource, path)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Context:
     checker: ProfileChecker
     out: list[Issue]
@@ -718,6 +724,41 @@ class _Context:
 
     def values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
         """The checks on each value of ``node``: fixed, pattern, binding, targets, invariants, children."""
+        if node.memo:
+            self.remembered_values(node, items)
+        else:
+            self.checked_values(node, items)
+
+    def remembered_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
+        """``checked_values`` for a node whose checks read nothing but the value: an object's issues are worked
+        out once per node and content (serialized), and replayed below the value's path."""
+        remembered = self.checker.remembered_values
+        out = self.out
+        for item in items:
+            value, path = item
+            if type(value) is not dict:
+                self.checked_values(node, [item])
+                continue
+            try:
+                key = (id(node), orjson.dumps(value))
+            except (TypeError, orjson.JSONEncodeError):
+                self.checked_values(node, [item])  # not plain JSON data (e.g. an integer beyond 64 bits)
+                continue
+            known = remembered.get(key)
+            if known is not None:
+                if known:
+                    label = self.label
+                    out.extend((rule, (*path, *below), message, label) for rule, below, message in known)
+                continue
+            before = len(out)
+            self.checked_values(node, [item])
+            depth = len(path)
+            if all(issue[1][:depth] == path for issue in out[before:]):
+                if len(remembered) >= _REMEMBER_LIMIT:
+                    remembered.clear()
+                remembered[key] = tuple((rule, ipath[depth:], message) for rule, ipath, message, _ in out[before:])
+
+    def checked_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
         fixed, pattern, binding, targets = node.fixed, node.pattern, node.binding, node.target_profiles
         constraints, children = node.constraints, node.child_nodes
         for value, path in items:
