@@ -71,6 +71,11 @@ def resource_label(resource: Any) -> str:
     return f"{rtype}/{rid}" if isinstance(rid, str) else rtype
 
 
+# (resource type, path of an extension's holder below the resource) -> ``ResourceFacts.context``; bounded.
+_CONTEXTS: dict[tuple[Any, tuple[Any, ...]], str] = {}
+_CONTEXTS_LIMIT = 50_000
+
+
 class ResourceFacts:
     """What the structure walk saw inside one resource (nested resources have their own), for the profile layer.
 
@@ -104,6 +109,19 @@ class ResourceFacts:
     def context(self, path: tuple[Any, ...]) -> str:
         """The element an extension at ``path`` sits on, as ``Type.element.element`` (indexes and ``_`` dropped;
         a run of extension steps counts as one ``extension``)."""
+        key = (self.resource.get("resourceType"), path[len(self.path) : -2])
+        try:
+            return _CONTEXTS[key]
+        except KeyError:
+            pass
+        except TypeError:  # a resourceType that is not a string (reported by the structure layer)
+            return self._context(path)
+        if len(_CONTEXTS) >= _CONTEXTS_LIMIT:
+            _CONTEXTS.clear()
+        found = _CONTEXTS[key] = self._context(path)
+        return found
+
+    def _context(self, path: tuple[Any, ...]) -> str:
         steps = [str(self.resource.get("resourceType"))]
         previous = ""
         for segment in path[len(self.path) : -2]:
