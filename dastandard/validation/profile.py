@@ -162,6 +162,9 @@ class Node:
     # Its checks of an object value read nothing but the value (no reference targets, no invariants below it):
     # their issues for a given content are remembered and replayed (see ``_Context.values``).
     memo: bool = field(default=False, repr=False, compare=False)
+    own: bool = field(default=False, repr=False, compare=False)  # fixed, pattern, binding, targets or invariants
+    # One value is within its cardinality: a single value goes straight to the value checks and slicing.
+    one_fits: bool = field(default=False, repr=False, compare=False)
 
     def seal(self, where: str) -> None:
         """Derive the hot-path fields of this node and all below it (after the last ``_apply``)."""
@@ -189,6 +192,14 @@ class Node:
         self.simple = not self.checks_values and not self.slice_nodes
         self.min_count = self.min or 0
         self.memo = bool(self.children) and _self_contained(self)
+        self.own = bool(
+            self.fixed is not None
+            or self.pattern is not None
+            or self.binding is not None
+            or self.target_profiles
+            or self.constraints
+        )
+        self.one_fits = self.min_count <= 1 and (self.max_count is None or self.max_count >= 1)
         if self.pattern is not None:
             self.pattern_match = _matcher(self.pattern)
         self.slice_tests = tuple((name, node, self._slice_tests(node)) for name, node in self.slices.items())
@@ -761,19 +772,22 @@ class _Context:
     def checked_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
         fixed, pattern, binding, targets = node.fixed, node.pattern, node.binding, node.target_profiles
         constraints, children = node.constraints, node.child_nodes
+        own = node.own
         for value, path in items:
             if value is None:
                 continue
-            if fixed is not None and value != fixed:
-                self.issue("DA2004", path, f"{node.where}: value must be exactly {_short(fixed)}", self.label)
-            if pattern is not None and not node.pattern_match(value):
-                self.issue("DA2004", path, f"{node.where}: value must match the pattern {_short(pattern)}", self.label)
-            if binding is not None:
-                self.binding(binding, value, path, node.where)
-            if targets and type(value) is dict and type(value.get("reference")) is str:
-                self.target(targets, value["reference"], path)
-            for key, severity, human, compiled in constraints:
-                self.invariant(key, severity, human, compiled, value, path)
+            if own:
+                if fixed is not None and value != fixed:
+                    self.issue("DA2004", path, f"{node.where}: value must be exactly {_short(fixed)}", self.label)
+                if pattern is not None and not node.pattern_match(value):
+                    message = f"{node.where}: value must match the pattern {_short(pattern)}"
+                    self.issue("DA2004", path, message, self.label)
+                if binding is not None:
+                    self.binding(binding, value, path, node.where)
+                if targets and type(value) is dict and type(value.get("reference")) is str:
+                    self.target(targets, value["reference"], path)
+                for key, severity, human, compiled in constraints:
+                    self.invariant(key, severity, human, compiled, value, path)
             if children and type(value) is dict:
                 for child in children:
                     if child.stem is not None:
@@ -802,6 +816,12 @@ class _Context:
                         self.node(
                             child, [(item, (*path, key, i)) for i, item in enumerate(raw) if item is not None], path
                         )
+                    elif child.one_fits:  # ``node`` for one value, which its cardinality allows
+                        one = [(raw, (*path, child.name))]
+                        if child.checks_values:
+                            self.values(child, one)
+                        if child.slice_nodes:
+                            self.slicing(child, one, path)
                     else:
                         self.node(child, [(raw, (*path, child.name))], path)
 
