@@ -42,6 +42,9 @@ INVARIANT_ERROR, INVARIANT_WARNING, INVARIANT_BEST_PRACTICE, INVARIANT_NOT_EVALU
 _CONTAINED_ONLY = "contained."
 # The walk of one type: (object, path, issues, facts).
 Walker = Callable[[dict[str, Any], list[Any], list[Issue], "ResourceFacts"], None]
+# A type's walk is generated once this many of its objects have been met (generating costs about a millisecond a
+# type, more than a small file's walk through the general code saves).
+_GENERATE_AFTER = 64
 # Types with at most this many JSON names find a key's check by comparing names; larger ones through an index.
 _CHAIN = 8
 
@@ -146,6 +149,7 @@ class StructureChecker:
         self.required = plan.required
         # The walk of each type met so far, generated on first use, and the namespace the walks share.
         self._walkers: dict[tuple[str, bool], Walker] = {}
+        self._uses: dict[tuple[str, bool], int] = {}  # objects of each type walked before it is generated
         self._namespace: dict[str, Any] = {
             "_local_reference": _local_reference,
             "_attachment": _attachment,
@@ -280,8 +284,55 @@ class StructureChecker:
     ) -> None:
         walker = self._walkers.get((type_name, is_resource))
         if walker is None:
+            key = (type_name, is_resource)
+            uses = self._uses[key] = self._uses.get(key, 0) + 1
+            if uses < _GENERATE_AFTER:
+                self._general(obj, type_name, is_resource, path, out, facts)
+                return
             walker = self._walker(type_name, is_resource)
         walker(obj, path, out, facts)
+
+    def _general(
+        self,
+        obj: dict[str, Any],
+        type_name: str,
+        is_resource: bool,
+        path: list[Any],
+        out: list[Issue],
+        facts: ResourceFacts,
+    ) -> None:
+        """The walk of one object of a type not generated yet: what the generated walk does, key by key."""
+        elements = self.types.get(type_name)
+        if elements is None:
+            return
+        label = facts.label
+        if type_name in self.constrained and (type_name != "Reference" or _local_reference(obj)):
+            facts.invariants.append((obj, tuple(path), type_name))
+            if type_name == "Attachment" and "data" in obj:
+                _attachment(obj, path, out, label)
+        if is_resource and "contained" in obj:
+            _contained_ids(obj.get("contained"), path, out, label)
+        if not obj or (is_resource and len(obj) == 1 and type_name != "Parameters"):  # Parameters may be empty
+            out.append(("DA1006", tuple(path), "an object must have some content", label))
+            if not obj:
+                return
+        seen_choice: dict[str, str] = {}
+        for key, value in obj.items():
+            edef = elements.get(key)
+            if edef is not None and edef.choice is not None:
+                other = seen_choice.get(edef.choice)
+                if other is not None:
+                    path.append(key)
+                    message = f"only one {edef.choice}[x] is allowed; {other} is also present"
+                    out.append(("DA1008", tuple(path), message, label))
+                    path.pop()
+                seen_choice[edef.choice] = key
+            self._key(obj, key, value, edef, type_name, is_resource, path, out, facts)
+        for name in self.required.get(type_name, ()):
+            if name not in obj and ("_" + name) not in obj:
+                path.append(name)
+                out.append(("DA1004", tuple(path), f"{type_name}.{name} is required (min 1)", label))
+                path.pop()
 
     def _walker(self, type_name: str, is_resource: bool) -> Walker:
         """The generated walk of one type (made on first use; see ``_generate``)."""
@@ -452,10 +503,10 @@ class StructureChecker:
         ]
 
     def _stub(self, type_name: str) -> Walker:
-        """Stands for a type's walk until it is first needed (types refer to each other)."""
+        """Stands for a type's walk until it is generated (types refer to each other)."""
 
         def stub(obj: dict[str, Any], path: list[Any], out: list[Issue], facts: ResourceFacts) -> None:
-            self._walker(type_name, False)(obj, path, out, facts)
+            self._object(obj, type_name, path, out, facts)
 
         return stub
 
