@@ -162,6 +162,10 @@ class Node:
     # Its checks of an object value read nothing but the value (no reference targets, no invariants below it):
     # their issues for a given content are remembered and replayed (see ``_Context.values``).
     memo: bool = field(default=False, repr=False, compare=False)
+    # How often its remembered values were found and not found; a node whose values seldom repeat (identifiers,
+    # whole entries) stops being remembered, as serializing them costs more than it saves and holds memory.
+    memo_hits: int = field(default=0, repr=False, compare=False)
+    memo_misses: int = field(default=0, repr=False, compare=False)
     own: bool = field(default=False, repr=False, compare=False)  # fixed, pattern, binding, targets or invariants
     # One value is within its cardinality: a single value goes straight to the value checks and slicing.
     one_fits: bool = field(default=False, repr=False, compare=False)
@@ -324,6 +328,11 @@ class _Compiled:
 # Remembered extension results: (url, serialized extension) -> issues as (rule, path below the extension, message).
 _Remembered = tuple[tuple[str, tuple[Any, ...], str], ...]
 _REMEMBER_LIMIT = 50_000
+# Values remembered by ``_Context.remembered_values``: at most this many, each at most this long serialized (larger
+# ones are checked every time), so that the memory they hold stays within about 20 MB.
+_MEMO_LIMIT = 20_000
+_MEMO_BYTES = 1024
+_MEMO_TRIAL = 32  # values not found before a node whose values are found less often stops being remembered
 
 
 class ProfileChecker:
@@ -382,6 +391,7 @@ class ProfileChecker:
             self._errors[url] = str(exc)
             return None
         profile.root.seal(url.rsplit("/", 1)[-1] if profile.type == "Extension" else profile.type)
+        profile.root.memo = False  # a whole resource is met once; a whole extension is remembered by ``extension``
         profile.self_contained = profile.type == "Extension" and _self_contained(profile.root)
         return profile
 
@@ -751,21 +761,28 @@ class _Context:
                 self.checked_values(node, [item])
                 continue
             try:
-                key = (id(node), orjson.dumps(value))
+                content = orjson.dumps(value)
             except (TypeError, orjson.JSONEncodeError):
-                self.checked_values(node, [item])  # not plain JSON data (e.g. an integer beyond 64 bits)
+                content = b""  # not plain JSON data (e.g. an integer beyond 64 bits): checked every time
+            if not content or len(content) > _MEMO_BYTES:
+                self.checked_values(node, [item])
                 continue
+            key = (id(node), content)
             known = remembered.get(key)
             if known is not None:
+                node.memo_hits += 1
                 if known:
                     label = self.label
                     out.extend((rule, (*path, *below), message, label) for rule, below, message in known)
                 continue
+            node.memo_misses += 1
+            if node.memo_misses >= _MEMO_TRIAL and node.memo_misses > node.memo_hits:
+                node.memo = False  # its values seldom repeat
             before = len(out)
             self.checked_values(node, [item])
             depth = len(path)
             if all(issue[1][:depth] == path for issue in out[before:]):
-                if len(remembered) >= _REMEMBER_LIMIT:
+                if len(remembered) >= _MEMO_LIMIT:
                     remembered.clear()
                 remembered[key] = tuple((rule, ipath[depth:], message) for rule, ipath, message, _ in out[before:])
 
