@@ -24,7 +24,6 @@ from dastandard.model.fragments import as_list
 from dastandard.validation import packages
 from dastandard.validation.structure import Issue, ResourceFacts, resource_label, structure_checker
 
-_UPPER = re.compile(r"[A-Z]")
 # Extensions whose definitions are published where receivers find them (the FHIR core and its terminology, UK
 # Core, NHS England) or that are examples (example.org, example.com, example.net): when not shipped they are
 # reported as not checked (DA2010); any other unknown extension is an error (DA2009), as in the HL7 validator.
@@ -123,7 +122,7 @@ _XHTML_FORBIDDEN = frozenset(
 _SliceTest = tuple[str, tuple[str, ...], Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """Constraints on one element of a profile (or extension), with its children and slices."""
 
@@ -157,6 +156,19 @@ class Node:
         default=(), repr=False, compare=False
     )
     where: str = field(default="", repr=False, compare=False)  # its place in messages: ``Patient.identifier:nhs``
+    # Nothing but cardinality to check (no value checks, no slices): counting its values is enough.
+    simple: bool = field(default=False, repr=False, compare=False)
+    min_count: int = field(default=0, repr=False, compare=False)
+    # Its checks of an object value read nothing but the value (no reference targets, no invariants below it):
+    # their issues for a given content are remembered and replayed (see ``_Context.values``).
+    memo: bool = field(default=False, repr=False, compare=False)
+    # How often its remembered values were found and not found; a node whose values seldom repeat (identifiers,
+    # whole entries) stops being remembered, as serializing them costs more than it saves and holds memory.
+    memo_hits: int = field(default=0, repr=False, compare=False)
+    memo_misses: int = field(default=0, repr=False, compare=False)
+    own: bool = field(default=False, repr=False, compare=False)  # fixed, pattern, binding, targets or invariants
+    # One value is within its cardinality: a single value goes straight to the value checks and slicing.
+    one_fits: bool = field(default=False, repr=False, compare=False)
 
     def seal(self, where: str) -> None:
         """Derive the hot-path fields of this node and all below it (after the last ``_apply``)."""
@@ -181,6 +193,17 @@ class Node:
             or self.children
         )
         self.url_table = self._compile_url_slices()
+        self.simple = not self.checks_values and not self.slice_nodes
+        self.min_count = self.min or 0
+        self.memo = bool(self.children) and _self_contained(self)
+        self.own = bool(
+            self.fixed is not None
+            or self.pattern is not None
+            or self.binding is not None
+            or self.target_profiles
+            or self.constraints
+        )
+        self.one_fits = self.min_count <= 1 and (self.max_count is None or self.max_count >= 1)
         if self.pattern is not None:
             self.pattern_match = _matcher(self.pattern)
         self.slice_tests = tuple((name, node, self._slice_tests(node)) for name, node in self.slices.items())
@@ -307,6 +330,12 @@ _Remembered = tuple[tuple[str, tuple[Any, ...], str], ...]
 # Bounded by the bytes of the serialized extensions (the keys), not their number: an extension may be large, and
 # unique values (dates, identifiers) never repeat, so a full table is cleared and refilled with what recurs.
 _REMEMBER_BYTES = 4 * 1024 * 1024
+_REMEMBER_LIMIT = 50_000  # remembered binding outcomes (small keys: binding, element, codes)
+# Values remembered by ``_Context.remembered_values``: at most this many, each at most this long serialized (larger
+# ones are checked every time), so that the memory they hold stays within about 20 MB.
+_MEMO_LIMIT = 20_000
+_MEMO_BYTES = 1024
+_MEMO_TRIAL = 32  # values not found before a node whose values are found less often stops being remembered
 
 
 class ProfileChecker:
@@ -342,6 +371,10 @@ class ProfileChecker:
         self.extensions = _Compiled(self, {u: sd for u, sd in sds.items() if _is_extension(sd)})
         self.remembered: dict[tuple[str, bytes], _Remembered] = {}
         self.remembered_bytes = 0
+        # (binding, element, codes) -> the binding's issues as (rule, message); see ``_Context.binding``.
+        self.bindings: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
+        # (id of a node, serialized object value) -> its issues as (rule, path below the value, message)
+        self.remembered_values: dict[tuple[int, bytes], _Remembered] = {}
         self.context_ok: dict[tuple[tuple[str, ...], str], bool] = {}
         self._errors: dict[str, str] = {}
         # Profiles every resource of a matching type is checked against, claimed or not (validate --profile).
@@ -362,6 +395,7 @@ class ProfileChecker:
             self._errors[url] = str(exc)
             return None
         profile.root.seal(url.rsplit("/", 1)[-1] if profile.type == "Extension" else profile.type)
+        profile.root.memo = False  # a whole resource is met once; a whole extension is remembered by ``extension``
         profile.self_contained = profile.type == "Extension" and _self_contained(profile.root)
         return profile
 
@@ -506,7 +540,7 @@ class ProfileChecker:
             ctx.resource(resource, path)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Context:
     checker: ProfileChecker
     out: list[Issue]
@@ -517,8 +551,10 @@ class _Context:
     # The resource being checked, its label and its FHIRPath environment (set by ``resource``).
     res: dict[str, Any] = field(default_factory=dict)
     label: str = ""
-    env: dict[str, Any] = field(default_factory=dict)
+    env: dict[str, Any] | None = None
     invariants_on: bool = True
+    # (allowed targets, id of a resource of the record) -> whether the resource is one of them
+    conforms: dict[tuple[tuple[str, ...], int], bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.invariants_on = self.settings.enabled("DA2014") or self.settings.enabled("DA2015")
@@ -640,7 +676,7 @@ class _Context:
     def resource(self, res: dict[str, Any], path: tuple[Any, ...]) -> None:
         label = self.label = resource_label(res)
         self.res = res
-        self.env = {**ENVIRONMENT, "resource": res, "rootResource": self.record}
+        self.env = None  # made when an invariant is first run on this resource
         checker = self.checker
         meta = res.get("meta")
         profiles = meta.get("profile") if isinstance(meta, dict) else None
@@ -713,21 +749,66 @@ class _Context:
 
     def values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
         """The checks on each value of ``node``: fixed, pattern, binding, targets, invariants, children."""
+        if node.memo:
+            self.remembered_values(node, items)
+        else:
+            self.checked_values(node, items)
+
+    def remembered_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
+        """``checked_values`` for a node whose checks read nothing but the value: an object's issues are worked
+        out once per node and content (serialized), and replayed below the value's path."""
+        remembered = self.checker.remembered_values
+        out = self.out
+        for item in items:
+            value, path = item
+            if type(value) is not dict:
+                self.checked_values(node, [item])
+                continue
+            try:
+                content = orjson.dumps(value)
+            except (TypeError, orjson.JSONEncodeError):
+                content = b""  # not plain JSON data (e.g. an integer beyond 64 bits): checked every time
+            if not content or len(content) > _MEMO_BYTES:
+                self.checked_values(node, [item])
+                continue
+            key = (id(node), content)
+            known = remembered.get(key)
+            if known is not None:
+                node.memo_hits += 1
+                if known:
+                    label = self.label
+                    out.extend((rule, (*path, *below), message, label) for rule, below, message in known)
+                continue
+            node.memo_misses += 1
+            if node.memo_misses >= _MEMO_TRIAL and node.memo_misses > node.memo_hits:
+                node.memo = False  # its values seldom repeat
+            before = len(out)
+            self.checked_values(node, [item])
+            depth = len(path)
+            if all(issue[1][:depth] == path for issue in out[before:]):
+                if len(remembered) >= _MEMO_LIMIT:
+                    remembered.clear()
+                remembered[key] = tuple((rule, ipath[depth:], message) for rule, ipath, message, _ in out[before:])
+
+    def checked_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
         fixed, pattern, binding, targets = node.fixed, node.pattern, node.binding, node.target_profiles
         constraints, children = node.constraints, node.child_nodes
+        own = node.own
         for value, path in items:
             if value is None:
                 continue
-            if fixed is not None and value != fixed:
-                self.issue("DA2004", path, f"{node.where}: value must be exactly {_short(fixed)}", self.label)
-            if pattern is not None and not node.pattern_match(value):
-                self.issue("DA2004", path, f"{node.where}: value must match the pattern {_short(pattern)}", self.label)
-            if binding is not None:
-                self.binding(binding, value, path, node.where)
-            if targets and type(value) is dict and type(value.get("reference")) is str:
-                self.target(targets, value["reference"], path)
-            for key, severity, human, compiled in constraints:
-                self.invariant(key, severity, human, compiled, value, path)
+            if own:
+                if fixed is not None and value != fixed:
+                    self.issue("DA2004", path, f"{node.where}: value must be exactly {_short(fixed)}", self.label)
+                if pattern is not None and not node.pattern_match(value):
+                    message = f"{node.where}: value must match the pattern {_short(pattern)}"
+                    self.issue("DA2004", path, message, self.label)
+                if binding is not None:
+                    self.binding(binding, value, path, node.where)
+                if targets and type(value) is dict and type(value.get("reference")) is str:
+                    self.target(targets, value["reference"], path)
+                for key, severity, human, compiled in constraints:
+                    self.invariant(key, severity, human, compiled, value, path)
             if children and type(value) is dict:
                 for child in children:
                     if child.stem is not None:
@@ -740,18 +821,38 @@ class _Context:
                             self.node(child, [(None, (*path, child.under))], path)
                         elif not child.quiet:
                             self.node(child, [], path)
-                    elif type(raw) is list:
+                        continue
+                    if child.simple:  # cardinality only: nothing to do unless the count may be wrong
+                        limit = child.max_count
+                        if type(raw) is list:
+                            size = len(raw)
+                            if (limit is None or size <= limit) and (
+                                child.min_count == 0 or (size >= child.min_count and None not in raw)
+                            ):
+                                continue
+                        elif (limit is None or limit >= 1) and child.min_count <= 1:
+                            continue
+                    if type(raw) is list:
                         key = child.name
                         self.node(
                             child, [(item, (*path, key, i)) for i, item in enumerate(raw) if item is not None], path
                         )
+                    elif child.one_fits:  # ``node`` for one value, which its cardinality allows
+                        one = [(raw, (*path, child.name))]
+                        if child.checks_values:
+                            self.values(child, one)
+                        if child.slice_nodes:
+                            self.slicing(child, one, path)
                     else:
                         self.node(child, [(raw, (*path, child.name))], path)
 
     def choice(self, child: Node, value: dict[str, Any], path: tuple[Any, ...]) -> None:
         """A choice element (``value[x]``) of ``value``: the types present, then the node's checks on them."""
         stem = child.stem or ""
-        keys = [k for k in value if k.startswith(stem) and _UPPER.match(k, len(stem))]
+        size = len(stem)
+        keys = [k for k in value if k.startswith(stem) and "A" <= k[size : size + 1] <= "Z"]  # stem + [A-Z]
+        if not keys and child.quiet:
+            return
         if child.types:
             allowed = child.allowed
             for key in keys:
@@ -817,7 +918,12 @@ class _Context:
         expansion = self.checker.valuesets.get(url)
         if expansion is None:
             return True
-        for system, code in _codings(value):
+        return self._in_expansion(url, expansion, _codings(value))
+
+    def _in_expansion(
+        self, url: str, expansion: frozenset[tuple[str, str]], codings: list[tuple[str | None, str]]
+    ) -> bool:
+        for system, code in codings:
             if (system, code) in expansion or (system, "*") in expansion:
                 return True
             if system is None and code in self.checker.valueset_codes(url, expansion):
@@ -843,6 +949,26 @@ class _Context:
                 message = f"{where}: no code provided, and a code {need} from the value set {url}"
                 self.issue("DA2005" if required else "DA2006", path, message, label)
             return
+        # What a binding says depends on nothing but the codes: worked out once per binding, element and codes.
+        key = (binding, where, *codings)
+        found = checker.bindings.get(key)
+        if found is None:
+            if len(checker.bindings) >= _REMEMBER_LIMIT:
+                checker.bindings.clear()
+            found = checker.bindings[key] = self._binding_issues(strength, url, expansion, codings, where)
+        for rule, message in found:
+            self.issue(rule, path, message, label)
+
+    def _binding_issues(
+        self,
+        strength: str,
+        url: str,
+        expansion: frozenset[tuple[str, str]],
+        codings: list[tuple[str | None, str]],
+        where: str,
+    ) -> tuple[tuple[str, str], ...]:
+        checker = self.checker
+        issues: list[tuple[str, str]] = []
         known_systems = checker.valueset_systems(url, expansion)
         for system, _code in codings:
             if (
@@ -851,31 +977,33 @@ class _Context:
                 and system not in checker.external_cs
                 and (system not in known_systems)
             ):
-                self.issue(
-                    "DA2008",
-                    path,
-                    f"{where}: code system {system} is unknown (not shipped, not listed as external)",
-                    label,
+                issues.append(
+                    ("DA2008", f"{where}: code system {system} is unknown (not shipped, not listed as external)")
                 )
-        if self.in_valueset(url, value):
-            return
+        if self._in_expansion(url, expansion, codings):
+            return tuple(issues)
         rule = {"required": "DA2005", "extensible": "DA2006", "preferred": "DA2007"}[strength]
         shown = ", ".join(f"{s}#{c}" if s else str(c) for s, c in codings[:3])
-        self.issue(rule, path, f"{where}: {shown} is not in the {strength} value set {url}", label)
+        issues.append((rule, f"{where}: {shown} is not in the {strength} value set {url}"))
+        return tuple(issues)
 
     def target(self, targets: tuple[str, ...], ref: str, path: tuple[Any, ...]) -> None:
         found = self._context_resolve(ref, self.res)
         if found is None:
             return
         rtype = found.get("resourceType")
-        checker = self.checker
-        ok = False
-        for target in targets:
-            profile = checker.profiles.get(target)
-            ttype = profile.type if profile else target.rsplit("/", 1)[-1]
-            if ttype in ("Resource", rtype) and (profile is None or _claims(found, target)):
-                ok = True
-                break
+        key = (targets, id(found))  # the record's resources live as long as this context
+        ok = self.conforms.get(key)
+        if ok is None:
+            checker = self.checker
+            ok = False
+            for target in targets:
+                profile = checker.profiles.get(target)
+                ttype = profile.type if profile else target.rsplit("/", 1)[-1]
+                if ttype in ("Resource", rtype) and (profile is None or _claims(found, target)):
+                    ok = True
+                    break
+            self.conforms[key] = ok
         if not ok:
             names = ", ".join(t.rsplit("/", 1)[-1] for t in targets)
             self.issue(
@@ -906,7 +1034,10 @@ class _Context:
             self.issue("DA2016", path, f"invariant {key} cannot be compiled: {compiled}", label)
             return
         try:
-            result = compiled(value, self.env)
+            env = self.env
+            if env is None:
+                env = self.env = {**ENVIRONMENT, "resource": self.res, "rootResource": self.record}
+            result = compiled(value, env)
         except Exception as exc:
             self.issue("DA2016", path, f"invariant {key} could not be evaluated: {type(exc).__name__}: {exc}", label)
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -40,7 +40,13 @@ INVARIANT_ERROR, INVARIANT_WARNING, INVARIANT_BEST_PRACTICE, INVARIANT_NOT_EVALU
 )
 # Invariants that only say something about contained resources: run only where ``contained`` is present.
 _CONTAINED_ONLY = "contained."
-_UNSEEN: Any = object()  # a type the walk has not met yet
+# The walk of one type: (object, path, issues, facts).
+Walker = Callable[[dict[str, Any], list[Any], list[Issue], "ResourceFacts"], None]
+# A type's walk is generated once this many of its objects have been met (generating costs about a millisecond a
+# type, more than a small file's walk through the general code saves).
+_GENERATE_AFTER = 64
+# Types with at most this many JSON names find a key's check by comparing names; larger ones through an index.
+_CHAIN = 8
 
 # A compiled core invariant: key, rule id, human text, evaluator (or a message when it cannot be compiled), and the
 # element that must be present for it to be run (None: always run).
@@ -66,6 +72,11 @@ def resource_label(resource: Any) -> str:
         return ""
     rid = resource.get("id")
     return f"{rtype}/{rid}" if isinstance(rid, str) else rtype
+
+
+# (resource type, path of an extension's holder below the resource) -> ``ResourceFacts.context``; bounded.
+_CONTEXTS: dict[tuple[Any, tuple[Any, ...]], str] = {}
+_CONTEXTS_LIMIT = 50_000
 
 
 class ResourceFacts:
@@ -101,6 +112,19 @@ class ResourceFacts:
     def context(self, path: tuple[Any, ...]) -> str:
         """The element an extension at ``path`` sits on, as ``Type.element.element`` (indexes and ``_`` dropped;
         a run of extension steps counts as one ``extension``)."""
+        key = (self.resource.get("resourceType"), path[len(self.path) : -2])
+        try:
+            return _CONTEXTS[key]
+        except KeyError:
+            pass
+        except TypeError:  # a resourceType that is not a string (reported by the structure layer)
+            return self._context(path)
+        if len(_CONTEXTS) >= _CONTEXTS_LIMIT:
+            _CONTEXTS.clear()
+        found = _CONTEXTS[key] = self._context(path)
+        return found
+
+    def _context(self, path: tuple[Any, ...]) -> str:
         steps = [str(self.resource.get("resourceType"))]
         previous = ""
         for segment in path[len(self.path) : -2]:
@@ -123,9 +147,18 @@ class StructureChecker:
         self.plan = plan
         self.types = plan.types
         self.required = plan.required
-        # The elements of the types met so far, in a plain dict for the walk (the plan makes each type on first use).
-        self._elements: dict[str, Mapping[str, ElementDef] | None] = {}
-        self._required: dict[str, tuple[str, ...]] = {}
+        # The walk of each type met so far, generated on first use, and the namespace the walks share.
+        self._walkers: dict[tuple[str, bool], Walker] = {}
+        self._uses: dict[tuple[str, bool], int] = {}  # objects of each type walked before it is generated
+        self._namespace: dict[str, Any] = {
+            "_local_reference": _local_reference,
+            "_attachment": _attachment,
+            "_contained_ids": _contained_ids,
+            "_key": self._key,
+            "_item": self._item,
+            "_coded_binding": self._coded_binding,
+            "_good": _good,
+        }
         self.resources = plan.resources
         self.valuesets = plan.valuesets
         self.primitives = plan.primitives
@@ -249,9 +282,27 @@ class StructureChecker:
         facts: ResourceFacts,
         is_resource: bool = False,
     ) -> None:
-        elements = self._elements.get(type_name, _UNSEEN)
-        if elements is _UNSEEN:
-            elements = self._elements[type_name] = self.types.get(type_name)
+        walker = self._walkers.get((type_name, is_resource))
+        if walker is None:
+            key = (type_name, is_resource)
+            uses = self._uses[key] = self._uses.get(key, 0) + 1
+            if uses < _GENERATE_AFTER:
+                self._general(obj, type_name, is_resource, path, out, facts)
+                return
+            walker = self._walker(type_name, is_resource)
+        walker(obj, path, out, facts)
+
+    def _general(
+        self,
+        obj: dict[str, Any],
+        type_name: str,
+        is_resource: bool,
+        path: list[Any],
+        out: list[Issue],
+        facts: ResourceFacts,
+    ) -> None:
+        """The walk of one object of a type not generated yet: what the generated walk does, key by key."""
+        elements = self.types.get(type_name)
         if elements is None:
             return
         label = facts.label
@@ -265,106 +316,296 @@ class StructureChecker:
             out.append(("DA1006", tuple(path), "an object must have some content", label))
             if not obj:
                 return
-        seen_choice: dict[str, str] | None = None
-        check_value, check_primitive = self._value, self._primitive
+        seen_choice: dict[str, str] = {}
         for key, value in obj.items():
             edef = elements.get(key)
-            if edef is None:
-                if key == "resourceType" and is_resource:
-                    continue
-                if key[:1] == "_":
-                    base = elements.get(key[1:])
-                    if base is not None and base.primitive:
-                        self._primitive_extension(obj, key, base, value, path, out, facts)
-                        continue
-                path.append(key)
-                out.append(("DA1002", tuple(path), f"unknown element {key!r} in {type_name}", label))
-                path.pop()
-                continue
-            if edef.choice is not None:
-                if seen_choice is None:
-                    seen_choice = {}
+            if edef is not None and edef.choice is not None:
                 other = seen_choice.get(edef.choice)
                 if other is not None:
                     path.append(key)
-                    out.append(
-                        ("DA1008", tuple(path), f"only one {edef.choice}[x] is allowed; {other} is also present", label)
-                    )
+                    message = f"only one {edef.choice}[x] is allowed; {other} is also present"
+                    out.append(("DA1008", tuple(path), message, label))
                     path.pop()
                 seen_choice[edef.choice] = key
-            if edef.text and type(value) is str and value and not edef.many:  # the commonest case, in place
-                pattern, codes = edef.pattern, edef.codes
-                if (pattern is None or pattern.fullmatch(value)) and (codes is None or value in codes):
-                    if edef.scan and ("<" in value or len(value) > _LONG):
-                        path.append(key)
-                        _scan_text(value, path, out, label)
-                        path.pop()
-                    elif edef.mark == MARK_REFERENCE:
-                        facts.references.append((value, (*path, key)))
-                    elif edef.mark == MARK_NARRATIVE:
-                        facts.extras.append((value, (*path, key)))
-                    continue
-            path.append(key)
-            if value is None:
-                if not (edef.primitive and ("_" + key) in obj):
-                    out.append(("DA1006", tuple(path), "null is not allowed in FHIR JSON", label))
-            elif edef.many:
-                if type(value) is not list:
-                    out.append(("DA1003", tuple(path), f"{key} repeats: it must be a JSON array", label))
-                    self._value(value, edef, path, out, facts)
-                elif not value:
-                    out.append(("DA1006", tuple(path), "an array must not be empty", label))
-                else:
-                    has_ext = edef.primitive and ("_" + key) in obj
-                    extras = facts.extras if edef.mark == MARK_EXTENSION else None
-                    for index, item in enumerate(value):
-                        path.append(index)
-                        if item is None:
-                            if not has_ext:
-                                out.append(("DA1006", tuple(path), "null is not allowed in FHIR JSON", label))
-                        elif edef.primitive:
-                            if not (
-                                edef.text
-                                and type(item) is str
-                                and item
-                                and (edef.pattern is None or edef.pattern.fullmatch(item))
-                                and (edef.codes is None or item in edef.codes)
-                                and not (edef.scan and ("<" in item or len(item) > _LONG))
-                            ):
-                                check_primitive(item, edef, path, out, label)
-                        elif type(item) is dict and not edef.resource:
-                            if extras is not None:
-                                extras.append((item, tuple(path)))
-                            self._object(item, edef.type, path, out, facts)
-                            if edef.binding is not None:
-                                self._coded_binding(item, edef, path, out, label)
-                        else:
-                            check_value(item, edef, path, out, facts)
-                        path.pop()
-            elif type(value) is list:
-                out.append(("DA1003", tuple(path), f"{key} does not repeat: it must not be an array", label))
-            elif edef.primitive:
-                check_primitive(value, edef, path, out, label)
-                if edef.mark and type(value) is str:
-                    if edef.mark == MARK_REFERENCE:
-                        facts.references.append((value, tuple(path)))
-                    elif edef.mark == MARK_NARRATIVE:
-                        facts.extras.append((value, tuple(path)))
-            elif type(value) is dict and not edef.resource:
-                self._object(value, edef.type, path, out, facts)
-                if edef.binding is not None:
-                    self._coded_binding(value, edef, path, out, label)
-            else:
-                check_value(value, edef, path, out, facts)
-            path.pop()
-        required = self._required.get(type_name)
-        if required is None:
-            required = self._required[type_name] = self.required.get(type_name, ())
-        for name in required:
+            self._key(obj, key, value, edef, type_name, is_resource, path, out, facts)
+        for name in self.required.get(type_name, ()):
             if name not in obj and ("_" + name) not in obj:
                 path.append(name)
                 out.append(("DA1004", tuple(path), f"{type_name}.{name} is required (min 1)", label))
                 path.pop()
+
+    def _walker(self, type_name: str, is_resource: bool) -> Walker:
+        """The generated walk of one type (made on first use; see ``_generate``)."""
+        found = self._walkers.get((type_name, is_resource))
+        if found is None:
+            elements = self.types.get(type_name)
+            found = _nothing if elements is None else self._generate(type_name, is_resource, elements)
+            self._walkers[(type_name, is_resource)] = found
+            self._namespace[_walker_name(type_name, is_resource)] = found
+        return found
+
+    def _generate(self, type_name: str, is_resource: bool, elements: Mapping[str, ElementDef]) -> Walker:
+        """Python source for the walk of one type, compiled once per process.
+
+        The source checks each key with the element's common case inlined (a non-empty string matching its pattern,
+        a boolean, an object of a known type walked by that type's own function, a list of them) and hands anything
+        else to ``_key``, the general check of one key; so the findings are those of the general check alone.
+        """
+        ns = self._namespace
+        consts: dict[int, str] = {}
+
+        def const(value: Any) -> str:
+            name = consts.get(id(value))
+            if name is None:
+                name = consts[id(value)] = f"k{len(ns)}_{len(consts)}"
+                ns[name] = value
+            return name
+
+        def walker_of(sub: str) -> str:
+            name = _walker_name(sub, False)
+            if name not in ns:
+                ns[name] = self._stub(sub)
+            return name
+
+        elements_name = const(elements)
+        src = ["def walk(obj, path, out, facts):"]
+        add = src.append
+        if type_name in self.constrained:
+            if type_name == "Reference":
+                add("    if _local_reference(obj):")
+                add(f"        facts.invariants.append((obj, tuple(path), {type_name!r}))")
+            else:
+                add(f"    facts.invariants.append((obj, tuple(path), {type_name!r}))")
+            if type_name == "Attachment":
+                add('    if "data" in obj:')
+                add("        _attachment(obj, path, out, facts.label)")
+        if is_resource:
+            add('    if "contained" in obj:')
+            add('        _contained_ids(obj.get("contained"), path, out, facts.label)')
+        if is_resource and type_name != "Parameters":  # Parameters may be empty
+            add("    if not obj or len(obj) == 1:")
+        else:
+            add("    if not obj:")
+        add('        out.append(("DA1006", tuple(path), "an object must have some content", facts.label))')
+        add("        if not obj:")
+        add("            return")
+        stems = sorted({edef.choice for edef in elements.values() if edef.choice is not None})
+        for index, _stem in enumerate(stems):
+            add(f"    c{index} = None")
+        add("    for key, value in obj.items():")
+        leaves: list[tuple[str, list[str]]] = []
+        for key, edef in elements.items():
+            body: list[str] = []
+            if edef.choice is not None:
+                var = f"c{stems.index(edef.choice)}"
+                body += [
+                    f"if {var} is not None:",
+                    "    path.append(key)",
+                    f'    out.append(("DA1008", tuple(path), f"only one {edef.choice}[x] is allowed; {{{var}}} '
+                    f'is also present", facts.label))',
+                    "    path.pop()",
+                    f"{var} = key",
+                ]
+            body += self._fast(key, edef, const, walker_of)
+            leaves.append((key, body))
+        if is_resource:
+            leaves.append(("resourceType", ["continue"]))
+        indent = "        "
+        if len(leaves) <= _CHAIN:
+            for number, (key, body) in enumerate(leaves):
+                add(f"{indent}{'if' if number == 0 else 'elif'} key == {key!r}:")
+                src.extend(f"{indent}    {line}" for line in body or ["pass"])
+        else:
+            index_name = const({key: number for number, (key, _) in enumerate(leaves)})
+            add(f"{indent}k = {index_name}.get(key, -1)")
+            add(f"{indent}if k >= 0:")
+            _tree(src, indent + "    ", leaves, 0, len(leaves))
+        add(f"{indent}_key(obj, key, value, {elements_name}.get(key), {type_name!r}, {is_resource}, path, out, facts)")
+        for name in self.required.get(type_name, ()):
+            add(f"    if {name!r} not in obj and {'_' + name!r} not in obj:")
+            add(f"        path.append({name!r})")
+            message = f"{type_name}.{name} is required (min 1)"
+            add(f'        out.append(("DA1004", tuple(path), {message!r}, facts.label))')
+            add("        path.pop()")
+        code = compile("\n".join(src) + "\n", f"<structure walk of {type_name}>", "exec")
+        local: dict[str, Any] = {}
+        exec(code, ns, local)
+        walker: Walker = local["walk"]
+        return walker
+
+    def _fast(
+        self, key: str, edef: ElementDef, const: Callable[[Any], str], walker_of: Callable[[str], str]
+    ) -> list[str]:
+        """The inlined common case of one element (lines ending in ``continue``); [] when there is none."""
+        if edef.resource:
+            return []
+        if edef.primitive:
+            if edef.many:
+                if not edef.text or edef.mark:
+                    return []
+                return [
+                    "if type(value) is list and value:",
+                    "    for item in value:",
+                    f"        if not ({_text_test('item', edef, const)}):",
+                    "            break",
+                    "    else:",
+                    "        continue",
+                ]
+            if edef.text:
+                lines = [f"if {_text_test('value', edef, const)}:"]
+                if edef.mark == MARK_REFERENCE:
+                    lines.append("    facts.references.append((value, (*path, key)))")
+                elif edef.mark == MARK_NARRATIVE:
+                    lines.append("    facts.extras.append((value, (*path, key)))")
+                return [*lines, "    continue"]
+            kind = self.primitives[edef.type].json
+            if kind == "boolean":
+                test = "type(value) is bool"
+            elif kind == "integer":
+                low = {"positiveInt": 1, "unsignedInt": 0}.get(edef.type, _INT32[0])
+                test = f"type(value) is int and {low} <= value <= {_INT32[1]}"
+            elif kind == "number":
+                test = "type(value) is int or type(value) is float"
+            else:
+                return []
+            return [f"if {test}:", "    continue"]
+        walk = walker_of(edef.type)
+        binding = (
+            [f"    _coded_binding(value, {const(edef)}, path, out, facts.label)"] if edef.binding is not None else []
+        )
+        if not edef.many:
+            return [
+                "if type(value) is dict:",
+                "    path.append(key)",
+                f"    {walk}(value, path, out, facts)",
+                *binding,
+                "    path.pop()",
+                "    continue",
+            ]
+        extras = ["            facts.extras.append((item, tuple(path)))"] if edef.mark == MARK_EXTENSION else []
+        item_binding = [f"    {line}" for line in binding]
+        return [
+            "if type(value) is list and value:",
+            "    path.append(key)",
+            "    i = 0",
+            "    for item in value:",
+            "        path.append(i)",
+            "        if type(item) is dict:",
+            *extras,
+            f"            {walk}(item, path, out, facts)",
+            *[line.replace("value,", "item,", 1) for line in item_binding],
+            "        else:",
+            f"            _item(item, {const(edef)}, False, path, out, facts)",
+            "        path.pop()",
+            "        i += 1",
+            "    path.pop()",
+            "    continue",
+        ]
+
+    def _stub(self, type_name: str) -> Walker:
+        """Stands for a type's walk until it is generated (types refer to each other)."""
+
+        def stub(obj: dict[str, Any], path: list[Any], out: list[Issue], facts: ResourceFacts) -> None:
+            self._object(obj, type_name, path, out, facts)
+
+        return stub
+
+    def _key(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        value: Any,
+        edef: ElementDef | None,
+        type_name: str,
+        is_resource: bool,
+        path: list[Any],
+        out: list[Issue],
+        facts: ResourceFacts,
+    ) -> None:
+        """The general check of one key of an object (its choice group already checked)."""
+        label = facts.label
+        if edef is None:
+            if key == "resourceType" and is_resource:
+                return
+            if key[:1] == "_":
+                base = self.types[type_name].get(key[1:])
+                if base is not None and base.primitive:
+                    self._primitive_extension(obj, key, base, value, path, out, facts)
+                    return
+            path.append(key)
+            out.append(("DA1002", tuple(path), f"unknown element {key!r} in {type_name}", label))
+            path.pop()
+            return
+        if edef.text and type(value) is str and value and not edef.many:  # the commonest case, in place
+            pattern, codes = edef.pattern, edef.codes
+            if (pattern is None or pattern.fullmatch(value)) and (codes is None or value in codes):
+                if edef.scan and ("<" in value or len(value) > _LONG):
+                    path.append(key)
+                    _scan_text(value, path, out, label)
+                    path.pop()
+                elif edef.mark == MARK_REFERENCE:
+                    facts.references.append((value, (*path, key)))
+                elif edef.mark == MARK_NARRATIVE:
+                    facts.extras.append((value, (*path, key)))
+                return
+        path.append(key)
+        if value is None:
+            if not (edef.primitive and ("_" + key) in obj):
+                out.append(("DA1006", tuple(path), "null is not allowed in FHIR JSON", label))
+        elif edef.many:
+            if type(value) is not list:
+                out.append(("DA1003", tuple(path), f"{key} repeats: it must be a JSON array", label))
+                self._value(value, edef, path, out, facts)
+            elif not value:
+                out.append(("DA1006", tuple(path), "an array must not be empty", label))
+            else:
+                has_ext = edef.primitive and ("_" + key) in obj
+                for index, item in enumerate(value):
+                    path.append(index)
+                    self._item(item, edef, has_ext, path, out, facts)
+                    path.pop()
+        elif type(value) is list:
+            out.append(("DA1003", tuple(path), f"{key} does not repeat: it must not be an array", label))
+        elif edef.primitive:
+            self._primitive(value, edef, path, out, label)
+            if edef.mark and type(value) is str:
+                if edef.mark == MARK_REFERENCE:
+                    facts.references.append((value, tuple(path)))
+                elif edef.mark == MARK_NARRATIVE:
+                    facts.extras.append((value, tuple(path)))
+        elif type(value) is dict and not edef.resource:
+            self._object(value, edef.type, path, out, facts)
+            if edef.binding is not None:
+                self._coded_binding(value, edef, path, out, label)
+        else:
+            self._value(value, edef, path, out, facts)
+        path.pop()
+
+    def _item(
+        self, item: Any, edef: ElementDef, has_ext: bool, path: list[Any], out: list[Issue], facts: ResourceFacts
+    ) -> None:
+        """One item of a repeating element (``path`` ends with its index)."""
+        if item is None:
+            if not has_ext:
+                out.append(("DA1006", tuple(path), "null is not allowed in FHIR JSON", facts.label))
+        elif edef.primitive:
+            if not (
+                edef.text
+                and type(item) is str
+                and item
+                and (edef.pattern is None or edef.pattern.fullmatch(item))
+                and (edef.codes is None or item in edef.codes)
+                and not (edef.scan and ("<" in item or len(item) > _LONG))
+            ):
+                self._primitive(item, edef, path, out, facts.label)
+        elif type(item) is dict and not edef.resource:
+            if edef.mark == MARK_EXTENSION:
+                facts.extras.append((item, tuple(path)))
+            self._object(item, edef.type, path, out, facts)
+            if edef.binding is not None:
+                self._coded_binding(item, edef, path, out, facts.label)
+        else:
+            self._value(item, edef, path, out, facts)
 
     def _value(self, value: Any, edef: ElementDef, path: list[Any], out: list[Issue], facts: ResourceFacts) -> None:
         if edef.primitive:
@@ -541,6 +782,59 @@ def _attachment(obj: dict[str, Any], path: list[Any], out: list[Issue], label: s
         expected = base64.b64encode(hashlib.sha1(content).digest()).decode("ascii")
         if "".join(digest.split()) != expected:
             out.append(("DA1018", (*path, "hash"), f"hash is not the SHA-1 of the data (expected {expected})", label))
+
+
+def _nothing(obj: dict[str, Any], path: list[Any], out: list[Issue], facts: ResourceFacts) -> None:
+    """The walk of a type the plan does not describe: nothing to check."""
+
+
+def _walker_name(type_name: str, is_resource: bool) -> str:
+    return "w_" + type_name.replace(".", "__") + ("_r" if is_resource else "")
+
+
+def _text_test(var: str, edef: ElementDef, const: Callable[[Any], str]) -> str:
+    """Source of the test that a JSON-string primitive's value needs nothing more than to be recorded."""
+    test = f"type({var}) is str and {var}"
+    if edef.pattern is not None and (edef.absolute or edef.type in _REPEATED):
+        good = _GOOD.setdefault(edef.pattern.pattern, set())
+        test += f" and ({var} in {const(good)} or _good({const(edef.pattern.fullmatch)}, {const(good)}, {var}))"
+    elif edef.pattern is not None:
+        test += f" and {const(edef.pattern.fullmatch)}({var})"
+    if edef.codes is not None:
+        test += f" and {var} in {const(edef.codes)}"
+    if edef.scan:
+        test += f' and "<" not in {var} and len({var}) <= {_LONG}'
+    return test
+
+
+# Types whose values repeat (codes, code systems, profiles): the values that matched their pattern are remembered,
+# as a set lookup costs less than the match. At most ``_GOOD_LIMIT`` values each, so memory stays bounded.
+_REPEATED = frozenset({"code", "uri", "url", "canonical"})
+_GOOD: dict[str, set[str]] = {}
+_GOOD_LIMIT = 4096
+
+
+def _good(fullmatch: Callable[[str], Any], good: set[str], value: str) -> bool:
+    """Whether ``value`` matches (and remember it when it does)."""
+    if fullmatch(value) is None:
+        return False
+    if len(good) < _GOOD_LIMIT and len(value) <= 256:
+        good.add(value)
+    return True
+
+
+def _tree(src: list[str], indent: str, leaves: list[tuple[str, list[str]]], low: int, high: int) -> None:
+    """Source that runs the leaf numbered ``k`` (``low <= k < high``), by halving the range."""
+    if high - low <= 3:
+        for number in range(low, high):
+            src.append(f"{indent}{'if' if number == low else 'elif'} k == {number}:")
+            src.extend(f"{indent}    {line}" for line in leaves[number][1] or ["pass"])
+        return
+    middle = (low + high) // 2
+    src.append(f"{indent}if k < {middle}:")
+    _tree(src, indent + "    ", leaves, low, middle)
+    src.append(f"{indent}else:")
+    _tree(src, indent + "    ", leaves, middle, high)
 
 
 def _local_reference(reference: dict[str, Any]) -> bool:
