@@ -315,3 +315,24 @@ def test_report_failure_midway_keeps_the_old_output(tmp_path: Path) -> None:
         raise RuntimeError("reporter broke")
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_an_unverified_relationship_reads_as_never_verified() -> None:
+    """A record with no verification date says so in words, not as a date of "never"."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from dastandard.cli import main; main()",
+            "validate",
+            str(root / "examples" / "police-csv" / "notification.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if ": warning DA3405 " in line]
+    assert lines
+    assert all("has never been verified (it is due every 180 days" in line for line in lines)
+    assert not any("verified never" in line for line in done.stdout.splitlines())

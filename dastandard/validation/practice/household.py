@@ -218,6 +218,14 @@ def _verifier_missing(res: object) -> bool:
     )
 
 
+def _verified_phrase(when: str, days: int, ref: object) -> str:
+    """``was last verified 2023-01-02: more than 180 days before 2024-03-03``, or, with no verification date,
+    ``has never been verified (it is due every 180 days; reference date 2024-03-03)``."""
+    if when == "never":
+        return f"has never been verified (it is due every {days} days; reference date {ref})"
+    return f"was last verified {when}: more than {days} days before {ref}"
+
+
 @_rule("DA3404")
 def _household_not_verified(ctx: _Ctx) -> Iterator[Finding]:
     ref = ctx.ref_date("DA3404")
@@ -227,8 +235,7 @@ def _household_not_verified(ctx: _Ctx) -> Iterator[Finding]:
             when = household.verified.isoformat() if household.verified else "never"
             yield ctx.finding(
                 "DA3404",
-                f"Household composition of {_name(ctx, household.entry.key)} was last verified {when}: more than "
-                f"{days} days before {ref}.",
+                f"Household composition of {_name(ctx, household.entry.key)} {_verified_phrase(when, days, ref)}.",
                 household.entry,
                 last_verified=when,
             )
@@ -252,7 +259,7 @@ def _relationship_not_verified(ctx: _Ctx) -> Iterator[Finding]:
             when = rel.verified.isoformat() if rel.verified else "never"
             yield ctx.finding(
                 "DA3405",
-                f"Relationship status {between} was last verified {when}: more than {days} days before {ref}.",
+                f"Relationship status {between} {_verified_phrase(when, days, ref)}.",
                 rel.entry,
                 last_verified=when,
             )
