@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -253,13 +254,16 @@ def _agency_units(label: str, data: bytes, fmt_name: str, settings: Settings) ->
             if entry.kind is Loss.INVALID_INPUT:
                 where = entry.location or entry.source_field
                 what = entry.source_field if entry.source_field and entry.source_field not in where else ""
+                message = entry.message or "not readable"
+                subject, said = _subject_of(message)
+                before = len(emitter.findings)
                 emitter.add(
                     SOURCE_INVALID_RULE,
-                    f"{fmt.name}: {entry.message or 'not readable'}"
-                    + (f" ({what})" if what else "")
-                    + (f" [{where}]" if where else ""),
+                    f"{fmt.name}: {said}" + (f" ({what})" if what else ""),
                     line=lines.line(where),
                 )
+                if len(emitter.findings) > before:  # the rule may be switched off
+                    emitter.findings[-1] = dataclasses.replace(emitter.findings[-1], subject=subject, source=where)
         reported = len(report.entries)
         return emitter.findings
 
@@ -283,6 +287,18 @@ def _agency_units(label: str, data: bytes, fmt_name: str, settings: Settings) ->
         emitter = Emitter(settings, None, label, None)
         emitter.add(SOURCE_INVALID_RULE, f"{fmt.name}: the file holds no record to check", line=1, column=1)
         yield emitter.findings
+
+
+# The readers begin an entry about one person or record with how the source names them ("LAchildID EX0001: ...").
+_SUBJECT_PREFIX = re.compile(r"^((?:LAchildID|UPN|Police person id|Incident|MARAC reference|Referral) [^:]{1,200}): ")
+
+
+def _subject_of(message: str) -> tuple[str, str]:
+    """The subject a reader's message begins with, and the message without it (``("", message)`` if none)."""
+    match = _SUBJECT_PREFIX.match(message)
+    if match is None:
+        return "", message
+    return match.group(1), message[match.end() :]
 
 
 def source_record(bundle: Any) -> str:

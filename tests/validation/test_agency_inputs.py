@@ -72,7 +72,16 @@ def test_unreadable_rows_are_findings_at_their_line(tmp_path: Path) -> None:
     path.write_text("\n".join([rows[0], rows[1], ",".join(cells), *rows[2:]]) + "\n", encoding="utf-8")
     bad = [f for f in findings(path) if f.rule_id == "DA0050"]
     assert [(f.line, f.severity.value) for f in bad] == [(3, "error")]
-    assert 'row 3, column "incident_ref"' in bad[0].message
+    assert bad[0].source == 'row 3, column "incident_ref"'
+    assert "row 3" not in bad[0].message  # said once, as the source location
+
+
+def test_a_source_fault_names_the_child_and_its_xpath_apart_from_the_message() -> None:
+    (upn,) = [f for f in findings(CIN) if f.rule_id == "DA0050" and "UPN" in f.source]
+    assert upn.subject == "LAchildID EX0001"
+    assert upn.source == "/Message/Children/Child[1]/ChildIdentifiers/UPN"
+    assert upn.line == 20
+    assert upn.message.startswith("cin-census: the check letter of UPN should be U")
 
 
 def test_a_csv_no_format_claims_is_undetected_and_says_how_to_name_one(tmp_path: Path) -> None:
