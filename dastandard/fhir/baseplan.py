@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -105,21 +105,25 @@ class BasePlan:
         return name in self.resources or name in ABSTRACT_RESOURCES
 
 
-class _Types(Mapping[str, Mapping[str, ElementDef]]):
-    """Type name -> its elements, each type's ``ElementDef``s made on first use (a run meets a few dozen of the
-    plan's 1,400 types and backbone elements; making them all cost more than checking a small file)."""
+_Made = TypeVar("_Made")
 
-    def __init__(self, raw: Mapping[str, Any], primitives: Mapping[str, Primitive], choice_of: Any, valuesets: Any):
+
+class _MadeOnFirstUse(Mapping[str, _Made]):
+    """Type name -> a value made from the plan's raw entry for that type the first time it is asked for (a run
+    meets a few dozen of the plan's 1,400 types and backbone elements; making them all costs more than checking a
+    small file). Subclasses say how in ``_build``."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
         self._raw = raw
-        self._primitives = primitives
-        self._choice_of = choice_of
-        self._valuesets = valuesets
-        self._made: dict[str, dict[str, ElementDef]] = {}
+        self._made: dict[str, _Made] = {}
 
-    def __getitem__(self, type_name: str) -> dict[str, ElementDef]:
+    def _build(self, type_name: str, raw: Any) -> _Made:
+        raise NotImplementedError
+
+    def __getitem__(self, type_name: str) -> _Made:
         found = self._made.get(type_name)
         if found is None:
-            found = self._made[type_name] = self._make(type_name, self._raw[type_name])
+            found = self._made[type_name] = self._build(type_name, self._raw[type_name])
         return found
 
     def get(self, type_name: str, default: Any = None) -> Any:
@@ -127,7 +131,7 @@ class _Types(Mapping[str, Mapping[str, ElementDef]]):
         if found is None:
             if type_name not in self._raw:
                 return default
-            found = self._made[type_name] = self._make(type_name, self._raw[type_name])
+            found = self._made[type_name] = self._build(type_name, self._raw[type_name])
         return found
 
     def __contains__(self, type_name: object) -> bool:
@@ -139,7 +143,17 @@ class _Types(Mapping[str, Mapping[str, ElementDef]]):
     def __len__(self) -> int:
         return len(self._raw)
 
-    def _make(self, type_name: str, elements: Mapping[str, Any] | str) -> dict[str, ElementDef]:
+
+class _Types(_MadeOnFirstUse[dict[str, ElementDef]]):
+    """Type name -> its elements, each type's ``ElementDef``s made on first use."""
+
+    def __init__(self, raw: Mapping[str, Any], primitives: Mapping[str, Primitive], choice_of: Any, valuesets: Any):
+        super().__init__(raw)
+        self._primitives = primitives
+        self._choice_of = choice_of
+        self._valuesets = valuesets
+
+    def _build(self, type_name: str, elements: Mapping[str, Any] | str) -> dict[str, ElementDef]:
         if isinstance(elements, str):  # the type's JSON text (see ``_load``)
             elements = _parsed_text(elements, "types", type_name)
         primitives, choice_of, valuesets = self._primitives, self._choice_of, self._valuesets
@@ -197,30 +211,14 @@ class _Required(Mapping[str, tuple[str, ...]]):
         return len(self._types)
 
 
-class _Constraints(Mapping[str, Mapping[str, tuple[CoreConstraint, ...]]]):
+class _Constraints(_MadeOnFirstUse[dict[str, tuple[CoreConstraint, ...]]]):
     """Type name -> {element JSON name, or "" -> its core invariants}, each type's placed when first asked for."""
 
     def __init__(self, raw: Mapping[str, Any], choices: Mapping[str, Mapping[str, tuple[str, ...]]]) -> None:
-        self._raw = raw
+        super().__init__(raw)
         self._choices = choices
-        self._made: dict[str, dict[str, tuple[CoreConstraint, ...]]] = {}
 
-    def __getitem__(self, type_name: str) -> dict[str, tuple[CoreConstraint, ...]]:
-        found = self._made.get(type_name)
-        if found is None:
-            found = self._made[type_name] = self._place(type_name, self._raw[type_name])
-        return found
-
-    def __contains__(self, type_name: object) -> bool:
-        return type_name in self._raw
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-    def _place(self, type_name: str, by_element: Mapping[str, Any] | str) -> dict[str, tuple[CoreConstraint, ...]]:
+    def _build(self, type_name: str, by_element: Mapping[str, Any] | str) -> dict[str, tuple[CoreConstraint, ...]]:
         if isinstance(by_element, str):  # the type's JSON text (see ``_load``)
             by_element = _parsed_text(by_element, "constraints", type_name)
         placed: dict[str, tuple[CoreConstraint, ...]] = {}
