@@ -23,7 +23,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,47 @@ class _IndexRow:
     rules: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _FieldView:
+    """One characteristic or key field of a child as its page shows it (attributes, which templates read fastest)."""
+
+    label: str
+    status: str
+    reason: str
+
+
+@lru_cache(maxsize=4096)
+def _field_views(fields: tuple[tuple[str, str, str], ...]) -> tuple[_FieldView, ...]:
+    """The rows of a child's field table; few distinct combinations occur, so each is worked out once."""
+    return tuple(_FieldView(FIELD_LABELS.get(name, name), status, _reason(reason)) for name, status, reason in fields)
+
+
+@dataclass(frozen=True, slots=True)
+class _FindingView:
+    """A finding as the pages list it."""
+
+    rule: str
+    title: str
+    severity: str
+    message: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ChildView:
+    """One child's section on a page of children."""
+
+    anchor: str
+    display: str
+    person: PersonDigest
+    agency: str
+    source: str
+    fields: tuple[_FieldView, ...]
+    own: list[_FindingView]
+    about_record: list[_FindingView]
+    about_record_more: int
+
+
 def _display(person: PersonDigest) -> str:
     if person.name:
         return person.name
@@ -141,7 +182,7 @@ class _Builder:
         self.other_findings: list[Finding] = []
         self.current: RecordDigest | None = None
         self.current_findings: list[Finding] = []
-        self.chunk: list[dict[str, Any]] = []
+        self.chunk: list[_ChildView] = []
         self.chunk_no = 1
 
     # --- streaming --------------------------------------------------------------------------------------------
@@ -218,25 +259,18 @@ class _Builder:
             if len(self.worst) > 10 * WORST_SHOWN:
                 self.worst = _worst(self.worst)
         self.chunk.append(
-            {
-                "anchor": anchor,
-                "display": display,
-                "person": person,
-                "agency": agency,
-                "source": digest.file
+            _ChildView(
+                anchor,
+                display,
+                person,
+                agency,
+                digest.file
                 + (f", {digest.source}" if digest.source else f", record {digest.record}" if digest.record else ""),
-                "fields": [
-                    {
-                        "label": FIELD_LABELS.get(name, name),
-                        "status": status,
-                        "reason": in_sentence(code_label(_DAR_SYSTEM, reason)),
-                    }
-                    for name, status, reason in person.fields
-                ],
-                "own": [_finding_view(f) for f in own],
-                "about_record": [_finding_view(f) for f in about_record[:RECORD_FINDINGS_SHOWN]],
-                "about_record_more": max(0, len(about_record) - RECORD_FINDINGS_SHOWN),
-            }
+                _field_views(person.fields),
+                [_finding_view(f) for f in own],
+                [_finding_view(f) for f in about_record[:RECORD_FINDINGS_SHOWN]],
+                max(0, len(about_record) - RECORD_FINDINGS_SHOWN),
+            )
         )
         if len(self.chunk) >= CHILDREN_PER_PAGE:
             self.write_chunk()
@@ -351,7 +385,7 @@ def _worst(rows: list[_IndexRow]) -> list[_IndexRow]:
     return sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.key))[:WORST_SHOWN]
 
 
-def _finding_view(finding: Finding) -> dict[str, Any]:
+def _finding_view(finding: Finding) -> _FindingView:
     rule = catalog().get(finding.rule_id)
     where = ", ".join(
         part
@@ -363,13 +397,7 @@ def _finding_view(finding: Finding) -> dict[str, Any]:
         )
         if part
     )
-    return {
-        "rule": finding.rule_id,
-        "title": rule.summary if rule else "",
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "where": where,
-    }
+    return _FindingView(finding.rule_id, rule.summary if rule else "", finding.severity.value, finding.message, where)
 
 
 def write_report(
