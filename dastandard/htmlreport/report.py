@@ -27,6 +27,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from dastandard import __version__
 from dastandard._resources import data_path
 from dastandard.catalog import catalog
@@ -48,6 +50,7 @@ from dastandard.validation.engine import run
 __all__ = ["CHILDREN_PER_PAGE", "ReportSummary", "write_report"]
 
 CHILDREN_PER_PAGE = 100
+_ROWS_PER_INSERT = 256
 RECORD_FINDINGS_SHOWN = 50  # findings about a record as a whole listed on each of its children's pages
 RETURN_FINDINGS_SHOWN = 200
 WORST_SHOWN = 20
@@ -117,9 +120,10 @@ class _FieldView:
 
 
 @lru_cache(maxsize=4096)
-def _field_views(fields: tuple[tuple[str, str, str], ...]) -> tuple[_FieldView, ...]:
-    """The rows of a child's field table; few distinct combinations occur, so each is worked out once."""
-    return tuple(_FieldView(FIELD_LABELS.get(name, name), status, _reason(reason)) for name, status, reason in fields)
+def _field_rows(fields: tuple[tuple[str, str, str], ...]) -> Markup:
+    """The rows of a child's field table as HTML; few distinct combinations occur, so each is rendered once."""
+    views = [_FieldView(FIELD_LABELS.get(name, name), status, _reason(reason)) for name, status, reason in fields]
+    return Markup(render("_field_rows.html.j2", fields=views))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +146,7 @@ class _ChildView:
     person: PersonDigest
     agency: str
     source: str
-    fields: tuple[_FieldView, ...]
+    field_rows: Markup  # the rows of the table of characteristics and key fields, escaped
     own: list[_FindingView]
     about_record: list[_FindingView]
     about_record_more: int
@@ -266,7 +270,7 @@ class _Builder:
                 agency,
                 digest.file
                 + (f", {digest.source}" if digest.source else f", record {digest.record}" if digest.record else ""),
-                _field_views(person.fields),
+                _field_rows(person.fields),
                 [_finding_view(f) for f in own],
                 [_finding_view(f) for f in about_record[:RECORD_FINDINGS_SHOWN]],
                 max(0, len(about_record) - RECORD_FINDINGS_SHOWN),
@@ -358,22 +362,29 @@ class _IndexRows:
     def __init__(self) -> None:
         self._db = sqlite3.connect("")
         self._db.execute("CREATE TABLE row (letter TEXT, key TEXT, ids TEXT, seq INTEGER PRIMARY KEY, data BLOB)")
+        self._waiting: list[tuple[str, str, str, bytes]] = []  # inserted a few hundred at a time
 
     def append(self, row: _IndexRow) -> None:
         data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
-        self._db.execute(
-            "INSERT INTO row (letter, key, ids, data) VALUES (?, ?, ?, ?)",
-            (_letter(row.display), row.key, row.ids, data),
-        )
+        self._waiting.append((_letter(row.display), row.key, row.ids, data))
+        if len(self._waiting) >= _ROWS_PER_INSERT:
+            self._insert()
+
+    def _insert(self) -> None:
+        if self._waiting:
+            self._db.executemany("INSERT INTO row (letter, key, ids, data) VALUES (?, ?, ?, ?)", self._waiting)
+            self._waiting = []
 
     def counts(self) -> dict[str, int]:
         """The number of rows per index letter."""
+        self._insert()
         return {
             str(letter): int(n) for letter, n in self._db.execute("SELECT letter, count(*) FROM row GROUP BY letter")
         }
 
     def letter(self, letter: str) -> list[_IndexRow]:
         """The rows of one index letter, in the order its page lists them."""
+        self._insert()
         found = self._db.execute("SELECT data FROM row WHERE letter = ? ORDER BY key, ids, seq", (letter,))
         return [pickle.loads(data) for (data,) in found]
 
