@@ -108,22 +108,25 @@ class Completeness:
     """Recorded / stated absent (by reason) / silent counts of every field, for one group of persons."""
 
     persons: int = 0
-    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    # how many persons have each (field, status, reason); the per-field counts are added up by ``rows``
+    seen: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     def add(self, person: PersonDigest) -> None:
         self.persons += 1
-        for name, status, reason in person.fields:
-            counter = self.counts.setdefault(name, Counter())
-            counter[status] += 1
-            if status == ABSENT:
-                counter[f"{ABSENT}:{reason}"] += 1
+        self.seen.update(person.fields)
 
     def rows(self, fields: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
         """One row per field: its label, and how many persons have it recorded, stated absent (with the reasons
         in words, commonest first) or silent, of ``total``."""
+        counts: dict[str, Counter[str]] = {}
+        for (name, status, reason), n in self.seen.items():
+            counter = counts.setdefault(name, Counter())
+            counter[status] += n
+            if status == ABSENT:
+                counter[f"{ABSENT}:{reason}"] += n
         out = []
         for name, label in fields:
-            counter = self.counts.get(name, Counter())
+            counter = counts.get(name, Counter())
             reasons = sorted(
                 (
                     (in_sentence(code_label(DATA_ABSENT_REASON_SYSTEM, key.split(":", 1)[1])), n)

@@ -23,9 +23,11 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from dastandard import __version__
 from dastandard._resources import data_path
@@ -48,6 +50,7 @@ from dastandard.validation.engine import run
 __all__ = ["CHILDREN_PER_PAGE", "ReportSummary", "write_report"]
 
 CHILDREN_PER_PAGE = 100
+_ROWS_PER_INSERT = 256
 RECORD_FINDINGS_SHOWN = 50  # findings about a record as a whole listed on each of its children's pages
 RETURN_FINDINGS_SHOWN = 200
 WORST_SHOWN = 20
@@ -107,6 +110,48 @@ class _IndexRow:
     rules: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _FieldView:
+    """One characteristic or key field of a child as its page shows it (attributes, which templates read fastest)."""
+
+    label: str
+    status: str
+    reason: str
+
+
+@lru_cache(maxsize=4096)
+def _field_rows(fields: tuple[tuple[str, str, str], ...]) -> Markup:
+    """The rows of a child's field table as HTML; few distinct combinations occur, so each is rendered once."""
+    views = [_FieldView(FIELD_LABELS.get(name, name), status, _reason(reason)) for name, status, reason in fields]
+    return Markup(render("_field_rows.html.j2", fields=views))
+
+
+@dataclass(frozen=True, slots=True)
+class _FindingView:
+    """A finding as the pages list it."""
+
+    rule: str
+    title: str
+    severity: str
+    message: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ChildView:
+    """One child's section on a page of children."""
+
+    anchor: str
+    display: str
+    person: PersonDigest
+    agency: str
+    source: str
+    field_rows: Markup  # the rows of the table of characteristics and key fields, escaped
+    own: list[_FindingView]
+    about_record: list[_FindingView]
+    about_record_more: int
+
+
 def _display(person: PersonDigest) -> str:
     if person.name:
         return person.name
@@ -141,7 +186,7 @@ class _Builder:
         self.other_findings: list[Finding] = []
         self.current: RecordDigest | None = None
         self.current_findings: list[Finding] = []
-        self.chunk: list[dict[str, Any]] = []
+        self.chunk: list[_ChildView] = []
         self.chunk_no = 1
 
     # --- streaming --------------------------------------------------------------------------------------------
@@ -218,25 +263,18 @@ class _Builder:
             if len(self.worst) > 10 * WORST_SHOWN:
                 self.worst = _worst(self.worst)
         self.chunk.append(
-            {
-                "anchor": anchor,
-                "display": display,
-                "person": person,
-                "agency": agency,
-                "source": digest.file
+            _ChildView(
+                anchor,
+                display,
+                person,
+                agency,
+                digest.file
                 + (f", {digest.source}" if digest.source else f", record {digest.record}" if digest.record else ""),
-                "fields": [
-                    {
-                        "label": FIELD_LABELS.get(name, name),
-                        "status": status,
-                        "reason": in_sentence(code_label(_DAR_SYSTEM, reason)),
-                    }
-                    for name, status, reason in person.fields
-                ],
-                "own": [_finding_view(f) for f in own],
-                "about_record": [_finding_view(f) for f in about_record[:RECORD_FINDINGS_SHOWN]],
-                "about_record_more": max(0, len(about_record) - RECORD_FINDINGS_SHOWN),
-            }
+                _field_rows(person.fields),
+                [_finding_view(f) for f in own],
+                [_finding_view(f) for f in about_record[:RECORD_FINDINGS_SHOWN]],
+                max(0, len(about_record) - RECORD_FINDINGS_SHOWN),
+            )
         )
         if len(self.chunk) >= CHILDREN_PER_PAGE:
             self.write_chunk()
@@ -324,22 +362,29 @@ class _IndexRows:
     def __init__(self) -> None:
         self._db = sqlite3.connect("")
         self._db.execute("CREATE TABLE row (letter TEXT, key TEXT, ids TEXT, seq INTEGER PRIMARY KEY, data BLOB)")
+        self._waiting: list[tuple[str, str, str, bytes]] = []  # inserted a few hundred at a time
 
     def append(self, row: _IndexRow) -> None:
         data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
-        self._db.execute(
-            "INSERT INTO row (letter, key, ids, data) VALUES (?, ?, ?, ?)",
-            (_letter(row.display), row.key, row.ids, data),
-        )
+        self._waiting.append((_letter(row.display), row.key, row.ids, data))
+        if len(self._waiting) >= _ROWS_PER_INSERT:
+            self._insert()
+
+    def _insert(self) -> None:
+        if self._waiting:
+            self._db.executemany("INSERT INTO row (letter, key, ids, data) VALUES (?, ?, ?, ?)", self._waiting)
+            self._waiting = []
 
     def counts(self) -> dict[str, int]:
         """The number of rows per index letter."""
+        self._insert()
         return {
             str(letter): int(n) for letter, n in self._db.execute("SELECT letter, count(*) FROM row GROUP BY letter")
         }
 
     def letter(self, letter: str) -> list[_IndexRow]:
         """The rows of one index letter, in the order its page lists them."""
+        self._insert()
         found = self._db.execute("SELECT data FROM row WHERE letter = ? ORDER BY key, ids, seq", (letter,))
         return [pickle.loads(data) for (data,) in found]
 
@@ -351,7 +396,7 @@ def _worst(rows: list[_IndexRow]) -> list[_IndexRow]:
     return sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.key))[:WORST_SHOWN]
 
 
-def _finding_view(finding: Finding) -> dict[str, Any]:
+def _finding_view(finding: Finding) -> _FindingView:
     rule = catalog().get(finding.rule_id)
     where = ", ".join(
         part
@@ -363,13 +408,7 @@ def _finding_view(finding: Finding) -> dict[str, Any]:
         )
         if part
     )
-    return {
-        "rule": finding.rule_id,
-        "title": rule.summary if rule else "",
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "where": where,
-    }
+    return _FindingView(finding.rule_id, rule.summary if rule else "", finding.severity.value, finding.message, where)
 
 
 def write_report(
