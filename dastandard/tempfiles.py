@@ -2,30 +2,50 @@
 
 Outputs are written to a temporary file in the target's folder and renamed over the target only when complete.
 An interrupt (Ctrl-C, or SIGTERM turned into an exception) that lands between creating the file and entering the
-code that removes it on failure would leave a file of case data behind. ``temp_beside`` holds SIGINT and SIGTERM
-while the file is created and releases them inside the guarded block, so a pending interrupt is raised where the
-file is removed. On platforms without ``pthread_sigmask`` the signals are not held.
+code that removes it on failure would leave a file of case data behind. ``temp_beside`` defers SIGINT and SIGTERM
+while the file is created (their handlers only note the signal) and delivers a deferred one inside the guarded
+block, where the file is removed. Deferring works in the main thread only (where Python runs signal handlers);
+elsewhere the file is made without it.
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
-_HELD = frozenset({signal.SIGINT, signal.SIGTERM})
-
-
-def _hold() -> set[int] | None:
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+_DEFERRED = (signal.SIGINT, signal.SIGTERM)
 
 
-def _release(previous: set[int] | None) -> None:
-    if previous is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+class _Deferral:
+    """While active, SIGINT and SIGTERM are noted instead of handled; ``deliver`` restores the handlers and hands
+    each noted signal to its own handler (a default action is taken by sending the signal again)."""
+
+    def __init__(self) -> None:
+        self.noted: list[int] = []
+        self.previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in _DEFERRED:
+                self.previous[signum] = signal.signal(signum, self._note)
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        self.noted.append(signum)
+
+    def deliver(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        self.previous = {}
+        for signum in dict.fromkeys(self.noted):
+            handler = signal.getsignal(signum)
+            if callable(handler):
+                handler(signum, None)
+            elif handler != signal.SIG_IGN:
+                os.kill(os.getpid(), signum)
 
 
 @contextmanager
@@ -38,14 +58,14 @@ def temp_beside(target: Path, suffix: str = ".part", folder: Path | None = None)
     """
     import tempfile  # loaded only when an output is written
 
-    previous = _hold()
+    deferral = _Deferral()
     try:
         fd, name = tempfile.mkstemp(dir=folder or target.parent, prefix=f".{target.name}.", suffix=suffix)
     except BaseException:
-        _release(previous)
+        deferral.deliver()
         raise
     try:
-        _release(previous)  # a signal that arrived meanwhile is raised here, inside the guard
+        deferral.deliver()  # a signal that arrived meanwhile is raised here, inside the guard
         yield fd, name
     except BaseException:
         Path(name).unlink(missing_ok=True)

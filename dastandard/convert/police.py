@@ -465,7 +465,8 @@ class _Reader:
         """The child's victim status for this incident (DA Act 2021 s3) from ``child_s3_status`` and
         ``child_s3_reason``; ``None`` (and a report entry) when the row cannot state one."""
         cell = row.values.get("child_s3_status", "").strip()
-        reason = " ".join(row.values.get("child_s3_reason", "").split())
+        given = row.values.get("child_s3_reason", "")
+        reason = given if given.strip() else ""  # free text is kept as written, never reflowed
         if _code_of(party.get("role")) not in CHILD_ROLES:
             self._add(
                 Loss.INVALID_INPUT,
