@@ -196,6 +196,9 @@ class SummaryTally:
         self._agency = ""
         self._persons: dict[str, bool] = {}  # resource label -> child?, of the current record
         self._with_error: set[str] = set()
+        # Subjects of errors a reader found in an agency file ("LAchildID EX0001"): they come just before the
+        # record of the person they name, and count for that person when its digest arrives.
+        self._source_errors: set[str] = set()
 
     def on_digest(self, digest: Any) -> None:
         self._close()
@@ -212,6 +215,9 @@ class SummaryTally:
             self.people[group] += 1
             self.completeness[group].add(person)
             self._persons[person.resource] = person.child
+            if self._source_errors and any(f"{label} {value}" in self._source_errors for label, value in person.ids):
+                self._with_error.add(person.resource)  # a fault of the source file about this person
+        self._source_errors = set()
 
     def _close(self) -> None:
         for resource in self._with_error:
@@ -233,6 +239,8 @@ class SummaryTally:
                 self._with_error.add(finding.resource)
         else:
             agency = "(the file itself)"
+            if finding.subject and severity.rank >= Severity.ERROR.rank:
+                self._source_errors.add(finding.subject.split(", ")[0])
         self.by_agency[agency] = self.by_agency.get(agency, 0) + 1
 
     def summary(

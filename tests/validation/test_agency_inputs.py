@@ -111,7 +111,8 @@ def test_validate_command_summary_counts_people_and_completeness() -> None:
     lines = result.output.splitlines()
     assert lines[0] == "Summary" and lines[-1] == "2 errors, 26 warnings, 0 info in 1 file"
     assert "    DA0050   error          2  source-record-fault" in lines
-    assert "  people:    2 children (0 with an error), 2 adults (0 with an error), in 2 records" in lines
+    # child EX0001 has an error of the file itself (its UPN check letter), counted for that child
+    assert "  people:    2 children (1 with an error), 2 adults (0 with an error), in 2 records" in lines
     assert any(
         line.startswith("  by agency: Local authority 999 children's social care 25, (the file itself) 2")
         for line in lines
