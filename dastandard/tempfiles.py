@@ -31,7 +31,8 @@ class _Deferral:
         self.previous: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
             for signum in _DEFERRED:
-                self.previous[signum] = signal.signal(signum, self._note)
+                if signal.getsignal(signum) is not None:  # None: a handler not set from Python, left alone
+                    self.previous[signum] = signal.signal(signum, self._note)
 
     def _note(self, signum: int, frame: FrameType | None) -> None:
         self.noted.append(signum)
