@@ -63,6 +63,13 @@ def test_the_format_can_be_named_and_a_wrong_one_is_located(tmp_path: Path) -> N
     assert [f.rule_id for f in findings(POLICE, input_format="no-such-format")] == ["DA0006"]
 
 
+def test_cin_practice_messages_name_an_unnamed_child_by_la_child_id_not_a_resource_id() -> None:
+    practice = [f for f in findings(CIN) if f.rule_id.startswith("DA3") and f.record is not None]
+    assert practice
+    spoken = [f for f in practice if f.rule_id == "DA3202"]
+    assert spoken and all("Child LAchildID EX" in f.message and "Patient/" not in f.message for f in spoken)
+
+
 def test_unreadable_rows_are_findings_at_their_line(tmp_path: Path) -> None:
     rows = POLICE.read_text(encoding="utf-8").splitlines()
     header = rows[0].split(",")

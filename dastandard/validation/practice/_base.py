@@ -10,6 +10,7 @@ from typing import Any
 
 from dastandard.config import Settings
 from dastandard.findings import Finding, Layer, Severity
+from dastandard.htmlreport.digest import person_ids
 from dastandard.model.fragments import as_list, as_map, as_str
 from dastandard.model.ids import identifier_system
 from dastandard.model.practice_codes import (
@@ -105,7 +106,8 @@ _LOCAL_ID = identifier_system("local-id")
 
 def _name(ctx: _Ctx, key: str | None) -> str:
     """How the record's author names a person or incident: a person's name and local id (``Grace Okafor
-    (adult-a)``), an incident's reference (``NP-INC-2024-88121``) or local id, else ``Type/id``."""
+    (adult-a)``), else the person's source identifier (``LAchildID EX0001``), an incident's reference
+    (``NP-INC-2024-88121``) or local id, else ``Type/id``."""
     entry = ctx.idx.entry(key)
     if entry is None:
         return str(key)
@@ -135,7 +137,10 @@ def _display(entry: Entry) -> str:
         person_name = _person_name(res)
         if person_name and local:
             return f"{person_name} ({local})"
-        return person_name or local or entry.label
+        if person_name or local:
+            return person_name or str(local)
+        source = person_ids(res)
+        return f"{source[0][0]} {source[0][1]}" if source else entry.label
     if entry.rtype == "Observation" and reference:
         return f"{local} ({reference})" if local else reference
     return local or entry.label
