@@ -7,19 +7,23 @@ record) goes to a private temporary SQLite database on disk, so memory stays fla
 ``finish`` reads it back one pair or child at a time. No resource is kept.
 
 Persons are matched across records by identifier (NHS number, LA child id, police person id; see
-``identity_keys``). For a child's history of exposure (DA4004) a child with none of those identifiers is matched by
-name and birth date instead (``name:<given family>|<birthDate>``), so historic exposure is not lost because one
-agency had no identifier for the child; other persons with no identifier are counted for rates but not matched.
+``identity_keys``): identifiers one record gives the same person are the same person in every record, so a police
+record that knows a man only by his police person id matches the record holding that id and his NHS number. For a
+child's history of exposure (DA4004) a child with none of those identifiers is matched by name and birth date
+instead (``name:<given family>|<birthDate>``), so historic exposure is not lost because one agency had no identifier
+for the child; other persons with no identifier are counted for rates but not matched.
 Incident identifiers in the record's own ``local-id`` namespace never match across records: two agencies both
-numbering their incidents ``inc-1`` are not the same incident. Error policy: ``summarize`` never
-raises on malformed input (it summarises what it can read; a non-Bundle gives an empty summary) and ``finish``
-never raises.
+numbering their incidents ``inc-1`` are not the same incident. An incident's day is its UK local date (a time
+written in UTC by one system and with a UK offset by another is the same day), and a date known only to the month
+or year matches any day in it. Error policy: ``summarize`` never raises on malformed input (it summarises what it
+can read; a non-Bundle gives an empty summary) and ``finish`` never raises.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -28,7 +32,7 @@ from dastandard.findings import Finding, Layer
 from dastandard.model.fragments import as_list, as_map, as_str
 from dastandard.model.ids import identifier_system
 from dastandard.model.practice_codes import CHILD_VICTIM
-from dastandard.validation._record_index import PCH, VICTIM, RecordIndex, identity_keys, value_codings
+from dastandard.validation._record_index import PCH, VICTIM, RecordIndex, identity_keys, parse_date, value_codings
 from dastandard.validation.practice import CHARACTERISTICS, characteristics_recorded
 
 __all__ = ["RETURN_RULE_IDS", "IncidentKey", "RecordSummary", "ReturnChecks", "summarize"]
@@ -42,7 +46,7 @@ class IncidentKey:
 
     harm: str
     victim: str
-    day: str  # ISO date, "" when unknown
+    day: str  # ISO date (UK local), or the year or year-month of a partial date; "" when unknown
     ids: frozenset[str]
     linked: frozenset[str]
 
@@ -77,6 +81,57 @@ def _identifier_keys(resource: Mapping[str, Any]) -> frozenset[str]:
         if value and system != _LOCAL_ID:
             out.add(f"{system}|{value}")
     return frozenset(out)
+
+
+def _uk_day(value: Any) -> str:
+    """The UK local calendar date of a FHIR date/dateTime/instant (``YYYY-MM-DD``), a partial date as written
+    (``YYYY`` or ``YYYY-MM``); "" for anything else."""
+    if not isinstance(value, str) or parse_date(value) is None:
+        return ""
+    if len(value) > 10 and value[10] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value[:10]
+        if moment.tzinfo is not None:
+            return _uk_local(moment.astimezone(UTC)).date().isoformat()
+    return value[:10]
+
+
+def _uk_local(utc: datetime) -> datetime:
+    """A UTC time in UK local time (GMT, or BST from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
+    Sunday of October, the rule since 1996; earlier years ask the time zone database, which a one-file run of
+    current records never loads)."""
+    if utc.year < 1996:
+        from zoneinfo import ZoneInfo
+
+        return utc.astimezone(ZoneInfo("Europe/London"))
+
+    def last_sunday(month: int) -> datetime:
+        day = date(utc.year, month, 31)
+        day -= timedelta(days=(day.weekday() + 1) % 7)
+        return datetime(day.year, day.month, day.day, 1, tzinfo=UTC)
+
+    summer = last_sunday(3) <= utc < last_sunday(10)
+    return utc + timedelta(hours=1) if summer else utc
+
+
+def _incident_day(resource: Mapping[str, Any]) -> str:
+    """The UK local day of an incident: ``effectiveDateTime``, else ``effectivePeriod.start``, else
+    ``effectiveInstant`` (as ``effective_date`` reads them)."""
+    for value in (
+        resource.get("effectiveDateTime"),
+        as_map(resource.get("effectivePeriod")).get("start"),
+        resource.get("effectiveInstant"),
+    ):
+        if day := _uk_day(value):
+            return day
+    return ""
+
+
+def _same_day(one: str, other: str) -> bool:
+    """Whether two incident days can be the same day (a partial date matches every day in its month or year)."""
+    return one.startswith(other) or other.startswith(one)
 
 
 def _name_key(resource: Mapping[str, Any], birth: str) -> str | None:
@@ -128,7 +183,7 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
     incidents: list[IncidentKey] = []
     exposure: dict[str, set[str]] = {}
     for inc in idx.incidents:
-        day = inc.day.isoformat() if inc.day else ""
+        day = _incident_day(inc.entry.res)
         linked: set[str] = set()
         for linked_ref in inc.linked_refs:
             target = idx.entry(idx.resolve(linked_ref))
@@ -158,8 +213,8 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
             continue
         for focus in idx.resolve_all(entry.res.get("focus")):
             focused = by_incident.get(focus)
-            if focused is not None and focused.day:
-                exposure.setdefault(child, set()).add(focused.day.isoformat())
+            if focused is not None and (focus_day := _incident_day(focused.entry.res)):
+                exposure.setdefault(child, set()).add(focus_day)
     return RecordSummary(
         file=file,
         record_no=record_no,
@@ -181,6 +236,7 @@ class _PairRecord:
     """One record's incidents between one identified pair: (day, identifiers) each, plus what they link to."""
 
     where: _Where
+    pair: tuple[str, str] = ("", "")  # (person causing harm, victim) as this record identifies them
     incidents: list[tuple[str, frozenset[str]]] = field(default_factory=list)
     days: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
@@ -188,7 +244,9 @@ class _PairRecord:
 
     def knows(self, day: str, ids: frozenset[str]) -> bool:
         """Whether this record holds (same identifier or same day) or links to an incident."""
-        return bool(ids & (self.ids | self.linked)) or (bool(day) and day in self.days)
+        if ids & (self.ids | self.linked):
+            return True
+        return bool(day) and (day in self.days or any(_same_day(day, own) for own in self.days))
 
 
 class ReturnChecks:
@@ -224,6 +282,12 @@ class ReturnChecks:
         for name, count in summary.recorded:
             self._recorded[name] = self._recorded.get(name, 0) + count
         in_record: dict[str, str] = {}
+        first_key: dict[str, str] = {}
+        for key, _, label in summary.identities:
+            if label in first_key:
+                self._tables.add_alias(first_key[label], key)
+            else:
+                first_key[label] = key
         for key, birth, label in summary.identities:
             if key in in_record and in_record[key] != label:
                 if self.settings.enabled("DA4002"):
@@ -252,7 +316,7 @@ class ReturnChecks:
                 )
         per_pair: dict[tuple[str, str], _PairRecord] = {}
         for inc in summary.incidents:
-            pair = per_pair.setdefault((inc.harm, inc.victim), _PairRecord(where))
+            pair = per_pair.setdefault((inc.harm, inc.victim), _PairRecord(where, (inc.harm, inc.victim)))
             pair.incidents.append((inc.day, inc.ids))
             if inc.day:
                 pair.days.add(inc.day)
@@ -261,9 +325,9 @@ class ReturnChecks:
         for (harm, victim), rec in per_pair.items():
             self._tables.add_pair(harm, victim, rec)
         for child, days in summary.exposure:
-            self._tables.add_exposure(child, (where, summary.reference_date, days))
+            self._tables.add_exposure(child, (where, summary.reference_date, days, child))
         for child in sorted(set(summary.children) - {c for c, _ in summary.exposure}):
-            self._tables.add_exposure(child, (where, summary.reference_date, frozenset()))
+            self._tables.add_exposure(child, (where, summary.reference_date, frozenset(), child))
 
     def finish(self) -> Iterator[Finding]:
         """Yield every return-level finding (DA4001-DA4004), in rule-id order; then drop the key tables."""
@@ -297,7 +361,7 @@ class ReturnChecks:
     def _unlinked(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4003"):
             return
-        for (harm, victim), records in self._tables.pairs():
+        for records in self._tables.pairs():
             if len(records) < 2:
                 continue
             for rec in records:
@@ -306,11 +370,14 @@ class ReturnChecks:
                     continue
                 missing = []
                 for other in records:
-                    earlier = [(day, ids) for day, ids in other.incidents if other is not rec and day and day < first]
+                    if other.where == rec.where:
+                        continue
+                    earlier = [(day, ids) for day, ids in other.incidents if day and day < first]
                     if earlier and not any(rec.knows(day, ids) for day, ids in earlier):
                         missing.append(other)
                 if missing:
                     source = missing[0].where
+                    harm, victim = rec.pair
                     yield self._finding(
                         "DA4003",
                         f"Incidents between {harm} (causing harm) and {victim} (victim) start here on {first} but "
@@ -324,16 +391,16 @@ class ReturnChecks:
     def _historic(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4004"):
             return
-        for child, rows in self._tables.exposures():
+        for rows in self._tables.exposures():
             if len(rows) < 2:
                 continue
-            for where, ref, days in rows:
+            for where, ref, days, child in rows:
                 if not ref:
                     continue
-                missing = sorted(
-                    day for other, _, other_days in rows if other != where for day in other_days if day < ref
-                )
-                missing = sorted(set(missing) - days)
+                elsewhere = {
+                    day for other, _, other_days, _ in rows if other != where for day in other_days if day < ref
+                }
+                missing = sorted(day for day in elsewhere if not any(_same_day(day, own) for own in days))
                 if missing:
                     yield self._finding(
                         "DA4004",
@@ -345,15 +412,18 @@ class ReturnChecks:
                     )
 
 
-_Exposure = tuple[_Where, str, frozenset[str]]  # (where, the record's reference date, exposure dates)
+# (where, the record's reference date, exposure dates, the child's identity key as this record gives it)
+_Exposure = tuple[_Where, str, frozenset[str], str]
 
 
 class _KeyTables:
     """The return's cross-record tables, in a private temporary SQLite database on disk (removed on ``close``).
 
-    Identities keep their first sighting; pair records and exposure rows are kept in arrival order and read back
-    grouped by key in sorted order (SQLite compares text as UTF-8 bytes, which is code point order, as Python
-    does). DA4002 findings met while adding wait here for ``finish``. Rows are pickled values made by this module.
+    Identities keep their first sighting; identifiers one record gives one person are aliases, and every key is
+    read back as the first (NHS number, then LA child id, then police person id) of all its aliases across the
+    return. Pair records and exposure rows are kept in arrival order and read back grouped by that key in sorted
+    order (SQLite compares text as UTF-8 bytes, which is code point order, as Python does). DA4002 findings met
+    while adding wait here for ``finish``. Rows are pickled values made by this module.
     """
 
     def __init__(self) -> None:
@@ -361,9 +431,12 @@ class _KeyTables:
 
         # "": a private on-disk database, deleted when closed; used by one thread at a time, not always the same one
         self._db = sqlite3.connect("", check_same_thread=False)
+        self._rooted = False
         self._db.executescript(
             """
             CREATE TABLE identity (key TEXT PRIMARY KEY, birth TEXT, label TEXT, row BLOB);
+            CREATE TABLE alias (a TEXT, b TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
+            CREATE TABLE root (key TEXT PRIMARY KEY, root TEXT) WITHOUT ROWID;
             CREATE TABLE pair (harm TEXT, victim TEXT, seq INTEGER PRIMARY KEY, row BLOB);
             CREATE TABLE exposure (child TEXT, seq INTEGER PRIMARY KEY, row BLOB);
             CREATE TABLE finding (seq INTEGER PRIMARY KEY, row BLOB);
@@ -378,6 +451,26 @@ class _KeyTables:
             return None
         return found[0], found[1], _load(found[2])
 
+    def add_alias(self, one: str, other: str) -> None:
+        """``one`` and ``other`` identify the same person (one record gives that person both)."""
+        if one != other:
+            self._db.executemany("INSERT OR IGNORE INTO alias VALUES (?, ?)", ((one, other), (other, one)))
+
+    def _roots(self) -> None:
+        """Fill ``root`` once: every aliased key to the first of its connected aliases, in the order of
+        ``identity_keys`` (stored with a one-character rank in front, which readers strip)."""
+        if self._rooted:
+            return
+        self._rooted = True
+        db = self._db
+        rank = (
+            "CASE WHEN a LIKE 'nhs:%' THEN '0' WHEN a LIKE 'la:%' THEN '1' WHEN a LIKE 'police:%' THEN '2' ELSE '3' END"
+        )
+        db.execute(f"INSERT INTO root SELECT DISTINCT a, {rank} || a FROM alias")
+        best = "(SELECT MIN(r.root) FROM alias e JOIN root r ON r.key = e.b WHERE e.a = root.key)"
+        while db.execute(f"UPDATE root SET root = {best} WHERE {best} < root").rowcount > 0:
+            pass
+
     def add_finding(self, finding: Finding) -> None:
         self._db.execute("INSERT INTO finding (row) VALUES (?)", (_dump(finding),))
 
@@ -391,15 +484,27 @@ class _KeyTables:
         for (row,) in self._db.execute("SELECT row FROM finding ORDER BY seq"):
             yield _load(row)
 
-    def pairs(self) -> Iterator[tuple[tuple[str, str], list[_PairRecord]]]:
-        rows = self._db.execute("SELECT harm, victim, row FROM pair ORDER BY harm, victim, seq")
-        for key, group in groupby(rows, key=lambda r: (r[0], r[1])):
-            yield key, [_load(r[2]) for r in group]
+    def pairs(self) -> Iterator[list[_PairRecord]]:
+        """Every identified pair's records (each person by all their aliases), one pair at a time."""
+        self._roots()
+        rows = self._db.execute(
+            "SELECT COALESCE(substr(h.root, 2), p.harm) AS hk, COALESCE(substr(v.root, 2), p.victim) AS vk, p.row "
+            "FROM pair p "
+            "LEFT JOIN root h ON h.key = p.harm LEFT JOIN root v ON v.key = p.victim ORDER BY hk, vk, p.seq"
+        )
+        for _, group in groupby(rows, key=lambda r: (r[0], r[1])):
+            yield [_load(r[2]) for r in group]
 
-    def exposures(self) -> Iterator[tuple[str, list[_Exposure]]]:
-        rows = self._db.execute("SELECT child, row FROM exposure ORDER BY child, seq")
-        for child, group in groupby(rows, key=lambda r: str(r[0])):
-            yield child, [_load(r[1]) for r in group]
+    def exposures(self) -> Iterator[list[_Exposure]]:
+        """Every child's exposure rows (the child by all their aliases), one child at a time."""
+        self._roots()
+        rows = self._db.execute(
+            "SELECT COALESCE(substr(r.root, 2), x.child) AS ck, x.row FROM exposure x "
+            "LEFT JOIN root r ON r.key = x.child "
+            "ORDER BY ck, x.seq"
+        )
+        for _, group in groupby(rows, key=lambda r: str(r[0])):
+            yield [_load(r[1]) for r in group]
 
     def close(self) -> None:
         self._db.close()
