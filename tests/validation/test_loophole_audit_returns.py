@@ -7,7 +7,7 @@ Jordan, held by children's social care in 2026) and adds the record another agen
 people, with the slip a busy practitioner would make: the same man under another local id or only his police
 person id, a name spelt differently, a time written in UTC by one system and in UK time by another, a date
 remembered only to the month, a child known to the school by name and birth date only, a service closed as "no
-further action" with no follow-up. The export runs through the full engine
+further action" with no follow-up, a notification drafted and never sent. The export runs through the full engine
 (``iter_findings``). ``fires`` names the rule that must fire, on which record, and the person it must name as the
 record identifies them; ``quiet`` lists rules that must not fire (the false positives: unrelated families sharing a
 surname, history already carried forward, incidents already linked).
@@ -327,6 +327,12 @@ def _cdas_closure() -> list[dict[str, Any]]:
     return [social_care(), record]
 
 
+def _unsent(status: str) -> list[dict[str, Any]]:
+    record = health()
+    record["informationSharing"][0]["status"] = status
+    return [social_care(), record]
+
+
 AUDITS: tuple[ReturnAudit, ...] = (
     # L13: the trust numbers Wayne as "w-reid" in its own system; the NHS number is the one social care holds.
     ReturnAudit(
@@ -544,6 +550,9 @@ AUDITS: tuple[ReturnAudit, ...] = (
         lambda: [social_care(), _shared_to_self()],
         {"DA3703": (2, "")},
     ),
+    # L24: the notification was drafted and never sent.
+    ReturnAudit("L24-notification-never-sent", "L24", lambda: _unsent("preparation"), {"DA3703": (2, "")}),
+    ReturnAudit("L24-notification-not-done", "L24", lambda: _unsent("not-done"), {"DA3703": (2, "")}),
     ReturnAudit(
         "L24-quiet-shared-with-police-and-care", "L24", lambda: [social_care(), health()], quiet=frozenset({"DA3703"})
     ),

@@ -98,11 +98,17 @@ def _retraction_target_missing(ctx: _Ctx) -> Iterator[Finding]:
                 )
 
 
+# Communication statuses of a sharing event that shared nothing (FHIR event-status).
+_NOT_SENT = frozenset({"preparation", "not-done", "entered-in-error"})
+
+
 @_rule("DA3703")
 def _incident_not_shared(ctx: _Ctx) -> Iterator[Finding]:
     idx = ctx.idx
     shared: dict[str, set[str]] = {}
     for entry in idx.kind("information-sharing"):
+        if as_str(entry.res.get("status")) in _NOT_SENT:
+            continue  # drafted, not done or recorded in error: nothing reached the other agency
         recipients = set(idx.resolve_all(entry.res.get("recipient")))
         for key in idx.resolve_all(entry.res.get("about")):
             shared.setdefault(key, set()).update(recipients or {"?"})
