@@ -166,7 +166,7 @@ class Node:
     simple: bool = field(default=False, repr=False, compare=False)
     min_count: int = field(default=0, repr=False, compare=False)
     # Its checks of an object value read nothing but the value (no reference targets, no invariants below it):
-    # their issues for a given content are remembered and replayed (see ``_Context.values``).
+    # their issues for a given content are remembered and replayed (see ``_Context.remembered_values``).
     memo: bool = field(default=False, repr=False, compare=False)
     # How often its remembered values were found and not found; a node whose values seldom repeat (identifiers,
     # whole entries) stops being remembered, as serializing them costs more than it saves and holds memory.
@@ -553,6 +553,10 @@ class ProfileChecker:
 
 @dataclass(slots=True)
 class _Context:
+    """The checks of one record. The paths of values below a resource are built lazily: ``(_AT, parent path,
+    key...)`` stands for the parent's path followed by the keys (see ``_flat``), made whole when an issue is
+    recorded (most values have none)."""
+
     checker: ProfileChecker
     out: list[Issue]
     record: dict[str, Any]
@@ -579,7 +583,7 @@ class _Context:
                         self.by_url.setdefault(f"{res['resourceType']}/{res['id']}", res)
 
     def issue(self, rule: str, path: tuple[Any, ...], message: str, label: str) -> None:
-        self.out.append((rule, path, message, label))
+        self.out.append((rule, _flat(path), message, label))
 
     # Bundle rules ---------------------------------------------------------
 
@@ -700,7 +704,8 @@ class _Context:
     # one resource ---------------------------------------------------------
 
     def resource(self, res: dict[str, Any], path: tuple[Any, ...]) -> None:
-        label = self.label = resource_label(res)
+        found = self.facts.get(id(res))  # what the structure walk found in it, with its label
+        label = self.label = found.label if found is not None else resource_label(res)
         self.res = res
         self.env = None  # made when an invariant is first run on this resource
         checker = self.checker
@@ -737,7 +742,6 @@ class _Context:
                     )
                     continue
                 self.node(profile.root, [(res, path)], (), is_root=True)
-        found = self.facts.get(id(res))
         if found is not None:
             for value, where in found.extras:
                 if type(value) is str:
@@ -769,16 +773,12 @@ class _Context:
             message = f"{node.where}: maximum cardinality {node.max} exceeded (found {count})"
             self.issue("DA2003", path, message, self.label)
         if node.checks_values:
-            self.values(node, items)
+            if node.memo:
+                self.remembered_values(node, items)
+            else:
+                self.checked_values(node, items)
         if node.slice_nodes:
             self.slicing(node, items, parent_path)
-
-    def values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
-        """The checks on each value of ``node``: fixed, pattern, binding, targets, invariants, children."""
-        if node.memo:
-            self.remembered_values(node, items)
-        else:
-            self.checked_values(node, items)
 
     def remembered_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
         """``checked_values`` for a node whose checks read nothing but the value: an object's issues are worked
@@ -803,13 +803,15 @@ class _Context:
                 node.memo_hits += 1
                 if known:
                     label = self.label
-                    out.extend((rule, (*path, *below), message, label) for rule, below, message in known)
+                    at = _flat(path)
+                    out.extend((rule, (*at, *below), message, label) for rule, below, message in known)
                 continue
             node.memo_misses += 1
             if node.memo_misses >= _MEMO_TRIAL and node.memo_misses > node.memo_hits:
                 node.memo = False  # its values seldom repeat
             before = len(out)
             self.checked_values(node, [item])
+            path = _flat(path)
             depth = len(path)
             if all(issue[1][:depth] == path for issue in out[before:]):
                 if len(remembered) >= _MEMO_LIMIT:
@@ -817,6 +819,8 @@ class _Context:
                 remembered[key] = tuple((rule, ipath[depth:], message) for rule, ipath, message, _ in out[before:])
 
     def checked_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
+        """The checks on each value of ``node``: fixed, pattern, binding, targets, invariants, children (a node
+        with ``memo`` goes through ``remembered_values``)."""
         fixed, pattern, binding, targets = node.fixed, node.pattern, node.binding, node.target_profiles
         constraints, children = node.constraints, node.child_nodes
         own = node.own
@@ -844,7 +848,7 @@ class _Context:
                     if raw is None:
                         if child.under in value and not child.children:
                             # present through its extension only (e.g. data-absent-reason)
-                            self.node(child, [(None, (*path, child.under))], path)
+                            self.node(child, [(None, (_AT, path, child.under))], path)
                         elif not child.quiet:
                             self.node(child, [], path)
                         continue
@@ -861,16 +865,19 @@ class _Context:
                     if type(raw) is list:
                         key = child.name
                         self.node(
-                            child, [(item, (*path, key, i)) for i, item in enumerate(raw) if item is not None], path
+                            child, [(item, (_AT, path, key, i)) for i, item in enumerate(raw) if item is not None], path
                         )
                     elif child.one_fits:  # ``node`` for one value, which its cardinality allows
-                        one = [(raw, (*path, child.name))]
+                        one = [(raw, (_AT, path, child.name))]
                         if child.checks_values:
-                            self.values(child, one)
+                            if child.memo:
+                                self.remembered_values(child, one)
+                            else:
+                                self.checked_values(child, one)
                         if child.slice_nodes:
                             self.slicing(child, one, path)
                     else:
-                        self.node(child, [(raw, (*path, child.name))], path)
+                        self.node(child, [(raw, (_AT, path, child.name))], path)
 
     def choice(self, child: Node, value: dict[str, Any], path: tuple[Any, ...]) -> None:
         """A choice element (``value[x]``) of ``value``: the types present, then the node's checks on them."""
@@ -890,9 +897,9 @@ class _Context:
         for key in keys:
             raw = value[key]
             if type(raw) is list:
-                items.extend((item, (*path, key, i)) for i, item in enumerate(raw) if item is not None)
+                items.extend((item, (_AT, path, key, i)) for i, item in enumerate(raw) if item is not None)
             elif raw is not None:
-                items.append((raw, (*path, key)))
+                items.append((raw, (_AT, path, key)))
         self.node(child, items, path)
 
     def slicing(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]], parent: tuple[Any, ...]) -> None:
@@ -1386,6 +1393,23 @@ def _get_parts(value: Any, parts: tuple[str, ...]) -> list[Any]:
                 nxt.extend(got if type(got) is list else [got])
         current = nxt
     return current
+
+
+# Marks a lazy path (see ``_Context``): ``(_AT, parent, *keys)``, the parent itself a path, lazy or not.
+_AT: Any = object()
+
+
+def _flat(path: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A path as a plain tuple of keys and indexes, a lazy one (``(_AT, parent, *keys)``) made whole."""
+    if not path or path[0] is not _AT:
+        return path
+    tails: list[tuple[Any, ...]] = []
+    while path and path[0] is _AT:
+        tails.append(path[2:])
+        path = path[1]
+    for tail in reversed(tails):
+        path = (*path, *tail)
+    return path
 
 
 def _short(value: Any) -> str:
