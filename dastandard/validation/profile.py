@@ -1423,15 +1423,22 @@ def _claims(resource: Mapping[str, Any], profile: str) -> bool:
     return isinstance(claimed, list) and any(isinstance(p, str) and p.split("|")[0] == profile for p in claimed)
 
 
-def _resources(record: dict[str, Any], root: tuple[Any, ...]) -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
-    yield record, root
+def _resources(
+    record: dict[str, Any], root: tuple[Any, ...], found: list[tuple[dict[str, Any], tuple[Any, ...]]] | None = None
+) -> list[tuple[dict[str, Any], tuple[Any, ...]]]:
+    """The record and the resources in it (contained ones, a Bundle's entries) with their paths, in document
+    order (each resource before those inside it)."""
+    if found is None:
+        found = []
+    found.append((record, root))
     for index, contained in enumerate(as_list(record.get("contained"))):
         if isinstance(contained, dict):
-            yield from _resources(contained, (*root, "contained", index))
+            _resources(contained, (*root, "contained", index), found)
     if record.get("resourceType") == "Bundle":
         for index, entry in enumerate(as_list(record.get("entry"))):
             if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
-                yield from _resources(entry["resource"], (*root, "entry", index, "resource"))
+                _resources(entry["resource"], (*root, "entry", index, "resource"), found)
+    return found
 
 
 _CHECKER: ProfileChecker | None = None
