@@ -677,13 +677,18 @@ class _Context:
                     )
                 else:
                     seen_ids[key] = index
+        by_url = self.by_url
         for entry in entries:
             if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                 res = entry["resource"]
                 found = self.facts.get(id(res))
                 for ref, path in found.references if found is not None else ():
-                    if ref.startswith("#") or self._resolve(ref, entry.get("fullUrl"), res) is not None:
-                        continue
+                    if (
+                        ref in by_url
+                        or ref.startswith("#")
+                        or self._resolve(ref, entry.get("fullUrl"), res) is not None
+                    ):
+                        continue  # resolved (by its own url first: the usual case)
                     self.issue(
                         "DA2018", path, f"reference {ref!r} does not resolve inside the Bundle", resource_label(res)
                     )
@@ -1027,7 +1032,7 @@ class _Context:
         return tuple(issues)
 
     def target(self, targets: tuple[str, ...], ref: str, path: tuple[Any, ...]) -> None:
-        found = self._context_resolve(ref, self.res)
+        found = self._context_resolve(ref, self.res) if ref[:1] == "#" else self.by_url.get(ref)
         if found is None:
             return
         rtype = found.get("resourceType")
