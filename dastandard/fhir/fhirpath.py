@@ -648,7 +648,12 @@ def _quick_criterion(node: tuple[Any, ...], plain: Callable[[str], bool]) -> Qui
         equal: bool = v == literal
         return equal is not negate
 
+    _COMPARISONS[test] = (name, literal, negate)
     return test
+
+
+# The single comparisons among quick tests: test -> (member, literal, negated), so that ``where`` can run them inline.
+_COMPARISONS: dict[Quick, tuple[str, str, bool]] = {}
 
 
 def _quick_join(first: Quick, second: Quick, decisive: bool) -> Quick:
@@ -669,6 +674,9 @@ def _quick_join(first: Quick, second: Quick, decisive: bool) -> Quick:
 def _where(crit: Fn, wrapped: bool, quick: Quick | None = None) -> Fn:
     if wrapped:
         return lambda xs: [x for x in xs if crit([x])]
+    comparison = _COMPARISONS.get(quick) if quick is not None else None
+    if comparison is not None:
+        return _where_comparison(crit, *comparison)
     if quick is not None:
 
         def fast(xs: list[Any]) -> list[Any]:
@@ -696,6 +704,30 @@ def _where(crit: Fn, wrapped: bool, quick: Quick | None = None) -> Fn:
         return out
 
     return step
+
+
+def _where_comparison(crit: Fn, name: str, literal: str, negate: bool) -> Fn:
+    """``where`` with the quick test of one comparison (``member = 'text'`` or ``!=``) run inline: an object that
+    test cannot decide (see ``_quick_criterion``) goes to the compiled criterion."""
+    under = "_" + name
+
+    def fast(xs: list[Any]) -> list[Any]:
+        out = []
+        for x in xs:
+            if type(x) is dict and under not in x and "resourceType" not in x:
+                v = x.get(name)
+                if v is None:
+                    continue  # empty = 'text' is empty, which where() drops
+                if type(v) is str:
+                    if (v == literal) is not negate:
+                        out.append(x)
+                    continue
+            r = crit([x])
+            if r and r[0]:
+                out.append(x)
+        return out
+
+    return fast
 
 
 def _exists_where(crit: Fn, wrapped: bool, quick: Quick | None = None) -> Fn:

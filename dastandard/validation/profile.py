@@ -149,18 +149,24 @@ class Node:
     allowed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # ``valueString``, ...
     child_nodes: tuple[Node, ...] = field(default=(), repr=False, compare=False)
     slice_nodes: tuple[tuple[str, Node], ...] = field(default=(), repr=False, compare=False)
+    slice_names: tuple[str, ...] = field(default=(), repr=False, compare=False)
     url_table: dict[str, str] | None = field(default=None, repr=False, compare=False)
     # Per slice, what a value must pass to match it (see ``_slice_tests``); None: no value can match it.
     pattern_match: Callable[[Any], bool] = field(default=bool, repr=False, compare=False)  # for ``pattern``
     slice_tests: tuple[tuple[str, Node, tuple[_SliceTest, ...] | None], ...] = field(
         default=(), repr=False, compare=False
     )
+    # When every slice is told by one plain value at the same path (see ``_compile_slice_table``): that path, the
+    # Coding elements compared (None: the values are strings themselves) and value -> index of the first slice.
+    slice_table: tuple[tuple[str, ...], tuple[str, ...] | None, dict[Any, int]] | None = field(
+        default=None, repr=False, compare=False
+    )
     where: str = field(default="", repr=False, compare=False)  # its place in messages: ``Patient.identifier:nhs``
     # Nothing but cardinality to check (no value checks, no slices): counting its values is enough.
     simple: bool = field(default=False, repr=False, compare=False)
     min_count: int = field(default=0, repr=False, compare=False)
     # Its checks of an object value read nothing but the value (no reference targets, no invariants below it):
-    # their issues for a given content are remembered and replayed (see ``_Context.values``).
+    # their issues for a given content are remembered and replayed (see ``_Context.remembered_values``).
     memo: bool = field(default=False, repr=False, compare=False)
     # How often its remembered values were found and not found; a node whose values seldom repeat (identifiers,
     # whole entries) stops being remembered, as serializing them costs more than it saves and holds memory.
@@ -184,6 +190,7 @@ class Node:
         self.allowed = frozenset((self.stem or "") + t[:1].upper() + t[1:] for t in self.types)
         self.child_nodes = tuple(self.children.values())
         self.slice_nodes = tuple(self.slices.items())
+        self.slice_names = tuple(self.slices)
         self.checks_values = bool(
             self.fixed is not None
             or self.pattern is not None
@@ -206,14 +213,18 @@ class Node:
         self.one_fits = self.min_count <= 1 and (self.max_count is None or self.max_count >= 1)
         if self.pattern is not None:
             self.pattern_match = _matcher(self.pattern)
-        self.slice_tests = tuple((name, node, self._slice_tests(node)) for name, node in self.slices.items())
+        expected = [self._slice_expected(node) for node in self.slices.values()]
+        pairs = zip(self.slices.items(), expected, strict=True)
+        self.slice_tests = tuple((name, node, _with_matchers(found)) for (name, node), found in pairs)
+        self.slice_table = None if self.url_table is not None else _compile_slice_table(expected)
 
-    def _slice_tests(self, slice_node: Node) -> tuple[_SliceTest, ...] | None:
+    def _slice_expected(self, slice_node: Node) -> tuple[_SliceTest, ...] | None:
         """The discriminators of this node's slicing resolved against one slice, once: what each one compares.
 
         A test is (``url``, (), the slice's profiles), (``bind``, path parts, value set url) or (``match``, path
-        parts, a matcher of the fixed or pattern value); ``exists`` discriminators test nothing. None when the slice
-        gives no value to compare a discriminator with (no value matches it).
+        parts, the fixed or pattern value); ``exists`` discriminators test nothing. None when the slice gives no
+        value to compare a discriminator with (no value matches it). ``_with_matchers`` turns the values of the
+        ``match`` tests into their matchers.
         """
         if not self.discriminators:
             return None
@@ -244,7 +255,7 @@ class Node:
                     tests.append(("bind", parts, target.binding[1]))
                     continue
                 return None
-            tests.append(("match", parts, _matcher(expected)))
+            tests.append(("match", parts, expected))
         return tuple(tests)
 
     def _compile_url_slices(self) -> dict[str, str] | None:
@@ -542,6 +553,10 @@ class ProfileChecker:
 
 @dataclass(slots=True)
 class _Context:
+    """The checks of one record. The paths of values below a resource are built lazily: ``(_AT, parent path,
+    key...)`` stands for the parent's path followed by the keys (see ``_flat``), made whole when an issue is
+    recorded (most values have none)."""
+
     checker: ProfileChecker
     out: list[Issue]
     record: dict[str, Any]
@@ -568,7 +583,7 @@ class _Context:
                         self.by_url.setdefault(f"{res['resourceType']}/{res['id']}", res)
 
     def issue(self, rule: str, path: tuple[Any, ...], message: str, label: str) -> None:
-        self.out.append((rule, path, message, label))
+        self.out.append((rule, _flat(path), message, label))
 
     # Bundle rules ---------------------------------------------------------
 
@@ -611,23 +626,28 @@ class _Context:
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 continue
-            here = (*root, "entry", index)
             res = entry.get("resource")
             full_url = entry.get("fullUrl")
-            rlabel = resource_label(res)
             if full_url is None:
                 if needs_full_url and isinstance(res, dict):
-                    self.issue("DA2019", (*here, "fullUrl"), "Bundle entry has no fullUrl", rlabel)
+                    self.issue(
+                        "DA2019", (*root, "entry", index, "fullUrl"), "Bundle entry has no fullUrl", resource_label(res)
+                    )
             elif not isinstance(full_url, str) or not _ABSOLUTE.match(full_url):
-                self.issue("DA2019", (*here, "fullUrl"), f"fullUrl {full_url!r} is not an absolute URI", rlabel)
+                self.issue(
+                    "DA2019",
+                    (*root, "entry", index, "fullUrl"),
+                    f"fullUrl {full_url!r} is not an absolute URI",
+                    resource_label(res),
+                )
             elif not own:
                 pass
             elif full_url in seen_urls:
                 self.issue(
                     "DA2021",
-                    (*here, "fullUrl"),
+                    (*root, "entry", index, "fullUrl"),
                     f"fullUrl {full_url} is also used by entry {seen_urls[full_url]}",
-                    rlabel,
+                    resource_label(res),
                 )
             else:
                 seen_urls[full_url] = index
@@ -640,20 +660,35 @@ class _Context:
                 and not full_url.startswith("urn:")
                 and not full_url.endswith(f"/{rtype}/{rid}")
             ):
-                self.issue("DA2020", (*here, "fullUrl"), f"fullUrl {full_url} does not end with {rtype}/{rid}", rlabel)
+                self.issue(
+                    "DA2020",
+                    (*root, "entry", index, "fullUrl"),
+                    f"fullUrl {full_url} does not end with {rtype}/{rid}",
+                    resource_label(res),
+                )
             if isinstance(rtype, str) and isinstance(rid, str):
                 key = f"{rtype}/{rid}"
                 if key in seen_ids:
-                    self.issue("DA2021", (*here, "resource", "id"), f"{key} is also in entry {seen_ids[key]}", rlabel)
+                    self.issue(
+                        "DA2021",
+                        (*root, "entry", index, "resource", "id"),
+                        f"{key} is also in entry {seen_ids[key]}",
+                        resource_label(res),
+                    )
                 else:
                     seen_ids[key] = index
+        by_url = self.by_url
         for entry in entries:
             if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                 res = entry["resource"]
                 found = self.facts.get(id(res))
                 for ref, path in found.references if found is not None else ():
-                    if ref.startswith("#") or self._resolve(ref, entry.get("fullUrl"), res) is not None:
-                        continue
+                    if (
+                        ref in by_url
+                        or ref.startswith("#")
+                        or self._resolve(ref, entry.get("fullUrl"), res) is not None
+                    ):
+                        continue  # resolved (by its own url first: the usual case)
                     self.issue(
                         "DA2018", path, f"reference {ref!r} does not resolve inside the Bundle", resource_label(res)
                     )
@@ -674,7 +709,8 @@ class _Context:
     # one resource ---------------------------------------------------------
 
     def resource(self, res: dict[str, Any], path: tuple[Any, ...]) -> None:
-        label = self.label = resource_label(res)
+        found = self.facts.get(id(res))  # what the structure walk found in it, with its label
+        label = self.label = found.label if found is not None else resource_label(res)
         self.res = res
         self.env = None  # made when an invariant is first run on this resource
         checker = self.checker
@@ -711,13 +747,12 @@ class _Context:
                     )
                     continue
                 self.node(profile.root, [(res, path)], (), is_root=True)
-        found = self.facts.get(id(res))
         if found is not None:
             for value, where in found.extras:
                 if type(value) is str:
                     self.narrative(value, where, label)
                 else:
-                    self.extension(value, where, found.context(where))
+                    self.extension(value, where, found)
 
     def node(
         self,
@@ -743,16 +778,12 @@ class _Context:
             message = f"{node.where}: maximum cardinality {node.max} exceeded (found {count})"
             self.issue("DA2003", path, message, self.label)
         if node.checks_values:
-            self.values(node, items)
+            if node.memo:
+                self.remembered_values(node, items)
+            else:
+                self.checked_values(node, items)
         if node.slice_nodes:
             self.slicing(node, items, parent_path)
-
-    def values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
-        """The checks on each value of ``node``: fixed, pattern, binding, targets, invariants, children."""
-        if node.memo:
-            self.remembered_values(node, items)
-        else:
-            self.checked_values(node, items)
 
     def remembered_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
         """``checked_values`` for a node whose checks read nothing but the value: an object's issues are worked
@@ -777,13 +808,15 @@ class _Context:
                 node.memo_hits += 1
                 if known:
                     label = self.label
-                    out.extend((rule, (*path, *below), message, label) for rule, below, message in known)
+                    at = _flat(path)
+                    out.extend((rule, (*at, *below), message, label) for rule, below, message in known)
                 continue
             node.memo_misses += 1
             if node.memo_misses >= _MEMO_TRIAL and node.memo_misses > node.memo_hits:
                 node.memo = False  # its values seldom repeat
             before = len(out)
             self.checked_values(node, [item])
+            path = _flat(path)
             depth = len(path)
             if all(issue[1][:depth] == path for issue in out[before:]):
                 if len(remembered) >= _MEMO_LIMIT:
@@ -791,6 +824,8 @@ class _Context:
                 remembered[key] = tuple((rule, ipath[depth:], message) for rule, ipath, message, _ in out[before:])
 
     def checked_values(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]]) -> None:
+        """The checks on each value of ``node``: fixed, pattern, binding, targets, invariants, children (a node
+        with ``memo`` goes through ``remembered_values``)."""
         fixed, pattern, binding, targets = node.fixed, node.pattern, node.binding, node.target_profiles
         constraints, children = node.constraints, node.child_nodes
         own = node.own
@@ -818,7 +853,7 @@ class _Context:
                     if raw is None:
                         if child.under in value and not child.children:
                             # present through its extension only (e.g. data-absent-reason)
-                            self.node(child, [(None, (*path, child.under))], path)
+                            self.node(child, [(None, (_AT, path, child.under))], path)
                         elif not child.quiet:
                             self.node(child, [], path)
                         continue
@@ -835,16 +870,19 @@ class _Context:
                     if type(raw) is list:
                         key = child.name
                         self.node(
-                            child, [(item, (*path, key, i)) for i, item in enumerate(raw) if item is not None], path
+                            child, [(item, (_AT, path, key, i)) for i, item in enumerate(raw) if item is not None], path
                         )
                     elif child.one_fits:  # ``node`` for one value, which its cardinality allows
-                        one = [(raw, (*path, child.name))]
+                        one = [(raw, (_AT, path, child.name))]
                         if child.checks_values:
-                            self.values(child, one)
+                            if child.memo:
+                                self.remembered_values(child, one)
+                            else:
+                                self.checked_values(child, one)
                         if child.slice_nodes:
                             self.slicing(child, one, path)
                     else:
-                        self.node(child, [(raw, (*path, child.name))], path)
+                        self.node(child, [(raw, (_AT, path, child.name))], path)
 
     def choice(self, child: Node, value: dict[str, Any], path: tuple[Any, ...]) -> None:
         """A choice element (``value[x]``) of ``value``: the types present, then the node's checks on them."""
@@ -864,19 +902,25 @@ class _Context:
         for key in keys:
             raw = value[key]
             if type(raw) is list:
-                items.extend((item, (*path, key, i)) for i, item in enumerate(raw) if item is not None)
+                items.extend((item, (_AT, path, key, i)) for i, item in enumerate(raw) if item is not None)
             elif raw is not None:
-                items.append((raw, (*path, key)))
+                items.append((raw, (_AT, path, key)))
         self.node(child, items, path)
 
     def slicing(self, node: Node, items: list[tuple[Any, tuple[Any, ...]]], parent: tuple[Any, ...]) -> None:
         matched: dict[str, list[tuple[Any, tuple[Any, ...]]]] = {}
         by_url = node.url_table
+        table = node.slice_table
+        names = node.slice_names
         closed = node.rules == "closed"
         for value, path in items:
             hit = None
             if by_url is not None and type(value) is dict and type(value.get("url")) is str:
                 hit = by_url.get(value["url"])
+            elif table is not None:
+                index = _table_slice(table, value)
+                if index is not None:
+                    hit = names[index]
             else:
                 for name, _, tests in node.slice_tests:
                     if self.slice_matches(tests, value):
@@ -988,7 +1032,7 @@ class _Context:
         return tuple(issues)
 
     def target(self, targets: tuple[str, ...], ref: str, path: tuple[Any, ...]) -> None:
-        found = self._context_resolve(ref, self.res)
+        found = self._context_resolve(ref, self.res) if ref[:1] == "#" else self.by_url.get(ref)
         if found is None:
             return
         rtype = found.get("resourceType")
@@ -1047,7 +1091,10 @@ class _Context:
 
     # everywhere: extensions and narrative (found by the structure walk) ------------------
 
-    def extension(self, ext: Any, path: tuple[Any, ...], context: str) -> None:
+    def extension(self, ext: Any, path: tuple[Any, ...], facts: ResourceFacts) -> None:
+        """The checks of one extension found by the structure walk of the resource whose ``facts`` are given
+        (the element the extension sits on, its context, is worked out from them when the definition has
+        contexts)."""
         label = self.label
         if not isinstance(ext, dict):
             return
@@ -1067,6 +1114,7 @@ class _Context:
                 )
             return
         if definition.contexts:
+            context = facts.context(path)
             allowed = checker.context_ok.get((definition.contexts, context))
             if allowed is None:
                 allowed = checker.context_ok[(definition.contexts, context)] = self._context_ok(
@@ -1088,7 +1136,8 @@ class _Context:
             else:
                 known = checker.remembered.get(key)
                 if known is not None:
-                    self.out.extend((rule, (*path, *below), message, label) for rule, below, message in known)
+                    if known:
+                        self.out.extend((rule, (*path, *below), message, label) for rule, below, message in known)
                     return
         before = len(self.out)
         self.node(definition.root, [(ext, path)], (), is_root=True)
@@ -1228,6 +1277,18 @@ def _matcher(pattern: Any) -> Callable[[Any], bool]:
         return match_object
     if type(pattern) is list:
         items = tuple(_matcher(p) for p in pattern)
+        if len(items) == 1:  # the usual case (one Coding): a plain loop
+            only = items[0]
+
+            def match_one(value: Any) -> bool:
+                if type(value) is not list:
+                    return False
+                for v in value:  # noqa: SIM110 - a plain loop: this runs for every patterned value
+                    if only(v):
+                        return True
+                return False
+
+            return match_one
 
         def match_list(value: Any) -> bool:
             return type(value) is list and all(any(inner(v) for v in value) for inner in items)
@@ -1238,6 +1299,92 @@ def _matcher(pattern: Any) -> Callable[[Any], bool]:
         return bool(pattern == value)
 
     return match_value
+
+
+def _with_matchers(tests: tuple[_SliceTest, ...] | None) -> tuple[_SliceTest, ...] | None:
+    """Slice tests with each ``match`` test's value replaced by its matcher (see ``_matcher``)."""
+    if tests is None:
+        return None
+    return tuple((kind, parts, _matcher(arg)) if kind == "match" else (kind, parts, arg) for kind, parts, arg in tests)
+
+
+def _compile_slice_table(
+    expected: list[tuple[_SliceTest, ...] | None],
+) -> tuple[tuple[str, ...], tuple[str, ...] | None, dict[Any, int]] | None:
+    """For slicing where each slice is told by one ``match`` test at the same path, of a string (``system`` of an
+    identifier) or of a CodeableConcept pattern of one Coding of strings, the same elements in every slice
+    (``{"coding": [{"system": ..., "code": ...}]}``): (path parts, the Coding's elements or None for a string,
+    compared value -> index of the first slice it matches). A value matches a slice when one of the values at the
+    path is that string, or a CodeableConcept with a Coding whose elements all equal the pattern's. None when the
+    slicing is of another kind (each slice is then tried with its matchers)."""
+    parts: tuple[str, ...] | None = None
+    elements: tuple[str, ...] | None = None
+    table: dict[Any, int] = {}
+    kinds: set[str] = set()
+    for index, tests in enumerate(expected):
+        if tests is None:
+            continue  # no value matches this slice
+        if len(tests) != 1 or tests[0][0] != "match":
+            return None
+        _kind, where, value = tests[0]
+        if parts is None:
+            parts = where
+        elif where != parts:
+            return None
+        if type(value) is str:
+            kinds.add("string")
+            table.setdefault(value, index)
+            continue
+        if type(value) is not dict or list(value) != ["coding"]:
+            return None
+        codings = value["coding"]
+        if type(codings) is not list or len(codings) != 1 or type(codings[0]) is not dict or not codings[0]:
+            return None
+        coding = codings[0]
+        if any(type(v) is not str for v in coding.values()):
+            return None
+        names = tuple(sorted(coding))
+        if elements is None:
+            elements = names
+        elif names != elements:
+            return None
+        kinds.add("coding")
+        table.setdefault(tuple(coding[name] for name in names), index)
+    if parts is None or len(kinds) != 1:
+        return None
+    return parts, elements, table
+
+
+def _table_slice(table: tuple[tuple[str, ...], tuple[str, ...] | None, dict[Any, int]], value: Any) -> int | None:
+    """The index of the first slice ``value`` matches by a slice table (see ``_compile_slice_table``), or None."""
+    parts, elements, lookup = table
+    best: int | None = None
+    for found in _get_parts(value, parts):
+        if elements is None:
+            if type(found) is str:
+                index = lookup.get(found)
+                if index is not None and (best is None or index < best):
+                    best = index
+            continue
+        if type(found) is not dict:
+            continue
+        codings = found.get("coding")
+        if type(codings) is not list:
+            continue
+        for coding in codings:
+            if type(coding) is not dict:
+                continue
+            key = []
+            for name in elements:
+                part = coding.get(name)
+                if type(part) is not str:
+                    break
+                key.append(part)
+            else:
+                index = lookup.get(tuple(key))
+                if index is not None and (best is None or index < best):
+                    best = index
+    return best
 
 
 def _get_parts(value: Any, parts: tuple[str, ...]) -> list[Any]:
@@ -1253,6 +1400,23 @@ def _get_parts(value: Any, parts: tuple[str, ...]) -> list[Any]:
     return current
 
 
+# Marks a lazy path (see ``_Context``): ``(_AT, parent, *keys)``, the parent itself a path, lazy or not.
+_AT: Any = object()
+
+
+def _flat(path: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A path as a plain tuple of keys and indexes, a lazy one (``(_AT, parent, *keys)``) made whole."""
+    if not path or path[0] is not _AT:
+        return path
+    tails: list[tuple[Any, ...]] = []
+    while path and path[0] is _AT:
+        tails.append(path[2:])
+        path = path[1]
+    for tail in reversed(tails):
+        path = (*path, *tail)
+    return path
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "..."
@@ -1264,15 +1428,22 @@ def _claims(resource: Mapping[str, Any], profile: str) -> bool:
     return isinstance(claimed, list) and any(isinstance(p, str) and p.split("|")[0] == profile for p in claimed)
 
 
-def _resources(record: dict[str, Any], root: tuple[Any, ...]) -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
-    yield record, root
+def _resources(
+    record: dict[str, Any], root: tuple[Any, ...], found: list[tuple[dict[str, Any], tuple[Any, ...]]] | None = None
+) -> list[tuple[dict[str, Any], tuple[Any, ...]]]:
+    """The record and the resources in it (contained ones, a Bundle's entries) with their paths, in document
+    order (each resource before those inside it)."""
+    if found is None:
+        found = []
+    found.append((record, root))
     for index, contained in enumerate(as_list(record.get("contained"))):
         if isinstance(contained, dict):
-            yield from _resources(contained, (*root, "contained", index))
+            _resources(contained, (*root, "contained", index), found)
     if record.get("resourceType") == "Bundle":
         for index, entry in enumerate(as_list(record.get("entry"))):
             if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
-                yield from _resources(entry["resource"], (*root, "entry", index, "resource"))
+                _resources(entry["resource"], (*root, "entry", index, "resource"), found)
+    return found
 
 
 _CHECKER: ProfileChecker | None = None
