@@ -419,13 +419,13 @@ def bench_report(
     """``dastandard report`` against ``dastandard validate`` on the CIN return plus the police cases, 1 process
     each, run side by side and compared on CPU time; also the peak memory on a large input. ``beside`` (a peer's
     run, itself measured in CPU time) runs at the same time, and its result is returned under "beside"."""
-    from dastandard.validation import FORMATS
+    from dastandard.validation.inputs import known_format
 
     notes = []
     cin = cin_return(inputs.cin, work, sizes.report_children)
     police = inputs.police
     conversion: dict[str, Any] = {}
-    if {"cin-census", "police-csv"} <= set(FORMATS):
+    if known_format("cin-census") and known_format("police-csv"):
         files = [cin, police]
         notes.append("validate and report read the CIN XML and the police CSV directly")
     else:
