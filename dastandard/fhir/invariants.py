@@ -369,7 +369,9 @@ _unsaved: dict[str, Any] = {}
 
 
 def _cache_key() -> str:
-    """The cache key: the toolchain, and the installed parser (its version, read without importing it)."""
+    """The cache key: the toolchain, and the installed parser's version (read without importing it; the file's
+    modification time when it states none). Not its location, so environments with the same parser share the
+    file instead of replacing each other's."""
     origin = version = ""
     with contextlib.suppress(OSError, ValueError, ImportError):
         spec = importlib.util.find_spec("fhirpathpy")
@@ -377,7 +379,7 @@ def _cache_key() -> str:
         text = Path(origin).read_text(encoding="utf-8")
         found = re.search(r"^__version__\s*=\s*[\"']([^\"']+)", text, re.MULTILINE)
         version = found.group(1) if found else str(Path(origin).stat().st_mtime_ns)
-    return _cache.toolchain_key("fhirpath", _CACHE_FORMAT, origin, version)
+    return _cache.toolchain_key("fhirpath", _CACHE_FORMAT, version)
 
 
 def parsed(expression: str) -> Any:

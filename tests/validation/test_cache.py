@@ -213,3 +213,25 @@ def test_failed_write_leaves_nothing_and_validation_goes_on(cache: Path, monkeyp
     assert isinstance(invariants.parsed(EXPRESSION), dict)
     invariants.save_parsed()  # does not raise
     assert list(cache.iterdir()) == []
+
+
+def test_environments_with_the_same_parser_version_share_one_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    def installed(folder: str, version: str) -> importlib.machinery.ModuleSpec:
+        init = tmp_path / folder / "fhirpathpy" / "__init__.py"
+        init.parent.mkdir(parents=True)
+        init.write_text(f'__version__ = "{version}"\n', encoding="utf-8")
+        return importlib.util.spec_from_file_location("fhirpathpy", init)  # type: ignore[return-value]
+
+    specs = {"a": installed("venv-a", "2.2.4"), "b": installed("venv-b", "2.2.4"), "c": installed("venv-c", "9.0")}
+
+    def key_of(name: str) -> str:
+        monkeypatch.setattr(importlib.util, "find_spec", lambda _: specs[name])
+        return invariants._cache_key()
+
+    assert key_of("a") == key_of("b")  # two virtual environments: one cache file, not replacing each other's
+    assert key_of("a") != key_of("c")  # another parser version parses afresh
