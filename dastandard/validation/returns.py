@@ -231,6 +231,12 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
 _Where = tuple[str, int | None]
 
 
+# More records than this linked to one person (or one pair) in a return means an identifier shared by different
+# persons, such as a placeholder; such groups are reported (DA4002) and not compared record by record, which would
+# cost time growing with the square of their size.
+MAX_LINKED_RECORDS = 1000
+
+
 @dataclass
 class _PairRecord:
     """One record's incidents between one identified pair: (day, identifiers) each, plus what they link to."""
@@ -334,6 +340,7 @@ class ReturnChecks:
         try:
             yield from self._rates()
             yield from self._tables.findings()
+            yield from self._crowded()
             yield from self._unlinked()
             yield from self._historic()
         finally:
@@ -361,22 +368,29 @@ class ReturnChecks:
     def _unlinked(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4003"):
             return
-        for records in self._tables.pairs():
+        for _, records in self._tables.pairs():
             if len(records) < 2:
                 continue
+            if len(records) > MAX_LINKED_RECORDS:  # reported by ``_crowded``
+                continue
+            # records by the day their incidents start (file order among equals): the earliest other record that
+            # holds an earlier incident this one neither holds nor links is named, found without a full scan
+            by_start = sorted((r for r in records if r.days), key=lambda r: min(r.days))
             for rec in records:
                 first = min(rec.days) if rec.days else ""
                 if not first:
                     continue
-                missing = []
-                for other in records:
+                source = None
+                for other in by_start:
+                    if min(other.days) >= first:
+                        break
                     if other.where == rec.where:
                         continue
                     earlier = [(day, ids) for day, ids in other.incidents if day and day < first]
                     if earlier and not any(rec.knows(day, ids) for day, ids in earlier):
-                        missing.append(other)
-                if missing:
-                    source = missing[0].where
+                        source = other.where
+                        break
+                if source is not None:
                     harm, victim = rec.pair
                     yield self._finding(
                         "DA4003",
@@ -388,11 +402,28 @@ class ReturnChecks:
                         victim=victim,
                     )
 
+    def _crowded(self) -> Iterator[Finding]:
+        """DA4002, once per identity linked to more records than one person can have (see ``MAX_LINKED_RECORDS``)."""
+        if not self.settings.enabled("DA4002"):
+            return
+        for who, count, where in self._tables.crowded(MAX_LINKED_RECORDS):
+            yield self._finding(
+                "DA4002",
+                f"{count} records of this return are linked to {who} through their identifiers; so many points to "
+                "an identifier shared by different persons (such as a placeholder value), so these records were not "
+                "compared with each other for unlinked incidents or missing exposure (DA4003, DA4004).",
+                where,
+                identifier=who,
+                records=count,
+            )
+
     def _historic(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4004"):
             return
-        for rows in self._tables.exposures():
+        for _, rows in self._tables.exposures():
             if len(rows) < 2:
+                continue
+            if len(rows) > MAX_LINKED_RECORDS:  # reported by ``_crowded``
                 continue
             for where, ref, days, child in rows:
                 if not ref:
@@ -484,27 +515,49 @@ class _KeyTables:
         for (row,) in self._db.execute("SELECT row FROM finding ORDER BY seq"):
             yield _load(row)
 
-    def pairs(self) -> Iterator[list[_PairRecord]]:
-        """Every identified pair's records (each person by all their aliases), one pair at a time."""
+    def pairs(self) -> Iterator[tuple[tuple[str, str], list[_PairRecord]]]:
+        """Every identified pair (its two keys) with its records (each person by all their aliases), one pair at a
+        time."""
         self._roots()
         rows = self._db.execute(
             "SELECT COALESCE(substr(h.root, 2), p.harm) AS hk, COALESCE(substr(v.root, 2), p.victim) AS vk, p.row "
             "FROM pair p "
             "LEFT JOIN root h ON h.key = p.harm LEFT JOIN root v ON v.key = p.victim ORDER BY hk, vk, p.seq"
         )
-        for _, group in groupby(rows, key=lambda r: (r[0], r[1])):
-            yield [_load(r[2]) for r in group]
+        for key, group in groupby(rows, key=lambda r: (str(r[0]), str(r[1]))):
+            yield key, [_load(r[2]) for r in group]
 
-    def exposures(self) -> Iterator[list[_Exposure]]:
-        """Every child's exposure rows (the child by all their aliases), one child at a time."""
+    def exposures(self) -> Iterator[tuple[str, list[_Exposure]]]:
+        """Every child (its key) with its exposure rows (the child by all their aliases), one child at a time."""
         self._roots()
         rows = self._db.execute(
             "SELECT COALESCE(substr(r.root, 2), x.child) AS ck, x.row FROM exposure x "
             "LEFT JOIN root r ON r.key = x.child "
             "ORDER BY ck, x.seq"
         )
-        for _, group in groupby(rows, key=lambda r: str(r[0])):
-            yield [_load(r[1]) for r in group]
+        for key, group in groupby(rows, key=lambda r: str(r[0])):
+            yield key, [_load(r[1]) for r in group]
+
+    def crowded(self, limit: int) -> Iterator[tuple[str, int, _Where]]:
+        """Each identity (a pair as "A and B", or a child) with more than ``limit`` rows: its name, its number of
+        rows and where its first row is; pairs first, each group once."""
+        self._roots()
+        said: set[str] = set()
+        queries = (
+            "SELECT COALESCE(substr(h.root, 2), p.harm) || ' and ' || COALESCE(substr(v.root, 2), p.victim) AS k, "
+            "COUNT(*), MIN(p.seq) FROM pair p LEFT JOIN root h ON h.key = p.harm LEFT JOIN root v ON v.key = p.victim "
+            "GROUP BY k HAVING COUNT(*) > ? ORDER BY k",
+            "SELECT COALESCE(substr(r.root, 2), x.child) AS k, COUNT(*), MIN(x.seq) FROM exposure x "
+            "LEFT JOIN root r ON r.key = x.child GROUP BY k HAVING COUNT(*) > ? ORDER BY k",
+        )
+        for table, query in zip(("pair", "exposure"), queries, strict=True):
+            for who, count, seq in self._db.execute(query, (limit,)).fetchall():
+                if who in said:
+                    continue
+                said.add(who)
+                (row,) = self._db.execute(f"SELECT row FROM {table} WHERE seq = ?", (seq,)).fetchone()
+                found = _load(row)
+                yield str(who), int(count), found.where if table == "pair" else found[0]
 
     def close(self) -> None:
         self._db.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import pickle
+import time
 import tracemalloc
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +168,54 @@ def test_findings_from_the_key_tables_come_in_rule_id_order() -> None:
     rules = [f.rule_id for f in check(items)]
     assert {"DA4002", "DA4003", "DA4004"} <= set(rules)
     assert rules == sorted(rules)
+
+
+def _placeholder_summary(n: int, day: str) -> RecordSummary:
+    """A record of another family whose persons carry the same placeholder police person ids ("adult-a", ...)."""
+    harm, victim, child = "police|adult-b", "police|adult-a", "police|child-1"
+    return RecordSummary(
+        file="force.csv",
+        record_no=n,
+        reference_date="2025-03-31",
+        persons=3,
+        identities=((harm, "", "Patient/h"), (victim, "", "Patient/v"), (child, "", "Patient/c")),
+        incidents=(IncidentKey(harm, victim, day, frozenset({f"inc|{n}"}), frozenset()),),
+        exposure=((child, frozenset({day})),),
+        children=(child,),
+    )
+
+
+def _days(count: int) -> list[str]:
+    start = date(2020, 1, 1)
+    return [(start + timedelta(days=n)).isoformat() for n in range(count)]
+
+
+def test_a_placeholder_identifier_on_thousands_of_records_is_reported_once_not_compared_pairwise() -> None:
+    from dastandard.validation.returns import MAX_LINKED_RECORDS
+
+    count = MAX_LINKED_RECORDS * 5
+    checks = ReturnChecks(Settings())
+    for n, day in enumerate(reversed(_days(count)), 1):  # latest first: the order a full scan is slowest in
+        checks.add(_placeholder_summary(n, day))
+    started = time.process_time()
+    found = list(checks.finish())
+    assert time.process_time() - started < 20  # pairwise comparison would be 25 million record pairs per rule
+    crowded = [f for f in found if f.rule_id == "DA4002"]
+    assert sorted(dict(f.details)["identifier"] for f in crowded) == [
+        "police|adult-b and police|adult-a",
+        "police|child-1",
+    ]
+    assert all(dict(f.details)["records"] == count and f.record == 1 for f in crowded)
+    assert "placeholder" in crowded[0].message
+    assert not [f for f in found if f.rule_id in ("DA4003", "DA4004")]
+    assert [f.rule_id for f in found] == sorted(f.rule_id for f in found)  # still in rule-id order
+
+
+def test_below_the_limit_each_later_record_names_the_record_where_the_pair_began() -> None:
+    checks = ReturnChecks(Settings())
+    days = _days(50)
+    for n, day in enumerate(days, 1):
+        checks.add(_placeholder_summary(n, day))
+    found = [f for f in checks.finish() if f.rule_id == "DA4003"]
+    assert [f.record for f in found] == list(range(2, 51))  # every record after the first holds no earlier one
+    assert all("force.csv record 1 " in f.message for f in found)
