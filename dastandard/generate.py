@@ -146,10 +146,15 @@ def _person(case: _Case, key: str, *, born: date, sex: str, adult: bool, ethnic:
     rng = case.rng
     given = (_GIVEN_F if sex == "F" else _GIVEN_M)[rng.randrange(10)]
     nhs = nhs_number(case.seed, case.index, case.persons)
+    # the force's person id, as unique as the NHS number (a police export's party_id column carries it)
+    police_id = f"WVP{case.seed % 1000:03d}{case.index:07d}{case.persons}"
     case.persons += 1
     person: dict[str, Any] = {
         "id": key,
-        "identifiers": [{"system": NHS_NUMBER_SYSTEM, "value": nhs}],
+        "identifiers": [
+            {"system": NHS_NUMBER_SYSTEM, "value": nhs},
+            {"system": identifier_system("police-person-id"), "value": police_id},
+        ],
         "name": {"family": family, "given": [given]},
         "birthDate": born.isoformat(),
         "administrativeGender": "female" if sex == "F" else "male",
