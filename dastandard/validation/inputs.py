@@ -376,8 +376,10 @@ class SourceLines:
     def _row_lines(self) -> list[int]:
         """The first line of every CSV record (a quoted cell may span lines)."""
         if self._rows is None:
-            text = self.data.decode("utf-8", errors="replace")
-            reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+            # decoded a chunk at a time: a whole-file str (and a StringIO's copy of it) would cost several times
+            # the file's size
+            stream = io.TextIOWrapper(io.BytesIO(self.data), encoding="utf-8", errors="replace", newline="")
+            reader = csv.reader(stream, strict=False)
             starts: list[int] = []
             line = 1
             try:
