@@ -368,7 +368,7 @@ class ReturnChecks:
     def _unlinked(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4003"):
             return
-        for _, records in self._tables.pairs():
+        for records in self._tables.pairs():
             if len(records) < 2:
                 continue
             if len(records) > MAX_LINKED_RECORDS:  # reported by ``_crowded``
@@ -420,7 +420,7 @@ class ReturnChecks:
     def _historic(self) -> Iterator[Finding]:
         if not self.settings.enabled("DA4004"):
             return
-        for _, rows in self._tables.exposures():
+        for rows in self._tables.exposures():
             if len(rows) < 2:
                 continue
             if len(rows) > MAX_LINKED_RECORDS:  # reported by ``_crowded``
@@ -515,28 +515,27 @@ class _KeyTables:
         for (row,) in self._db.execute("SELECT row FROM finding ORDER BY seq"):
             yield _load(row)
 
-    def pairs(self) -> Iterator[tuple[tuple[str, str], list[_PairRecord]]]:
-        """Every identified pair (its two keys) with its records (each person by all their aliases), one pair at a
-        time."""
+    def pairs(self) -> Iterator[list[_PairRecord]]:
+        """Every identified pair's records (each person by all their aliases), one pair at a time."""
         self._roots()
         rows = self._db.execute(
             "SELECT COALESCE(substr(h.root, 2), p.harm) AS hk, COALESCE(substr(v.root, 2), p.victim) AS vk, p.row "
             "FROM pair p "
             "LEFT JOIN root h ON h.key = p.harm LEFT JOIN root v ON v.key = p.victim ORDER BY hk, vk, p.seq"
         )
-        for key, group in groupby(rows, key=lambda r: (str(r[0]), str(r[1]))):
-            yield key, [_load(r[2]) for r in group]
+        for _, group in groupby(rows, key=lambda r: (r[0], r[1])):
+            yield [_load(r[2]) for r in group]
 
-    def exposures(self) -> Iterator[tuple[str, list[_Exposure]]]:
-        """Every child (its key) with its exposure rows (the child by all their aliases), one child at a time."""
+    def exposures(self) -> Iterator[list[_Exposure]]:
+        """Every child's exposure rows (the child by all their aliases), one child at a time."""
         self._roots()
         rows = self._db.execute(
             "SELECT COALESCE(substr(r.root, 2), x.child) AS ck, x.row FROM exposure x "
             "LEFT JOIN root r ON r.key = x.child "
             "ORDER BY ck, x.seq"
         )
-        for key, group in groupby(rows, key=lambda r: str(r[0])):
-            yield key, [_load(r[1]) for r in group]
+        for _, group in groupby(rows, key=lambda r: str(r[0])):
+            yield [_load(r[1]) for r in group]
 
     def crowded(self, limit: int) -> Iterator[tuple[str, int, _Where]]:
         """Each identity (a pair as "A and B", or a child) with more than ``limit`` rows: its name, its number of
