@@ -5,11 +5,23 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dastandard.tempfiles import temp_beside
+
+
+@pytest.fixture(autouse=True)
+def _terminal_sigint() -> Iterator[None]:
+    """Ctrl-C as a terminal gives it: a shell that starts the suite in the background has SIGINT ignored, and an
+    ignored signal is rightly left alone by ``temp_beside``."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_the_file_stays_after_a_normal_block(tmp_path: Path) -> None:
