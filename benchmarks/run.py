@@ -45,6 +45,8 @@ from typing import Any
 
 import orjson
 
+from dastandard._version import build_description
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import Target, fit_exponent, interleave, rate, ratio, summary, verdict_table
 
@@ -586,6 +588,7 @@ def _machine() -> dict[str, Any]:
         "node": subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else None,
         "platform": platform.platform(),
         "load_average_at_start": os.getloadavg(),
+        "dastandard_build": build_description(),
     }
 
 
@@ -602,7 +605,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['reps']} interleaved runs per timing (min / median).",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, node {m['node']} "
-        f"({m['platform']}); load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}.",
+        f"({m['platform']}); load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}. "
+        f"dastandard build: {m.get('dastandard_build', 'not recorded')}.",
         "",
         "## Start-up: one example, whole processes",
         "",
@@ -724,7 +728,8 @@ def docs_section(results: dict[str, Any]) -> str:
     lines = [
         f"From the {results['mode']} run of {results['started']} ({results['minutes']:.1f} minutes, "
         f"{results['reps']} interleaved runs per timing, best run shown) on {m['cpu']}, {m['cores']} cores, "
-        f"Python {m['python']}, node {m['node']}: {sizes['clean']:,} clean, {sizes['flawed']:,} flawed and "
+        f"Python {m['python']}, node {m['node']}, dastandard {m.get('dastandard_build', 'build not recorded')}: "
+        f"{sizes['clean']:,} clean, {sizes['flawed']:,} flawed and "
         f"{sizes['mix']:,} mixed case Bundles; CIN returns of "
         + " and ".join(f"{n:,}" for n in sizes["cin"])
         + f" children; the report on {sizes['report_children']:,} CIN children and {sizes['report_police']:,} police "
@@ -766,6 +771,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else Sizes()
+    if build_description() == "pure Python":
+        print(
+            "note: this dastandard is pure Python (an editable install, or built without a C compiler); "
+            'the figures are those of the pure-Python build. `pip install ".[test]"` measures the compiled wheel.',
+            file=sys.stderr,
+        )
     _compile_bytecode()
     started = time.time()
     work = ROOT / "out"

@@ -119,8 +119,25 @@ class _Commands(MutableMapping[str, click.Command]):
         return name in self._names
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the version and how this copy was built (compiled or pure Python), then exit."""
+    if not value or ctx.resilient_parsing:
+        return
+    from dastandard._version import build_description
+
+    click.echo(f"dastandard, version {__version__}, {build_description()}")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="dastandard")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and how this copy was built, and exit.",
+)
 def cli() -> None:
     """Validate and convert domestic abuse records about children against the dastandard FHIR R4 standard."""
 

@@ -31,11 +31,12 @@ def test_release_workflow_runs_on_version_tags_and_checks_both_distributions() -
     assert trigger == {"push": {"tags": ["v*"]}}
     assert re.fullmatch(r"v\*", trigger["push"]["tags"][0]) and TAG.startswith("v")
     runs = "\n".join(step.get("run", "") for step in _steps(workflow))
-    assert "python -m build" in runs  # sdist and wheel
+    assert "DASTANDARD_PURE_PYTHON=1 python -m build" in runs  # sdist and the pure-Python wheel
+    assert "python -m build --wheel" in runs  # the compiled wheel
     assert "twine check --strict dist/*" in runs
     assert "check-wheel-contents dist/*.whl" in runs
     assert 'test "$GITHUB_REF_NAME" = "v$version"' in runs  # a tag that is not the version is refused
-    assert "pip install dist/*.whl" in runs and "dastandard --version" in runs
+    assert 'for wheel in dist/*.whl' in runs and 'pip install "$wheel"' in runs and "dastandard --version" in runs
     assert "gh release create" in runs
     # check-wheel-contents reads its settings from pyproject.toml: only the deliberate duplicate examples pass.
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["check-wheel-contents"]

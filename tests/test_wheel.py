@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from dastandard._version import compiled_modules
 from dastandard.standard import CONFORMANCE_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,95 @@ def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
     return target
+
+
+def _compiler_and_cython() -> bool:
+    """Whether this machine can build the compiled wheel (hatch_build.py): Cython importable and a C compiler."""
+    import shutil
+    import sysconfig
+
+    try:
+        import Cython  # noqa: F401
+    except ImportError:
+        return False
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    return shutil.which(compiler) is not None
+
+
+def _configured_modules() -> set[str]:
+    """The dotted names of the modules pyproject.toml asks hatch_build.py to compile."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["custom"]["compiled"]
+    return {str(p.relative_to(ROOT).with_suffix("")).replace("/", ".") for pat in patterns for p in ROOT.glob(pat)}
+
+
+def test_wheel_compiles_the_hot_path_where_it_can(unpacked_wheel: Path) -> None:
+    """Where Cython and a C compiler are present the wheel carries every configured module compiled, beside its
+    source; ``dastandard --version`` says so. (Without them the wheel is pure Python and says that.)"""
+    env = {**os.environ, "PYTHONPATH": str(unpacked_wheel)}
+    code = "from dastandard._version import compiled_modules; print(','.join(compiled_modules()))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True, cwd=unpacked_wheel)
+    compiled = set(filter(None, done.stdout.decode().strip().split(",")))
+    version = subprocess.run(
+        [sys.executable, "-c", "from dastandard.cli import main; main()", "--version"],
+        env=env,
+        capture_output=True,
+        check=False,
+        cwd=unpacked_wheel,
+    )
+    if not _compiler_and_cython():
+        assert compiled == set()
+        assert version.stdout.decode().strip().endswith("pure Python")
+        return
+    assert compiled == _configured_modules()
+    for name in compiled:
+        assert (unpacked_wheel / (name.replace(".", "/") + ".py")).is_file(), name  # the source ships beside it
+    assert version.stdout.decode().strip() == f"dastandard, version 0.1.0, compiled ({len(compiled)} modules)"
+    assert compiled_modules() == ()  # the source tree (an editable install) is never compiled in place
+
+
+def _findings(pythonpath: Path, inputs: list[Path], cwd: Path) -> list[dict[str, object]]:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    done = subprocess.run(
+        [sys.executable, "-c", "from dastandard.cli import main; main()", "validate", "-o", "json", "-j", "1"]
+        + [str(p) for p in inputs],
+        env=env,
+        capture_output=True,
+        check=False,
+        cwd=cwd,
+    )
+    assert done.returncode in (0, 1), done.stderr.decode()[-2000:]
+    findings: list[dict[str, object]] = orjson.loads(done.stdout)["findings"]
+    return findings
+
+
+def test_compiled_wheel_finds_what_the_source_finds(unpacked_wheel: Path, tmp_path: Path) -> None:
+    """The compiled modules are the source's semantics: every example (the failing ones included), an agency
+    file of each kind and generated cases with every practice flaw give the same findings, field for field, in
+    the same order, from the wheel as from the source tree."""
+    cases = tmp_path / "cases.ndjson"
+    generate = [sys.executable, "-c", "from dastandard.cli import main; main()", "generate", str(cases)]
+    flaws = [
+        *("--flaw", "child-not-spoken-with"),
+        *("--flaw", "missing-characteristic"),
+        *("--flaw", "unlinked-repeat-incident"),
+    ]
+    subprocess.run([*generate, "--count", "40", "--seed", "7", *flaws], check=True, capture_output=True)
+    inputs = [
+        ROOT / "examples" / "fhir",
+        ROOT / "examples" / "invalid",
+        ROOT / "examples" / "cases",
+        ROOT / "examples" / "cin-census" / "da-factors.xml",
+        ROOT / "examples" / "police-csv" / "notification.csv",
+        cases,
+    ]
+    from_wheel = _findings(unpacked_wheel, inputs, tmp_path)
+    from_source = _findings(ROOT, inputs, tmp_path)
+    assert len(from_source) > 100  # the inputs do raise findings of every layer
+    assert {f["layer"] for f in from_source} >= {"syntax", "structure", "profile", "practice", "return"}
+    assert from_wheel == from_source
 
 
 def test_wheel_ships_every_data_folder(unpacked_wheel: Path) -> None:
