@@ -149,6 +149,20 @@ def _name_key(resource: Mapping[str, Any], birth: str) -> str | None:
     return None
 
 
+def _first_key(keys_of: dict[str, list[str]], person: str | None) -> str | None:
+    """The first identity key of a person of the record (by their key in the record's index), if any."""
+    keys = keys_of.get(person or "")
+    return keys[0] if keys else None
+
+
+def _child_key(keys_of: dict[str, list[str]], name_keys: dict[str, str], person: str | None) -> str | None:
+    """A child's identity key, else (a child with no identifier) their name and birth date key."""
+    return _first_key(keys_of, person) or name_keys.get(person or "")
+
+
+# Module-level, not nested in ``summarize``: compiled (hatch_build.py), the variables a function shares with its
+# nested functions live in one object that each of them holds, so a nested function that another one calls holds
+# itself, and every record's objects would wait for the cycle collector (tests/test_wheel.py watches for that).
 def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) -> RecordSummary:
     """Reduce one record to the compact keys the return-level rules need. Never raises."""
     idx = RecordIndex.build(record)
@@ -164,7 +178,8 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
         keys = identity_keys(person.entry.res)
         keys_of[key] = keys
         birth = person.birth.isoformat() if person.birth else ""
-        identities.extend((k, birth, person.entry.label) for k in keys)
+        label = person.entry.label
+        identities.extend([(k, birth, label) for k in keys])
         if not keys and (by_name := _name_key(person.entry.res, birth)):
             name_keys[key] = by_name
         if person.unborn:
@@ -172,13 +187,6 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
         persons += 1
         for name in characteristics_recorded(idx, person):
             counts[name] += 1
-
-    def ident(person: str | None) -> str | None:
-        keys = keys_of.get(person or "")
-        return keys[0] if keys else None
-
-    def child_ident(person: str | None) -> str | None:
-        return ident(person) or name_keys.get(person or "")
 
     incidents: list[IncidentKey] = []
     exposure: dict[str, set[str]] = {}
@@ -192,11 +200,11 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
         ids = _identifier_keys(inc.entry.res)
         linked_ids = frozenset(linked)
         parties = inc.parties
-        victims = [victim for party in parties if party.role == VICTIM and (victim := ident(party.person))]
+        victims = [v for party in parties if party.role == VICTIM and (v := _first_key(keys_of, party.person))]
         for party in parties:
             if party.role != PCH:
                 continue
-            harm = ident(party.person)
+            harm = _first_key(keys_of, party.person)
             if harm is None:
                 continue
             for victim in victims:
@@ -204,17 +212,21 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
                     incidents.append(IncidentKey(harm, victim, day, ids, linked_ids))
         if day:
             for party in parties:
-                if party.role != PCH and (child := child_ident(party.person)) and idx.is_child(party.person, inc.day):
+                if party.role == PCH:
+                    continue
+                child = _child_key(keys_of, name_keys, party.person)
+                if child and idx.is_child(party.person, inc.day):
                     exposure.setdefault(child, set()).add(day)
     by_incident = {inc.entry.key: inc for inc in idx.incidents}
     for entry in idx.kind("child-victim-status"):
-        child = child_ident(idx.resolve(entry.res.get("subject")))
+        child = _child_key(keys_of, name_keys, idx.resolve(entry.res.get("subject")))
         if not child or not CHILD_VICTIM.matches(value_codings(entry.res)):
             continue
         for focus in idx.resolve_all(entry.res.get("focus")):
             focused = by_incident.get(focus)
             if focused is not None and (focus_day := _incident_day(focused.entry.res)):
                 exposure.setdefault(child, set()).add(focus_day)
+    children = {k for p in idx.persons if idx.is_child(p, ref) and (k := _child_key(keys_of, name_keys, p))}
     return RecordSummary(
         file=file,
         record_no=record_no,
@@ -224,7 +236,7 @@ def summarize(record: Mapping[str, Any], *, file: str, record_no: int | None) ->
         identities=tuple(identities),
         incidents=tuple(incidents),
         exposure=tuple(sorted((child, frozenset(days)) for child, days in exposure.items())),
-        children=tuple(sorted({k for p in idx.persons if idx.is_child(p, ref) and (k := child_ident(p))})),
+        children=tuple(sorted(children)),
     )
 
 
