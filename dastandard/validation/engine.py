@@ -493,29 +493,27 @@ def _parallel(
     from concurrent.futures import ProcessPoolExecutor  # loaded only for a run in several processes
 
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
+        # No nested function here: compiled (hatch_build.py), it and this generator would hold each other.
         batch: list[_PackedUnit] = []
         size = 0
-
-        def flush() -> None:
-            nonlocal batch, size
-            if batch:
-                pending.append(pool.submit(_check_batch, batch, settings, want_summary, digest))
-                batch, size = [], 0
-
         for item in items:
+            findings: list[Finding] | None = None
             if isinstance(item, Unit):
                 batch.append((item.file, item.record, item.line, item.data, item.fmt))
                 size += len(item.data)
-                if len(batch) >= _BATCH_UNITS or size >= _BATCH_BYTES:
-                    flush()
             else:
-                flush()
-                pending.append([UnitResult(tuple(item), None)])
+                findings = item
+            if batch and (findings is not None or len(batch) >= _BATCH_UNITS or size >= _BATCH_BYTES):
+                pending.append(pool.submit(_check_batch, batch, settings, want_summary, digest))
+                batch, size = [], 0
+            if findings is not None:
+                pending.append([UnitResult(tuple(findings), None)])
             while len(pending) > limit:
                 yield from _resolve(pending.popleft())
             while pending and _ready(pending[0]):  # stream what is done, in order, without waiting for more
                 yield from _resolve(pending.popleft())
-        flush()
+        if batch:
+            pending.append(pool.submit(_check_batch, batch, settings, want_summary, digest))
         while pending:
             yield from _resolve(pending.popleft())
 

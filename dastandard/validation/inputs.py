@@ -28,7 +28,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -38,6 +38,9 @@ from dastandard.fhir.ndjson import bounded_lines
 from dastandard.findings import Finding
 from dastandard.limits import Limits
 from dastandard.validation.units import Emitter, Unit
+
+if TYPE_CHECKING:
+    from dastandard.conversion_report import ConversionReport
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -239,39 +242,18 @@ def _ndjson_units(
 def _agency_units(label: str, data: bytes, fmt_name: str, settings: Settings) -> Iterator[Unit | list[Finding]]:
     """Convert an agency file in memory with its format's reader: one ``bundle`` unit per case Bundle, located at
     its record's source line, and a DA0050 finding for each part the reader could not read."""
-    from dastandard.conversion_report import ConversionReport, Loss
+    from dastandard.conversion_report import ConversionReport
     from dastandard.convert.registry import get_format
 
     fmt = get_format(fmt_name)
     report = ConversionReport(source=Path(label).name, source_format=fmt.name, target_format="validation")
     lines = SourceLines(data)
-    reported = 0
-
-    def problems() -> list[Finding]:
-        nonlocal reported
-        emitter = Emitter(settings, None, label, None)
-        for entry in report.entries[reported:]:
-            if entry.kind is Loss.INVALID_INPUT:
-                where = entry.location or entry.source_field
-                what = entry.source_field if entry.source_field and entry.source_field not in where else ""
-                message = entry.message or "not readable"
-                subject, said = _subject_of(message)
-                before = len(emitter.findings)
-                emitter.add(
-                    SOURCE_INVALID_RULE,
-                    f"{fmt.name}: {said}" + (f" ({what})" if what else ""),
-                    line=lines.line(where),
-                )
-                if len(emitter.findings) > before:  # the rule may be switched off
-                    emitter.findings[-1] = dataclasses.replace(emitter.findings[-1], subject=subject, source=where)
-        reported = len(report.entries)
-        return emitter.findings
-
+    problems = _ReaderProblems(label, fmt.name, settings, report, lines)
     number = 0
     try:
         for bundle in fmt.read(io.BytesIO(data), Path(label).name, report):
             number += 1
-            found = problems()
+            found = problems.new()
             if found:
                 yield found
             where = source_record(bundle)
@@ -280,13 +262,53 @@ def _agency_units(label: str, data: bytes, fmt_name: str, settings: Settings) ->
         emitter = Emitter(settings, None, label, None)
         emitter.add("DA0900", f"internal error reading this {fmt.name} file: {type(exc).__name__}: {exc}")
         yield emitter.findings
-    found = problems()
+    found = problems.new()
     if found:
         yield found
     if number == 0 and not found:
         emitter = Emitter(settings, None, label, None)
         emitter.add(SOURCE_INVALID_RULE, f"{fmt.name}: the file holds no record to check", line=1, column=1)
         yield emitter.findings
+
+
+class _ReaderProblems:
+    """The DA0050 findings for what an agency reader could not read, as its conversion report gains entries.
+
+    A class, not a function nested in ``_agency_units``: compiled (hatch_build.py), a generator and a function
+    nested in it hold each other, and the file's bytes would wait for the cycle collector after the file is done.
+    """
+
+    __slots__ = ("fmt_name", "label", "lines", "report", "reported", "settings")
+
+    def __init__(
+        self, label: str, fmt_name: str, settings: Settings, report: ConversionReport, lines: SourceLines
+    ) -> None:
+        self.label, self.fmt_name, self.settings = label, fmt_name, settings
+        self.report, self.lines = report, lines
+        self.reported = 0
+
+    def new(self) -> list[Finding]:
+        """The findings for the report's entries since the last call (invalid input only)."""
+        from dastandard.conversion_report import Loss
+
+        emitter = Emitter(self.settings, None, self.label, None)
+        entries = self.report.entries
+        for entry in entries[self.reported :]:
+            if entry.kind is Loss.INVALID_INPUT:
+                where = entry.location or entry.source_field
+                what = entry.source_field if entry.source_field and entry.source_field not in where else ""
+                message = entry.message or "not readable"
+                subject, said = _subject_of(message)
+                before = len(emitter.findings)
+                emitter.add(
+                    SOURCE_INVALID_RULE,
+                    f"{self.fmt_name}: {said}" + (f" ({what})" if what else ""),
+                    line=self.lines.line(where),
+                )
+                if len(emitter.findings) > before:  # the rule may be switched off
+                    emitter.findings[-1] = dataclasses.replace(emitter.findings[-1], subject=subject, source=where)
+        self.reported = len(entries)
+        return emitter.findings
 
 
 # The readers begin an entry about one person or record with how the source names them ("LAchildID EX0001: ...").
