@@ -36,7 +36,7 @@ def test_release_workflow_runs_on_version_tags_and_checks_both_distributions() -
     assert "twine check --strict dist/*" in runs
     assert "check-wheel-contents dist/*.whl" in runs
     assert 'test "$GITHUB_REF_NAME" = "v$version"' in runs  # a tag that is not the version is refused
-    assert 'for wheel in dist/*.whl' in runs and 'pip install "$wheel"' in runs and "dastandard --version" in runs
+    assert "for wheel in dist/*.whl" in runs and 'pip install "$wheel"' in runs and "dastandard --version" in runs
     assert "gh release create" in runs
     # check-wheel-contents reads its settings from pyproject.toml: only the deliberate duplicate examples pass.
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["check-wheel-contents"]

@@ -40,7 +40,7 @@ from dastandard.limits import Limits
 from dastandard.validation.units import Emitter, Unit
 
 if TYPE_CHECKING:
-    from dastandard.conversion_report import ConversionReport
+    from dastandard.conversion_report import ConversionReport, Loss
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -242,13 +242,13 @@ def _ndjson_units(
 def _agency_units(label: str, data: bytes, fmt_name: str, settings: Settings) -> Iterator[Unit | list[Finding]]:
     """Convert an agency file in memory with its format's reader: one ``bundle`` unit per case Bundle, located at
     its record's source line, and a DA0050 finding for each part the reader could not read."""
-    from dastandard.conversion_report import ConversionReport
+    from dastandard.conversion_report import ConversionReport, Loss
     from dastandard.convert.registry import get_format
 
     fmt = get_format(fmt_name)
     report = ConversionReport(source=Path(label).name, source_format=fmt.name, target_format="validation")
     lines = SourceLines(data)
-    problems = _ReaderProblems(label, fmt.name, settings, report, lines)
+    problems = _ReaderProblems(label, fmt.name, settings, report, lines, Loss.INVALID_INPUT)
     number = 0
     try:
         for bundle in fmt.read(io.BytesIO(data), Path(label).name, report):
@@ -278,23 +278,28 @@ class _ReaderProblems:
     nested in it hold each other, and the file's bytes would wait for the cycle collector after the file is done.
     """
 
-    __slots__ = ("fmt_name", "label", "lines", "report", "reported", "settings")
+    __slots__ = ("fmt_name", "invalid", "label", "lines", "report", "reported", "settings")
 
     def __init__(
-        self, label: str, fmt_name: str, settings: Settings, report: ConversionReport, lines: SourceLines
+        self,
+        label: str,
+        fmt_name: str,
+        settings: Settings,
+        report: ConversionReport,
+        lines: SourceLines,
+        invalid: Loss,
     ) -> None:
         self.label, self.fmt_name, self.settings = label, fmt_name, settings
         self.report, self.lines = report, lines
+        self.invalid = invalid  # the report's kind for input its reader could not read
         self.reported = 0
 
     def new(self) -> list[Finding]:
         """The findings for the report's entries since the last call (invalid input only)."""
-        from dastandard.conversion_report import Loss
-
         emitter = Emitter(self.settings, None, self.label, None)
         entries = self.report.entries
         for entry in entries[self.reported :]:
-            if entry.kind is Loss.INVALID_INPUT:
+            if entry.kind is self.invalid:
                 where = entry.location or entry.source_field
                 what = entry.source_field if entry.source_field and entry.source_field not in where else ""
                 message = entry.message or "not readable"
