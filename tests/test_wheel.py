@@ -74,11 +74,31 @@ def test_wheel_compiles_the_hot_path_where_it_can(unpacked_wheel: Path) -> None:
         assert compiled == set()
         assert version.stdout.decode().strip().endswith("pure Python")
         return
-    assert compiled == _configured_modules()
+    assert compiled == {*_configured_modules(), "dastandard.validation._walks_ahead"}  # and the walks it writes
     for name in compiled:
         assert (unpacked_wheel / (name.replace(".", "/") + ".py")).is_file(), name  # the source ships beside it
     assert version.stdout.decode().strip() == f"dastandard, version 0.1.0, compiled ({len(compiled)} modules)"
     assert compiled_modules() == ()  # the source tree (an editable install) is never compiled in place
+    assert not (ROOT / "dastandard" / "validation" / "_walks_ahead.py").exists()  # written for the build only
+
+
+def test_the_compiled_structure_layer_walks_the_profiled_types_with_the_walks_written_ahead(
+    unpacked_wheel: Path,
+) -> None:
+    if not _compiler_and_cython():
+        pytest.skip("no C compiler or Cython: the wheel is pure Python")
+    code = (
+        "from dastandard.validation.structure import structure_checker\n"
+        "checker = structure_checker()\n"
+        "print(len(checker._ahead), type(checker._walker('Patient', True)).__name__,"
+        " checker._walker('Patient', True) is checker._ahead['w_Patient_r'][0],"
+        " checker._walker('Claim', True).__code__.co_filename)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(unpacked_wheel)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True, cwd=unpacked_wheel)
+    count, kind, used, other = done.stdout.decode().split(maxsplit=3)
+    assert int(count) >= 70 and used == "True" and kind == "cython_function_or_method"
+    assert other.strip() == "<structure walk of Claim>"  # a type no profile reaches: compiled at run time
 
 
 def _findings(pythonpath: Path, inputs: list[Path], cwd: Path) -> list[dict[str, object]]:

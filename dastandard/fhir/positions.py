@@ -189,12 +189,13 @@ class CompactPositions:
     an object member, the first character of an array item.
     """
 
-    __slots__ = ("_data", "_doc", "_starts")
+    __slots__ = ("_ascii", "_data", "_doc", "_starts")
 
     def __init__(self, data: bytes, doc: Any) -> None:
         self._data = data
         self._doc = doc
         self._starts: dict[int, tuple[Any, list[tuple[int, int]], list[int]]] = {}
+        self._ascii: bool | None = None  # whether every byte is a character (known on first need)
 
     @classmethod
     def build(cls, data: bytes, doc: Any = None, written: bytes | None = None) -> CompactPositions | None:
@@ -251,4 +252,9 @@ class CompactPositions:
 
     def column(self, segments: Sequence[str | int]) -> int:
         """1-based column (in characters) of ``segments`` on the text's one line."""
-        return len(self._data[: self.offset(segments)].decode("utf-8", errors="replace")) + 1
+        offset = self.offset(segments)
+        if self._ascii is None:
+            self._ascii = self._data.isascii()
+        if self._ascii:
+            return offset + 1
+        return len(self._data[:offset].decode("utf-8", errors="replace")) + 1

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from itertools import groupby
 from typing import Any
 
@@ -107,13 +108,22 @@ def _uk_local(utc: datetime) -> datetime:
 
         return utc.astimezone(ZoneInfo("Europe/London"))
 
+    start, end = _summer_time(utc.year)
+    summer = start <= utc < end
+    return utc + timedelta(hours=1) if summer else utc
+
+
+@cache
+def _summer_time(year: int) -> tuple[datetime, datetime]:
+    """When UK summer time begins and ends in ``year`` (1996 on): 01:00 UTC on the last Sundays of March and
+    October."""
+
     def last_sunday(month: int) -> datetime:
-        day = date(utc.year, month, 31)
+        day = date(year, month, 31)
         day -= timedelta(days=(day.weekday() + 1) % 7)
         return datetime(day.year, day.month, day.day, 1, tzinfo=UTC)
 
-    summer = last_sunday(3) <= utc < last_sunday(10)
-    return utc + timedelta(hours=1) if summer else utc
+    return last_sunday(3), last_sunday(10)
 
 
 def _incident_day(resource: Mapping[str, Any]) -> str:

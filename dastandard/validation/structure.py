@@ -12,6 +12,7 @@ import binascii
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 from dastandard.fhir.baseplan import (
@@ -24,11 +25,11 @@ from dastandard.fhir.baseplan import (
     base_plan,
 )
 from dastandard.fhir.invariants import ENVIRONMENT, compile_invariant
+from dastandard.validation.walk_source import HELPERS, INT32, LONG_TEXT, good, walk_source, walker_name
 
 Issue = tuple[str, tuple[Any, ...], str, str]
 Located = tuple[Any, tuple[Any, ...]]  # a value and its path segments
 
-_INT32 = (-(2**31), 2**31 - 1)
 
 # Rules of the base invariants: failed (severity error), failed (severity warning), best practice, and not
 # evaluated (the rule profile invariants share: a FHIRPath invariant could not be compiled or evaluated).
@@ -43,10 +44,8 @@ _CONTAINED_ONLY = "contained."
 # The walk of one type: (object, path, issues, facts).
 Walker = Callable[[dict[str, Any], list[Any], list[Issue], "ResourceFacts"], None]
 # A type's walk is generated once this many of its objects have been met (generating costs about a millisecond a
-# type, more than a small file's walk through the general code saves).
+# type, more than a small file's walk through the general code saves), at once when it was written ahead of time.
 _GENERATE_AFTER = 64
-# Types with at most this many JSON names find a key's check by comparing names; larger ones through an index.
-_CHAIN = 8
 
 # A compiled core invariant: key, rule id, human text, evaluator (or a message when it cannot be compiled), and the
 # element that must be present for it to be run (None: always run).
@@ -143,22 +142,20 @@ class ResourceFacts:
 class StructureChecker:
     """Checks resources against the base plan; one instance per process (see ``structure_checker``)."""
 
-    def __init__(self, plan: BasePlan) -> None:
+    def __init__(self, plan: BasePlan, ahead: ModuleType | None = None) -> None:
+        """``ahead``: a module of walks written ahead of time (``walk_source.ahead_module``; the compiled build's
+        ``_walks_ahead``); this checker binds its walks' names in that module's namespace, so one module serves one
+        checker."""
         self.plan = plan
         self.types = plan.types
         self.required = plan.required
-        # The walk of each type met so far, generated on first use, and the namespace the walks share.
+        # The walk of each type met so far, made on first use, and the namespace the walks share.
         self._walkers: dict[tuple[str, bool], Walker] = {}
         self._uses: dict[tuple[str, bool], int] = {}  # objects of each type walked before it is generated
-        self._namespace: dict[str, Any] = {
-            "_local_reference": _local_reference,
-            "_attachment": _attachment,
-            "_contained_ids": _contained_ids,
-            "_key": self._key,
-            "_item": self._item,
-            "_coded_binding": self._coded_binding,
-            "_good": _good,
-        }
+        self._namespace: dict[str, Any] = vars(ahead) if ahead is not None else {}
+        self._ahead: dict[str, tuple[Walker, str]] = getattr(ahead, "WALKS", {})
+        helpers = (_local_reference, _attachment, _contained_ids, self._key, self._item, self._coded_binding, good)
+        self._namespace.update(zip(HELPERS, helpers, strict=True))
         self.resources = plan.resources
         self.valuesets = plan.valuesets
         self.primitives = plan.primitives
@@ -286,7 +283,7 @@ class StructureChecker:
         if walker is None:
             key = (type_name, is_resource)
             uses = self._uses[key] = self._uses.get(key, 0) + 1
-            if uses < _GENERATE_AFTER:
+            if uses < _GENERATE_AFTER and walker_name(type_name, is_resource) not in self._ahead:
                 self._general(obj, type_name, is_resource, path, out, facts)
                 return
             walker = self._walker(type_name, is_resource)
@@ -339,168 +336,28 @@ class StructureChecker:
         found = self._walkers.get((type_name, is_resource))
         if found is None:
             elements = self.types.get(type_name)
-            found = _nothing if elements is None else self._generate(type_name, is_resource, elements)
+            found = _nothing if elements is None else self._generate(type_name, is_resource)
             self._walkers[(type_name, is_resource)] = found
-            self._namespace[_walker_name(type_name, is_resource)] = found
+            self._namespace[walker_name(type_name, is_resource)] = found
         return found
 
-    def _generate(self, type_name: str, is_resource: bool, elements: Mapping[str, ElementDef]) -> Walker:
-        """Python source for the walk of one type, compiled once per process.
-
-        The source checks each key with the element's common case inlined (a non-empty string matching its pattern,
-        a boolean, an object of a known type walked by that type's own function, a list of them) and hands anything
-        else to ``_key``, the general check of one key; so the findings are those of the general check alone.
-        """
+    def _generate(self, type_name: str, is_resource: bool) -> Walker:
+        """The walk of one type (see ``walk_source``): the one written ahead of time when it was made from the same
+        source, else the source compiled now (about a millisecond)."""
+        source = walk_source(self.plan, type_name, is_resource)
         ns = self._namespace
-        consts: dict[int, str] = {}
-
-        def const(value: Any) -> str:
-            name = consts.get(id(value))
-            if name is None:
-                name = consts[id(value)] = f"k{len(ns)}_{len(consts)}"
-                ns[name] = value
-            return name
-
-        def walker_of(sub: str) -> str:
-            name = _walker_name(sub, False)
-            if name not in ns:
-                ns[name] = self._stub(sub)
-            return name
-
-        elements_name = const(elements)
-        src = ["def walk(obj, path, out, facts):"]
-        add = src.append
-        if type_name in self.constrained:
-            if type_name == "Reference":
-                add("    if _local_reference(obj):")
-                add(f"        facts.invariants.append((obj, tuple(path), {type_name!r}))")
-            else:
-                add(f"    facts.invariants.append((obj, tuple(path), {type_name!r}))")
-            if type_name == "Attachment":
-                add('    if "data" in obj:')
-                add("        _attachment(obj, path, out, facts.label)")
-        if is_resource:
-            add('    if "contained" in obj:')
-            add('        _contained_ids(obj.get("contained"), path, out, facts.label)')
-        if is_resource and type_name != "Parameters":  # Parameters may be empty
-            add("    if not obj or len(obj) == 1:")
-        else:
-            add("    if not obj:")
-        add('        out.append(("DA1006", tuple(path), "an object must have some content", facts.label))')
-        add("        if not obj:")
-        add("            return")
-        stems = sorted({edef.choice for edef in elements.values() if edef.choice is not None})
-        for index, _stem in enumerate(stems):
-            add(f"    c{index} = None")
-        add("    for key, value in obj.items():")
-        leaves: list[tuple[str, list[str]]] = []
-        for key, edef in elements.items():
-            body: list[str] = []
-            if edef.choice is not None:
-                var = f"c{stems.index(edef.choice)}"
-                body += [
-                    f"if {var} is not None:",
-                    "    path.append(key)",
-                    f'    out.append(("DA1008", tuple(path), f"only one {edef.choice}[x] is allowed; {{{var}}} '
-                    f'is also present", facts.label))',
-                    "    path.pop()",
-                    f"{var} = key",
-                ]
-            body += self._fast(key, edef, const, walker_of)
-            leaves.append((key, body))
-        if is_resource:
-            leaves.append(("resourceType", ["continue"]))
-        indent = "        "
-        if len(leaves) <= _CHAIN:
-            for number, (key, body) in enumerate(leaves):
-                add(f"{indent}{'if' if number == 0 else 'elif'} key == {key!r}:")
-                src.extend(f"{indent}    {line}" for line in body or ["pass"])
-        else:
-            index_name = const({key: number for number, (key, _) in enumerate(leaves)})
-            add(f"{indent}k = {index_name}.get(key, -1)")
-            add(f"{indent}if k >= 0:")
-            _tree(src, indent + "    ", leaves, 0, len(leaves))
-        add(f"{indent}_key(obj, key, value, {elements_name}.get(key), {type_name!r}, {is_resource}, path, out, facts)")
-        for name in self.required.get(type_name, ()):
-            add(f"    if {name!r} not in obj and {'_' + name!r} not in obj:")
-            add(f"        path.append({name!r})")
-            message = f"{type_name}.{name} is required (min 1)"
-            add(f'        out.append(("DA1004", tuple(path), {message!r}, facts.label))')
-            add("        path.pop()")
-        code = compile("\n".join(src) + "\n", f"<structure walk of {type_name}>", "exec")
+        ns.update(source.constants)
+        for called in source.calls:
+            name = walker_name(called, False)
+            if ns.get(name) is None:  # a module written ahead of time declares it as None
+                ns[name] = self._stub(called)
+        ahead = self._ahead.get(source.name)
+        if ahead is not None and ahead[1] == source.digest:
+            return ahead[0]
         local: dict[str, Any] = {}
-        exec(code, ns, local)
+        exec(compile(source.text, f"<structure walk of {type_name}>", "exec"), ns, local)
         walker: Walker = local["walk"]
         return walker
-
-    def _fast(
-        self, key: str, edef: ElementDef, const: Callable[[Any], str], walker_of: Callable[[str], str]
-    ) -> list[str]:
-        """The inlined common case of one element (lines ending in ``continue``); [] when there is none."""
-        if edef.resource:
-            return []
-        if edef.primitive:
-            if edef.many:
-                if not edef.text or edef.mark:
-                    return []
-                return [
-                    "if type(value) is list and value:",
-                    "    for item in value:",
-                    f"        if not ({_text_test('item', edef, const)}):",
-                    "            break",
-                    "    else:",
-                    "        continue",
-                ]
-            if edef.text:
-                lines = [f"if {_text_test('value', edef, const)}:"]
-                if edef.mark == MARK_REFERENCE:
-                    lines.append("    facts.references.append((value, (*path, key)))")
-                elif edef.mark == MARK_NARRATIVE:
-                    lines.append("    facts.extras.append((value, (*path, key)))")
-                return [*lines, "    continue"]
-            kind = self.primitives[edef.type].json
-            if kind == "boolean":
-                test = "type(value) is bool"
-            elif kind == "integer":
-                low = {"positiveInt": 1, "unsignedInt": 0}.get(edef.type, _INT32[0])
-                test = f"type(value) is int and {low} <= value <= {_INT32[1]}"
-            elif kind == "number":
-                test = "type(value) is int or type(value) is float"
-            else:
-                return []
-            return [f"if {test}:", "    continue"]
-        walk = walker_of(edef.type)
-        binding = (
-            [f"    _coded_binding(value, {const(edef)}, path, out, facts.label)"] if edef.binding is not None else []
-        )
-        if not edef.many:
-            return [
-                "if type(value) is dict:",
-                "    path.append(key)",
-                f"    {walk}(value, path, out, facts)",
-                *binding,
-                "    path.pop()",
-                "    continue",
-            ]
-        extras = ["            facts.extras.append((item, tuple(path)))"] if edef.mark == MARK_EXTENSION else []
-        item_binding = [f"    {line}" for line in binding]
-        return [
-            "if type(value) is list and value:",
-            "    path.append(key)",
-            "    i = 0",
-            "    for item in value:",
-            "        path.append(i)",
-            "        if type(item) is dict:",
-            *extras,
-            f"            {walk}(item, path, out, facts)",
-            *[line.replace("value,", "item,", 1) for line in item_binding],
-            "        else:",
-            f"            _item(item, {const(edef)}, False, path, out, facts)",
-            "        path.pop()",
-            "        i += 1",
-            "    path.pop()",
-            "    continue",
-        ]
 
     def _stub(self, type_name: str) -> Walker:
         """Stands for a type's walk until it is generated (types refer to each other)."""
@@ -539,7 +396,7 @@ class StructureChecker:
         if edef.text and type(value) is str and value and not edef.many:  # the commonest case, in place
             pattern, codes = edef.pattern, edef.codes
             if (pattern is None or pattern.fullmatch(value)) and (codes is None or value in codes):
-                if edef.scan and ("<" in value or len(value) > _LONG):
+                if edef.scan and ("<" in value or len(value) > LONG_TEXT):
                     path.append(key)
                     _scan_text(value, path, out, label)
                     path.pop()
@@ -595,7 +452,7 @@ class StructureChecker:
                 and item
                 and (edef.pattern is None or edef.pattern.fullmatch(item))
                 and (edef.codes is None or item in edef.codes)
-                and not (edef.scan and ("<" in item or len(item) > _LONG))
+                and not (edef.scan and ("<" in item or len(item) > LONG_TEXT))
             ):
                 self._primitive(item, edef, path, out, facts.label)
         elif type(item) is dict and not edef.resource:
@@ -635,7 +492,7 @@ class StructureChecker:
                 message = f"system {value[:60]!r} is not an absolute URI (an OID is written urn:oid:...)"
                 out.append(("DA1016", tuple(path), message, label))
                 return
-            if edef.scan and ("<" in value or len(value) > _LONG):
+            if edef.scan and ("<" in value or len(value) > LONG_TEXT):
                 _scan_text(value, path, out, label)
             if edef.binding is not None and value not in self.valuesets[edef.binding]:
                 out.append(
@@ -648,8 +505,8 @@ class StructureChecker:
             if vtype is not int:
                 out.append(("DA1005", tuple(path), f"{edef.type} must be a JSON integer, found {_kind(value)}", label))
             elif (
-                value < _INT32[0]
-                or value > _INT32[1]
+                value < INT32[0]
+                or value > INT32[1]
                 or (edef.type == "positiveInt" and value < 1)
                 or (edef.type == "unsignedInt" and value < 0)
             ):
@@ -717,8 +574,6 @@ class StructureChecker:
             out.append(("DA1007", tuple(path), f"no code in the required value set {edef.binding}", label))
 
 
-# A string longer than this many characters may be over 1 MB once encoded as UTF-8 (at most 4 bytes a character).
-_LONG = 2**18
 _MAX_STRING_BYTES = 2**20
 # An HTML start or end tag of an element a browser acts on or renders (the ones the narrative rules know, plus the
 # active ones). ``a < b`` or ``<none>`` are not tags. Compiled when first needed (a string holding "<"): compiling
@@ -739,7 +594,7 @@ def _html_tag() -> re.Pattern[str]:
 
 def _scan_text(value: str, path: list[Any], out: list[Issue], label: str) -> None:
     """DA1014 (HTML-like tags) and DA1015 (over 1 MB) for a string or markdown value that holds "<" or is long."""
-    if len(value) > _LONG and len(value.encode("utf-8", "surrogatepass")) > _MAX_STRING_BYTES:
+    if len(value) > LONG_TEXT and len(value.encode("utf-8", "surrogatepass")) > _MAX_STRING_BYTES:
         out.append(("DA1015", tuple(path), f"the value is larger than 1 MB ({len(value)} characters)", label))
     found = _html_tag().search(value) if "<" in value else None
     if found is not None:
@@ -786,55 +641,6 @@ def _attachment(obj: dict[str, Any], path: list[Any], out: list[Issue], label: s
 
 def _nothing(obj: dict[str, Any], path: list[Any], out: list[Issue], facts: ResourceFacts) -> None:
     """The walk of a type the plan does not describe: nothing to check."""
-
-
-def _walker_name(type_name: str, is_resource: bool) -> str:
-    return "w_" + type_name.replace(".", "__") + ("_r" if is_resource else "")
-
-
-def _text_test(var: str, edef: ElementDef, const: Callable[[Any], str]) -> str:
-    """Source of the test that a JSON-string primitive's value needs nothing more than to be recorded."""
-    test = f"type({var}) is str and {var}"
-    if edef.pattern is not None and (edef.absolute or edef.type in _REPEATED):
-        good = _GOOD.setdefault(edef.pattern.pattern, set())
-        test += f" and ({var} in {const(good)} or _good({const(edef.pattern.fullmatch)}, {const(good)}, {var}))"
-    elif edef.pattern is not None:
-        test += f" and {const(edef.pattern.fullmatch)}({var})"
-    if edef.codes is not None:
-        test += f" and {var} in {const(edef.codes)}"
-    if edef.scan:
-        test += f' and "<" not in {var} and len({var}) <= {_LONG}'
-    return test
-
-
-# Types whose values repeat (codes, code systems, profiles): the values that matched their pattern are remembered,
-# as a set lookup costs less than the match. At most ``_GOOD_LIMIT`` values each, so memory stays bounded.
-_REPEATED = frozenset({"code", "uri", "url", "canonical"})
-_GOOD: dict[str, set[str]] = {}
-_GOOD_LIMIT = 4096
-
-
-def _good(fullmatch: Callable[[str], Any], good: set[str], value: str) -> bool:
-    """Whether ``value`` matches (and remember it when it does)."""
-    if fullmatch(value) is None:
-        return False
-    if len(good) < _GOOD_LIMIT and len(value) <= 256:
-        good.add(value)
-    return True
-
-
-def _tree(src: list[str], indent: str, leaves: list[tuple[str, list[str]]], low: int, high: int) -> None:
-    """Source that runs the leaf numbered ``k`` (``low <= k < high``), by halving the range."""
-    if high - low <= 3:
-        for number in range(low, high):
-            src.append(f"{indent}{'if' if number == low else 'elif'} k == {number}:")
-            src.extend(f"{indent}    {line}" for line in leaves[number][1] or ["pass"])
-        return
-    middle = (low + high) // 2
-    src.append(f"{indent}if k < {middle}:")
-    _tree(src, indent + "    ", leaves, low, middle)
-    src.append(f"{indent}else:")
-    _tree(src, indent + "    ", leaves, middle, high)
 
 
 def _local_reference(reference: dict[str, Any]) -> bool:
@@ -894,5 +700,9 @@ def structure_checker() -> StructureChecker:
     """The process-wide checker (built on first use)."""
     global _CHECKER
     if _CHECKER is None:
-        _CHECKER = StructureChecker(base_plan())
+        try:  # written and compiled by the compiled build only (hatch_build.py)
+            from dastandard.validation import _walks_ahead  # type: ignore[attr-defined]
+        except ImportError:
+            _walks_ahead = None
+        _CHECKER = StructureChecker(base_plan(), _walks_ahead)
     return _CHECKER
