@@ -1024,16 +1024,20 @@ def _last_contact(resource: Mapping[str, Any]) -> date | None:
     return (parse_date(ext.get("valueDateTime")) or parse_date(ext.get("valueDate"))) if ext else None
 
 
+# The kind of an NHS number's identity key (``nhs:<n>``): the one identifier that names a single person nationally.
+NHS_KEY_KIND = "nhs"
+
+
 @cache
 def _identity_systems() -> dict[str, str]:
     return {
-        NHS_NUMBER_SYSTEM: "nhs",
+        NHS_NUMBER_SYSTEM: NHS_KEY_KIND,
         id_system("la-child-id"): "la",
         id_system("police-person-id"): "police",
     }
 
 
-_IDENTITY_ORDER = {"nhs": 0, "la": 1, "police": 2}
+_IDENTITY_ORDER = {NHS_KEY_KIND: 0, "la": 1, "police": 2}
 
 
 def _identity_order(key: str) -> int:

@@ -33,7 +33,15 @@ from dastandard.findings import Finding, Layer
 from dastandard.model.fragments import as_list, as_map, as_str
 from dastandard.model.ids import identifier_system
 from dastandard.model.practice_codes import CHILD_VICTIM
-from dastandard.validation._record_index import PCH, VICTIM, RecordIndex, identity_keys, parse_date, value_codings
+from dastandard.validation._record_index import (
+    NHS_KEY_KIND,
+    PCH,
+    VICTIM,
+    RecordIndex,
+    identity_keys,
+    parse_date,
+    value_codings,
+)
 from dastandard.validation.practice import CHARACTERISTICS, characteristics_recorded
 
 __all__ = ["RETURN_RULE_IDS", "IncidentKey", "RecordSummary", "ReturnChecks", "summarize"]
@@ -259,6 +267,21 @@ _Where = tuple[str, int | None]
 MAX_LINKED_RECORDS = 1000
 
 
+_NHS_PREFIX = NHS_KEY_KIND + ":"
+
+
+@dataclass(frozen=True, slots=True)
+class _Sighting:
+    """The first record to carry an identifier: the person's birth date and label there, and where; and the first
+    NHS number met on a person carrying it ("" for none yet), and where."""
+
+    birth: str
+    label: str
+    where: _Where
+    nhs: str
+    nhs_where: _Where
+
+
 @dataclass
 class _PairRecord:
     """One record's incidents between one identified pair: (day, identifiers) each, plus what they link to."""
@@ -316,6 +339,10 @@ class ReturnChecks:
                 self._tables.add_alias(first_key[label], key)
             else:
                 first_key[label] = key
+        nhs_of: dict[str, str] = {}  # each person's NHS number key (listed first among a person's keys)
+        for key, _, label in summary.identities:
+            if label not in nhs_of and key.startswith(_NHS_PREFIX):
+                nhs_of[label] = key
         for key, birth, label in summary.identities:
             if key in in_record and in_record[key] != label:
                 if self.settings.enabled("DA4002"):
@@ -330,18 +357,23 @@ class ReturnChecks:
                     )
                 continue
             in_record[key] = label
-            seen = self._tables.first_identity(key, birth, label, where)
-            if seen is not None and birth and seen[0] and birth != seen[0] and self.settings.enabled("DA4002"):
-                self._tables.add_finding(
-                    self._finding(
-                        "DA4002",
-                        f"Identifier {key} is carried by persons with different birth dates ({seen[0]} in "
-                        f"{seen[2][0]} record {seen[2][1]}, {birth} here).",
-                        where,
-                        label,
-                        identifier=key,
-                    )
+            nhs = "" if key.startswith(_NHS_PREFIX) else nhs_of.get(label, "")
+            seen = self._tables.first_identity(key, birth, nhs, label, where)
+            if seen is None or not self.settings.enabled("DA4002"):
+                continue
+            if birth and seen.birth and birth != seen.birth:
+                message = (
+                    f"Identifier {key} is carried by persons with different birth dates ({seen.birth} in "
+                    f"{seen.where[0]} record {seen.where[1]}, {birth} here)."
                 )
+            elif nhs and seen.nhs and nhs != seen.nhs:
+                message = (
+                    f"Identifier {key} is carried by persons with different NHS numbers ({seen.nhs.split(':', 1)[1]} "
+                    f"in {seen.nhs_where[0]} record {seen.nhs_where[1]}, {nhs.split(':', 1)[1]} here)."
+                )
+            else:
+                continue
+            self._tables.add_finding(self._finding("DA4002", message, where, label, identifier=key))
         per_pair: dict[tuple[str, str], _PairRecord] = {}
         for inc in summary.incidents:
             pair = per_pair.setdefault((inc.harm, inc.victim), _PairRecord(where, (inc.harm, inc.victim)))
@@ -487,7 +519,7 @@ class _KeyTables:
         self._rooted = False
         self._db.executescript(
             """
-            CREATE TABLE identity (key TEXT PRIMARY KEY, birth TEXT, label TEXT, row BLOB);
+            CREATE TABLE identity (key TEXT PRIMARY KEY, birth TEXT, label TEXT, row BLOB, nhs TEXT, nhs_row BLOB);
             CREATE TABLE alias (a TEXT, b TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
             CREATE TABLE root (key TEXT PRIMARY KEY, root TEXT) WITHOUT ROWID;
             CREATE TABLE pair (harm TEXT, victim TEXT, seq INTEGER PRIMARY KEY, row BLOB);
@@ -496,13 +528,19 @@ class _KeyTables:
             """
         )
 
-    def first_identity(self, key: str, birth: str, label: str, where: _Where) -> tuple[str, str, _Where] | None:
-        """The first sighting of ``key`` as (birthDate, label, where); None, and this one recorded, if it is new."""
-        found = self._db.execute("SELECT birth, label, row FROM identity WHERE key = ?", (key,)).fetchone()
+    def first_identity(self, key: str, birth: str, nhs: str, label: str, where: _Where) -> _Sighting | None:
+        """The first sighting of ``key`` (and the first NHS number seen with it); None, and this one recorded, if it
+        is new. ``nhs`` is the NHS number key of the person carrying ``key`` here ("" for none)."""
+        found = self._db.execute(
+            "SELECT birth, label, row, nhs, nhs_row FROM identity WHERE key = ?", (key,)
+        ).fetchone()
         if found is None:
-            self._db.execute("INSERT INTO identity VALUES (?, ?, ?, ?)", (key, birth, label, _dump(where)))
+            row = _dump(where)
+            self._db.execute("INSERT INTO identity VALUES (?, ?, ?, ?, ?, ?)", (key, birth, label, row, nhs, row))
             return None
-        return found[0], found[1], _load(found[2])
+        if nhs and not found[3]:  # the first NHS number met with this identifier
+            self._db.execute("UPDATE identity SET nhs = ?, nhs_row = ? WHERE key = ?", (nhs, _dump(where), key))
+        return _Sighting(found[0], found[1], _load(found[2]), found[3], _load(found[4]))
 
     def add_alias(self, one: str, other: str) -> None:
         """``one`` and ``other`` identify the same person (one record gives that person both)."""

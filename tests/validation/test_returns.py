@@ -96,6 +96,54 @@ def test_same_identifier_on_two_persons_in_one_record() -> None:
     assert findings[0].record == 1
 
 
+def _with_identifiers(record: dict[str, Any], person_id: str, values: dict[str, str | None]) -> dict[str, Any]:
+    """``record`` with the identifiers of the person ``person_id`` whose system ends in a key of ``values`` set to
+    its value (None: removed)."""
+    record = copy.deepcopy(record)
+    for entry in record["entry"]:
+        resource = entry["resource"]
+        if resource.get("id") == person_id:
+            kept = []
+            for ident in resource["identifier"]:
+                kind = next((k for k in values if ident["system"].endswith(k)), None)
+                if kind is None:
+                    kept.append(ident)
+                elif values[kind] is not None:
+                    kept.append({**ident, "value": values[kind]})
+            resource["identifier"] = kept
+    return record
+
+
+CHILD = "0b8f76ac-11f2-5cc5-9bff-467fe5269037"  # NHS number 9400000030, LA child id LA-C1, born 2014-02-10
+
+
+def test_an_la_child_id_on_persons_with_different_nhs_numbers_across_records() -> None:
+    """Two agencies' records give one LA child id to children with different NHS numbers (same birth date): two
+    children's histories would be merged through the id."""
+    other_child = _with_identifiers(clean(), CHILD, {"nhs-number": "9400000065"})
+    found = [f for f in check([clean(), other_child], file="family.ndjson") if f.rule_id == "DA4002"]
+    assert len(found) == 1
+    (finding,) = found
+    assert (finding.file, finding.record, dict(finding.details)["identifier"]) == ("family.ndjson", 2, "la:LA-C1")
+    assert "different NHS numbers (9400000030 in family.ndjson record 1, 9400000065 here)" in finding.message
+    assert "Patient" in finding.resource or CHILD in finding.resource
+
+
+def test_an_identifier_seen_first_without_an_nhs_number_is_checked_against_the_first_one_met() -> None:
+    no_nhs = _with_identifiers(clean(), CHILD, {"nhs-number": None})
+    other_child = _with_identifiers(clean(), CHILD, {"nhs-number": "9400000065"})
+    found = [f for f in check([no_nhs, clean(), no_nhs, other_child]) if f.rule_id == "DA4002"]
+    assert [(f.record, dict(f.details)["identifier"]) for f in found] == [(4, "la:LA-C1")]
+    assert "(9400000030 in ret.ndjson record 2, 9400000065 here)" in found[0].message
+
+
+def test_one_child_known_by_nhs_number_to_some_agencies_and_by_la_id_alone_to_others_is_not_a_conflict() -> None:
+    la_only = _with_identifiers(clean(), CHILD, {"nhs-number": None})
+    nhs_only = _with_identifiers(clean(), CHILD, {"la-child-id": None})
+    moved = _with_identifiers(clean(), CHILD, {"la-child-id": "LA-OTHER-7"})  # a new council's id, same NHS number
+    assert [f for f in check([clean(), la_only, nhs_only, moved, clean()]) if f.rule_id == "DA4002"] == []
+
+
 def test_linking_by_identifier_clears_unlinked_incidents() -> None:
     first, second = records(INVALID / "DA4003.ndjson")
     incident = next(e["resource"] for e in second["entry"] if "valueString" in e["resource"])
