@@ -333,12 +333,7 @@ class ReturnChecks:
         for name, count in summary.recorded:
             self._recorded[name] = self._recorded.get(name, 0) + count
         in_record: dict[str, str] = {}
-        first_key: dict[str, str] = {}
-        for key, _, label in summary.identities:
-            if label in first_key:
-                self._tables.add_alias(first_key[label], key)
-            else:
-                first_key[label] = key
+        other_person: set[tuple[str, str]] = set()  # (person, local id) first met on a person of another NHS number
         nhs_of: dict[str, str] = {}  # each person's NHS number key (listed first among a person's keys)
         for key, _, label in summary.identities:
             if label not in nhs_of and key.startswith(_NHS_PREFIX):
@@ -359,7 +354,7 @@ class ReturnChecks:
             in_record[key] = label
             nhs = "" if key.startswith(_NHS_PREFIX) else nhs_of.get(label, "")
             seen = self._tables.first_identity(key, birth, nhs, label, where)
-            if seen is None or not self.settings.enabled("DA4002"):
+            if seen is None:
                 continue
             if birth and seen.birth and birth != seen.birth:
                 message = (
@@ -367,13 +362,23 @@ class ReturnChecks:
                     f"{seen.where[0]} record {seen.where[1]}, {birth} here)."
                 )
             elif nhs and seen.nhs and nhs != seen.nhs:
+                other_person.add((label, key))
                 message = (
                     f"Identifier {key} is carried by persons with different NHS numbers ({seen.nhs.split(':', 1)[1]} "
                     f"in {seen.nhs_where[0]} record {seen.nhs_where[1]}, {nhs.split(':', 1)[1]} here)."
                 )
             else:
                 continue
-            self._tables.add_finding(self._finding("DA4002", message, where, label, identifier=key))
+            if self.settings.enabled("DA4002"):
+                self._tables.add_finding(self._finding("DA4002", message, where, label, identifier=key))
+        # The identifiers one record gives a person are that person in every record; except a local id another
+        # record gives a person with another NHS number: two people, not to be merged through it.
+        first_key: dict[str, str] = {}
+        for key, _, label in summary.identities:
+            if label not in first_key:
+                first_key[label] = key
+            elif (label, key) not in other_person:
+                self._tables.add_alias(first_key[label], key)
         per_pair: dict[tuple[str, str], _PairRecord] = {}
         for inc in summary.incidents:
             pair = per_pair.setdefault((inc.harm, inc.victim), _PairRecord(where, (inc.harm, inc.victim)))

@@ -129,6 +129,17 @@ def test_an_la_child_id_on_persons_with_different_nhs_numbers_across_records() -
     assert "Patient" in finding.resource or CHILD in finding.resource
 
 
+def test_two_children_sharing_an_la_child_id_are_not_merged_into_one_history() -> None:
+    """DA4004's return: the later record's child with LA-C1 has another NHS number, so the earlier child's exposure
+    is not demanded of it (that child is not in the later record); the other child's still is."""
+    first, later = records(INVALID / "DA4004.ndjson")
+    later = _with_identifiers(later, CHILD, {"nhs-number": "9400000065"})
+    found = [
+        (f.rule_id, dict(f.details).get("identifier") or dict(f.details).get("child")) for f in check([first, later])
+    ]
+    assert sorted(found) == [("DA4002", "la:LA-C1"), ("DA4004", "nhs:9400000049")]
+
+
 def test_an_identifier_seen_first_without_an_nhs_number_is_checked_against_the_first_one_met() -> None:
     no_nhs = _with_identifiers(clean(), CHILD, {"nhs-number": None})
     other_child = _with_identifiers(clean(), CHILD, {"nhs-number": "9400000065"})
