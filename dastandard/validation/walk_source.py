@@ -179,8 +179,8 @@ def walk_source(plan: BasePlan, type_name: str, is_resource: bool) -> WalkSource
             add(f"{indent}{'if' if number == 0 else 'elif'} key == {key!r}:")
             src.extend(f"{indent}    {line}" for line in body or ["pass"])
     else:
-        index_name = const({key: number for number, (key, _) in enumerate(leaves)})
-        add(f"{indent}k = {index_name}.get(key, -1)")
+        numbers = {key: number for number, (key, _) in enumerate(leaves)}
+        add(f"{indent}k = {const(numbers.get)}(key, -1)")  # the bound method: no method look-up per key
         add(f"{indent}if k >= 0:")
         _tree(src, indent + "    ", leaves, 0, len(leaves))
     add(f"{indent}_key(obj, key, value, {elements_name}.get(key), {type_name!r}, {is_resource}, path, out, facts)")
