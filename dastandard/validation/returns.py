@@ -334,10 +334,9 @@ class ReturnChecks:
             self._recorded[name] = self._recorded.get(name, 0) + count
         in_record: dict[str, str] = {}
         other_person: set[tuple[str, str]] = set()  # (person, local id) first met on a person of another NHS number
-        nhs_of: dict[str, str] = {}  # each person's NHS number key (listed first among a person's keys)
+        first_key: dict[str, str] = {}  # each person's first key: their NHS number's when they have one
         for key, _, label in summary.identities:
-            if label not in nhs_of and key.startswith(_NHS_PREFIX):
-                nhs_of[label] = key
+            first_key.setdefault(label, key)
         for key, birth, label in summary.identities:
             if key in in_record and in_record[key] != label:
                 if self.settings.enabled("DA4002"):
@@ -352,7 +351,8 @@ class ReturnChecks:
                     )
                 continue
             in_record[key] = label
-            nhs = "" if key.startswith(_NHS_PREFIX) else nhs_of.get(label, "")
+            first = first_key[label]
+            nhs = first if first != key and first.startswith(_NHS_PREFIX) else ""
             seen = self._tables.first_identity(key, birth, nhs, label, where)
             if seen is None:
                 continue
@@ -364,8 +364,9 @@ class ReturnChecks:
             elif nhs and seen.nhs and nhs != seen.nhs:
                 other_person.add((label, key))
                 message = (
-                    f"Identifier {key} is carried by persons with different NHS numbers ({seen.nhs.split(':', 1)[1]} "
-                    f"in {seen.nhs_where[0]} record {seen.nhs_where[1]}, {nhs.split(':', 1)[1]} here)."
+                    f"Identifier {key} is carried by persons with different NHS numbers "
+                    f"({seen.nhs.removeprefix(_NHS_PREFIX)} in {seen.nhs_where[0]} record {seen.nhs_where[1]}, "
+                    f"{nhs.removeprefix(_NHS_PREFIX)} here)."
                 )
             else:
                 continue
@@ -373,12 +374,10 @@ class ReturnChecks:
                 self._tables.add_finding(self._finding("DA4002", message, where, label, identifier=key))
         # The identifiers one record gives a person are that person in every record; except a local id another
         # record gives a person with another NHS number: two people, not to be merged through it.
-        first_key: dict[str, str] = {}
         for key, _, label in summary.identities:
-            if label not in first_key:
-                first_key[label] = key
-            elif (label, key) not in other_person:
-                self._tables.add_alias(first_key[label], key)
+            first = first_key[label]
+            if key != first and (label, key) not in other_person:
+                self._tables.add_alias(first, key)
         per_pair: dict[tuple[str, str], _PairRecord] = {}
         for inc in summary.incidents:
             pair = per_pair.setdefault((inc.harm, inc.victim), _PairRecord(where, (inc.harm, inc.victim)))
